@@ -1,0 +1,397 @@
+package io.nitrosim.shaping;
+
+import java.nio.ByteBuffer;
+
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.ControlledMessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MetricTags;
+import io.nitrosim.time.SimAgent;
+
+/**
+ * The one primitive every hop of an instance's bytes goes through (DESIGN.md section 3): an Agrona ring buffer
+ * whose records carry {@code readyAtNs} and whose consumer is gated by a {@link ShapingGate}.
+ * <p>
+ * Record layout after Agrona's 8-byte record header (all little-endian):
+ * <pre>
+ *   0  readyAtNs     i64  send time + modelled latency of the hop
+ *   8  chargedBytes  i32  bytes the record stands for (charged to byte buckets)
+ *  12  tag           i32  producer's tag (queue id, flow id, ...)
+ *  16  payload       payloadLength bytes; absent in a timing-only record
+ * </pre>
+ * The consumer takes the head only when {@code now >= readyAtNs} and the gate admits it; otherwise it stops
+ * (controlledRead ABORT) so the record stays, the ring fills and back-pressure reaches the producer. Nothing
+ * is dropped unless the producer asks for drop-on-full, and then the drop is counted.
+ * <p>
+ * One producer thread (or many, for a many-to-one ring) and one consumer thread.
+ */
+public final class ShapedRing
+{
+    public static final int READY_AT_OFFSET = 0;
+    public static final int CHARGED_BYTES_OFFSET = 8;
+    public static final int TAG_OFFSET = 12;
+    public static final int HEADER_LENGTH = 16;
+    public static final int MSG_TYPE_PAYLOAD = 1;
+    public static final int MSG_TYPE_TIMING_ONLY = 2;
+
+    private final String name;
+    private final RingBuffer ring;
+    private final MutableDirectBuffer buffer;
+    private final ShapingGate gate;
+    private final AtomicCounter admittedRecords;
+    private final AtomicCounter admittedBytes;
+    private final AtomicCounter throttledRecords;
+    private final AtomicCounter throttledBytes;
+    private final AtomicCounter droppedRecords;
+    private final AtomicCounter droppedBytes;
+    private final Reader reader = new Reader();
+
+    // Consumer-side state.
+    private long notBeforeNs;
+    private long nextEligibleNs = SimAgent.NO_DEADLINE;
+    private boolean headThrottleCounted;
+
+    private ShapedRing(final Builder b)
+    {
+        this.name = b.name;
+        final int capacity = BitUtil.findNextPositivePowerOfTwo(b.capacityBytes);
+        final UnsafeBuffer ringBuffer =
+            new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH));
+        this.ring = b.manyProducers ? new ManyToOneRingBuffer(ringBuffer) : new OneToOneRingBuffer(ringBuffer);
+        this.buffer = ring.buffer();
+        this.gate = b.gate;
+        if (b.maxPayloadBytes + HEADER_LENGTH > ring.maxMsgLength())
+        {
+            throw new IllegalArgumentException(name + ": ring capacity " + capacity + " B holds records up to "
+                + (ring.maxMsgLength() - HEADER_LENGTH) + " B of payload, asked " + b.maxPayloadBytes + " B");
+        }
+        final CounterRegistry registry = b.registry;
+        final MetricTags tags = b.tags;
+        this.admittedRecords = counter(registry, "ring.admitted.records", tags);
+        this.admittedBytes = counter(registry, "ring.admitted.bytes", tags);
+        this.throttledRecords = counter(registry, "ring.throttled.records", tags);
+        this.throttledBytes = counter(registry, "ring.throttled.bytes", tags);
+        this.droppedRecords = counter(registry, "ring.dropped.records", tags);
+        this.droppedBytes = counter(registry, "ring.dropped.bytes", tags);
+    }
+
+    private static AtomicCounter counter(final CounterRegistry registry, final String name, final MetricTags tags)
+    {
+        return registry == null ? CounterRegistry.unregistered() : registry.counter(name, tags);
+    }
+
+    public static Builder builder(final String name)
+    {
+        return new Builder(name);
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Producer side
+
+    /**
+     * Claims space for a record with {@code payloadLength} bytes of payload, to be filled in place (DMA straight
+     * into the claimed space) and then {@link #commit(int)}ted or {@link #abort(int)}ed.
+     *
+     * @return the index of the payload in {@link #buffer()}, or -1 if the ring is full.
+     */
+    public int tryClaim(final long readyAtNs, final int chargedBytes, final int tag, final int payloadLength)
+    {
+        final int msgType = payloadLength == 0 ? MSG_TYPE_TIMING_ONLY : MSG_TYPE_PAYLOAD;
+        final int index = ring.tryClaim(msgType, HEADER_LENGTH + payloadLength);
+        if (index < 0)
+        {
+            return -1;
+        }
+        buffer.putLong(index + READY_AT_OFFSET, readyAtNs);
+        buffer.putInt(index + CHARGED_BYTES_OFFSET, chargedBytes);
+        buffer.putInt(index + TAG_OFFSET, tag);
+        return index + HEADER_LENGTH;
+    }
+
+    public void commit(final int payloadIndex)
+    {
+        ring.commit(payloadIndex - HEADER_LENGTH);
+    }
+
+    public void abort(final int payloadIndex)
+    {
+        ring.abort(payloadIndex - HEADER_LENGTH);
+    }
+
+    /** Copies a payload in; charged bytes = payload length. @return false if the ring is full. */
+    public boolean offer(final long readyAtNs, final int tag, final DirectBuffer src, final int offset, final int length)
+    {
+        final int index = tryClaim(readyAtNs, length, tag, length);
+        if (index < 0)
+        {
+            return false;
+        }
+        buffer.putBytes(index, src, offset, length);
+        commit(index);
+        return true;
+    }
+
+    /** A record that stands for {@code chargedBytes} without carrying them. @return false if full. */
+    public boolean offerTimingOnly(final long readyAtNs, final int chargedBytes, final int tag)
+    {
+        final int index = tryClaim(readyAtNs, chargedBytes, tag, 0);
+        if (index < 0)
+        {
+            return false;
+        }
+        commit(index);
+        return true;
+    }
+
+    /** As {@link #offer}, but a full ring drops the record and counts it. @return false if dropped. */
+    public boolean offerOrDrop(
+        final long readyAtNs, final int tag, final DirectBuffer src, final int offset, final int length)
+    {
+        if (offer(readyAtNs, tag, src, offset, length))
+        {
+            return true;
+        }
+        recordDrop(length);
+        return false;
+    }
+
+    /** Counts a record the producer could not place (drop-on-full). */
+    public void recordDrop(final int chargedBytes)
+    {
+        droppedRecords.incrementRelease();
+        droppedBytes.getAndAddRelease(chargedBytes);
+    }
+
+    /** The ring's buffer, for writing claimed payload in place. */
+    public MutableDirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Consumer side
+
+    /**
+     * Delivers up to {@code limit} admitted records to {@code handler}.
+     *
+     * @return the number of records delivered.
+     */
+    public int poll(final ShapedRecordHandler handler, final int limit, final long nowNs)
+    {
+        if (nowNs < notBeforeNs)
+        {
+            return 0; // the head cannot pass before then; skip the bucket arithmetic
+        }
+        final Reader reader = this.reader;
+        reader.handler = handler;
+        reader.nowNs = nowNs;
+        reader.stopReason = Reader.STOP_NONE;
+        final int delivered = ring.controlledRead(reader, limit);
+        reader.handler = null;
+        switch (reader.stopReason)
+        {
+            case Reader.STOP_WAIT:
+                nextEligibleNs = reader.waitUntilNs;
+                notBeforeNs = reader.waitUntilNs;
+                break;
+            case Reader.STOP_DOWNSTREAM:
+                nextEligibleNs = SimAgent.NO_DEADLINE; // downstream progress will bring us back
+                notBeforeNs = 0;
+                break;
+            default:
+                notBeforeNs = 0;
+                nextEligibleNs = ring.size() > 0 ? nowNs : SimAgent.NO_DEADLINE;
+                break;
+        }
+        return delivered;
+    }
+
+    /**
+     * The earliest time the consumer can make progress without new input, as of the last poll:
+     * when the head becomes ready or every bucket admits it; {@link SimAgent#NO_DEADLINE} when empty.
+     */
+    public long nextEligibleNs()
+    {
+        return nextEligibleNs;
+    }
+
+    public boolean isEmpty()
+    {
+        return ring.size() == 0;
+    }
+
+    /** Bytes occupied in the ring (records and headers). */
+    public int sizeBytes()
+    {
+        return ring.size();
+    }
+
+    public int capacityBytes()
+    {
+        return ring.capacity();
+    }
+
+    public ShapingGate gate()
+    {
+        return gate;
+    }
+
+    public long admittedRecords()
+    {
+        return admittedRecords.get();
+    }
+
+    public long admittedBytes()
+    {
+        return admittedBytes.get();
+    }
+
+    public long throttledRecords()
+    {
+        return throttledRecords.get();
+    }
+
+    public long throttledBytes()
+    {
+        return throttledBytes.get();
+    }
+
+    public long droppedRecords()
+    {
+        return droppedRecords.get();
+    }
+
+    public long droppedBytes()
+    {
+        return droppedBytes.get();
+    }
+
+    private final class Reader implements ControlledMessageHandler
+    {
+        static final int STOP_NONE = 0;
+        static final int STOP_WAIT = 1;
+        static final int STOP_DOWNSTREAM = 2;
+
+        ShapedRecordHandler handler;
+        long nowNs;
+        int stopReason;
+        long waitUntilNs;
+
+        @Override
+        public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+        {
+            final long readyAtNs = buffer.getLong(index + READY_AT_OFFSET);
+            final long nowNs = this.nowNs;
+            if (nowNs < readyAtNs)
+            {
+                stopReason = STOP_WAIT;
+                waitUntilNs = readyAtNs;
+                return Action.ABORT;
+            }
+            final int chargedBytes = buffer.getInt(index + CHARGED_BYTES_OFFSET);
+            final ShapingGate gate = ShapedRing.this.gate;
+            if (!gate.canAdmit(chargedBytes, nowNs))
+            {
+                if (!headThrottleCounted)
+                {
+                    headThrottleCounted = true;
+                    throttledRecords.incrementRelease();
+                    throttledBytes.getAndAddRelease(chargedBytes);
+                }
+                stopReason = STOP_WAIT;
+                waitUntilNs = gate.admitTimeNs(chargedBytes, nowNs);
+                return Action.ABORT;
+            }
+            final int tag = buffer.getInt(index + TAG_OFFSET);
+            final int payloadLength = length - HEADER_LENGTH;
+            if (!handler.onRecord(tag, buffer, index + HEADER_LENGTH, payloadLength, chargedBytes, readyAtNs, nowNs))
+            {
+                stopReason = STOP_DOWNSTREAM;
+                return Action.ABORT;
+            }
+            gate.consume(chargedBytes, nowNs);
+            headThrottleCounted = false;
+            admittedRecords.incrementRelease();
+            admittedBytes.getAndAddRelease(chargedBytes);
+            return Action.COMMIT;
+        }
+    }
+
+    /** Validates and builds a ring (one place for all of its configuration). */
+    public static final class Builder
+    {
+        private final String name;
+        private int capacityBytes = 64 * 1024;
+        private int maxPayloadBytes = 9216;
+        private boolean manyProducers;
+        private ShapingGate gate = ShapingGate.OPEN;
+        private CounterRegistry registry;
+        private MetricTags tags = MetricTags.EMPTY;
+
+        private Builder(final String name)
+        {
+            this.name = name;
+        }
+
+        /** Data capacity in bytes; rounded up to a power of two, at least 1 KiB. */
+        public Builder capacityBytes(final int capacityBytes)
+        {
+            if (capacityBytes < 1024 || capacityBytes > (1 << 30))
+            {
+                throw new IllegalArgumentException(
+                    name + ": ring capacity " + capacityBytes + " B out of range, accepted 1024.." + (1 << 30) + " B");
+            }
+            this.capacityBytes = capacityBytes;
+            return this;
+        }
+
+        /** Largest payload a record will carry (checked against the ring's maximum message). */
+        public Builder maxPayloadBytes(final int maxPayloadBytes)
+        {
+            if (maxPayloadBytes < 0)
+            {
+                throw new IllegalArgumentException(name + ": max payload " + maxPayloadBytes + " B must be >= 0");
+            }
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        public Builder manyProducers(final boolean manyProducers)
+        {
+            this.manyProducers = manyProducers;
+            return this;
+        }
+
+        public Builder gate(final ShapingGate gate)
+        {
+            this.gate = gate == null ? ShapingGate.OPEN : gate;
+            return this;
+        }
+
+        public Builder counters(final CounterRegistry registry, final MetricTags tags)
+        {
+            this.registry = registry;
+            this.tags = tags == null ? MetricTags.EMPTY : tags;
+            return this;
+        }
+
+        public ShapedRing build()
+        {
+            return new ShapedRing(this);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.nitrosim.shaping;
+
+/**
+ * A token bucket in integer nanosecond arithmetic: {@code ratePerSec} tokens per second, at most
+ * {@code capacity} tokens, full at creation.
+ * <p>
+ * Tokens are whole units (bytes or operations) plus a remainder in units of 1e-9 token, so no fraction is
+ * ever lost however often it is refilled (Firecracker lost precision at high call rates by rounding each
+ * refill). Waits are rounded up, never down to zero (a wait under 1 ms rounded to 0 stalled Firecracker).
+ * <p>
+ * A request larger than the capacity is admitted when the bucket is full and leaves it in debt, so it waits
+ * its fair time without blocking forever.
+ * <p>
+ * A bucket belongs to one agent (one thread); several rings served by that agent may share it.
+ */
+public final class TokenBucket
+{
+    /** Highest rate accepted: keeps {@code remainderTokens * 1e9} inside a long (72 Gbps in bytes). */
+    public static final long MAX_RATE_PER_SEC = 9_000_000_000L;
+    static final long NANOS_PER_SEC = 1_000_000_000L;
+
+    private final String name;
+    private final long ratePerSec;
+    private final long capacity;
+    private long tokens;
+    private long fractionNanoTokens; // in [0, 1e9): tokens * 1e9 not yet whole
+    private long lastRefillNs;
+
+    /**
+     * @param name       what the bucket governs, used in messages ("net-out peak").
+     * @param ratePerSec refill rate in units per second, 1..{@link #MAX_RATE_PER_SEC}.
+     * @param capacity   maximum tokens, at least 1.
+     * @param nowNs      creation time; the bucket starts full.
+     */
+    public TokenBucket(final String name, final long ratePerSec, final long capacity, final long nowNs)
+    {
+        if (ratePerSec < 1 || ratePerSec > MAX_RATE_PER_SEC)
+        {
+            throw new IllegalArgumentException(
+                name + ": rate " + ratePerSec + "/s is out of range, accepted 1.." + MAX_RATE_PER_SEC + "/s");
+        }
+        if (capacity < 1)
+        {
+            throw new IllegalArgumentException(name + ": capacity " + capacity + " must be at least 1");
+        }
+        this.name = name;
+        this.ratePerSec = ratePerSec;
+        this.capacity = capacity;
+        this.tokens = capacity;
+        this.lastRefillNs = nowNs;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public long ratePerSec()
+    {
+        return ratePerSec;
+    }
+
+    public long capacity()
+    {
+        return capacity;
+    }
+
+    /** Whole tokens after refilling to {@code nowNs}; negative while in debt. */
+    public long tokens(final long nowNs)
+    {
+        refill(nowNs);
+        return tokens;
+    }
+
+    /** Fill level in parts per million of capacity (0 when empty or in debt). */
+    public long fillPpm(final long nowNs)
+    {
+        refill(nowNs);
+        if (tokens <= 0)
+        {
+            return 0;
+        }
+        return tokens <= Long.MAX_VALUE / 1_000_000L ?
+            tokens * 1_000_000L / capacity : (long)((double)tokens / capacity * 1_000_000.0);
+    }
+
+    /** Whether a request of {@code units} would be admitted now. Does not consume. */
+    public boolean canAdmit(final long units, final long nowNs)
+    {
+        refill(nowNs);
+        return tokens >= Math.min(units, capacity);
+    }
+
+    /** Takes {@code units} (may leave the bucket in debt for an oversized request). */
+    public void consume(final long units, final long nowNs)
+    {
+        refill(nowNs);
+        tokens -= units;
+    }
+
+    /** Admits and consumes if possible. */
+    public boolean tryConsume(final long units, final long nowNs)
+    {
+        if (canAdmit(units, nowNs))
+        {
+            tokens -= units;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Nanoseconds from {@code nowNs} until a request of {@code units} is admitted, rounded up; 0 if now.
+     */
+    public long nanosUntilAdmit(final long units, final long nowNs)
+    {
+        refill(nowNs);
+        final long needed = Math.min(units, capacity);
+        if (tokens >= needed)
+        {
+            return 0;
+        }
+        final long deficit = needed - tokens; // > 0; the fraction already held counts towards it
+        final long wholeSeconds = deficit / ratePerSec;
+        final long restTokens = deficit % ratePerSec;
+        final long restNanoTokens = restTokens * NANOS_PER_SEC - fractionNanoTokens;
+        final long restNs = restNanoTokens <= 0 ? 0 : (restNanoTokens + ratePerSec - 1) / ratePerSec;
+        return Math.max(1, wholeSeconds * NANOS_PER_SEC + restNs);
+    }
+
+    private void refill(final long nowNs)
+    {
+        final long elapsedNs = nowNs - lastRefillNs;
+        if (elapsedNs <= 0)
+        {
+            return;
+        }
+        lastRefillNs = nowNs;
+        if (tokens >= capacity)
+        {
+            fractionNanoTokens = 0;
+            return;
+        }
+        final long elapsedSeconds = elapsedNs / NANOS_PER_SEC;
+        final long elapsedRestNs = elapsedNs - elapsedSeconds * NANOS_PER_SEC;
+        final long room = capacity - tokens;
+        if (elapsedSeconds > 0 && elapsedSeconds >= room / ratePerSec + 1)
+        {
+            tokens = capacity;
+            fractionNanoTokens = 0;
+            return;
+        }
+        final long nanoTokens = elapsedRestNs * ratePerSec + fractionNanoTokens;
+        final long added = elapsedSeconds * ratePerSec + nanoTokens / NANOS_PER_SEC;
+        if (added >= room)
+        {
+            tokens = capacity;
+            fractionNanoTokens = 0;
+        }
+        else
+        {
+            tokens += added;
+            fractionNanoTokens = nanoTokens % NANOS_PER_SEC;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "TokenBucket{" + name + ", rate=" + ratePerSec + "/s, capacity=" + capacity + ", tokens=" + tokens + '}';
+    }
+}
