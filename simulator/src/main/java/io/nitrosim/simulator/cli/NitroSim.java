@@ -1,0 +1,75 @@
+package io.nitrosim.simulator.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code nitro-sim} command line. Exit codes CI can gate on: 0 success, 1 internal error, 2 bad input
+ * (nothing was run), 3 a scenario expectation failed.
+ */
+@Command(
+    name = "nitro-sim",
+    mixinStandardHelpOptions = true,
+    versionProvider = NitroSim.Version.class,
+    description = "Simulator of an AWS Nitro-style host: minimal hypervisor, VPC (ENA) and EBS (NVMe) offload cards.",
+    subcommands = {CatalogCommand.class, CommandLine.HelpCommand.class})
+public final class NitroSim implements Runnable
+{
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_INTERNAL_ERROR = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_EXPECTATION_FAILED = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(final String[] args)
+    {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams; returns the exit code (used by tests and by {@link #main}). */
+    public static int execute(final String[] args, final PrintWriter out, final PrintWriter err)
+    {
+        final CommandLine cli = new CommandLine(new NitroSim());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, ignored) ->
+        {
+            final CommandLine failed = ex.getCommandLine();
+            failed.getErr().println("nitro-sim: " + ex.getMessage());
+            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return EXIT_BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, failed, parseResult) ->
+        {
+            if (ex instanceof IllegalArgumentException || ex instanceof BadInputException)
+            {
+                failed.getErr().println("nitro-sim: " + ex.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            failed.getErr().println("nitro-sim: internal error: " + ex);
+            ex.printStackTrace(failed.getErr());
+            return EXIT_INTERNAL_ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String version = NitroSim.class.getPackage().getImplementationVersion();
+            return new String[] {"nitro-sim " + (version == null ? "development build" : version)};
+        }
+    }
+}
