@@ -1,0 +1,147 @@
+package io.nitrosim.simulator.scenario;
+
+import java.util.List;
+import java.util.Map;
+
+import io.nitrosim.catalog.InstanceType;
+
+/**
+ * A validated scenario, ready to assemble: every name resolved, every duration in ns, every type from the
+ * catalog (with the scenario's overrides applied). Only {@link ScenarioValidator} creates one.
+ */
+public record Scenario(
+    String source,
+    String name,
+    String description,
+    long seed,
+    long durationNs,
+    ClockMode clock,
+    PayloadMode payload,
+    long sampleIntervalNs,
+    Network network,
+    Ebs ebs,
+    List<Host> hosts,
+    List<Vpc> vpcs,
+    List<Peering> peerings,
+    List<SecurityGroup> securityGroups,
+    List<Instance> instances,
+    List<Workload> workloads,
+    List<Expectation> expectations)
+{
+    public enum ClockMode
+    {
+        VIRTUAL, REAL
+    }
+
+    public enum PayloadMode
+    {
+        TIMING_ONLY, FULL
+    }
+
+    /** Network shaping parameters shared by every instance of the scenario. */
+    public record Network(
+        long flowLimitBytesPerSec, boolean clusterPlacementGroup, long ppsLimit, long conntrackAllowance,
+        long linkLatencyNs, long peakDepthNs)
+    {
+    }
+
+    public record Ebs(long peakDepthNs, Map<String, Long> serviceLatencyNs)
+    {
+    }
+
+    public record Host(String name, long memoryBytes)
+    {
+    }
+
+    public record Vpc(String name, String cidr, List<Subnet> subnets)
+    {
+    }
+
+    public record Subnet(String name, String vpc, String cidr)
+    {
+    }
+
+    public record Peering(String vpcA, String vpcB)
+    {
+    }
+
+    public record SecurityGroup(String name, String vpc, List<Rule> ingress, List<Rule> egress)
+    {
+    }
+
+    /** protocol tcp|udp|icmp|all; ports inclusive; exactly one of cidr or group is set. */
+    public record Rule(String protocol, int fromPort, int toPort, String cidr, String group)
+    {
+    }
+
+    public record Instance(
+        String name, InstanceType type, String host, String subnet, List<String> securityGroups,
+        List<Eni> enis, List<Volume> volumes)
+    {
+        /** Attachments on the PCI bus: the primary ENI, the extra ENIs and the volumes. */
+        public int attachments()
+        {
+            return 1 + enis.size() + volumes.size();
+        }
+    }
+
+    public record Eni(String name, String subnet, List<String> securityGroups, int ipv4Count)
+    {
+    }
+
+    public record Volume(
+        String name, String instance, String type, long sizeGiB, long iops, long throughputMiBps, String device)
+    {
+    }
+
+    /** A guest workload started at {@code startNs} for {@code durationNs}. */
+    public sealed interface Workload permits FioWorkload, IperfWorkload
+    {
+        String name();
+
+        long startNs();
+
+        long durationNs();
+    }
+
+    public record FioWorkload(
+        String name, long startNs, long durationNs, String instance, String volume, String rw, int blockSizeBytes,
+        int iodepth, int numjobs, long sizeBytes, int rwmixread, boolean verify) implements Workload
+    {
+    }
+
+    public record IperfWorkload(
+        String name, long startNs, long durationNs, String from, String to, int streams, String protocol,
+        int frameBytes, long rateBytesPerSec, int windowBytes) implements Workload
+    {
+    }
+
+    /** A CI gate over one metric of one subject, within [fromNs, toNs]. */
+    public record Expectation(
+        String name, ExpectationMetric metric, String subject, long fromNs, long toNs, Double min, Double max)
+    {
+        public String describe()
+        {
+            final StringBuilder sb = new StringBuilder();
+            sb.append(metric.key()).append(' ').append(metric.subjectKind().name().toLowerCase())
+                .append(' ').append(subject);
+            if (metric.windowed())
+            {
+                sb.append(" over ").append(DurationParser.format(fromNs)).append('-').append(DurationParser.format(toNs));
+            }
+            if (min != null && max != null)
+            {
+                sb.append(" between ").append(min).append(" and ").append(max);
+            }
+            else if (min != null)
+            {
+                sb.append(" at least ").append(min);
+            }
+            else
+            {
+                sb.append(" at most ").append(max);
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.nitrosim.simulator.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+class ScenarioLoaderTest
+{
+    private static final String MINIMAL = "name: t\nduration: 10s\ninstances:\n  - name: a\n    type: c5.large\n";
+
+    private static Scenario yaml(final String text) throws Exception
+    {
+        return ScenarioLoader.parse("s.yaml", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), false);
+    }
+
+    private static Scenario json(final String text) throws Exception
+    {
+        return ScenarioLoader.parse("s.json", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), true);
+    }
+
+    private static void assertError(final String expected, final String yaml)
+    {
+        final ScenarioException ex = assertThrows(ScenarioException.class, () -> yaml(yaml));
+        assertEquals(expected, ex.getMessage());
+    }
+
+    @Test
+    void shouldLoadTheExampleScenario()
+    {
+        final Scenario s = ScenarioLoader.load(Path.of("..", "examples", "burst-and-baseline.yaml"));
+        assertEquals("burst-and-baseline", s.name());
+        assertEquals(7, s.seed());
+        assertEquals(240_000_000_000L, s.durationNs());
+        assertEquals(Scenario.ClockMode.VIRTUAL, s.clock());
+        assertEquals(2, s.instances().size());
+        assertEquals(60, s.instances().get(0).type().networkBurstSeconds());
+        assertEquals(120, s.instances().get(0).type().ebsBurstSeconds());
+        assertEquals(2, s.instances().get(1).volumes().size());
+        assertEquals("/dev/sdg", s.instances().get(1).volumes().get(1).device());
+        assertEquals(3, s.workloads().size());
+        final Scenario.IperfWorkload bulk = (Scenario.IperfWorkload)s.workloads().get(0);
+        assertEquals(10, bulk.streams());
+        assertEquals(9001, bulk.frameBytes());
+        final Scenario.FioWorkload fio = (Scenario.FioWorkload)s.workloads().get(1);
+        assertEquals(262_144, fio.blockSizeBytes());
+        assertEquals(32, fio.iodepth());
+        assertEquals("db-1", fio.instance());
+        assertEquals(4, s.expectations().size());
+        assertEquals("net-out-gbps instance web-1 over 5s-55s between 9.9 and 10.0", s.expectations().get(0).describe());
+        assertEquals(625_000_000L, s.network().flowLimitBytesPerSec());
+    }
+
+    @Test
+    void shouldLoadJsonWithTheSameSchema() throws Exception
+    {
+        final Scenario s = json("{\"name\":\"t\",\"duration\":\"1m\",\"instances\":[{\"name\":\"a\",\"type\":\"c5.xlarge\"}]}");
+        assertEquals(60_000_000_000L, s.durationNs());
+        assertEquals("c5.xlarge", s.instances().get(0).type().type());
+        assertEquals("host-1", s.instances().get(0).host());
+        assertEquals("subnet-1", s.instances().get(0).subnet());
+    }
+
+    @Test
+    void shouldReportUnknownFieldsWithLineAndColumn()
+    {
+        assertError("s.yaml:4:3: instances[0].typo: unknown field 'typo'; accepted: count, enis, host, name, "
+            + "securityGroups, subnet, type, volumes", "name: t\nduration: 10s\ninstances:\n  - typo: 1\n".replace(
+                "  - typo", "- typo"));
+    }
+
+    @Test
+    void shouldReportWrongTypesWithLineAndColumn()
+    {
+        assertError("s.yaml:6:12: instances[0].count: 'many' is not a whole number",
+            MINIMAL + "    count: many\n");
+    }
+
+    @Test
+    void shouldReportSyntaxErrorsWithLineAndColumn()
+    {
+        final ScenarioException ex = assertThrows(ScenarioException.class, () -> json("{\"name\": \"t\",, }"));
+        assertEquals("s.json:1:14: syntax error: Unexpected character (',' (code 44)): was expecting double-quote "
+            + "to start field name", ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseUnknownInstanceTypesListingValidOnes()
+    {
+        assertError("s.yaml:5:5: instances[0].type: unknown instance type 'c5.huge'; valid types: c5.large, c5.xlarge, "
+            + "c5.2xlarge, c5.4xlarge, c5.9xlarge, c5.18xlarge", MINIMAL.replace("c5.large", "c5.huge"));
+    }
+
+    @Test
+    void shouldRefuseNegativeDurations()
+    {
+        assertError("s.yaml:2:1: duration: '-10s' is not a duration like 90s, 7m, 1h30m, 250ms, 25us or 0 "
+            + "(negative durations are not accepted)", MINIMAL.replace("10s", "-10s"));
+    }
+
+    @Test
+    void shouldRefuseMoreAttachmentsThanTheLimit()
+    {
+        final StringBuilder yaml = new StringBuilder(MINIMAL.replace("c5.large", "c5.18xlarge")).append("    volumes:\n");
+        for (int i = 0; i < 28; i++)
+        {
+            yaml.append("      - {name: v").append(i).append(", sizeGiB: 10, device: /dev/xvd")
+                .append((char)('b' + i / 26)).append((char)('a' + i % 26)).append("}\n");
+        }
+        assertError("s.yaml:4:5: instances[0]: 29 attachments (primary ENI + 0 ENIs + 28 volumes) exceed the limit of 28: "
+            + ScenarioValidator.ATTACHMENT_LIMIT_MESSAGE, yaml.toString());
+    }
+
+    @Test
+    void shouldRefuseMoreEnisThanTheTypeAllows()
+    {
+        assertError("s.yaml:6:5: instances[0].enis: 4 network interfaces (primary + 3) exceed c5.large's limit of 3",
+            MINIMAL + "    enis: [{name: e1}, {name: e2}, {name: e3}]\n");
+    }
+
+    @Test
+    void shouldRefuseReferencesToUnknownNames()
+    {
+        assertError("s.yaml:7:26: workloads[0].volume: unknown volume 'nope' (none is defined)",
+            MINIMAL + "workloads:\n  - {name: w, kind: fio, volume: nope, rw: write}\n");
+        assertError("s.yaml:7:28: expectations[0].instance: unknown instance 'b'; defined: a",
+            MINIMAL + "expectations:\n  - {metric: net-out-gbps, instance: b, min: 1}\n");
+    }
+
+    @Test
+    void shouldRefuseUnknownMetrics()
+    {
+        final ScenarioException ex = assertThrows(ScenarioException.class,
+            () -> yaml(MINIMAL + "expectations:\n  - {metric: speed, instance: a, min: 1}\n"));
+        assertEquals("s.yaml:7:6: expectations[0].metric: unknown metric 'speed'; accepted: "
+            + String.join(", ", ExpectationMetric.keys()), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseFieldsThatDoNotApplyToTheWorkloadKind()
+    {
+        assertError("s.yaml:8:48: workloads[0].streams: does not apply to fio", MINIMAL
+            + "    volumes: [{name: v, sizeGiB: 10}]\nworkloads:\n  - {name: w, kind: fio, volume: v, rw: write, streams: 2}\n");
+    }
+
+    @Test
+    void shouldRefuseOverlappingSubnetsAndHostBits()
+    {
+        assertError("s.yaml:9:5: vpcs[0].subnets[1].cidr: 10.0.1.0/25 overlaps subnet s1 (10.0.1.0/24)", MINIMAL
+            + "vpcs:\n  - name: v\n    cidr: 10.0.0.0/16\n    subnets: [{name: s1, cidr: 10.0.1.0/24}, {name: s2, cidr: 10.0.1.0/25}]\n");
+        assertError("s.yaml:8:5: vpcs[0].cidr: '10.0.0.1/16' has host bits set; did you mean 10.0.0.0/16?", MINIMAL
+            + "vpcs:\n  - name: v\n    cidr: 10.0.0.1/16\n    subnets: [{name: s1, cidr: 10.0.1.0/24}]\n");
+    }
+
+    @Test
+    void shouldRefuseAnExpectationWindowBeyondTheScenario()
+    {
+        assertError("s.yaml:7:51: expectations[0].to: 20s is after the end of the scenario (10s)",
+            MINIMAL + "expectations:\n  - {metric: net-out-gbps, instance: a, from: 0s, to: 20s, min: 1}\n");
+    }
+
+    @Test
+    void shouldBuildTheSameScenarioInJava()
+    {
+        final Scenario s = ScenarioBuilder.named("b").duration("10m")
+            .instance("web-1", "c5.large")
+            .instance("db-1", "c5.large")
+            .volume("db-1", "data-1", "gp3", 500, 16000, 1000)
+            .iperf("bulk", "web-1", "db-1", 10)
+            .fio("writes", "data-1", "write", "256k", 32)
+            .expectBetween("net-out-gbps", "web-1", "0s", "7m", 9.9, 10.0)
+            .build();
+        assertEquals(2, s.instances().size());
+        assertEquals(16000, s.instances().get(1).volumes().get(0).iops());
+        assertEquals(2, s.workloads().size());
+        assertEquals(420_000_000_000L, s.expectations().get(0).toNs());
+
+        final ScenarioException ex = assertThrows(ScenarioException.class,
+            () -> ScenarioBuilder.named("b").duration("10m").instance("a", "m5.large").build());
+        assertEquals("scenario 'b' (builder): instances[0].type: unknown instance type 'm5.large'; valid types: "
+            + "c5.large, c5.xlarge, c5.2xlarge, c5.4xlarge, c5.9xlarge, c5.18xlarge", ex.getMessage());
+    }
+}
