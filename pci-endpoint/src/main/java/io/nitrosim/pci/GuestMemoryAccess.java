@@ -1,0 +1,30 @@
+package io.nitrosim.pci;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * A guest driver's view of its own instance's memory (guest-physical addresses, little-endian), where it
+ * places queues, descriptors and data buffers for the device to DMA. The hypervisor implements it over the
+ * instance's guest memory; accesses outside it throw {@link IndexOutOfBoundsException} (a guest bug, not a
+ * device error).
+ */
+public interface GuestMemoryAccess
+{
+    long sizeBytes();
+
+    void read(long guestPhysicalAddress, MutableDirectBuffer dst, int dstOffset, int length);
+
+    void write(long guestPhysicalAddress, DirectBuffer src, int srcOffset, int length);
+
+    long getLong(long guestPhysicalAddress);
+
+    void putLong(long guestPhysicalAddress, long value);
+
+    int getInt(long guestPhysicalAddress);
+
+    void putInt(long guestPhysicalAddress, int value);
+
+    /** Fills a range with zeros (fresh queues must start zeroed, e.g. NVMe completion phase tags). */
+    void zero(long guestPhysicalAddress, long length);
+}
