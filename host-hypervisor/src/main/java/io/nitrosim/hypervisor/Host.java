@@ -72,6 +72,7 @@ public final class Host implements AutoCloseable
             try
             {
                 this.memoryDirectory = Files.createTempDirectory("nitro-sim-guest-memory-");
+                memoryDirectory.toFile().deleteOnExit(); // registered first, so deleted after the files in it
             }
             catch (final IOException ex)
             {

@@ -83,6 +83,7 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
         try
         {
             Files.createFile(file);
+            file.toFile().deleteOnExit(); // a host that is never closed still leaves no 100+ GiB sparse files behind
         }
         catch (final IOException ex)
         {
