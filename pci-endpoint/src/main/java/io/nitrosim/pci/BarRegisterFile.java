@@ -164,18 +164,33 @@ public final class BarRegisterFile
         }
     }
 
-    /** Re-applies the reset values of host-read-only regions (the device agent's part of a reset). */
-    void resetReadOnlyRegions()
+    /**
+     * The device agent's part of a reset: returns the regions only the device writes (read-only, computed, MSI-X
+     * PBA) to their reset values, undoing any write the agent made after the host's reset.
+     */
+    void resetDeviceOwnedRegions()
     {
+        for (int r = 0; r < regionStart.length; r++)
+        {
+            if (isDeviceOwned(regionKind[r]))
+            {
+                registers.setMemory(regionStart[r], regionEnd[r] - regionStart[r], (byte)0);
+            }
+        }
         for (int i = 0; i < resetOffsets.length; i++)
         {
             final int offset = resetOffsets[i];
             final int region = regionOf(offset);
-            if (region >= 0 && (regionKind[region] == KIND_READ_ONLY || regionKind[region] == KIND_COMPUTED))
+            if (region >= 0 && isDeviceOwned(regionKind[region]))
             {
                 registers.putIntVolatile(offset, resetValues[i]);
             }
         }
+    }
+
+    private static boolean isDeviceOwned(final int kind)
+    {
+        return kind == KIND_READ_ONLY || kind == KIND_COMPUTED || kind == KIND_MSIX_PBA;
     }
 
     /** @return the index of the region containing {@code offset}, or -1 (plain read/write). */

@@ -149,7 +149,7 @@ public abstract class PciFunction implements PciEndpoint
 
     /**
      * A function level reset happened. Configuration space and register files are already at their reset values
-     * (host-read-only registers are re-applied just before this call); drop queues, in-flight commands and
+     * (registers only the device writes - read-only, computed, PBA - are reset again just before this call); drop queues, in-flight commands and
      * timers, and set device-owned status registers. Agent thread.
      */
     protected abstract void onReset();
@@ -727,7 +727,7 @@ public abstract class PciFunction implements PciEndpoint
             {
                 if (bar != null)
                 {
-                    bar.resetReadOnlyRegions();
+                    bar.resetDeviceOwnedRegions();
                 }
             }
             onReset();
