@@ -959,6 +959,11 @@ public abstract class PciFunction implements PciEndpoint
 
         void validate()
         {
+            if (vendorId == -1 || deviceId == -1)
+            {
+                throw new IllegalArgumentException((vendorId == -1 ? "vendorId" : "deviceId")
+                    + " must be set (vendorId in [0x0, 0xfffe], deviceId in [0x0, 0xffff])");
+            }
             requireRange("vendorId", vendorId, 0x0000, 0xFFFE);
             requireRange("deviceId", deviceId, 0x0000, 0xFFFF);
             requireRange("classCode", classCode, 0, 0xFF_FFFF);
@@ -978,7 +983,12 @@ public abstract class PciFunction implements PciEndpoint
             for (final BarSpec bar : barRequests)
             {
                 final String what = "BAR " + bar.index;
-                requireRange("BAR index", bar.index, 0, bar.is64Bit ? 4 : 5);
+                if (bar.index < 0 || bar.index > (bar.is64Bit ? 4 : 5))
+                {
+                    throw new IllegalArgumentException(what + " is out of range: a " + (bar.is64Bit
+                        ? "64-bit BAR index must be in [0, 4] (it also takes the next index)"
+                        : "32-bit BAR index must be in [0, 5]"));
+                }
                 final long maxSize = bar.is64Bit ? 1L << 62 : 1L << 31;
                 if (bar.sizeBytes < 16 || bar.sizeBytes > maxSize || Long.bitCount(bar.sizeBytes) != 1)
                 {
