@@ -46,6 +46,11 @@ public final class BarRegisterFile
     private final int[] regionEnd;
     private final int[] regionKind;
     private final int[] regionWritableMask;
+    // Doorbell latches: for every dword of a doorbell or notify region, the last value the host wrote and a
+    // per-register write sequence, packed (sequence << 32 | value) so one compare-and-set updates both.
+    private final int latchStart;
+    private final UnsafeBuffer latches;
+    private final int[] deliveredSequence; // agent-owned: sequence of the last value handed to the device
 
     BarRegisterFile(
         final int barIndex,
@@ -72,6 +77,20 @@ public final class BarRegisterFile
         this.regionEnd = regionEnd;
         this.regionKind = regionKind;
         this.regionWritableMask = regionWritableMask;
+        int queuedStart = Integer.MAX_VALUE;
+        int queuedEnd = 0;
+        for (int r = 0; r < regionKind.length; r++)
+        {
+            if (regionKind[r] == KIND_DOORBELL || regionKind[r] == KIND_NOTIFY)
+            {
+                queuedStart = Math.min(queuedStart, regionStart[r]);
+                queuedEnd = Math.max(queuedEnd, regionEnd[r]);
+            }
+        }
+        final int latchDwords = queuedEnd > queuedStart ? (queuedEnd - queuedStart) / 4 : 0;
+        this.latchStart = latchDwords > 0 ? queuedStart : 0;
+        this.latches = new UnsafeBuffer(BufferUtil.allocateDirectAligned(Math.max(8, latchDwords * 8), 64));
+        this.deliveredSequence = new int[latchDwords];
         reset();
     }
 
@@ -148,16 +167,30 @@ public final class BarRegisterFile
         while (!registers.compareAndSetInt(offset, old, old & ~bits));
     }
 
+    /**
+     * Device side: the last value the host wrote to the doorbell or notify-on-write dword at {@code offset}
+     * (0 if none since the last reset). Doorbells are latched like hardware registers even though their host
+     * reads return the register file's (reset) value.
+     */
+    public int latchedValue(final int offset)
+    {
+        return (int)latches.getLongVolatile(latchIndex(offset));
+    }
+
     /** The raw register file, for bulk device access (e.g. device memory such as ENA's LLQ BAR). */
     public AtomicBuffer buffer()
     {
         return registers;
     }
 
-    /** Returns every register to its reset value; regions are kept. */
+    /** Returns every register (and doorbell latch) to its reset value; regions are kept. */
     public void reset()
     {
         registers.setMemory(0, registerFileBytes, (byte)0);
+        for (int i = 0; i < deliveredSequence.length; i++)
+        {
+            latches.putLongVolatile(i * 8, 0);
+        }
         for (int i = 0; i < resetOffsets.length; i++)
         {
             registers.putIntVolatile(resetOffsets[i], resetValues[i]);
@@ -191,6 +224,68 @@ public final class BarRegisterFile
     private static boolean isDeviceOwned(final int kind)
     {
         return kind == KIND_READ_ONLY || kind == KIND_COMPUTED || kind == KIND_MSIX_PBA;
+    }
+
+    /**
+     * Host side: latches {@code value} as the newest write of the queued dword at {@code offset}.
+     *
+     * @return the write's per-register sequence number (1, 2, ... wrapping; compared by signed difference).
+     */
+    int latch(final int offset, final int value)
+    {
+        final int index = latchIndex(offset);
+        long old;
+        long updated;
+        do
+        {
+            old = latches.getLongVolatile(index);
+            updated = (((old >>> 32) + 1) << 32) | (value & 0xFFFF_FFFFL);
+        }
+        while (!latches.compareAndSetLong(index, old, updated));
+        return (int)(updated >>> 32);
+    }
+
+    /**
+     * Agent side: whether a queued write with {@code sequence} is newer than what the device was last given for
+     * that register; if so it becomes the last delivered one.
+     */
+    boolean acceptDelivery(final int offset, final int sequence)
+    {
+        final int i = (offset - latchStart) >> 2;
+        if (sequence - deliveredSequence[i] <= 0)
+        {
+            return false;
+        }
+        deliveredSequence[i] = sequence;
+        return true;
+    }
+
+    /** Number of latched dwords (the span from the first to the end of the last queued region). */
+    int latchDwords()
+    {
+        return deliveredSequence.length;
+    }
+
+    int latchOffset(final int latchDword)
+    {
+        return latchStart + latchDword * 4;
+    }
+
+    /** Agent side: the latched (sequence << 32 | value) of latch dword {@code i}. */
+    long latchWord(final int latchDword)
+    {
+        return latches.getLongVolatile(latchDword * 8);
+    }
+
+    /** Agent side, at reset: nothing has been delivered in the new generation. */
+    void resetDeliveredSequences()
+    {
+        java.util.Arrays.fill(deliveredSequence, 0);
+    }
+
+    private int latchIndex(final int offset)
+    {
+        return ((offset - latchStart) >> 2) * 8;
     }
 
     /** @return the index of the region containing {@code offset}, or -1 (plain read/write). */

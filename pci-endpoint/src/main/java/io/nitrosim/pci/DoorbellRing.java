@@ -18,7 +18,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *   0  barIndex    i32
  *   4  offset      i32  dword-aligned offset within the BAR
  *   8  generation  i32  reset generation the write belongs to (records from before an FLR are discarded)
- *  12  reserved    i32
+ *  12  sequence    i32  per-register write sequence (see BarRegisterFile latches)
  *  16  value       i64  the 32-bit value written, zero-extended
  * </pre>
  */
@@ -28,6 +28,7 @@ final class DoorbellRing
     static final int BAR_INDEX_OFFSET = 0;
     static final int OFFSET_OFFSET = 4;
     static final int GENERATION_OFFSET = 8;
+    static final int SEQUENCE_OFFSET = 12;
     static final int VALUE_OFFSET = 16;
     static final int RECORD_LENGTH = 24;
     /** Agrona record header + record, aligned to 8. */
@@ -43,7 +44,7 @@ final class DoorbellRing
     }
 
     /** @return false if the ring is full (the caller counts and handles the overflow). */
-    boolean offer(final int barIndex, final int offset, final int generation, final int value)
+    boolean offer(final int barIndex, final int offset, final int generation, final int sequence, final int value)
     {
         final int index = ring.tryClaim(MSG_TYPE_DOORBELL, RECORD_LENGTH);
         if (index <= 0)
@@ -54,7 +55,7 @@ final class DoorbellRing
         buffer.putInt(index + BAR_INDEX_OFFSET, barIndex);
         buffer.putInt(index + OFFSET_OFFSET, offset);
         buffer.putInt(index + GENERATION_OFFSET, generation);
-        buffer.putInt(index + GENERATION_OFFSET + 4, 0);
+        buffer.putInt(index + SEQUENCE_OFFSET, sequence);
         buffer.putLong(index + VALUE_OFFSET, value & 0xFFFF_FFFFL);
         ring.commit(index);
         return true;

@@ -36,11 +36,16 @@ import io.nitrosim.time.SimAgent;
  * agent side of the reset ({@link #onReset()}); (2) deliver MSI-X messages that a host write unmasked;
  * (3) drain the doorbell ring in order, calling {@link #onDoorbell}; (4) call {@link #doDeviceWork()}.
  * <p>
- * <b>Doorbell ring full.</b> The ring holds {@link Builder#doorbellRingCapacity(int)} records (default 1024,
- * far more than a driver writes between two agent passes). A write that finds it full is not dropped silently:
- * the overflow is counted ({@link #doorbellOverflowCount()}) and reported to the device on its next pass via
- * {@link #onDoorbellOverflow(long)}, which may, for example, rescan all queues, or raise a fatal status.
- * No spinning: the host's write returns at once.
+ * <b>Doorbells and a full ring.</b> Every doorbell/notify write is first latched per register (value plus a
+ * per-register sequence number, {@link BarRegisterFile#latchedValue(int)}) and then queued on a ring of
+ * {@link Builder#doorbellRingCapacity(int)} records (default 1024, far more than a driver writes between two
+ * agent passes). A write that finds the ring full is not lost: it is counted ({@link #doorbellOverflowCount()}),
+ * and on its next pass the agent, after draining the ring, calls {@link #onDoorbell} with the newest latched
+ * value of each register written since its last delivery (ascending BAR, offset), then
+ * {@link #onDoorbellOverflow(long)}. Per register, the device never sees a value twice or an older value after
+ * a newer one; values of one register written while the ring was full are coalesced to the newest, which is what
+ * a hardware doorbell register does (NVMe and ENA doorbells carry absolute queue indexes). No spinning, no
+ * back-pressure on the host: its write returns at once.
  * <p>
  * <b>Reset.</b> {@link #functionLevelReset()} (also started by writing Initiate FLR to the PCI Express device
  * control register) returns, on the host's thread and before it returns, the configuration space (command, BARs,
@@ -67,6 +72,7 @@ public abstract class PciFunction implements PciEndpoint
     private final AtomicCounter doorbells;
     private final AtomicCounter doorbellOverflows;
     private final AtomicCounter doorbellsDiscarded;
+    private final AtomicCounter doorbellsCoalesced;
     private final AtomicCounter resets;
     private final FunctionAgent agent = new FunctionAgent();
 
@@ -87,6 +93,7 @@ public abstract class PciFunction implements PciEndpoint
         this.doorbells = counter(registry, "pci.doorbells", tags);
         this.doorbellOverflows = counter(registry, "pci.doorbell.overflows", tags);
         this.doorbellsDiscarded = counter(registry, "pci.doorbells.discarded", tags);
+        this.doorbellsCoalesced = counter(registry, "pci.doorbells.coalesced", tags);
         this.resets = counter(registry, "pci.function.resets", tags);
 
         this.config = new ConfigSpace();
@@ -175,10 +182,12 @@ public abstract class PciFunction implements PciEndpoint
     }
 
     /**
-     * Doorbell writes were lost because the ring was full ({@code lostSinceLastCall} of them since the last
-     * call). Agent thread, before the ring is drained. Default: nothing (the loss is counted).
+     * Informational: {@code missedSinceLastCall} doorbell writes found the ring full since the last call. By the
+     * time this runs (agent thread, after the ring was drained) the base has already called {@link #onDoorbell}
+     * with the newest value of every register written meanwhile, so nothing is lost; only intermediate values of
+     * one register are coalesced, as a hardware doorbell register would. Default: nothing.
      */
-    protected void onDoorbellOverflow(final long lostSinceLastCall)
+    protected void onDoorbellOverflow(final long missedSinceLastCall)
     {
     }
 
@@ -271,6 +280,12 @@ public abstract class PciFunction implements PciEndpoint
     public final long resetCount()
     {
         return resets.get();
+    }
+
+    /** Queued doorbell records skipped because a newer value of the same register had already been delivered. */
+    public final long doorbellsCoalescedCount()
+    {
+        return doorbellsCoalesced.get();
     }
 
     /** Doorbell records waiting for the agent. */
@@ -488,12 +503,12 @@ public abstract class PciFunction implements PciEndpoint
                 break;
 
             case BarRegisterFile.KIND_DOORBELL:
-                enqueueDoorbell(bar.barIndex(), offset, value);
+                enqueueDoorbell(bar, offset, value);
                 break;
 
             case BarRegisterFile.KIND_NOTIFY:
                 bar.maskedPutInt(offset, value, bar.writableMask(region, offset));
-                enqueueDoorbell(bar.barIndex(), offset, bar.getInt(offset));
+                enqueueDoorbell(bar, offset, bar.getInt(offset));
                 break;
 
             case BarRegisterFile.KIND_MSIX_TABLE:
@@ -509,9 +524,10 @@ public abstract class PciFunction implements PciEndpoint
         }
     }
 
-    private void enqueueDoorbell(final int barIndex, final int offset, final int value)
+    private void enqueueDoorbell(final BarRegisterFile bar, final int offset, final int value)
     {
-        if (doorbellRing.offer(barIndex, offset, resetGeneration.get(), value))
+        final int sequence = bar.latch(offset, value);
+        if (doorbellRing.offer(bar.barIndex(), offset, resetGeneration.get(), sequence, value))
         {
             doorbells.increment();
         }
@@ -688,15 +704,15 @@ public abstract class PciFunction implements PciEndpoint
             {
                 work += msix.deliverUnmaskedPending();
             }
+            work += doorbellRing.drain(this);
             final long overflows = doorbellOverflows.get();
             if (overflows != overflowsSeen)
             {
-                final long lost = overflows - overflowsSeen;
+                final long missed = overflows - overflowsSeen;
                 overflowsSeen = overflows;
-                onDoorbellOverflow(lost);
-                work++;
+                work += replayLatchedDoorbells();
+                onDoorbellOverflow(missed);
             }
-            work += doorbellRing.drain(this);
             work += doDeviceWork();
             return work;
         }
@@ -714,10 +730,38 @@ public abstract class PciFunction implements PciEndpoint
                 }
                 agentReset(generation); // a reset happened during this drain; this record is newer than it
             }
-            onDoorbell(
-                buffer.getInt(index + DoorbellRing.BAR_INDEX_OFFSET),
-                buffer.getInt(index + DoorbellRing.OFFSET_OFFSET),
-                (int)buffer.getLong(index + DoorbellRing.VALUE_OFFSET));
+            final int barIndex = buffer.getInt(index + DoorbellRing.BAR_INDEX_OFFSET);
+            final int offset = buffer.getInt(index + DoorbellRing.OFFSET_OFFSET);
+            if (!bars[barIndex].acceptDelivery(offset, buffer.getInt(index + DoorbellRing.SEQUENCE_OFFSET)))
+            {
+                doorbellsCoalesced.increment(); // a newer value of this register was already delivered
+                return;
+            }
+            onDoorbell(barIndex, offset, (int)buffer.getLong(index + DoorbellRing.VALUE_OFFSET));
+        }
+
+        /** After an overflow: hands the device the newest value of every register written since its last one. */
+        private int replayLatchedDoorbells()
+        {
+            int delivered = 0;
+            for (final BarRegisterFile bar : bars)
+            {
+                if (bar == null)
+                {
+                    continue;
+                }
+                for (int i = 0, n = bar.latchDwords(); i < n; i++)
+                {
+                    final long word = bar.latchWord(i);
+                    final int offset = bar.latchOffset(i);
+                    if (bar.acceptDelivery(offset, (int)(word >>> 32)))
+                    {
+                        onDoorbell(bar.barIndex(), offset, (int)word);
+                        delivered++;
+                    }
+                }
+            }
+            return delivered;
         }
 
         private void agentReset(final int generation)
@@ -728,6 +772,7 @@ public abstract class PciFunction implements PciEndpoint
                 if (bar != null)
                 {
                     bar.resetDeviceOwnedRegions();
+                    bar.resetDeliveredSequences();
                 }
             }
             onReset();

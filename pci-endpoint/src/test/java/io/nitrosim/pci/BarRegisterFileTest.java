@@ -226,7 +226,7 @@ class BarRegisterFileTest
     }
 
     @Test
-    void shouldCountDoorbellOverflowAndReportItToTheDevice() throws Exception
+    void shouldNotLoseDoorbellsWhenTheRingIsFull() throws Exception
     {
         final RecordingFunction small = new RecordingFunction(RecordingFunction.standardBuilder()
             .doorbellRingCapacity(16));
@@ -237,14 +237,72 @@ class BarRegisterFileTest
         }
         assertEquals(16, small.doorbellCount());
         assertEquals(4, small.doorbellOverflowCount());
+        assertEquals(19, small.registers(0).latchedValue(DOORBELL_OFFSET));
+        assertEquals(0, small.mmioRead(0, DOORBELL_OFFSET, 4)); // latching does not change what the host reads
+
         small.agent().doWork();
+        // The 16 queued values in order, then the newest value written while the ring was full (16..18 coalesced).
+        assertEquals(17, small.doorbellValues.size());
+        for (int i = 0; i < 16; i++)
+        {
+            assertEquals(i, small.doorbellValues.getInt(i));
+        }
+        assertEquals(19, small.doorbellValues.getInt(16));
         assertEquals(4, small.overflowsReported);
-        assertEquals(16, small.doorbellValues.size());
-        assertEquals(15, small.doorbellValues.getInt(15));
 
         small.mmioWrite(0, DOORBELL_OFFSET, 4, 99);
         small.agent().doWork();
         assertEquals(4, small.overflowsReported);
-        assertEquals(99, small.doorbellValues.getInt(16));
+        assertEquals(18, small.doorbellValues.size());
+        assertEquals(99, small.doorbellValues.getInt(17));
+        assertEquals(0, small.doorbellsCoalescedCount());
+    }
+
+    @Test
+    void shouldReplayNewestValueOfEveryOverflowedRegisterInOffsetOrder() throws Exception
+    {
+        final RecordingFunction small = new RecordingFunction(RecordingFunction.standardBuilder()
+            .doorbellRingCapacity(16));
+        PciTestFirmware.enumerate(small, 0xC000_0000L);
+        for (int i = 0; i < 16; i++)
+        {
+            small.mmioWrite(0, DOORBELL_OFFSET + 0x100, 4, i); // fills the ring
+        }
+        small.mmioWrite(0, DOORBELL_OFFSET + 0x200, 4, 7);
+        small.mmioWrite(0, CTRL_OFFSET, 4, 3);
+        small.mmioWrite(0, DOORBELL_OFFSET + 0x008, 4, 5);
+        small.mmioWrite(0, DOORBELL_OFFSET + 0x200, 4, 8);
+        assertEquals(4, small.doorbellOverflowCount());
+        assertEquals(3, small.mmioRead(0, CTRL_OFFSET, 4)); // a notify register still stores its value
+
+        small.agent().doWork();
+        assertEquals(19, small.doorbellValues.size());
+        assertEquals(CTRL_OFFSET, small.doorbellOffsets.getInt(16));
+        assertEquals(3, small.doorbellValues.getInt(16));
+        assertEquals(DOORBELL_OFFSET + 0x008, small.doorbellOffsets.getInt(17));
+        assertEquals(5, small.doorbellValues.getInt(17));
+        assertEquals(DOORBELL_OFFSET + 0x200, small.doorbellOffsets.getInt(18));
+        assertEquals(8, small.doorbellValues.getInt(18));
+    }
+
+    @Test
+    void shouldDeliverEachRegisterInSequenceOrderAtMostOnce()
+    {
+        final BarRegisterFile bar = fn.registers(0);
+        final int first = bar.latch(DOORBELL_OFFSET, 1);
+        final int second = bar.latch(DOORBELL_OFFSET, 2);
+        final int other = bar.latch(DOORBELL_OFFSET + 4, 9);
+        assertEquals(1, first);
+        assertEquals(2, second);
+        assertEquals(1, other);
+        assertEquals(true, bar.acceptDelivery(DOORBELL_OFFSET, second)); // a replay of the newest value
+        assertEquals(false, bar.acceptDelivery(DOORBELL_OFFSET, first)); // then the older record: stale
+        assertEquals(false, bar.acceptDelivery(DOORBELL_OFFSET, second)); // and the newest one again: duplicate
+        assertEquals(true, bar.acceptDelivery(DOORBELL_OFFSET + 4, other));
+        bar.resetDeliveredSequences();
+        bar.reset();
+        assertEquals(0, bar.latchedValue(DOORBELL_OFFSET));
+        assertEquals(1, bar.latch(DOORBELL_OFFSET, 3));
+        assertEquals(true, bar.acceptDelivery(DOORBELL_OFFSET, 1));
     }
 }
