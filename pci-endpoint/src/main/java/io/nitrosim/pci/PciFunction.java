@@ -34,7 +34,8 @@ import io.nitrosim.time.SimAgent;
  * <p>
  * <b>Agent pass.</b> {@link #agent()}'s doWork: (1) if the host reset the function since the last pass, run the
  * agent side of the reset ({@link #onReset()}); (2) deliver MSI-X messages that a host write unmasked;
- * (3) drain the doorbell ring in order, calling {@link #onDoorbell}; (4) call {@link #doDeviceWork()}.
+ * (3) drain the doorbell ring in order, calling {@link #onDoorbell} (then, if the ring overflowed, replay the
+ * newest latched values, see below); (4) call {@link #doDeviceWork()}.
  * <p>
  * <b>Doorbells and a full ring.</b> Every doorbell/notify write is first latched per register (value plus a
  * per-register sequence number, {@link BarRegisterFile#latchedValue(int)}) and then queued on a ring of
@@ -568,8 +569,8 @@ public abstract class PciFunction implements PciEndpoint
                 c.define(barOffset + 4, 4, 0, (int)(addressMask >>> 32), 0);
             }
         }
-        c.define(ConfigSpace.SUBSYSTEM_VENDOR_ID_OFFSET, 2, b.subsystemVendorId, 0, 0);
-        c.define(ConfigSpace.SUBSYSTEM_ID_OFFSET, 2, b.subsystemId, 0, 0);
+        c.define(ConfigSpace.SUBSYSTEM_VENDOR_ID_OFFSET, 2, b.effectiveSubsystemVendorId, 0, 0);
+        c.define(ConfigSpace.SUBSYSTEM_ID_OFFSET, 2, b.effectiveSubsystemId, 0, 0);
         c.define(ConfigSpace.CAPABILITIES_POINTER_OFFSET, 1, ConfigSpace.PCIE_CAP_OFFSET, 0, 0);
         c.define(ConfigSpace.INTERRUPT_LINE_OFFSET, 1, 0, 0xFF, 0);
         c.define(ConfigSpace.INTERRUPT_PIN_OFFSET, 1, b.interruptPin, 0, 0);
@@ -816,6 +817,8 @@ public abstract class PciFunction implements PciEndpoint
         private int revision;
         private int subsystemVendorId = -1;
         private int subsystemId = -1;
+        private int effectiveSubsystemVendorId;
+        private int effectiveSubsystemId;
         private int interruptPin = 1;
         private boolean powerManagement;
         private boolean flrCapable = true;
@@ -1013,13 +1016,11 @@ public abstract class PciFunction implements PciEndpoint
             requireRange("deviceId", deviceId, 0x0000, 0xFFFF);
             requireRange("classCode", classCode, 0, 0xFF_FFFF);
             requireRange("revision", revision, 0, 0xFF);
-            if (subsystemVendorId == -1 && subsystemId == -1)
-            {
-                subsystemVendorId = vendorId;
-                subsystemId = deviceId;
-            }
-            requireRange("subsystemVendorId", subsystemVendorId, 0, 0xFFFF);
-            requireRange("subsystemId", subsystemId, 0, 0xFFFF);
+            final boolean defaultSubsystem = subsystemVendorId == -1 && subsystemId == -1;
+            effectiveSubsystemVendorId = defaultSubsystem ? vendorId : subsystemVendorId;
+            effectiveSubsystemId = defaultSubsystem ? deviceId : subsystemId;
+            requireRange("subsystemVendorId", effectiveSubsystemVendorId, 0, 0xFFFF);
+            requireRange("subsystemId", effectiveSubsystemId, 0, 0xFFFF);
             requireRange("interruptPin", interruptPin, 0, 4);
             requireRange("doorbellRingCapacity records", doorbellRingRecords, 16, 65536);
 
