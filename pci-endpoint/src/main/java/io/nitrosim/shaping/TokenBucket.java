@@ -121,10 +121,16 @@ public final class TokenBucket
             return 0;
         }
         final long deficit = needed - tokens; // > 0; the fraction already held counts towards it
-        final long wholeSeconds = deficit / ratePerSec;
-        final long restTokens = deficit % ratePerSec;
-        final long restNanoTokens = restTokens * NANOS_PER_SEC - fractionNanoTokens;
-        final long restNs = restNanoTokens <= 0 ? 0 : (restNanoTokens + ratePerSec - 1) / ratePerSec;
+        long wholeSeconds = deficit / ratePerSec;
+        long restNanoTokens = (deficit % ratePerSec) * NANOS_PER_SEC - fractionNanoTokens;
+        if (restNanoTokens < 0)
+        {
+            // The deficit is whole seconds of refill and the fraction held shortens the last second:
+            // borrow it (deficit >= 1 token > fraction, so wholeSeconds >= 1 here).
+            wholeSeconds--;
+            restNanoTokens += ratePerSec * NANOS_PER_SEC;
+        }
+        final long restNs = (restNanoTokens + ratePerSec - 1) / ratePerSec;
         return Math.max(1, wholeSeconds * NANOS_PER_SEC + restNs);
     }
 
