@@ -71,8 +71,11 @@ public final class ShapedRing
         this.gate = b.gate;
         if (b.maxPayloadBytes + HEADER_LENGTH > ring.maxMsgLength())
         {
+            // Agrona's largest message is an eighth of the ring's capacity.
+            final long neededBytes = BitUtil.findNextPositivePowerOfTwo(8L * (b.maxPayloadBytes + HEADER_LENGTH));
             throw new IllegalArgumentException(name + ": ring capacity " + capacity + " B holds records up to "
-                + (ring.maxMsgLength() - HEADER_LENGTH) + " B of payload, asked " + b.maxPayloadBytes + " B");
+                + (ring.maxMsgLength() - HEADER_LENGTH) + " B of payload, asked " + b.maxPayloadBytes
+                + " B; needs capacityBytes >= " + neededBytes);
         }
         final CounterRegistry registry = b.registry;
         final MetricTags tags = b.tags;
@@ -335,7 +338,7 @@ public final class ShapedRing
     public static final class Builder
     {
         private final String name;
-        private int capacityBytes = 64 * 1024;
+        private int capacityBytes = 128 * 1024; // the smallest ring whose records hold the default max payload
         private int maxPayloadBytes = 9216;
         private boolean manyProducers;
         private ShapingGate gate = ShapingGate.OPEN;
@@ -347,7 +350,7 @@ public final class ShapedRing
             this.name = name;
         }
 
-        /** Data capacity in bytes; rounded up to a power of two, at least 1 KiB. */
+        /** Data capacity in bytes (default 128 KiB); rounded up to a power of two, at least 1 KiB. */
         public Builder capacityBytes(final int capacityBytes)
         {
             if (capacityBytes < 1024 || capacityBytes > (1 << 30))

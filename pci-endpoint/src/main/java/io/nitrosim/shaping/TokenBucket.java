@@ -18,6 +18,7 @@ public final class TokenBucket
     /** Highest rate accepted: keeps {@code remainderTokens * 1e9} inside a long (72 Gbps in bytes). */
     public static final long MAX_RATE_PER_SEC = 9_000_000_000L;
     static final long NANOS_PER_SEC = 1_000_000_000L;
+    private static final long PPM = 1_000_000L;
 
     private final String name;
     private final long ratePerSec;
@@ -80,8 +81,41 @@ public final class TokenBucket
         {
             return 0;
         }
-        return tokens <= Long.MAX_VALUE / 1_000_000L ?
-            tokens * 1_000_000L / capacity : (long)((double)tokens / capacity * 1_000_000.0);
+        if (tokens >= capacity)
+        {
+            return PPM;
+        }
+        return tokens <= Long.MAX_VALUE / PPM ? tokens * PPM / capacity : mulDivBelowOne(tokens, PPM, capacity);
+    }
+
+    /**
+     * floor(a * m / c) for 0 &lt;= a &lt; c, exactly and without allocating: binary long division over the bits
+     * of m, keeping the remainder below c (sums below 2c fit in an unsigned long).
+     */
+    private static long mulDivBelowOne(final long a, final long m, final long c)
+    {
+        long quotient = 0;
+        long remainder = 0;
+        for (int bit = 63 - Long.numberOfLeadingZeros(m); bit >= 0; bit--)
+        {
+            quotient <<= 1;
+            remainder <<= 1;
+            if (Long.compareUnsigned(remainder, c) >= 0)
+            {
+                remainder -= c;
+                quotient++;
+            }
+            if ((m & (1L << bit)) != 0)
+            {
+                remainder += a;
+                if (Long.compareUnsigned(remainder, c) >= 0)
+                {
+                    remainder -= c;
+                    quotient++;
+                }
+            }
+        }
+        return quotient;
     }
 
     /** Whether a request of {@code units} would be admitted now. Does not consume. */
@@ -121,10 +155,16 @@ public final class TokenBucket
             return 0;
         }
         final long deficit = needed - tokens; // > 0; the fraction already held counts towards it
-        final long wholeSeconds = deficit / ratePerSec;
-        final long restTokens = deficit % ratePerSec;
-        final long restNanoTokens = restTokens * NANOS_PER_SEC - fractionNanoTokens;
-        final long restNs = restNanoTokens <= 0 ? 0 : (restNanoTokens + ratePerSec - 1) / ratePerSec;
+        long wholeSeconds = deficit / ratePerSec;
+        long restNanoTokens = (deficit % ratePerSec) * NANOS_PER_SEC - fractionNanoTokens;
+        if (restNanoTokens < 0)
+        {
+            // The deficit is whole seconds of refill and the fraction held shortens the last second:
+            // borrow it (deficit >= 1 token > fraction, so wholeSeconds >= 1 here).
+            wholeSeconds--;
+            restNanoTokens += ratePerSec * NANOS_PER_SEC;
+        }
+        final long restNs = (restNanoTokens + ratePerSec - 1) / ratePerSec;
         return Math.max(1, wholeSeconds * NANOS_PER_SEC + restNs);
     }
 

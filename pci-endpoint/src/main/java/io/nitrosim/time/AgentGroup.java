@@ -12,30 +12,45 @@ public final class AgentGroup implements SimAgent
     private final String roleName;
     private final List<SimAgent> members = new ArrayList<>();
     private SimAgent[] agents = new SimAgent[0];
+    private boolean started;
+    private boolean closed;
 
     public AgentGroup(final String roleName)
     {
         this.roleName = roleName;
     }
 
-    /** Adds a member; call from the thread that runs the group (or before it starts). */
+    /**
+     * Adds a member; call from the thread that runs the group (or before it starts). A member added to a
+     * running group is started here, as the runtime starts an agent it is given.
+     */
     public AgentGroup add(final SimAgent agent)
     {
         members.add(agent);
         agents = members.toArray(new SimAgent[0]);
+        if (started && !closed)
+        {
+            agent.onStart();
+        }
         return this;
     }
 
+    /** Removes a member, closing it if the group is running (as {@link SimRuntime#remove} closes an agent). */
     public boolean remove(final SimAgent agent)
     {
         final boolean removed = members.remove(agent);
         agents = members.toArray(new SimAgent[0]);
+        if (removed && started && !closed)
+        {
+            agent.onClose();
+        }
         return removed;
     }
 
     @Override
     public void onStart()
     {
+        started = true;
         for (final SimAgent agent : agents)
         {
             agent.onStart();
@@ -67,6 +82,7 @@ public final class AgentGroup implements SimAgent
     @Override
     public void onClose()
     {
+        closed = true;
         for (final SimAgent agent : agents)
         {
             agent.onClose();
