@@ -55,12 +55,22 @@ public final class BurstableLimit
         {
             throw new IllegalArgumentException(name + ": peak depth " + peakDepthNs + " ns must be positive");
         }
+        if (peakDepthNs > Long.MAX_VALUE / peakPerSec)
+        {
+            throw new IllegalArgumentException(name + ": peak depth " + peakDepthNs + " ns at " + peakPerSec
+                + "/s overflows; accepted up to " + Long.MAX_VALUE / peakPerSec + " ns");
+        }
         final long depth = Math.max(Math.max(1, minPeakDepth), multiplyToUnits(peakPerSec, peakDepthNs));
         final TokenBucket peak = new TokenBucket(name + " peak", peakPerSec, depth, nowNs);
         TokenBucket credits = null;
         if (baselinePerSec < peakPerSec && burstSeconds > 0)
         {
-            final long creditCapacity = Math.multiplyExact(peakPerSec - baselinePerSec, burstSeconds);
+            if (burstSeconds > Long.MAX_VALUE / (peakPerSec - baselinePerSec))
+            {
+                throw new IllegalArgumentException(name + ": burst of " + burstSeconds + " s at " + peakPerSec
+                    + "/s over a " + baselinePerSec + "/s baseline does not fit a 64-bit credit bucket");
+            }
+            final long creditCapacity = (peakPerSec - baselinePerSec) * burstSeconds;
             credits = new TokenBucket(name + " credits", baselinePerSec, creditCapacity, nowNs);
         }
         else if (baselinePerSec < peakPerSec)
