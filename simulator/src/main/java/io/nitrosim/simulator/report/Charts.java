@@ -42,6 +42,11 @@ final class Charts
     static final Color PEAK_COLOR = new Color(0xC0, 0x39, 0x2B);
     static final Color BASELINE_COLOR = new Color(0x1F, 0x61, 0x8D);
     static final Color CREDIT_COLOR = new Color(0x27, 0xAE, 0x60);
+    /** Data series colours: none close to the reference-line or credit colours. */
+    static final Color[] SERIES_COLORS = {
+        new Color(0x2C, 0x3E, 0x50), new Color(0x8E, 0x44, 0xAD), new Color(0xE6, 0x7E, 0x22),
+        new Color(0x17, 0xA2, 0xB8), new Color(0x8D, 0x6E, 0x63), new Color(0xE8, 0x43, 0x93),
+        new Color(0x7F, 0x8C, 0x8D), new Color(0xB7, 0x95, 0x0B)};
 
     static
     {
@@ -77,6 +82,12 @@ final class Charts
             title, "simulated time (s)", yLabel, dataset, PlotOrientation.VERTICAL, true, false, false);
         style(chart);
         final XYPlot plot = chart.getXYPlot();
+        final XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer)plot.getRenderer();
+        for (int i = 0; i < primary.size(); i++)
+        {
+            renderer.setSeriesPaint(i, SERIES_COLORS[i % SERIES_COLORS.length]);
+            renderer.setSeriesStroke(i, new BasicStroke(2.0f));
+        }
         double max = maxY(dataset);
         for (final Line line : lines)
         {
@@ -103,7 +114,7 @@ final class Charts
             for (int i = 0; i < secondary.size(); i++)
             {
                 renderer2.setSeriesPaint(i, i == 0 ? CREDIT_COLOR : CREDIT_COLOR.darker());
-                renderer2.setSeriesStroke(i, new BasicStroke(1.2f));
+                renderer2.setSeriesStroke(i, new BasicStroke(1.5f));
             }
             plot.setRenderer(1, renderer2);
         }
@@ -151,6 +162,10 @@ final class Charts
         renderer.setBarPainter(new StandardBarPainter());
         renderer.setShadowVisible(false);
         renderer.setItemMargin(0.05);
+        for (int i = 0; i < dataset.getRowCount(); i++)
+        {
+            renderer.setSeriesPaint(i, SERIES_COLORS[i % SERIES_COLORS.length]);
+        }
         renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator(
             "{2}", new DecimalFormat("0.###", DecimalFormatSymbols.getInstance(Locale.ROOT))));
         renderer.setDefaultItemLabelsVisible(true);

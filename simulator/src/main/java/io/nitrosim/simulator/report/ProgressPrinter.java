@@ -115,7 +115,8 @@ public final class ProgressPrinter
             {
                 out.print(" ".repeat(lastLength - line.length()));
             }
-            lastLength = line.length();
+            // The terminal still shows the widest line since the last newline: keep padding over all of it.
+            lastLength = Math.max(lastLength, line.length());
             lineOpen = true;
         }
         else
