@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -38,6 +39,8 @@ final class Charts
 {
     static final int WIDTH = 900;
     static final int HEIGHT = 380;
+    /** More samples than this per series are reduced to each bucket's minimum and maximum. */
+    static final int MAX_CHART_POINTS = 2000;
 
     static final Color PEAK_COLOR = new Color(0xC0, 0x39, 0x2B);
     static final Color BASELINE_COLOR = new Color(0x1F, 0x61, 0x8D);
@@ -127,13 +130,60 @@ final class Charts
         for (final Series s : series)
         {
             final XYSeries xy = new XYSeries(s.label(), false, true);
-            for (int i = 0; i < ts.sampleCount(); i++)
+            for (final int i : pointsToDraw(ts, s.column(), MAX_CHART_POINTS))
             {
                 xy.add(ts.timeNs(i) / 1e9, ts.value(s.column(), i), false);
             }
             dataset.addSeries(xy);
         }
         return dataset;
+    }
+
+    /**
+     * The sample indices to draw: all of them up to {@code maxPoints}; beyond that the minimum and the maximum
+     * of each of {@code maxPoints / 2} equal buckets, in time order, so a long run draws quickly and keeps its
+     * envelope (every peak and every dip still shows). The CSV keeps every sample.
+     */
+    static int[] pointsToDraw(final TimeSeries ts, final int column, final int maxPoints)
+    {
+        final int n = ts.sampleCount();
+        if (n <= maxPoints)
+        {
+            final int[] all = new int[n];
+            for (int i = 0; i < n; i++)
+            {
+                all[i] = i;
+            }
+            return all;
+        }
+        final int buckets = maxPoints / 2;
+        final int[] picked = new int[buckets * 2];
+        int count = 0;
+        for (int b = 0; b < buckets; b++)
+        {
+            final int from = (int)((long)b * n / buckets);
+            final int to = (int)((long)(b + 1) * n / buckets);
+            int min = from;
+            int max = from;
+            for (int i = from + 1; i < to; i++)
+            {
+                final double v = ts.value(column, i);
+                if (v < ts.value(column, min))
+                {
+                    min = i;
+                }
+                if (v > ts.value(column, max))
+                {
+                    max = i;
+                }
+            }
+            picked[count++] = Math.min(min, max);
+            if (min != max)
+            {
+                picked[count++] = Math.max(min, max);
+            }
+        }
+        return Arrays.copyOf(picked, count);
     }
 
     private static double maxY(final XYSeriesCollection dataset)
