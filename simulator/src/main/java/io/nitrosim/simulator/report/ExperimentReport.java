@@ -168,8 +168,8 @@ public final class ExperimentReport
                     else
                     {
                         row.add(Cell.number(cap, Figures.METRIC_DECIMALS, pp + "/caps/" + pointerToken(m.key())));
-                        row.add(new Cell(cap > 0 ? Figures.fixed(100.0 * achieved / cap, Figures.PERCENT_DECIMALS)
-                            : "", null, -1, true));
+                        row.add(Cell.derivedNumber(
+                            cap > 0 ? Figures.fixed(100.0 * achieved / cap, Figures.PERCENT_DECIMALS) : ""));
                     }
                 }
             }

@@ -54,12 +54,9 @@ final class HtmlPage
             for (final Cell cell : row)
             {
                 sb.append("<td");
-                final String cssClass = cell.numeric() ? "num"
-                    : "PASS".equals(cell.text()) && cell.pointer() != null ? "pass"
-                    : "FAIL".equals(cell.text()) && cell.pointer() != null ? "fail" : null;
-                if (cssClass != null)
+                if (cell.style() != null)
                 {
-                    sb.append(" class=\"").append(cssClass).append('"');
+                    sb.append(" class=\"").append(cell.style()).append('"');
                 }
                 if (cell.pointer() != null)
                 {
