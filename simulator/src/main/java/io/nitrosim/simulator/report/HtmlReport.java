@@ -1,0 +1,55 @@
+package io.nitrosim.simulator.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.nitrosim.simulator.results.RunResults;
+import io.nitrosim.simulator.results.TimeSeries;
+
+/**
+ * report.html: one self-contained page (inline CSS, charts as PNG data URIs, no scripts, no network) with the
+ * verdict, the summary tables (every figure tagged with {@code data-json}, the JSON Pointer of its value in
+ * results.json, and {@code data-decimals}) and the charts (each an {@code <img>} with a stable id and alt text).
+ */
+public final class HtmlReport
+{
+    private HtmlReport()
+    {
+    }
+
+    public static void write(final RunResults results, final TimeSeries series, final Path file) throws IOException
+    {
+        Files.writeString(file, render(results, series), StandardCharsets.UTF_8);
+    }
+
+    public static String render(final RunResults results, final TimeSeries series)
+    {
+        final StringBuilder body = new StringBuilder(256 * 1024);
+        body.append("<h1>nitro-sim report: ").append(Html.escape(results.scenario())).append("</h1>\n");
+        final boolean passed = results.expectationsPassed();
+        body.append("<p id=\"verdict\" class=\"verdict ").append(passed ? "pass" : "fail").append("\">")
+            .append(Html.escape(ConsoleSummary.verdict(results))).append("</p>\n");
+        body.append("<p class=\"note\">Rates: network Gbps (10^9 bit/s), instance EBS Mbps (10^6 bit/s), volume and "
+            + "job bandwidth MiB/s; peak and baseline are the caps of the instance type or volume; balances are "
+            + "percent of a full bucket; latencies in ms. The figures are those of results.json.</p>\n");
+        body.append("<h2>Summary</h2>\n");
+        for (final Table table : SummaryTables.of(results))
+        {
+            HtmlPage.table(table, body);
+        }
+        final List<ChartImage> charts = RunCharts.of(results, series);
+        body.append("<h2>Charts</h2>\n");
+        if (series.sampleCount() == 0)
+        {
+            body.append("<p class=\"note\">No time series was sampled.</p>\n");
+        }
+        for (final ChartImage chart : charts)
+        {
+            HtmlPage.figure(chart, body);
+        }
+        return HtmlPage.page("nitro-sim report: " + results.scenario(), body);
+    }
+}

@@ -1,0 +1,73 @@
+package io.nitrosim.simulator.results;
+
+import java.util.List;
+
+/**
+ * Everything a run produced: what results.json holds and what the report and the console table show.
+ *
+ * @param scenario         scenario name.
+ * @param seed             the scenario's seed.
+ * @param clockMode        virtual or real.
+ * @param payloadMode      how payloads were carried (e.g. full or timing-only).
+ * @param simulatedSeconds simulated time covered.
+ * @param wallSeconds      wall time the run took (the only non-deterministic figure).
+ * @param instances        instances in scenario order.
+ * @param volumes          volumes in scenario order.
+ * @param streams          iperf-like streams.
+ * @param fioJobs          fio-like jobs.
+ * @param expectations     the scenario's expectations in scenario order.
+ */
+public record RunResults(
+    String scenario,
+    long seed,
+    String clockMode,
+    String payloadMode,
+    double simulatedSeconds,
+    double wallSeconds,
+    List<InstanceResult> instances,
+    List<VolumeResult> volumes,
+    List<StreamResult> streams,
+    List<FioJobResult> fioJobs,
+    List<ExpectationResult> expectations)
+{
+    public RunResults
+    {
+        Checks.text("scenario", scenario);
+        Checks.text("clockMode", clockMode);
+        Checks.text("payloadMode", payloadMode);
+        Checks.nonNegative("simulatedSeconds", simulatedSeconds);
+        Checks.nonNegative("wallSeconds", wallSeconds);
+        instances = Checks.list("instances", instances);
+        volumes = Checks.list("volumes", volumes);
+        streams = Checks.list("streams", streams);
+        fioJobs = Checks.list("fioJobs", fioJobs);
+        expectations = Checks.list("expectations", expectations);
+    }
+
+    /** Whether every expectation held (true when there are none): exit code 0 rather than 3. */
+    public boolean expectationsPassed()
+    {
+        for (final ExpectationResult e : expectations)
+        {
+            if (!e.passed())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The number of expectations that failed. */
+    public int failedExpectations()
+    {
+        int failed = 0;
+        for (final ExpectationResult e : expectations)
+        {
+            if (!e.passed())
+            {
+                failed++;
+            }
+        }
+        return failed;
+    }
+}
