@@ -322,37 +322,38 @@ public final class VpcCard implements SimAgent
         return instance.ingress.poll(ingressHandler, ctx.pollBudget, nowNs);
     }
 
+    /**
+     * Serves the instance's queues one frame each in turn, resuming after the last queue served (so queues
+     * that wake at the same instant share the allowance fairly), until a full turn makes no progress.
+     */
     private int pollEgress(final CardInstance instance, final long nowNs)
     {
         final TxQueue[] queues = instance.queueArray;
         final int n = queues.length;
-        if (n == 0)
-        {
-            return 0;
-        }
         final int budget = ctx.pollBudget;
         int work = 0;
-        boolean progress = true;
-        final int start = instance.roundRobin;
-        instance.roundRobin = start + 1 == n ? 0 : start + 1;
-        while (progress && work < budget)
+        int idle = 0;
+        int i = instance.roundRobin < n ? instance.roundRobin : 0;
+        while (idle < n && work < budget)
         {
-            progress = false;
-            for (int k = 0; k < n; k++)
+            final TxQueue queue = queues[i];
+            i = i + 1 == n ? 0 : i + 1;
+            if (nowNs < queue.blockedUntilNs || queue.ring.isEmpty())
             {
-                final int i = start + k < n ? start + k : start + k - n;
-                final TxQueue queue = queues[i];
-                if (nowNs < queue.blockedUntilNs || queue.ring.isEmpty())
-                {
-                    continue;
-                }
-                egressHandler.queue = queue;
-                if (queue.ring.poll(egressHandler, 1, nowNs) > 0)
-                {
-                    queue.onConsumed();
-                    work++;
-                    progress = true;
-                }
+                idle++;
+                continue;
+            }
+            egressHandler.queue = queue;
+            if (queue.ring.poll(egressHandler, 1, nowNs) > 0)
+            {
+                queue.onConsumed();
+                work++;
+                idle = 0;
+                instance.roundRobin = i;
+            }
+            else
+            {
+                idle++;
             }
         }
         return work;
