@@ -34,6 +34,7 @@ public final class TestBed implements AutoCloseable
     private final Map<Integer, VpcCard> cards = new TreeMap<>();
     private final NetworkShapingConfig shaping;
     private final long latencyNs;
+    private final Ticker ticker = new Ticker();
 
     public TestBed()
     {
@@ -48,6 +49,38 @@ public final class TestBed implements AutoCloseable
         subnet = net.createSubnet(vpc.id(), "10.0.1.0/24");
         open = net.createSecurityGroup(vpc.id(), "open");
         net.authorizeIngress(open.id(), SecurityGroupRule.all("10.0.0.0/8"));
+        runtime.add(ticker);
+    }
+
+    /** Runs until {@code timeNs} even when nothing is left to do before (virtual time stops when quiescent). */
+    public void advanceTo(final long timeNs)
+    {
+        ticker.targetNs = timeNs;
+        runtime.runUntil(timeNs);
+    }
+
+    /** An agent whose only deadline is the time a test wants to reach. */
+    private final class Ticker implements io.nitrosim.time.SimAgent
+    {
+        long targetNs;
+
+        @Override
+        public int doWork()
+        {
+            return 0;
+        }
+
+        @Override
+        public long nextDeadlineNs()
+        {
+            return runtime.clock().nanoTime() < targetNs ? targetNs : NO_DEADLINE;
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "ticker";
+        }
     }
 
     public VpcCard card(final int hostId)
