@@ -27,6 +27,7 @@ public final class Iperf
     private final SimRuntime runtime;
     private final List<Stream> streams = new ArrayList<>();
     private final Map<EniPort, PortDemux> demuxes = new IdentityHashMap<>();
+    private int nextId;
 
     public Iperf(final SimRuntime runtime)
     {
@@ -48,7 +49,7 @@ public final class Iperf
      */
     public Stream stream(final StreamSpec spec, final EniPort from, final EniPort to)
     {
-        final int id = streams.size();
+        final int id = nextId++;
         final int srcPort = spec.srcPort() != 0 ? spec.srcPort() : BASE_SRC_PORT + id;
         final int dstPort = spec.dstPort() != 0 ? spec.dstPort() : BASE_DST_PORT + id;
         final TxQueue dataQueue = from.addTxQueue(spec.queueDepthFrames(), spec.capturedLength());
@@ -66,6 +67,26 @@ public final class Iperf
         streams.add(stream);
         runtime.add(sender);
         return stream;
+    }
+
+    /**
+     * A UDP sender whose receiver is elsewhere (another process of a multi-process VPC): frames go to
+     * {@code to}'s primary address. Registers the sender agent with the runtime.
+     */
+    public TrafficStream sender(final StreamSpec spec, final EniPort from, final io.nitrosim.nic.vpc.Eni to)
+    {
+        if (spec.mode() == StreamSpec.Mode.TCP)
+        {
+            throw new IllegalArgumentException("a TCP-like stream needs its receiver in this process for acks");
+        }
+        final int id = nextId++;
+        final int srcPort = spec.srcPort() != 0 ? spec.srcPort() : BASE_SRC_PORT + id;
+        final int dstPort = spec.dstPort() != 0 ? spec.dstPort() : BASE_DST_PORT + id;
+        final TxQueue dataQueue = from.addTxQueue(spec.queueDepthFrames(), spec.capturedLength());
+        final TrafficStream sender = new TrafficStream(id, spec, dataQueue, runtime.clock(), to.mac(), to.primaryIp(),
+            srcPort, dstPort);
+        runtime.add(sender);
+        return sender;
     }
 
     private PortDemux demux(final EniPort port)
