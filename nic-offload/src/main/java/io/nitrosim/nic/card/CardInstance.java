@@ -1,0 +1,95 @@
+package io.nitrosim.nic.card;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import io.nitrosim.nic.shaping.InstanceShaper;
+import io.nitrosim.nic.vpc.ConnTrackTable;
+import io.nitrosim.nic.vpc.VpcInstance;
+import io.nitrosim.shaping.ShapedRing;
+
+/**
+ * One instance's state on its card: the shaper (allowances shared by all its ENIs), its connection tracking
+ * table, its bounded ingress buffer (one per instance, so a throttled instance never blocks another) and its
+ * ENI ports. Owned by the card agent's thread.
+ */
+public final class CardInstance
+{
+    private final VpcInstance vpcInstance;
+    private final InstanceShaper shaper;
+    private final ConnTrackTable conntrack;
+    final ShapedRing ingress;
+    final int ingressBufferBytes;
+    final List<EniPort> ports = new ArrayList<>();
+    EniPort[] portArray = new EniPort[0];
+    TxQueue[] queueArray = new TxQueue[0];
+    long ingressQueuedBytes;
+    long ingressBlockedUntilNs;
+    int ingressCountedMask;
+    int roundRobin;
+
+    CardInstance(final VpcInstance vpcInstance, final InstanceShaper shaper, final ConnTrackTable conntrack,
+        final ShapedRing ingress, final int ingressBufferBytes)
+    {
+        this.vpcInstance = vpcInstance;
+        this.shaper = shaper;
+        this.conntrack = conntrack;
+        this.ingress = ingress;
+        this.ingressBufferBytes = ingressBufferBytes;
+    }
+
+    public String instanceId()
+    {
+        return vpcInstance.instanceId();
+    }
+
+    public VpcInstance vpcInstance()
+    {
+        return vpcInstance;
+    }
+
+    public InstanceShaper shaper()
+    {
+        return shaper;
+    }
+
+    public ConnTrackTable conntrack()
+    {
+        return conntrack;
+    }
+
+    public List<EniPort> ports()
+    {
+        return Collections.unmodifiableList(ports);
+    }
+
+    /** Inbound frames dropped because the ingress buffer was full. */
+    public long ingressDroppedFrames()
+    {
+        return ingress.droppedRecords();
+    }
+
+    /** Bytes (as charged) waiting in the ingress buffer. */
+    public long ingressQueuedBytes()
+    {
+        return ingressQueuedBytes;
+    }
+
+    void addPort(final EniPort port)
+    {
+        ports.add(port);
+        portArray = ports.toArray(new EniPort[0]);
+        rebuildQueues();
+    }
+
+    void rebuildQueues()
+    {
+        final List<TxQueue> all = new ArrayList<>();
+        for (final EniPort port : ports)
+        {
+            all.addAll(port.mutableQueues());
+        }
+        queueArray = all.toArray(new TxQueue[0]);
+    }
+}

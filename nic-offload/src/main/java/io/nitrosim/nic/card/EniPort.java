@@ -1,0 +1,99 @@
+package io.nitrosim.nic.card;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import io.nitrosim.nic.shaping.EniCounters;
+import io.nitrosim.nic.vpc.Eni;
+import io.nitrosim.shaping.TokenBucket;
+
+/**
+ * An ENI as the card serves it: its egress queues, the sink its delivered frames go to, its counters and its
+ * link-local bucket (1024 packets/s). Created by {@link VpcCard} for every ENI attached to one of its instances.
+ */
+public final class EniPort
+{
+    private final VpcCard card;
+    private final CardInstance instance;
+    private final Eni eni;
+    private final int localIndex;
+    private final EniCounters counters;
+    final TokenBucket linkLocal;
+    private final List<TxQueue> queues = new ArrayList<>();
+    FrameSink sink = FrameSink.DISCARD;
+
+    EniPort(final VpcCard card, final CardInstance instance, final Eni eni, final int localIndex,
+        final EniCounters counters, final TokenBucket linkLocal)
+    {
+        this.card = card;
+        this.instance = instance;
+        this.eni = eni;
+        this.localIndex = localIndex;
+        this.counters = counters;
+        this.linkLocal = linkLocal;
+    }
+
+    public Eni eni()
+    {
+        return eni;
+    }
+
+    public CardInstance instance()
+    {
+        return instance;
+    }
+
+    public EniCounters counters()
+    {
+        return counters;
+    }
+
+    /** Index of this ENI among its instance's ports. */
+    public int localIndex()
+    {
+        return localIndex;
+    }
+
+    /** Adds an egress queue with the card's default depth and capture size. Configure before running. */
+    public TxQueue addTxQueue()
+    {
+        return addTxQueue(card.context().txQueueDepthFrames(), card.context().txMaxCapturedBytes());
+    }
+
+    /** Adds an egress queue; {@code maxCapturedBytes} bounds what a record carries (small for timing-only). */
+    public TxQueue addTxQueue(final int depthFrames, final int maxCapturedBytes)
+    {
+        final TxQueue queue = new TxQueue(this, queues.size(), depthFrames, maxCapturedBytes, card.clock());
+        queues.add(queue);
+        instance.rebuildQueues();
+        return queue;
+    }
+
+    public List<TxQueue> txQueues()
+    {
+        return Collections.unmodifiableList(queues);
+    }
+
+    List<TxQueue> mutableQueues()
+    {
+        return queues;
+    }
+
+    /** Where delivered frames go (default: discarded). */
+    public void sink(final FrameSink sink)
+    {
+        this.sink = sink == null ? FrameSink.DISCARD : sink;
+    }
+
+    public FrameSink sink()
+    {
+        return sink;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "EniPort{" + eni.id() + " of " + instance.instanceId() + "}";
+    }
+}

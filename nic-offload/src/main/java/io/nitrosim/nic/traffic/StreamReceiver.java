@@ -1,0 +1,186 @@
+package io.nitrosim.nic.traffic;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import io.nitrosim.nic.card.EniPort;
+import io.nitrosim.nic.card.FrameSink;
+import io.nitrosim.nic.card.TxQueue;
+import io.nitrosim.nic.frame.EthernetFrame;
+
+/**
+ * The receiving side of a stream: counts frames and bytes, detects losses from sequence gaps (the fabric keeps
+ * a flow in order, so a gap is a loss), records one-way latency (receive time minus the sender's stamp, both in
+ * simulated time) in an HdrHistogram, checks the payload pattern in payload mode, and for TCP-like streams
+ * acks every segment through its own TX queue on the receiving ENI. Runs on the card's thread.
+ */
+public final class StreamReceiver implements FrameSink
+{
+    /** Latencies above this are clamped (60 s). */
+    public static final long MAX_LATENCY_NS = 60_000_000_000L;
+
+    private final int streamId;
+    private final StreamSpec spec;
+    private final TxQueue ackQueue;
+    private final Histogram latency = new Histogram(MAX_LATENCY_NS, 3);
+    private final EthernetFrame frame = new EthernetFrame();
+    private final EthernetFrame ack = new EthernetFrame();
+    private long framesReceived;
+    private long bytesReceived;
+    private long expectedSeq;
+    private long gaps;
+    private long reordered;
+    private long corrupted;
+    private long foreign;
+    private long acksSent;
+    private long acksDropped;
+    private long firstRxNs = -1;
+    private long lastRxNs = -1;
+
+    StreamReceiver(final int streamId, final StreamSpec spec, final TxQueue ackQueue)
+    {
+        this.streamId = streamId;
+        this.spec = spec;
+        this.ackQueue = ackQueue;
+    }
+
+    public int streamId()
+    {
+        return streamId;
+    }
+
+    public long framesReceived()
+    {
+        return framesReceived;
+    }
+
+    /** Bytes received as charged on the wire (frame lengths). */
+    public long bytesReceived()
+    {
+        return bytesReceived;
+    }
+
+    /** Segments missing from the sequence (lost unless they turn up late). */
+    public long gaps()
+    {
+        return gaps;
+    }
+
+    public long reordered()
+    {
+        return reordered;
+    }
+
+    public long corrupted()
+    {
+        return corrupted;
+    }
+
+    public long acksSent()
+    {
+        return acksSent;
+    }
+
+    public long acksDropped()
+    {
+        return acksDropped;
+    }
+
+    public long firstRxNs()
+    {
+        return firstRxNs;
+    }
+
+    public long lastRxNs()
+    {
+        return lastRxNs;
+    }
+
+    public Histogram latency()
+    {
+        return latency;
+    }
+
+    @Override
+    public boolean onFrame(final EniPort eni, final DirectBuffer buffer, final int offset, final int capturedLength,
+        final int frameLength, final long nowNs)
+    {
+        final EthernetFrame f = frame.wrap(buffer, offset, capturedLength);
+        final int payloadIndex = offset + f.payloadOffset();
+        if (capturedLength < f.payloadOffset() + StreamPayload.LENGTH
+            || StreamPayload.streamId(buffer, payloadIndex) != streamId
+            || StreamPayload.kind(buffer, payloadIndex) != StreamPayload.KIND_DATA)
+        {
+            foreign++;
+            return true;
+        }
+        final long seq = StreamPayload.seq(buffer, payloadIndex);
+        final long sentNs = StreamPayload.timeNs(buffer, payloadIndex);
+        framesReceived++;
+        bytesReceived += frameLength;
+        if (firstRxNs < 0)
+        {
+            firstRxNs = nowNs;
+        }
+        lastRxNs = nowNs;
+        latency.recordValue(Math.min(MAX_LATENCY_NS, Math.max(0, nowNs - sentNs)));
+        if (seq == expectedSeq)
+        {
+            expectedSeq++;
+        }
+        else if (seq > expectedSeq)
+        {
+            gaps += seq - expectedSeq;
+            expectedSeq = seq + 1;
+        }
+        else
+        {
+            reordered++;
+        }
+        if (spec.payloadMode())
+        {
+            final int payloadLength = f.payloadLength();
+            if (capturedLength != frameLength)
+            {
+                corrupted++;
+            }
+            else
+            {
+                for (int i = StreamPayload.LENGTH; i < payloadLength; i++)
+                {
+                    if (buffer.getByte(payloadIndex + i) != StreamPayload.patternByte(seq, i))
+                    {
+                        corrupted++;
+                        break;
+                    }
+                }
+            }
+        }
+        if (ackQueue != null)
+        {
+            sendAck(eni, f.srcMac(), f.srcIp(), f.dstPort(), f.srcPort(), expectedSeq - 1, sentNs);
+        }
+        return true;
+    }
+
+    private void sendAck(final EniPort eni, final long dstMac, final int dstIp, final int srcPort, final int dstPort,
+        final long highestSeq, final long echoNs)
+    {
+        final int length = EthernetFrame.frameLengthFor(EthernetFrame.PROTO_TCP, StreamPayload.LENGTH);
+        final int index = ackQueue.tryClaim(length, length);
+        if (index < 0)
+        {
+            acksDropped++;
+            return;
+        }
+        final MutableDirectBuffer buffer = ackQueue.buffer();
+        ack.wrapForWrite(buffer, index, length).writeHeaders(dstMac, eni.eni().mac(), eni.eni().primaryIp(), dstIp,
+            EthernetFrame.PROTO_TCP, srcPort, dstPort, StreamPayload.LENGTH, (int)acksSent);
+        ack.tcp(0, highestSeq + 1, EthernetFrame.TCP_FLAG_ACK);
+        StreamPayload.write(buffer, index + ack.payloadOffset(), streamId, StreamPayload.KIND_ACK, highestSeq, echoNs,
+            framesReceived);
+        ackQueue.commit(index);
+        acksSent++;
+    }
+}

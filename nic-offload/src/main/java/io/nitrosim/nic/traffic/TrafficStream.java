@@ -1,0 +1,333 @@
+package io.nitrosim.nic.traffic;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.NanoClock;
+
+import io.nitrosim.nic.card.EniPort;
+import io.nitrosim.nic.card.FrameSink;
+import io.nitrosim.nic.card.TxQueue;
+import io.nitrosim.nic.frame.EthernetFrame;
+import io.nitrosim.time.SimAgent;
+
+/**
+ * The sending side of an iperf-like stream: an agent that builds real-looking frames (Ethernet/IPv4/UDP or TCP
+ * with a {@link StreamPayload} header) straight into its ENI's {@link TxQueue} (zero copy), which in this phase
+ * is the card-side egress shaping; in the device phase the same frames will go through the ENA TX queues.
+ * <p>
+ * UDP at a fixed rate keeps its schedule (it catches up after back-pressure); UDP unlimited fills the queue
+ * whenever it has room; TCP-like keeps at most {@code cwnd} segments in flight (bounded by the window) with
+ * slow start, additive increase of one segment per window, halving once per loss episode (losses inferred from
+ * the receiver's acks) and a retransmission-timeout collapse to one segment. There is no retransmission: the
+ * model is for rates and losses, not reliability.
+ * <p>
+ * Acks arrive through {@link #ackSink()} on the card's thread: in real-time runs put the stream and its card in
+ * one {@link io.nitrosim.time.AgentGroup}. Allocation-free per frame.
+ */
+public final class TrafficStream implements SimAgent, FrameSink
+{
+    private static final int BURST = 64;
+    private static final long CWND_SCALE = 1024;
+
+    private final int streamId;
+    private final StreamSpec spec;
+    private final TxQueue queue;
+    private final NanoClock clock;
+    private final long srcMac;
+    private final long dstMac;
+    private final int srcIp;
+    private final int dstIp;
+    private final int srcPort;
+    private final int dstPort;
+    private final int protocol;
+    private final int frameLength;
+    private final int payloadLength;
+    private final int captured;
+    private final EthernetFrame frame = new EthernetFrame();
+
+    private long nextSeq;
+    private long framesSent;
+    private long bytesSent;
+    private long nextSendNs;
+    private long sendRemainder;
+    private final long stepNanoBytes;
+
+    // TCP-like state
+    private long inflight;
+    private long cwndScaled;
+    private long ssthreshSegments = Long.MAX_VALUE;
+    private final long maxWindowSegments;
+    private long lastAckCount;
+    private long lastLostTotal;
+    private long recoverSeq = -1;
+    private long lastProgressNs;
+    private long lossEvents;
+    private long timeouts;
+    private long acksReceived;
+    private long srttNs;
+
+    TrafficStream(final int streamId, final StreamSpec spec, final TxQueue queue, final NanoClock clock,
+        final long dstMac, final int dstIp, final int srcPort, final int dstPort)
+    {
+        this.streamId = streamId;
+        this.spec = spec;
+        this.queue = queue;
+        this.clock = clock;
+        final EniPort port = queue.port();
+        this.srcMac = port.eni().mac();
+        this.srcIp = port.eni().primaryIp();
+        this.dstMac = dstMac;
+        this.dstIp = dstIp;
+        this.srcPort = srcPort;
+        this.dstPort = dstPort;
+        this.protocol = spec.protocol();
+        this.frameLength = spec.frameLength();
+        this.payloadLength = spec.payloadLength();
+        this.captured = spec.capturedLength();
+        this.nextSendNs = spec.startNs();
+        this.stepNanoBytes = (long)frameLength * 1_000_000_000L;
+        this.maxWindowSegments = Math.max(1, spec.windowBytes() / spec.mtu());
+        this.cwndScaled = spec.initialWindowSegments() * CWND_SCALE;
+    }
+
+    public int streamId()
+    {
+        return streamId;
+    }
+
+    public StreamSpec spec()
+    {
+        return spec;
+    }
+
+    public TxQueue queue()
+    {
+        return queue;
+    }
+
+    public int srcPort()
+    {
+        return srcPort;
+    }
+
+    public int dstPort()
+    {
+        return dstPort;
+    }
+
+    public long framesSent()
+    {
+        return framesSent;
+    }
+
+    public long bytesSent()
+    {
+        return bytesSent;
+    }
+
+    public long lossEvents()
+    {
+        return lossEvents;
+    }
+
+    public long timeouts()
+    {
+        return timeouts;
+    }
+
+    public long acksReceived()
+    {
+        return acksReceived;
+    }
+
+    /** Congestion window in segments. */
+    public long cwndSegments()
+    {
+        return cwndScaled / CWND_SCALE;
+    }
+
+    public long smoothedRttNs()
+    {
+        return srttNs;
+    }
+
+    /** Where acks for this stream go (registered by {@link Iperf} on the sender ENI's demux). */
+    public FrameSink ackSink()
+    {
+        return this;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "stream-" + streamId;
+    }
+
+    @Override
+    public int doWork()
+    {
+        final long nowNs = clock.nanoTime();
+        if (nowNs < spec.startNs() || nowNs >= spec.stopNs())
+        {
+            return 0;
+        }
+        int work = 0;
+        switch (spec.mode())
+        {
+            case UDP_UNLIMITED:
+                while (work < BURST && send(nowNs))
+                {
+                    work++;
+                }
+                break;
+            case UDP_RATE:
+                while (work < BURST && nextSendNs <= nowNs && send(nowNs))
+                {
+                    advanceSchedule();
+                    work++;
+                }
+                break;
+            case TCP:
+                if (inflight > 0 && nowNs - lastProgressNs >= spec.rtoNs())
+                {
+                    timeouts++;
+                    ssthreshSegments = Math.max(2, cwndSegments() / 2);
+                    cwndScaled = CWND_SCALE;
+                    inflight = 0; // everything in flight is presumed lost
+                    recoverSeq = nextSeq;
+                    lastProgressNs = nowNs;
+                    work++;
+                }
+                while (work < BURST && inflight < Math.min(cwndSegments(), maxWindowSegments) && send(nowNs))
+                {
+                    if (inflight == 0)
+                    {
+                        lastProgressNs = nowNs;
+                    }
+                    inflight++;
+                    work++;
+                }
+                break;
+            default:
+                break;
+        }
+        return work;
+    }
+
+    @Override
+    public long nextDeadlineNs()
+    {
+        final long nowNs = clock.nanoTime();
+        if (nowNs >= spec.stopNs())
+        {
+            return NO_DEADLINE;
+        }
+        if (nowNs < spec.startNs())
+        {
+            return spec.startNs();
+        }
+        switch (spec.mode())
+        {
+            case UDP_RATE:
+                // A full queue frees when the card takes a frame, which is work in that pass.
+                return !queue.hasRoom() || nextSendNs >= spec.stopNs() ? NO_DEADLINE : nextSendNs;
+            case TCP:
+                return inflight > 0 ? lastProgressNs + spec.rtoNs() : NO_DEADLINE;
+            default:
+                return NO_DEADLINE;
+        }
+    }
+
+    private void advanceSchedule()
+    {
+        final long rate = spec.rateBytesPerSec();
+        nextSendNs += stepNanoBytes / rate;
+        sendRemainder += stepNanoBytes % rate;
+        if (sendRemainder >= rate)
+        {
+            sendRemainder -= rate;
+            nextSendNs++;
+        }
+    }
+
+    private boolean send(final long nowNs)
+    {
+        final int index = queue.tryClaim(captured, frameLength);
+        if (index < 0)
+        {
+            return false;
+        }
+        final MutableDirectBuffer buffer = queue.buffer();
+        final long seq = nextSeq++;
+        frame.wrapForWrite(buffer, index, captured)
+            .writeHeaders(dstMac, srcMac, srcIp, dstIp, protocol, srcPort, dstPort, payloadLength, (int)seq);
+        if (protocol == EthernetFrame.PROTO_TCP)
+        {
+            frame.tcp(seq * payloadLength, 0, EthernetFrame.TCP_FLAG_ACK | EthernetFrame.TCP_FLAG_PSH);
+        }
+        final int payloadIndex = index + frame.payloadOffset();
+        StreamPayload.write(buffer, payloadIndex, streamId, StreamPayload.KIND_DATA, seq, nowNs, 0);
+        if (spec.payloadMode())
+        {
+            for (int i = StreamPayload.LENGTH; i < payloadLength; i++)
+            {
+                buffer.putByte(payloadIndex + i, StreamPayload.patternByte(seq, i));
+            }
+        }
+        queue.commit(index);
+        framesSent++;
+        bytesSent += frameLength;
+        return true;
+    }
+
+    /** An ack from the receiver (card thread). */
+    @Override
+    public boolean onFrame(final EniPort eni, final DirectBuffer buffer, final int offset, final int capturedLength,
+        final int frameLength, final long nowNs)
+    {
+        final EthernetFrame f = frame.wrap(buffer, offset, capturedLength);
+        final int payloadIndex = offset + f.payloadOffset();
+        if (capturedLength < f.payloadOffset() + StreamPayload.LENGTH
+            || StreamPayload.kind(buffer, payloadIndex) != StreamPayload.KIND_ACK
+            || StreamPayload.streamId(buffer, payloadIndex) != streamId)
+        {
+            return true;
+        }
+        acksReceived++;
+        final long highestSeq = StreamPayload.seq(buffer, payloadIndex);
+        final long count = StreamPayload.count(buffer, payloadIndex);
+        final long echoNs = StreamPayload.timeNs(buffer, payloadIndex);
+        final long rttNs = nowNs - echoNs;
+        srttNs = srttNs == 0 ? rttNs : srttNs + (rttNs - srttNs) / 8;
+        final long delivered = Math.max(0, count - lastAckCount);
+        lastAckCount = Math.max(lastAckCount, count);
+        final long lostTotal = Math.max(0, highestSeq + 1 - lastAckCount);
+        final long newlyLost = Math.max(0, lostTotal - lastLostTotal);
+        lastLostTotal = Math.max(lastLostTotal, lostTotal);
+        inflight = Math.max(0, inflight - delivered - newlyLost);
+        if (delivered > 0)
+        {
+            lastProgressNs = nowNs;
+        }
+        if (newlyLost > 0 && highestSeq >= recoverSeq)
+        {
+            lossEvents++;
+            cwndScaled = Math.max(CWND_SCALE, cwndScaled / 2);
+            ssthreshSegments = cwndSegments();
+            recoverSeq = nextSeq; // one halving per window of losses
+        }
+        else if (delivered > 0)
+        {
+            if (cwndSegments() < ssthreshSegments)
+            {
+                cwndScaled += delivered * CWND_SCALE; // slow start
+            }
+            else
+            {
+                cwndScaled += delivered * CWND_SCALE * CWND_SCALE / Math.max(CWND_SCALE, cwndScaled);
+            }
+            cwndScaled = Math.min(cwndScaled, maxWindowSegments * CWND_SCALE);
+        }
+        return true;
+    }
+}
