@@ -38,10 +38,10 @@ public final class BenchmarkMain
     static final double SHAPED_TO_RAW_TARGET = 0.80;
     static final double SIM_SECONDS_PER_WALL_SECOND_TARGET = 50.0;
     private static final String RAW = "raw";
-    private static final String RAW_CONTROLLED = "rawCtl";
+    private static final String RAW_FORMAT = "rawFmt";
     private static final String SHAPED = "shaped";
     private static final Comparator<String> RING_ORDER =
-        Comparator.comparingInt(ring -> List.of(RAW, RAW_CONTROLLED, SHAPED).indexOf(ring));
+        Comparator.comparingInt(ring -> List.of(RAW, RAW_FORMAT, SHAPED).indexOf(ring));
     private static final String THROUGHPUT = ShapedRingThroughputBenchmark.class.getSimpleName();
     private static final String VIRTUAL_TIME = VirtualTimeFlowBenchmark.class.getSimpleName();
 
@@ -105,8 +105,8 @@ public final class BenchmarkMain
             final String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
             if (benchmark.contains(THROUGHPUT + '.'))
             {
-                final String ring = method.startsWith(SHAPED) ? SHAPED : method.startsWith(RAW_CONTROLLED) ?
-                    RAW_CONTROLLED : RAW;
+                final String ring = method.startsWith(SHAPED) ? SHAPED : method.startsWith(RAW_FORMAT) ?
+                    RAW_FORMAT : RAW;
                 final String scheme = method.substring(ring.length()).toLowerCase(Locale.ROOT);
                 final int recordBytes = Integer.parseInt(result.getParams().getParam("recordBytes"));
                 throughput.computeIfAbsent(scheme, k -> new TreeMap<>())
@@ -135,11 +135,12 @@ public final class BenchmarkMain
     {
         out.println();
         out.println("ShapedRing (ShapingGate.OPEN, readyAtNs 0) vs Agrona OneToOneRingBuffer, one thread, offer+poll.");
-        out.println("raw = write + read; rawCtl = write + controlledRead returning COMMIT per record, as ShapedRing does.");
+        out.println("raw: write + read. rawFmt: bare ring with ShapedRing's record format (tryClaim, 16 B header,");
+        out.println("commit; controlledRead decoding it). raw->rawFmt = format cost, rawFmt->shaped = ShapedRing's logic.");
         out.println("msg/s: JMH score +- 99.9% error [iteration min..max]; cpu: worker CPU time / wall time;");
         out.println("msg/cpu-s: per-iteration score / cpu, the figure sharing the machine disturbs less;"
             + " GB/s = msg/s x record bytes / 1e9");
-        out.printf(Locale.ROOT, "%-6s %5s %-7s %-38s %5s %-32s %8s %9s%n",
+        out.printf(Locale.ROOT, "%-6s %5s %-7s %-42s %5s %-32s %8s %9s%n",
             "scheme", "bytes", "ring", "msg/s", "cpu", "msg/cpu-s", "GB/s", "GB/cpu-s");
         for (final Map.Entry<String, Map<Integer, Map<String, RunResult>>> scheme : throughput.entrySet())
         {
@@ -157,9 +158,11 @@ public final class BenchmarkMain
                     final double wallRatio = opsPerSecond(shaped.getPrimaryResult().getScore(), shaped.getParams()) /
                         opsPerSecond(raw.getPrimaryResult().getScore(), raw.getParams());
                     final double cpuRatio = opsPerCpuSecond(shaped).getMean() / opsPerCpuSecond(raw).getMean();
+                    // Judged by CPU seconds: raw and shaped run at different times, so on a shared machine
+                    // their wall-clock scores see different amounts of competition.
                     out.printf(Locale.ROOT, "%-6s %5d shaped/raw %.3f by msg/s, %.3f by msg/cpu-s: %s%n",
                         scheme.getKey(), recordBytes, wallRatio, cpuRatio,
-                        Math.max(wallRatio, cpuRatio) >= SHAPED_TO_RAW_TARGET ? "ok (>= 0.80)" : "BELOW 0.80");
+                        cpuRatio >= SHAPED_TO_RAW_TARGET ? "ok (>= 0.80)" : "BELOW 0.80");
                 }
             }
         }
@@ -172,7 +175,7 @@ public final class BenchmarkMain
         final Result<?> primary = result.getPrimaryResult();
         final double perSec = opsPerSecond(primary.getScore(), params);
         final Statistics perCpuSec = opsPerCpuSecond(result);
-        out.printf(Locale.ROOT, "%-6s %5d %-7s %-38s %5.2f %-32s %8.2f %9.2f%n",
+        out.printf(Locale.ROOT, "%-6s %5d %-7s %-42s %5.2f %-32s %8.2f %9.2f%n",
             scheme,
             recordBytes,
             ring,

@@ -29,11 +29,17 @@ import io.nitrosim.shaping.ShapingGate;
 
 /**
  * Cost of the shaped ring with caps off ({@link ShapingGate#OPEN}, {@code readyAtNs} 0) against a bare Agrona
- * {@link OneToOneRingBuffer}, on one thread, in the same run. The bare ring is read two ways: {@code raw*}
- * with {@code read} (the baseline), {@code rawCtl*} with {@code controlledRead} committing each record as
- * ShapedRing does, which splits the gap into Agrona's controlled read and ShapedRing's own work.
+ * {@link OneToOneRingBuffer}, on one thread, in the same run. Three rings:
+ * <ul>
+ *   <li>{@code raw*}: the bare ring, {@code write} + {@code read} (the baseline);</li>
+ *   <li>{@code rawFmt*}: the bare ring carrying ShapedRing's record format the way ShapedRing does
+ *       ({@code tryClaim}, 16-byte header, {@code commit}; {@code controlledRead} decoding the header and calling a
+ *       {@link ShapedRecordHandler}), without gate, counters or poll bookkeeping;</li>
+ *   <li>{@code shaped*}: ShapedRing itself.</li>
+ * </ul>
+ * raw to rawFmt is what the record format costs; rawFmt to shaped is ShapedRing's own logic.
  * <p>
- * Two schemes, each applied identically to both rings; one JMH operation is one record:
+ * Two schemes, each applied identically to every ring; one JMH operation is one record:
  * <ul>
  *   <li>{@code *One}: write one record, then read it (ring always empty: the worst case for per-poll
  *       overhead);</li>
@@ -53,7 +59,7 @@ public class ShapedRingThroughputBenchmark
 {
     static final int BATCH = 32;
     private static final int TAG = 7;
-    private static final int RAW_MSG_TYPE = ShapedRing.MSG_TYPE_PAYLOAD;
+    private static final int MSG_TYPE = ShapedRing.MSG_TYPE_PAYLOAD;
     // Room for a whole batch of the largest records, and within Agrona's max message = capacity / 8.
     private static final int CAPACITY_BYTES = 1 << 20;
     private static final int MAX_RECORD_BYTES = 9001;
@@ -64,9 +70,9 @@ public class ShapedRingThroughputBenchmark
     private ShapedRing shaped;
     private OneToOneRingBuffer raw;
     private final MutableDirectBuffer source = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_RECORD_BYTES));
-    private final ShapedSink shapedSink = new ShapedSink();
+    private final PayloadSink sink = new PayloadSink();
     private final RawSink rawSink = new RawSink();
-    private final RawControlledSink rawControlledSink = new RawControlledSink();
+    private final FormatReader formatReader = new FormatReader();
 
     @Setup
     public void setUp()
@@ -88,70 +94,40 @@ public class ShapedRingThroughputBenchmark
             .build();
         raw = new OneToOneRingBuffer(
             new UnsafeBuffer(ByteBuffer.allocateDirect(CAPACITY_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
-    }
-
-    @Benchmark
-    public long shapedOne()
-    {
-        if (!shaped.offer(0L, TAG, source, 0, recordBytes))
-        {
-            throw new IllegalStateException("shaped ring full");
-        }
-        pollShaped(1);
-        return shapedSink.checksum;
+        formatReader.sink = sink;
     }
 
     @Benchmark
     public long rawOne()
     {
-        if (!raw.write(RAW_MSG_TYPE, source, 0, recordBytes))
-        {
-            throw new IllegalStateException("raw ring full");
-        }
+        writeRaw();
         readRaw(1);
         return rawSink.checksum;
     }
 
     @Benchmark
-    public long rawCtlOne()
+    public long rawFmtOne()
     {
-        if (!raw.write(RAW_MSG_TYPE, source, 0, recordBytes))
-        {
-            throw new IllegalStateException("raw ring full");
-        }
-        readRawControlled(1);
-        return rawControlledSink.checksum;
+        writeRawFormat();
+        readRawFormat(1);
+        return sink.checksum;
     }
 
     @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public long shapedBatch()
+    public long shapedOne()
     {
-        final ShapedRing shaped = this.shaped;
-        final int recordBytes = this.recordBytes;
-        for (int i = 0; i < BATCH; i++)
-        {
-            if (!shaped.offer(0L, TAG, source, 0, recordBytes))
-            {
-                throw new IllegalStateException("shaped ring full");
-            }
-        }
-        pollShaped(BATCH);
-        return shapedSink.checksum;
+        offerShaped();
+        pollShaped(1);
+        return sink.checksum;
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long rawBatch()
     {
-        final OneToOneRingBuffer raw = this.raw;
-        final int recordBytes = this.recordBytes;
         for (int i = 0; i < BATCH; i++)
         {
-            if (!raw.write(RAW_MSG_TYPE, source, 0, recordBytes))
-            {
-                throw new IllegalStateException("raw ring full");
-            }
+            writeRaw();
         }
         readRaw(BATCH);
         return rawSink.checksum;
@@ -159,63 +135,103 @@ public class ShapedRingThroughputBenchmark
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public long rawCtlBatch()
+    public long rawFmtBatch()
+    {
+        for (int i = 0; i < BATCH; i++)
+        {
+            writeRawFormat();
+        }
+        readRawFormat(BATCH);
+        return sink.checksum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long shapedBatch()
+    {
+        for (int i = 0; i < BATCH; i++)
+        {
+            offerShaped();
+        }
+        pollShaped(BATCH);
+        return sink.checksum;
+    }
+
+    private void writeRaw()
+    {
+        if (!raw.write(MSG_TYPE, source, 0, recordBytes))
+        {
+            throw new IllegalStateException("raw ring full");
+        }
+    }
+
+    private void writeRawFormat()
     {
         final OneToOneRingBuffer raw = this.raw;
         final int recordBytes = this.recordBytes;
-        for (int i = 0; i < BATCH; i++)
+        final int index = raw.tryClaim(MSG_TYPE, ShapedRing.HEADER_LENGTH + recordBytes);
+        if (index < 0)
         {
-            if (!raw.write(RAW_MSG_TYPE, source, 0, recordBytes))
-            {
-                throw new IllegalStateException("raw ring full");
-            }
+            throw new IllegalStateException("raw ring full");
         }
-        readRawControlled(BATCH);
-        return rawControlledSink.checksum;
+        final MutableDirectBuffer buffer = raw.buffer();
+        buffer.putLong(index + ShapedRing.READY_AT_OFFSET, 0L);
+        buffer.putInt(index + ShapedRing.CHARGED_BYTES_OFFSET, recordBytes);
+        buffer.putInt(index + ShapedRing.TAG_OFFSET, TAG);
+        buffer.putBytes(index + ShapedRing.HEADER_LENGTH, source, 0, recordBytes);
+        raw.commit(index);
+    }
+
+    private void offerShaped()
+    {
+        if (!shaped.offer(0L, TAG, source, 0, recordBytes))
+        {
+            throw new IllegalStateException("shaped ring full");
+        }
     }
 
     // A read stops at the end of the buffer (Agrona reads one contiguous block), so a batch that wraps takes
-    // two calls; both rings pay this alike. Two calls always suffice: a batch is far smaller than the ring.
-    private void pollShaped(final int records)
-    {
-        int delivered = shaped.poll(shapedSink, records, 0L);
-        if (delivered < records)
-        {
-            delivered += shaped.poll(shapedSink, records - delivered, 0L);
-            if (delivered != records)
-            {
-                throw new IllegalStateException("shaped ring delivered " + delivered + " of " + records + " records");
-            }
-        }
-    }
-
+    // two calls; every ring pays this alike. Two calls always suffice: a batch is far smaller than the ring.
     private void readRaw(final int records)
     {
         int delivered = raw.read(rawSink, records);
         if (delivered < records)
         {
             delivered += raw.read(rawSink, records - delivered);
-            if (delivered != records)
-            {
-                throw new IllegalStateException("raw ring delivered " + delivered + " of " + records + " records");
-            }
+            checkDelivered("raw", delivered, records);
         }
     }
 
-    private void readRawControlled(final int records)
+    private void readRawFormat(final int records)
     {
-        int delivered = raw.controlledRead(rawControlledSink, records);
+        int delivered = raw.controlledRead(formatReader, records);
         if (delivered < records)
         {
-            delivered += raw.controlledRead(rawControlledSink, records - delivered);
-            if (delivered != records)
-            {
-                throw new IllegalStateException("raw ring delivered " + delivered + " of " + records + " records");
-            }
+            delivered += raw.controlledRead(formatReader, records - delivered);
+            checkDelivered("raw (format)", delivered, records);
         }
     }
 
-    private static final class ShapedSink implements ShapedRecordHandler
+    private void pollShaped(final int records)
+    {
+        int delivered = shaped.poll(sink, records, 0L);
+        if (delivered < records)
+        {
+            delivered += shaped.poll(sink, records - delivered, 0L);
+            checkDelivered("shaped", delivered, records);
+        }
+    }
+
+    private static void checkDelivered(final String ring, final int delivered, final int records)
+    {
+        if (delivered != records)
+        {
+            throw new IllegalStateException(ring + " ring delivered " + delivered + " of " + records + " records");
+        }
+    }
+
+    /** The consumer's handler for both rings that carry ShapedRing's record format. */
+    private static final class PayloadSink implements ShapedRecordHandler
     {
         long checksum;
 
@@ -234,16 +250,20 @@ public class ShapedRingThroughputBenchmark
         }
     }
 
-    private static final class RawControlledSink implements ControlledMessageHandler
+    /** Decodes ShapedRing's header as its reader does, minus the gate and the counters. */
+    private static final class FormatReader implements ControlledMessageHandler
     {
-        long checksum;
+        ShapedRecordHandler sink;
 
         @Override
-        public Action onMessage(
-            final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+        public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
         {
-            checksum += buffer.getLong(index) + length;
-            return Action.COMMIT;
+            final long readyAtNs = buffer.getLong(index + ShapedRing.READY_AT_OFFSET);
+            final int chargedBytes = buffer.getInt(index + ShapedRing.CHARGED_BYTES_OFFSET);
+            final int tag = buffer.getInt(index + ShapedRing.TAG_OFFSET);
+            final int payloadLength = length - ShapedRing.HEADER_LENGTH;
+            return sink.onRecord(tag, buffer, index + ShapedRing.HEADER_LENGTH, payloadLength, chargedBytes, readyAtNs, 0L) ?
+                Action.COMMIT : Action.ABORT;
         }
     }
 
