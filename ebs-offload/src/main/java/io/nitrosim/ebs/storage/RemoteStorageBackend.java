@@ -236,8 +236,14 @@ public final class RemoteStorageBackend implements StorageBackend
     private void drain()
     {
         drainScheduled.set(false);
-        final int n = requests.read(requestWriter);
-        if (n > 0 && !disconnected)
+        // One read stops at the end of the ring's buffer: read again until empty, or records past the wrap would
+        // wait for a submission that may never come (all slots in flight).
+        int total = 0;
+        for (int n = requests.read(requestWriter); n > 0; n = requests.read(requestWriter))
+        {
+            total += n;
+        }
+        if (total > 0 && !disconnected)
         {
             channel.flush();
         }
@@ -339,7 +345,10 @@ public final class RemoteStorageBackend implements StorageBackend
             pending.forEachLong((requestId, packed) ->
                 completions.complete(requestId, (int)(packed >>> 32), StorageStatus.DISCONNECTED, 0, (int)packed));
             pending.clear();
-            requests.read(requestWriter); // anything still queued completes DISCONNECTED
+            while (requests.read(requestWriter) > 0)
+            {
+                // anything still queued completes DISCONNECTED
+            }
         }
 
         @Override

@@ -74,6 +74,15 @@ public final class StorageEngine implements AutoCloseable
     /** Logical sector: volume sizes are multiples of it. */
     public static final int SECTOR_BYTES = 512;
 
+    static
+    {
+        // Chronicle's usage analytics stay off even in a JVM started without the project's flags.
+        if (System.getProperty("chronicle.analytics.disable") == null)
+        {
+            System.setProperty("chronicle.analytics.disable", "true");
+        }
+    }
+
     static final String VOLUMES_DIR = "volumes";
     static final String JOURNAL_DIR = "journal";
     static final String BLOCK_FILE_SUFFIX = ".blk";

@@ -95,6 +95,46 @@ class StorageBackendTest
     }
 
     @Test
+    void shouldStreamMoreThanTheRingsHoldOverNetty()
+    {
+        final int block = 16 * 1024;
+        final int writes = 1200; // ~19 MiB through 4 MiB request and completion rings: both wrap several times
+        try (StorageEngine engine = StorageEngine.context(dir).open();
+            StorageServer server = StorageServer.start(engine, "127.0.0.1", 0);
+            RemoteStorageBackend client = RemoteStorageBackend.context(server.port()).maxIoBytes(block)
+                .maxInFlight(32).connect())
+        {
+            final Completions c = new Completions();
+            assertTrue(client.submitCreateVolume(-1, VOL, 64L * block));
+            c.awaitCount(client, 1, 10_000);
+            final UnsafeBuffer src = new UnsafeBuffer(new byte[block]);
+            int submitted = 0;
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            while (submitted < writes && System.nanoTime() < deadline)
+            {
+                src.putInt(0, submitted);
+                if (client.submitWrite(submitted, VOL, (long)(submitted % 64) * block, src, 0, block))
+                {
+                    submitted++;
+                }
+                else
+                {
+                    client.poll(c, 64);
+                }
+            }
+            c.awaitCount(client, 1 + writes, 30_000);
+            for (int i = 0; i < writes; i++)
+            {
+                assertEquals(StorageStatus.OK, c.byId(i).status());
+                assertEquals(i + 2, c.byId(i).value()); // journal sequence: create was 1
+            }
+            assertTrue(client.submitRead(writes, VOL, 63L * block, block));
+            c.awaitCount(client, 2 + writes, 10_000);
+            assertEquals(1151, new UnsafeBuffer(c.byId(writes).data()).getInt(0)); // last i < 1200 with i % 64 == 63
+        }
+    }
+
+    @Test
     void shouldRefuseSubmissionsBeyondMaxInFlightUntilPolled()
     {
         try (EmbeddedStorageBackend backend =

@@ -94,12 +94,6 @@ class StorageServerCrashTest
                 while (System.nanoTime() < deadline)
                 {
                     client.poll(tracker, 64);
-                    if (!killed && tracker.acked >= killAfter)
-                    {
-                        server.destroyForcibly(); // kill -9 with writes in flight
-                        killed = true;
-                        tracker.killed = true;
-                    }
                     if (killed)
                     {
                         if (client.inFlight() == 0)
@@ -109,22 +103,29 @@ class StorageServerCrashTest
                         Thread.yield();
                         continue;
                     }
-                    if (client.inFlight() < QUEUE_DEPTH)
+                    // Keep the queue full (one write in flight per block at most)...
+                    for (int attempt = 0; attempt < 2 * QUEUE_DEPTH && client.inFlight() < QUEUE_DEPTH; attempt++)
                     {
                         final int lba = random.nextInt(BLOCKS);
-                        if (inFlight[lba] == 0)
+                        if (inFlight[lba] != 0)
                         {
-                            final long gen = ++generation[lba];
-                            src.putBytes(0, content(lba, gen));
-                            if (client.submitWrite(((long)lba << 32) | gen, VOL, (long)lba * BLOCK, src, 0, BLOCK))
-                            {
-                                inFlight[lba] = gen;
-                            }
-                            else
-                            {
-                                generation[lba]--;
-                            }
+                            continue;
                         }
+                        final long gen = generation[lba] + 1;
+                        src.putBytes(0, content(lba, gen));
+                        if (!client.submitWrite(((long)lba << 32) | gen, VOL, (long)lba * BLOCK, src, 0, BLOCK))
+                        {
+                            break;
+                        }
+                        generation[lba] = gen;
+                        inFlight[lba] = gen;
+                    }
+                    // ...so that the kill -9 lands with writes in flight.
+                    if (tracker.acked >= killAfter)
+                    {
+                        server.destroyForcibly();
+                        killed = true;
+                        tracker.killed = true;
                     }
                 }
                 assertTrue(killed, "the workload reached the kill point: " + tracker.acked + " of " + killAfter
