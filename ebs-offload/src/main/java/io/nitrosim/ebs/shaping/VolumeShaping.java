@@ -1,0 +1,144 @@
+package io.nitrosim.ebs.shaping;
+
+import org.agrona.concurrent.status.AtomicCounter;
+
+import io.nitrosim.ebs.volume.VolumeLimits;
+import io.nitrosim.ebs.volume.VolumeSpec;
+import io.nitrosim.shaping.TokenBucket;
+
+/**
+ * One volume's own buckets, applied on top of its instance's (DESIGN.md section 3: "each volume also has its
+ * own").
+ * <ul>
+ * <li>IOPS: a peak bucket at the burst rate (gp2 below 1 TiB: 3000) plus, for gp2 with burst, the I/O credit
+ * bucket (5.4 M credits, full at creation, refilled at the baseline); a fixed-rate bucket otherwise.</li>
+ * <li>Throughput: a peak bucket at the cap (st1/sc1: the burst throughput) plus, for st1/sc1 with burst, the
+ * throughput credit bucket (1 TiB per TiB, refilled at the baseline); a fixed-rate bucket otherwise.</li>
+ * </ul>
+ * Buckets belong to the agent serving the instance's volumes.
+ */
+public final class VolumeShaping
+{
+    private final VolumeSpec spec;
+    private final TokenBucket iopsPeak;
+    private final TokenBucket iopsCredits;
+    private final TokenBucket bytesPeak;
+    private final TokenBucket bytesCredits;
+    private final AtomicCounter throttledOps;
+    private final AtomicCounter throttledBytes;
+
+    VolumeShaping(
+        final VolumeSpec spec,
+        final long peakDepthNs,
+        final long minDepthBytes,
+        final long minDepthOps,
+        final long nowNs,
+        final AtomicCounter throttledOps,
+        final AtomicCounter throttledBytes)
+    {
+        this.spec = spec;
+        final VolumeLimits limits = spec.limits();
+        final String name = spec.volumeId().toString();
+        iopsPeak = new TokenBucket(name + " iops peak", limits.burstIops(),
+            depth(limits.burstIops(), peakDepthNs, minDepthOps), nowNs);
+        iopsCredits = limits.hasIopsBurst() ?
+            new TokenBucket(name + " io credits", limits.baselineIops(), limits.iopsCreditCapacity(), nowNs) : null;
+        bytesPeak = new TokenBucket(name + " throughput peak", limits.throughputPeakBytesPerSec(),
+            depth(limits.throughputPeakBytesPerSec(), peakDepthNs, minDepthBytes), nowNs);
+        bytesCredits = limits.hasThroughputBurst() ? new TokenBucket(name + " throughput credits",
+            limits.throughputBaselineBytesPerSec(), limits.throughputCreditCapacityBytes(), nowNs) : null;
+        this.throttledOps = throttledOps;
+        this.throttledBytes = throttledBytes;
+    }
+
+    static long depth(final long ratePerSec, final long depthNs, final long minDepth)
+    {
+        return Math.max(Math.max(1, minDepth), Math.multiplyExact(ratePerSec, depthNs) / 1_000_000_000L);
+    }
+
+    public VolumeSpec spec()
+    {
+        return spec;
+    }
+
+    /** Operations an I/O of {@code bytes} counts on this volume (see {@code VolumeType.opsFor}). */
+    public long opsFor(final long bytes)
+    {
+        return spec.type().opsFor(bytes);
+    }
+
+    public TokenBucket iopsPeakBucket()
+    {
+        return iopsPeak;
+    }
+
+    /** gp2 I/O credit bucket, or null. */
+    public TokenBucket iopsCreditBucket()
+    {
+        return iopsCredits;
+    }
+
+    public TokenBucket bytesPeakBucket()
+    {
+        return bytesPeak;
+    }
+
+    /** st1/sc1 throughput credit bucket, or null. */
+    public TokenBucket bytesCreditBucket()
+    {
+        return bytesCredits;
+    }
+
+    /**
+     * The volume's burst balance (CloudWatch BurstBalance) in parts per million: gp2 I/O credits, st1/sc1
+     * throughput credits; 1_000_000 for volumes without a credit bucket.
+     */
+    public long burstBalancePpm(final long nowNs)
+    {
+        if (iopsCredits != null)
+        {
+            return iopsCredits.fillPpm(nowNs);
+        }
+        if (bytesCredits != null)
+        {
+            return bytesCredits.fillPpm(nowNs);
+        }
+        return 1_000_000L;
+    }
+
+    public double burstBalancePercent(final long nowNs)
+    {
+        return burstBalancePpm(nowNs) / 10_000.0;
+    }
+
+    /** Counts one I/O held back by a bucket; call once per I/O, when it is first refused. */
+    public void recordThrottled(final long bytes, final long ops)
+    {
+        throttledOps.getAndAddRelease(ops);
+        throttledBytes.getAndAddRelease(bytes);
+    }
+
+    public long throttledOps()
+    {
+        return throttledOps.get();
+    }
+
+    public long throttledBytes()
+    {
+        return throttledBytes.get();
+    }
+
+    void addTo(final java.util.List<TokenBucket> byteBuckets, final java.util.List<TokenBucket> opBuckets)
+    {
+        opBuckets.add(iopsPeak);
+        if (iopsCredits != null)
+        {
+            opBuckets.add(iopsCredits);
+        }
+        byteBuckets.add(bytesPeak);
+        if (bytesCredits != null)
+        {
+            byteBuckets.add(bytesCredits);
+        }
+    }
+}

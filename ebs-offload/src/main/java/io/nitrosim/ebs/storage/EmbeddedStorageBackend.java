@@ -1,0 +1,233 @@
+package io.nitrosim.ebs.storage;
+
+import java.nio.ByteBuffer;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.nitrosim.ebs.volume.VolumeId;
+
+/**
+ * The in-process backend (DESIGN.md section 8: embedded by default). Each submission runs the engine
+ * operation on the caller's thread and queues its completion before returning, so a run under virtual time
+ * is deterministic; the card still sees completions only when it polls, as with the remote backend.
+ * <p>
+ * Several backends (one per card) may share one engine: engine calls are serialised on the engine. Write data
+ * is copied once into a scratch buffer; read data goes straight from the block file into the completion.
+ */
+public final class EmbeddedStorageBackend implements StorageBackend
+{
+    private final StorageEngine engine;
+    private final boolean ownsEngine;
+    private final CompletionRing completions;
+    private final ByteBuffer writeScratch;
+    private final UnsafeBuffer writeScratchBuffer;
+    private final ByteBuffer statusScratch = ByteBuffer.allocateDirect(StorageProtocol.STATUS_LENGTH);
+    private final UnsafeBuffer statusBuffer = new UnsafeBuffer(statusScratch);
+    private final int maxIoBytes;
+    private boolean closed;
+
+    /**
+     * @param engine      the engine (shared or owned).
+     * @param ownsEngine  close the engine with this backend.
+     * @param maxInFlight requests in flight at most (completions not yet polled).
+     */
+    public EmbeddedStorageBackend(final StorageEngine engine, final boolean ownsEngine, final int maxInFlight)
+    {
+        if (maxInFlight < 1 || maxInFlight > 65_536)
+        {
+            throw new IllegalArgumentException(
+                "maximum requests in flight " + maxInFlight + " is out of range: accepted 1..65536");
+        }
+        this.engine = engine;
+        this.ownsEngine = ownsEngine;
+        this.maxIoBytes = engine.maxIoBytes();
+        this.completions = new CompletionRing(ringCapacity(maxIoBytes), maxIoBytes, maxInFlight);
+        this.writeScratch = ByteBuffer.allocateDirect(maxIoBytes);
+        this.writeScratchBuffer = new UnsafeBuffer(writeScratch);
+    }
+
+    static int ringCapacity(final int maxIoBytes)
+    {
+        // Agrona's largest message is capacity / 8: room for eight maximum reads at least, 4 MiB at least.
+        return Math.max(4 << 20, 8 * CompletionRing.completionBytes(maxIoBytes) + 64);
+    }
+
+    public StorageEngine engine()
+    {
+        return engine;
+    }
+
+    @Override
+    public int maxIoBytes()
+    {
+        return maxIoBytes;
+    }
+
+    @Override
+    public boolean submitCreateVolume(final long requestId, final VolumeId volumeId, final long sizeBytes)
+    {
+        final int reserved = CompletionRing.completionBytes(0);
+        if (!completions.reserve(reserved))
+        {
+            return false;
+        }
+        final int status;
+        final long sequence;
+        synchronized (engine)
+        {
+            status = engine.createVolume(volumeId, sizeBytes);
+            sequence = engine.lastSequence();
+        }
+        completions.complete(requestId, StorageOp.CREATE, status, status == StorageStatus.OK ? sequence : 0, reserved);
+        return true;
+    }
+
+    @Override
+    public boolean submitWrite(
+        final long requestId,
+        final VolumeId volumeId,
+        final long offsetBytes,
+        final DirectBuffer src,
+        final int srcIndex,
+        final int length)
+    {
+        checkLength(length);
+        final int reserved = CompletionRing.completionBytes(0);
+        if (!completions.reserve(reserved))
+        {
+            return false;
+        }
+        src.getBytes(srcIndex, writeScratchBuffer, 0, length);
+        writeScratch.clear().limit(length);
+        final int status;
+        final long sequence;
+        synchronized (engine)
+        {
+            status = engine.write(volumeId.high(), volumeId.low(), offsetBytes, writeScratch);
+            sequence = engine.lastSequence();
+        }
+        completions.complete(requestId, StorageOp.WRITE, status, status == StorageStatus.OK ? sequence : 0, reserved);
+        return true;
+    }
+
+    @Override
+    public boolean submitRead(final long requestId, final VolumeId volumeId, final long offsetBytes, final int length)
+    {
+        checkLength(length);
+        final int reserved = CompletionRing.completionBytes(length);
+        if (!completions.reserve(reserved))
+        {
+            return false;
+        }
+        final int index = completions.claim(StorageOp.READ, length);
+        final int status;
+        synchronized (engine)
+        {
+            status = engine.read(volumeId.high(), volumeId.low(), offsetBytes, completions.dataView(index, length));
+        }
+        if (status == StorageStatus.OK)
+        {
+            completions.commit(index, requestId, status, 0, reserved);
+        }
+        else
+        {
+            completions.abort(index);
+            completions.complete(requestId, StorageOp.READ, status, 0, reserved);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean submitFlush(final long requestId, final VolumeId volumeId)
+    {
+        final int reserved = CompletionRing.completionBytes(0);
+        if (!completions.reserve(reserved))
+        {
+            return false;
+        }
+        final int status;
+        synchronized (engine)
+        {
+            status = engine.flush(volumeId.high(), volumeId.low());
+        }
+        completions.complete(requestId, StorageOp.FLUSH, status, 0, reserved);
+        return true;
+    }
+
+    @Override
+    public boolean submitTrim(final long requestId, final VolumeId volumeId, final long offsetBytes, final long lengthBytes)
+    {
+        final int reserved = CompletionRing.completionBytes(0);
+        if (!completions.reserve(reserved))
+        {
+            return false;
+        }
+        final int status;
+        final long sequence;
+        synchronized (engine)
+        {
+            status = engine.trim(volumeId.high(), volumeId.low(), offsetBytes, lengthBytes);
+            sequence = engine.lastSequence();
+        }
+        completions.complete(requestId, StorageOp.TRIM, status, status == StorageStatus.OK ? sequence : 0, reserved);
+        return true;
+    }
+
+    @Override
+    public boolean submitStatus(final long requestId)
+    {
+        final int reserved = CompletionRing.completionBytes(StorageProtocol.STATUS_LENGTH);
+        if (!completions.reserve(reserved))
+        {
+            return false;
+        }
+        synchronized (engine)
+        {
+            StorageProtocol.encodeStatus(engine, statusBuffer, 0);
+        }
+        final int index = completions.claim(StorageOp.STATUS, StorageProtocol.STATUS_LENGTH);
+        completions.buffer().putBytes(index + CompletionRing.HEADER_LENGTH, statusBuffer, 0,
+            StorageProtocol.STATUS_LENGTH);
+        completions.commit(index, requestId, StorageStatus.OK, 0, reserved);
+        return true;
+    }
+
+    @Override
+    public int poll(final StorageCompletionHandler handler, final int limit)
+    {
+        return completions.poll(handler, limit);
+    }
+
+    @Override
+    public int inFlight()
+    {
+        return completions.inFlight();
+    }
+
+    private void checkLength(final int length)
+    {
+        if (length < 0 || length > maxIoBytes)
+        {
+            throw new IllegalArgumentException("I/O length " + length + " B is out of range: accepted 0.." + maxIoBytes
+                + " B (the backend's maximum I/O)");
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (ownsEngine)
+        {
+            synchronized (engine)
+            {
+                engine.close();
+            }
+        }
+    }
+}
