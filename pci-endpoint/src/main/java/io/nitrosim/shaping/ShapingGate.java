@@ -17,10 +17,27 @@ public final class ShapingGate
     private final TokenBucket[] byteBuckets;
     private final TokenBucket[] opBuckets;
 
+    private final long opUnitBytes;
+
     private ShapingGate(final TokenBucket[] byteBuckets, final TokenBucket[] opBuckets)
     {
+        this(byteBuckets, opBuckets, 0);
+    }
+
+    private ShapingGate(final TokenBucket[] byteBuckets, final TokenBucket[] opBuckets, final long opUnitBytes)
+    {
+        this.opUnitBytes = opUnitBytes;
         this.byteBuckets = byteBuckets;
         this.opBuckets = opBuckets;
+    }
+
+    /**
+     * Operations a record of {@code bytes} counts: 1, or with an op unit (EBS: 256 KiB for SSD volumes, 1 MiB
+     * for HDD) {@code ceil(bytes / unit)}, at least 1.
+     */
+    public long opsFor(final long bytes)
+    {
+        return opUnitBytes <= 0 || bytes <= opUnitBytes ? 1 : (bytes + opUnitBytes - 1) / opUnitBytes;
     }
 
     public static Builder builder()
@@ -42,9 +59,10 @@ public final class ShapingGate
                 return false;
             }
         }
+        final long ops = opsFor(bytes);
         for (final TokenBucket bucket : opBuckets)
         {
-            if (!bucket.canAdmit(1, nowNs))
+            if (!bucket.canAdmit(ops, nowNs))
             {
                 return false;
             }
@@ -58,9 +76,10 @@ public final class ShapingGate
         {
             bucket.consume(bytes, nowNs);
         }
+        final long ops = opsFor(bytes);
         for (final TokenBucket bucket : opBuckets)
         {
-            bucket.consume(1, nowNs);
+            bucket.consume(ops, nowNs);
         }
     }
 
@@ -72,9 +91,10 @@ public final class ShapingGate
         {
             waitNs = Math.max(waitNs, bucket.nanosUntilAdmit(bytes, nowNs));
         }
+        final long ops = opsFor(bytes);
         for (final TokenBucket bucket : opBuckets)
         {
-            waitNs = Math.max(waitNs, bucket.nanosUntilAdmit(1, nowNs));
+            waitNs = Math.max(waitNs, bucket.nanosUntilAdmit(ops, nowNs));
         }
         return nowNs + waitNs;
     }
@@ -83,6 +103,18 @@ public final class ShapingGate
     {
         private final List<TokenBucket> bytes = new ArrayList<>();
         private final List<TokenBucket> ops = new ArrayList<>();
+        private long opUnitBytes;
+
+        /** Counts a record as ceil(bytes / unit) operations instead of one (0 = one op per record). */
+        public Builder opUnitBytes(final long opUnitBytes)
+        {
+            if (opUnitBytes < 0)
+            {
+                throw new IllegalArgumentException("op unit " + opUnitBytes + " B must be >= 0 (0 = one op per record)");
+            }
+            this.opUnitBytes = opUnitBytes;
+            return this;
+        }
 
         public Builder bytes(final BurstableLimit limit)
         {
@@ -120,7 +152,7 @@ public final class ShapingGate
             {
                 return OPEN;
             }
-            return new ShapingGate(bytes.toArray(new TokenBucket[0]), ops.toArray(new TokenBucket[0]));
+            return new ShapingGate(bytes.toArray(new TokenBucket[0]), ops.toArray(new TokenBucket[0]), opUnitBytes);
         }
     }
 }

@@ -56,12 +56,20 @@ public final class VirtualTimeRuntime implements SimRuntime
             throw new IllegalArgumentException(
                 "end time " + endNs + " ns is before the current simulated time " + clock.nanoTime() + " ns");
         }
+        long busyPassesAtThisTime = 0;
         while (true)
         {
             if (pass() > 0)
             {
+                if (++busyPassesAtThisTime > MAX_BUSY_PASSES_WITHOUT_TIME)
+                {
+                    throw new IllegalStateException("livelock: agents kept doing work at simulated time "
+                        + clock.nanoTime() + " ns for " + MAX_BUSY_PASSES_WITHOUT_TIME + " passes without time advancing "
+                        + "(busy: " + busyAgents() + ")");
+                }
                 continue;
             }
+            busyPassesAtThisTime = 0;
             final long nowNs = clock.nanoTime();
             final long deadlineNs = earliestDeadlineNs();
             if (deadlineNs == SimAgent.NO_DEADLINE)
@@ -89,6 +97,39 @@ public final class VirtualTimeRuntime implements SimRuntime
             total += work;
         }
         return total;
+    }
+
+    /**
+     * Passes with work allowed at one simulated time. Real work at one instant is bounded (rings and queues are
+     * bounded), so exceeding this means agents feed each other without time passing: a model bug, reported
+     * rather than hung on.
+     */
+    public static final long MAX_BUSY_PASSES_WITHOUT_TIME = 20_000_000L;
+
+    private String busyAgents()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final SimAgent agent : agents)
+        {
+            try
+            {
+                if (agent.doWork() > 0)
+                {
+                    sb.append(sb.length() == 0 ? "" : ", ").append(agent.roleName());
+                }
+            }
+            catch (final Exception ex)
+            {
+                sb.append(sb.length() == 0 ? "" : ", ").append(agent.roleName()).append(" (threw ").append(ex).append(')');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Runs exactly one pass at the current time (for stepping through a simulation); returns its work. */
+    public int step()
+    {
+        return pass();
     }
 
     private int pass()

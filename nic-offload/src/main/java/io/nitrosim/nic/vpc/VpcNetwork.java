@@ -58,6 +58,7 @@ public final class VpcNetwork
         final SecurityGroup defaultGroup = newGroup(vpc, "default");
         vpc.defaultGroup(defaultGroup);
         authorize(defaultGroup, true, SecurityGroupRule.all(defaultGroup.id()));
+        authorize(defaultGroup, false, SecurityGroupRule.all("0.0.0.0/0")); // EC2's default group allows all outbound
         return vpc;
     }
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = NitroSim.Version.class,
     description = "Simulator of an AWS Nitro-style host: minimal hypervisor, VPC (ENA) and EBS (NVMe) offload cards.",
-    subcommands = {CatalogCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CatalogCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class NitroSim implements Runnable
 {
     public static final int EXIT_OK = 0;
@@ -45,7 +45,8 @@ public final class NitroSim implements Runnable
         });
         cli.setExecutionExceptionHandler((ex, failed, parseResult) ->
         {
-            if (ex instanceof IllegalArgumentException || ex instanceof BadInputException)
+            if (ex instanceof IllegalArgumentException || ex instanceof BadInputException
+                || ex instanceof io.nitrosim.simulator.scenario.ScenarioException)
             {
                 failed.getErr().println("nitro-sim: " + ex.getMessage());
                 return EXIT_BAD_INPUT;

@@ -17,14 +17,14 @@ public enum ExpectationMetric
     CONNTRACK_ALLOWANCE_EXCEEDED("conntrack_allowance_exceeded", SubjectKind.INSTANCE, false),
     LINKLOCAL_ALLOWANCE_EXCEEDED("linklocal_allowance_exceeded", SubjectKind.INSTANCE, false),
     VOLUME_IOPS("volume-iops", SubjectKind.VOLUME, true),
-    VOLUME_MBPS("volume-mbps", SubjectKind.VOLUME, true),
+    VOLUME_MIBPS("volume-mibps", SubjectKind.VOLUME, true),
     VOLUME_P50_MS("volume-p50-ms", SubjectKind.VOLUME, false),
     VOLUME_P99_MS("volume-p99-ms", SubjectKind.VOLUME, false),
     VOLUME_P999_MS("volume-p999-ms", SubjectKind.VOLUME, false),
     WORKLOAD_GBPS("workload-gbps", SubjectKind.WORKLOAD, false),
     WORKLOAD_LOSS_PERCENT("workload-loss-percent", SubjectKind.WORKLOAD, false),
     WORKLOAD_IOPS("workload-iops", SubjectKind.WORKLOAD, false),
-    WORKLOAD_MBPS("workload-mbps", SubjectKind.WORKLOAD, false),
+    WORKLOAD_MIBPS("workload-mibps", SubjectKind.WORKLOAD, false),
     WORKLOAD_P99_MS("workload-p99-ms", SubjectKind.WORKLOAD, false),
     WORKLOAD_VERIFY_ERRORS("workload-verify-errors", SubjectKind.WORKLOAD, false);
 

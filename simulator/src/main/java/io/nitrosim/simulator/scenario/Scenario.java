@@ -41,7 +41,7 @@ public record Scenario(
     /** Network shaping parameters shared by every instance of the scenario. */
     public record Network(
         long flowLimitBytesPerSec, boolean clusterPlacementGroup, long ppsLimit, long conntrackAllowance,
-        long linkLatencyNs, long peakDepthNs)
+        long linkLatencyNs, long peakDepthNs, long shapingQuantumNs)
     {
     }
 

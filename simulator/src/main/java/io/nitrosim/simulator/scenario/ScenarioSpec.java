@@ -52,7 +52,8 @@ public record ScenarioSpec(
         Long ppsLimit,
         Long conntrackAllowance,
         String linkLatency,
-        String peakDepth)
+        String peakDepth,
+        String shapingQuantum)
     {
     }
 

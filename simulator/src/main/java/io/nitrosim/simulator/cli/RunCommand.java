@@ -1,0 +1,49 @@
+package io.nitrosim.simulator.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import io.nitrosim.simulator.scenario.Scenario;
+import io.nitrosim.simulator.scenario.ScenarioException;
+import io.nitrosim.simulator.scenario.ScenarioLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code nitro-sim run SCENARIO [--out DIR]}. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run a scenario file (YAML or JSON) and write results.json, timeseries.csv and report.html.",
+        "Exit codes: 0 every expectation holds, 3 one failed, 2 bad input (nothing was run)."})
+public final class RunCommand implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "Scenario file (.yaml, .yml or .json).")
+    Path scenarioFile;
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Directory for the results (default: nitro-sim-out/<scenario name>).")
+    Path outDir;
+
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws java.io.IOException
+    {
+        final Scenario scenario;
+        try
+        {
+            scenario = ScenarioLoader.load(scenarioFile);
+        }
+        catch (final ScenarioException ex)
+        {
+            throw new BadInputException(ex.getMessage());
+        }
+        return ScenarioRunner.run(scenario, outDir != null ? outDir : Path.of("nitro-sim-out", scenario.name()),
+            spec.commandLine().getOut(), quiet);
+    }
+}

@@ -1,0 +1,314 @@
+package io.nitrosim.simulator.engine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import io.nitrosim.catalog.InstanceType;
+import io.nitrosim.hypervisor.Host;
+import io.nitrosim.hypervisor.HypervisorException;
+import io.nitrosim.hypervisor.Instance;
+import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.nic.card.VpcCard;
+import io.nitrosim.nic.shaping.EniCounters;
+import io.nitrosim.simulator.results.AllowanceCounters;
+import io.nitrosim.simulator.results.Column;
+import io.nitrosim.simulator.results.DirectionResult;
+import io.nitrosim.simulator.results.EbsInstanceResult;
+import io.nitrosim.simulator.results.EniResult;
+import io.nitrosim.simulator.results.ExpectationResult;
+import io.nitrosim.simulator.results.FioJobResult;
+import io.nitrosim.simulator.results.InstanceResult;
+import io.nitrosim.simulator.results.RateUnit;
+import io.nitrosim.simulator.results.RunResults;
+import io.nitrosim.simulator.results.SeriesKind;
+import io.nitrosim.simulator.results.StreamResult;
+import io.nitrosim.simulator.results.TimeSeries;
+import io.nitrosim.simulator.results.TimeSeriesRecorder;
+import io.nitrosim.simulator.results.VolumeResult;
+import io.nitrosim.simulator.scenario.Scenario;
+import io.nitrosim.simulator.scenario.ScenarioException;
+import io.nitrosim.time.RealTimeRuntime;
+import io.nitrosim.time.SimRuntime;
+import io.nitrosim.time.VirtualTimeRuntime;
+import io.nitrosim.time.WallClock;
+
+/**
+ * A scenario assembled into a running host: hypervisor hosts and instances, VPC cards with each instance's
+ * ENIs, EBS cards with its volumes, guest workloads, and a time-series recorder; then run in virtual or real
+ * time and summarised as {@link RunResults}.
+ * <p>
+ * Everything is built in {@link #prepare}: a setting the cards or the hypervisor refuse is a
+ * {@link ScenarioException} before anything runs.
+ */
+public final class Simulation implements AutoCloseable
+{
+    /** Called from the running thread with the simulated time reached and the recorder's latest samples. */
+    @FunctionalInterface
+    public interface ProgressListener
+    {
+        void onProgress(long simulatedNs, long durationNs, TimeSeriesRecorder recorder);
+    }
+
+    private final Scenario scenario;
+    private final SimRuntime runtime;
+    private final CounterRegistry registry = new CounterRegistry();
+    private final Map<String, Host> hosts = new LinkedHashMap<>();
+    private final Map<String, InstanceHandle> instances = new LinkedHashMap<>();
+    private final NetworkSide network;
+    private final NetworkWorkloads networkWorkloads;
+    private final StorageSide storage;
+    private final TimeSeriesRecorder recorder;
+    private long wallNs;
+    private boolean ran;
+
+    /** An instance as the simulation sees it. */
+    record InstanceHandle(Scenario.Instance spec, Instance instance, NetworkSide.InstanceNetwork network)
+    {
+    }
+
+    private Simulation(final Scenario scenario, final Path workDirectory)
+    {
+        this.scenario = scenario;
+        this.runtime = scenario.clock() == Scenario.ClockMode.VIRTUAL ? new VirtualTimeRuntime() : new RealTimeRuntime();
+        try
+        {
+            int hostIndex = 0;
+            final Map<String, Integer> hostIndexes = new LinkedHashMap<>();
+            for (final Scenario.Host h : scenario.hosts())
+            {
+                hosts.put(h.name(), new Host(new Host.Context().runtime(runtime).memoryBytes(h.memoryBytes())
+                    .seed(scenario.seed() + hostIndex).counters(registry)));
+                hostIndexes.put(h.name(), hostIndex++);
+            }
+            network = new NetworkSide(scenario, runtime, registry);
+            for (final VpcCard card : network.cards())
+            {
+                runtime.add(card);
+            }
+            storage = new StorageSide(scenario, runtime, registry, workDirectory);
+            for (final Scenario.Instance spec : scenario.instances())
+            {
+                final Instance instance = launch(hosts.get(spec.host()), spec);
+                final NetworkSide.InstanceNetwork net =
+                    network.addInstance(spec, instance.id(), hostIndexes.get(spec.host()));
+                storage.addInstance(spec, instance);
+                instances.put(spec.name(), new InstanceHandle(spec, instance, net));
+            }
+            networkWorkloads = new NetworkWorkloads(scenario, runtime, network);
+            storage.addWorkloads(scenario.workloads());
+            recorder = buildRecorder();
+            runtime.add(recorder);
+        }
+        catch (final HypervisorException | IllegalArgumentException ex)
+        {
+            close();
+            throw new ScenarioException(scenario.source() + ": " + ex.getMessage());
+        }
+    }
+
+    /** Builds everything the scenario describes; nothing runs yet. */
+    public static Simulation prepare(final Scenario scenario, final Path workDirectory)
+    {
+        return new Simulation(scenario, workDirectory);
+    }
+
+    private static Instance launch(final Host host, final Scenario.Instance spec)
+    {
+        final Instance instance = host.launchRunning(spec.type().type());
+        return instance;
+    }
+
+    private TimeSeriesRecorder buildRecorder()
+    {
+        final TimeSeriesRecorder.Builder b = TimeSeriesRecorder.builder(runtime.clock(), scenario.sampleIntervalNs())
+            .stopAtNs(scenario.durationNs())
+            .initialCapacity((int)Math.min(1 << 20, scenario.durationNs() / scenario.sampleIntervalNs() + 2));
+        for (final InstanceHandle h : instances.values())
+        {
+            final String name = h.spec().name();
+            final InstanceType type = h.spec().type();
+            final double peakGbps = type.networkPeakGbps().doubleValue();
+            final double baselineGbps = type.networkBaselineGbps().doubleValue();
+            b.rate(Column.of(name + ".net_out_gbps", name + " net out", "Gbps", name, name, "out",
+                SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
+                sum(h.network(), true), RateUnit.GBPS_FROM_BYTES);
+            b.rate(Column.of(name + ".net_in_gbps", name + " net in", "Gbps", name, name, "in",
+                SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
+                sum(h.network(), false), RateUnit.GBPS_FROM_BYTES);
+            final var shaper = h.network().card().shaper();
+            b.gauge(Column.of(name + ".net_out_credit_pct", name + " net-out credits", "%", name, name, "out",
+                SeriesKind.NET_CREDITS), () -> shaper.outboundCreditPpm(runtime.clock().nanoTime()) / 10_000.0);
+            b.gauge(Column.of(name + ".net_in_credit_pct", name + " net-in credits", "%", name, name, "in",
+                SeriesKind.NET_CREDITS), () -> shaper.inboundCreditPpm(runtime.clock().nanoTime()) / 10_000.0);
+            for (final String counter : AllowanceCounters.NAMES)
+            {
+                b.total(Column.of(name + "." + counter, name + " " + counter, "packets", name, name, null,
+                    SeriesKind.ALLOWANCE), allowance(h.network(), counter));
+            }
+            storage.addColumns(b, h.spec());
+        }
+        return b.build();
+    }
+
+    private static LongSupplier sum(final NetworkSide.InstanceNetwork net, final boolean out)
+    {
+        final EniCounters[] counters = net.enis().stream().map(NetworkSide.EniHandle::counters)
+            .toArray(EniCounters[]::new);
+        return () ->
+        {
+            long total = 0;
+            for (final EniCounters c : counters)
+            {
+                total += out ? c.txBytes.get() : c.rxBytes.get();
+            }
+            return total;
+        };
+    }
+
+    private static LongSupplier allowance(final NetworkSide.InstanceNetwork net, final String name)
+    {
+        final int index = AllowanceCounters.NAMES.indexOf(name);
+        final EniCounters[] counters = net.enis().stream().map(NetworkSide.EniHandle::counters)
+            .toArray(EniCounters[]::new);
+        return () ->
+        {
+            long total = 0;
+            for (final EniCounters c : counters)
+            {
+                total += c.enaStat(index);
+            }
+            return total;
+        };
+    }
+
+    /** Runs the scenario to its end. */
+    public RunResults run(final ProgressListener listener)
+    {
+        if (ran)
+        {
+            throw new IllegalStateException("a simulation runs once");
+        }
+        ran = true;
+        final long durationNs = scenario.durationNs();
+        final long stepNs = Math.max(scenario.sampleIntervalNs(), durationNs / 200);
+        final long startWall = WallClock.nanoTime();
+        long nowNs = 0;
+        while (nowNs < durationNs)
+        {
+            final long targetNs = Math.min(durationNs, nowNs + stepNs);
+            runtime.runUntil(targetNs);
+            nowNs = targetNs;
+            if (listener != null)
+            {
+                listener.onProgress(nowNs, durationNs, recorder);
+            }
+        }
+        recorder.recordFinalSample();
+        wallNs = WallClock.nanoTime() - startWall;
+        return results();
+    }
+
+    public TimeSeries timeSeries()
+    {
+        return recorder.snapshot();
+    }
+
+    public CounterRegistry counters()
+    {
+        return registry;
+    }
+
+    public Scenario scenario()
+    {
+        return scenario;
+    }
+
+    private RunResults results()
+    {
+        final TimeSeries series = recorder.snapshot();
+        final long endNs = scenario.durationNs();
+        final long nowNs = runtime.clock().nanoTime();
+        final List<InstanceResult> instanceResults = new ArrayList<>();
+        for (final InstanceHandle h : instances.values())
+        {
+            final String name = h.spec().name();
+            final InstanceType type = h.spec().type();
+            final double peak = type.networkPeakGbps().doubleValue();
+            final double baseline = type.networkBaselineGbps().doubleValue();
+            long txFrames = 0;
+            long txBytes = 0;
+            long rxFrames = 0;
+            long rxBytes = 0;
+            final List<EniResult> enis = new ArrayList<>();
+            for (final NetworkSide.EniHandle e : h.network().enis())
+            {
+                final EniCounters c = e.counters();
+                txFrames += c.txFrames.get();
+                txBytes += c.txBytes.get();
+                rxFrames += c.rxFrames.get();
+                rxBytes += c.rxBytes.get();
+                enis.add(new EniResult(e.name(), e.eni().id(), e.eni().macAddress(),
+                    e.eni().privateIpAddresses().get(0), c.rxBytes.get(), c.txBytes.get(), allowanceOf(c)));
+            }
+            final var shaper = h.network().card().shaper();
+            final DirectionResult in = new DirectionResult(gbps(rxBytes, endNs), peak, baseline,
+                shaper.inboundCreditPpm(nowNs) / 10_000.0, rxFrames, rxBytes);
+            final DirectionResult out = new DirectionResult(gbps(txBytes, endNs), peak, baseline,
+                shaper.outboundCreditPpm(nowNs) / 10_000.0, txFrames, txBytes);
+            final Map<String, Long> allowance = new LinkedHashMap<>();
+            for (final String counter : AllowanceCounters.NAMES)
+            {
+                long total = 0;
+                for (final EniResult e : enis)
+                {
+                    total += e.allowance().get(counter);
+                }
+                allowance.put(counter, total);
+            }
+            final EbsInstanceResult ebs = storage.instanceResult(h.spec(), endNs, nowNs);
+            instanceResults.add(new InstanceResult(name, h.instance().id(), type.type(), h.spec().host(), in, out, ebs,
+                allowance, enis));
+        }
+        final List<VolumeResult> volumes = storage.volumeResults(endNs, nowNs);
+        final List<StreamResult> streams = networkWorkloads.streamResults();
+        final List<FioJobResult> jobs = storage.fioResults();
+        final List<ExpectationResult> expectations =
+            new ExpectationEvaluator(series, instanceResults, volumes, streams, jobs).evaluate(scenario.expectations());
+        return new RunResults(scenario.name(), scenario.seed(), scenario.clock().name().toLowerCase(Locale.ROOT),
+            scenario.payload() == Scenario.PayloadMode.FULL ? "full" : "timing-only", endNs / 1e9, wallNs / 1e9,
+            instanceResults, volumes, streams, jobs, expectations);
+    }
+
+    private static Map<String, Long> allowanceOf(final EniCounters c)
+    {
+        return AllowanceCounters.of(c.enaStat(0), c.enaStat(1), c.enaStat(2), c.enaStat(3), c.enaStat(4));
+    }
+
+    static double gbps(final long bytes, final long durationNs)
+    {
+        return durationNs <= 0 ? 0 : bytes * 8.0 / durationNs;
+    }
+
+    @Override
+    public void close()
+    {
+        if (runtime != null)
+        {
+            runtime.close();
+        }
+        if (storage != null)
+        {
+            storage.close();
+        }
+        for (final Host host : hosts.values())
+        {
+            host.close();
+        }
+        registry.close();
+    }
+}
