@@ -14,4 +14,18 @@ public final class WallClock
     {
         return System.nanoTime();
     }
+
+    /** Parks the calling thread until the wall clock reaches {@code deadlineNs} (a {@link #nanoTime()} value). */
+    public static void parkUntil(final long deadlineNs)
+    {
+        long remainingNs;
+        while ((remainingNs = deadlineNs - System.nanoTime()) > 0)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(remainingNs);
+            if (Thread.currentThread().isInterrupted())
+            {
+                return;
+            }
+        }
+    }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = NitroSim.Version.class,
     description = "Simulator of an AWS Nitro-style host: minimal hypervisor, VPC (ENA) and EBS (NVMe) offload cards.",
-    subcommands = {CatalogCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CatalogCommand.class, DemoCommand.class, RunCommand.class, ExperimentCommand.class,
+        ServeCommand.class, CommandLine.HelpCommand.class})
 public final class NitroSim implements Runnable
 {
     public static final int EXIT_OK = 0;

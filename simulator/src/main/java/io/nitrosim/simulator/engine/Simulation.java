@@ -32,7 +32,6 @@ import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioException;
-import io.nitrosim.time.RealTimeRuntime;
 import io.nitrosim.time.SimRuntime;
 import io.nitrosim.time.VirtualTimeRuntime;
 import io.nitrosim.time.WallClock;
@@ -65,6 +64,7 @@ public final class Simulation implements AutoCloseable
     private final TimeSeriesRecorder recorder;
     private long wallNs;
     private boolean ran;
+    private volatile boolean stopRequested;
 
     /** An instance as the simulation sees it. */
     record InstanceHandle(Scenario.Instance spec, Instance instance, NetworkSide.InstanceNetwork network)
@@ -74,7 +74,9 @@ public final class Simulation implements AutoCloseable
     private Simulation(final Scenario scenario, final Path workDirectory)
     {
         this.scenario = scenario;
-        this.runtime = scenario.clock() == Scenario.ClockMode.VIRTUAL ? new VirtualTimeRuntime() : new RealTimeRuntime();
+        // Real-time scenarios run the same single-threaded agents paced to the wall clock (see run()): the cards
+        // share buckets between rings, so each host's agents must stay on one thread either way.
+        this.runtime = new VirtualTimeRuntime();
         try
         {
             int hostIndex = 0;
@@ -195,7 +197,8 @@ public final class Simulation implements AutoCloseable
         }
         ran = true;
         final long durationNs = scenario.durationNs();
-        final long stepNs = Math.max(scenario.sampleIntervalNs(), durationNs / 200);
+        final long stepNs = scenario.clock() == Scenario.ClockMode.REAL ? Math.min(100_000_000L, durationNs) :
+            Math.max(scenario.sampleIntervalNs(), durationNs / 200);
         final long startWall = WallClock.nanoTime();
         long nowNs = 0;
         while (nowNs < durationNs)
@@ -203,6 +206,14 @@ public final class Simulation implements AutoCloseable
             final long targetNs = Math.min(durationNs, nowNs + stepNs);
             runtime.runUntil(targetNs);
             nowNs = targetNs;
+            if (scenario.clock() == Scenario.ClockMode.REAL)
+            {
+                WallClock.parkUntil(startWall + targetNs);
+            }
+            if (stopRequested)
+            {
+                break;
+            }
             if (listener != null)
             {
                 listener.onProgress(nowNs, durationNs, recorder);
@@ -211,6 +222,29 @@ public final class Simulation implements AutoCloseable
         recorder.recordFinalSample();
         wallNs = WallClock.nanoTime() - startWall;
         return results();
+    }
+
+    /** Asks a running simulation to stop at its next step (e.g. on Ctrl-C in serve mode). */
+    public void requestStop()
+    {
+        stopRequested = true;
+    }
+
+    /** The latest sample of every series (safe from another thread: a copy of plain doubles). */
+    public Map<String, Double> latestSamples()
+    {
+        final Map<String, Double> latest = new LinkedHashMap<>();
+        for (int i = 0; i < recorder.columns().size(); i++)
+        {
+            latest.put(recorder.columns().get(i).key(), recorder.latest(i));
+        }
+        return latest;
+    }
+
+    /** Simulated time reached, in ns. */
+    public long simulatedNs()
+    {
+        return runtime.clock().nanoTime();
     }
 
     public TimeSeries timeSeries()
@@ -231,8 +265,8 @@ public final class Simulation implements AutoCloseable
     private RunResults results()
     {
         final TimeSeries series = recorder.snapshot();
-        final long endNs = scenario.durationNs();
         final long nowNs = runtime.clock().nanoTime();
+        final long endNs = Math.min(scenario.durationNs(), nowNs); // earlier when a serve run was stopped
         final List<InstanceResult> instanceResults = new ArrayList<>();
         for (final InstanceHandle h : instances.values())
         {

@@ -92,6 +92,54 @@ public final class ScenarioLoader
         return ScenarioValidator.validate(sourceName, spec, locations);
     }
 
+    /** Reads a scenario file as a tree (for experiments that edit parameters before validation). */
+    public static com.fasterxml.jackson.databind.JsonNode readTree(final Path file)
+    {
+        final String name = file.toString();
+        final boolean json = name.endsWith(".json");
+        if (!json && !name.endsWith(".yaml") && !name.endsWith(".yml"))
+        {
+            throw new ScenarioException(name + ": unknown scenario format; accepted: .yaml, .yml or .json files");
+        }
+        try
+        {
+            return mapper(json).readTree(file.toFile());
+        }
+        catch (final JsonParseException ex)
+        {
+            throw new ScenarioException(name + where(ex.getLocation()) + ": syntax error: "
+                + ex.getOriginalMessage().lines().findFirst().orElse("").trim());
+        }
+        catch (final IOException ex)
+        {
+            throw new ScenarioException(name + ": cannot read: " + ex.getMessage());
+        }
+    }
+
+    /** Binds and validates a scenario tree; {@code sourceName} is used in messages. */
+    public static Scenario fromTree(final String sourceName, final com.fasterxml.jackson.databind.JsonNode tree)
+    {
+        final ScenarioSpec spec;
+        try
+        {
+            spec = mapper(false).treeToValue(tree, ScenarioSpec.class);
+        }
+        catch (final UnrecognizedPropertyException ex)
+        {
+            throw new ScenarioException(sourceName + ": " + path(ex) + ": unknown field '" + ex.getPropertyName() + "'");
+        }
+        catch (final JsonMappingException ex)
+        {
+            throw new ScenarioException(sourceName + ": " + path(ex) + ": "
+                + ex.getOriginalMessage().lines().findFirst().orElse("").trim());
+        }
+        catch (final IOException ex)
+        {
+            throw new ScenarioException(sourceName + ": " + ex.getMessage());
+        }
+        return ScenarioValidator.validate(sourceName, spec);
+    }
+
     static ObjectMapper mapper(final boolean json)
     {
         final ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());

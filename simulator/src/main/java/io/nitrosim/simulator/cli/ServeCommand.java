@@ -1,0 +1,116 @@
+package io.nitrosim.simulator.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.nitrosim.simulator.engine.Simulation;
+import io.nitrosim.simulator.results.RunResults;
+import io.nitrosim.simulator.scenario.Scenario;
+import io.nitrosim.simulator.scenario.ScenarioException;
+import io.nitrosim.simulator.scenario.ScenarioLoader;
+import io.nitrosim.simulator.serve.MetricsServer;
+import io.nitrosim.simulator.serve.PrometheusMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code nitro-sim serve SCENARIO --port N}: a live run with Prometheus metrics and a JSON status. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Run a scenario in real time and serve Prometheus metrics at /metrics and a JSON status at",
+        "/status on 127.0.0.1, until the scenario ends or the process is stopped."})
+public final class ServeCommand implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "Scenario file (.yaml, .yml or .json).")
+    Path scenarioFile;
+
+    @Option(names = "--port", required = true, paramLabel = "N",
+        description = "TCP port on 127.0.0.1 (0 picks a free one), 0..65535.")
+    int port;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException
+    {
+        if (port < 0 || port > 65535)
+        {
+            throw new BadInputException("--port " + port + " is out of range, accepted 0..65535");
+        }
+        final Scenario loaded;
+        try
+        {
+            loaded = ScenarioLoader.load(scenarioFile);
+        }
+        catch (final ScenarioException ex)
+        {
+            throw new BadInputException(ex.getMessage());
+        }
+        final Scenario scenario = new Scenario(loaded.source(), loaded.name(), loaded.description(), loaded.seed(),
+            loaded.durationNs(), Scenario.ClockMode.REAL, loaded.payload(), loaded.sampleIntervalNs(), loaded.network(),
+            loaded.ebs(), loaded.hosts(), loaded.vpcs(), loaded.peerings(), loaded.securityGroups(), loaded.instances(),
+            loaded.workloads(), loaded.expectations());
+        final PrintWriter out = spec.commandLine().getOut();
+        final Path work = Files.createTempDirectory("nitro-sim-serve");
+        try (Simulation simulation = Simulation.prepare(scenario, work);
+            MetricsServer server = MetricsServer.start(port, PrometheusMetrics.bind(simulation.counters()),
+                () -> status(simulation, scenario)))
+        {
+            final int boundPort = awaitPort(server);
+            out.println("serving http://127.0.0.1:" + boundPort + "/metrics and /status for scenario '"
+                + scenario.name() + "' (" + scenario.durationNs() / 1_000_000_000L + " s, real time)");
+            out.flush();
+            final Thread stopper = new Thread(simulation::requestStop, "nitro-sim-stop");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            final RunResults results = simulation.run(null);
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // already shutting down
+            }
+            out.println("scenario ended after " + results.simulatedSeconds() + " s: "
+                + (results.expectationsPassed() ? "every expectation holds" : "an expectation failed"));
+            out.flush();
+            return results.expectationsPassed() ? NitroSim.EXIT_OK : NitroSim.EXIT_EXPECTATION_FAILED;
+        }
+    }
+
+    private static int awaitPort(final MetricsServer server) throws InterruptedException
+    {
+        try
+        {
+            return server.bound().get(10, TimeUnit.SECONDS).getPort();
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new BadInputException("cannot listen on 127.0.0.1: " + ex.getCause().getMessage());
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new IllegalStateException("the metrics server did not start within 10 s", ex);
+        }
+    }
+
+    private static Map<String, Object> status(final Simulation simulation, final Scenario scenario)
+    {
+        final Map<String, Object> status = new LinkedHashMap<>();
+        status.put("scenario", scenario.name());
+        status.put("simulatedSeconds", simulation.simulatedNs() / 1e9);
+        status.put("durationSeconds", scenario.durationNs() / 1e9);
+        status.put("latest", simulation.latestSamples());
+        return status;
+    }
+}
