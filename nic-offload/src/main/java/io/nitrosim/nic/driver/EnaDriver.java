@@ -375,6 +375,18 @@ public final class EnaDriver
         return rx[pair].frames;
     }
 
+    /** TX descriptors posted on queue pair {@code pair} (more than frames when frames span buffers). */
+    public long txDescriptors(final int pair)
+    {
+        return tx[pair].descriptors;
+    }
+
+    /** RX completions reaped on queue pair {@code pair} (one per buffer used). */
+    public long rxCompletions(final int pair)
+    {
+        return rx[pair].completions;
+    }
+
     /** The status of the last TX completion with a non-zero status on {@code pair}, 0 if none. */
     public int lastTxErrorStatus(final int pair)
     {
@@ -1043,6 +1055,7 @@ public final class EnaDriver
         int claimedDescs;
         long frames;
         long completions;
+        long descriptors;
         int lastErrorStatus;
 
         TxRing(final int pair)
@@ -1133,6 +1146,7 @@ public final class EnaDriver
             writeDescriptors(sqBase, depth, tail, claimedDescs);
             descsOfReq[reqId] = claimedDescs;
             tail = (tail + claimedDescs) & 0xFFFF;
+            descriptors += claimedDescs;
             frames++;
         }
 
@@ -1230,6 +1244,7 @@ public final class EnaDriver
         int frameLength;
         int frameCaptured;
         long frames;
+        long completions;
 
         RxRing(final int pair)
         {
@@ -1303,6 +1318,7 @@ public final class EnaDriver
                 final int id = lengthAndReq >>> 16;
                 cqHead = (cqHead + 1) & 0xFFFF;
                 done++;
+                completions++;
                 if (id >= depth)
                 {
                     fail(EnaResetReason.INV_RX_REQ_ID);

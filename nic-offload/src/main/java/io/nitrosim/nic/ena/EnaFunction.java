@@ -479,11 +479,11 @@ public final class EnaFunction extends PciFunction
         {
             return;
         }
-        fatalErrors.incrementRelease();
-        fatalReason = reason;
-        postAenq(EnaAdmin.AENQ_FATAL_ERROR, reason, clock.nanoTime());
         fatal = true;
+        fatalReason = reason;
+        fatalErrors.incrementRelease();
         registers(EnaRegisters.REGISTER_BAR).setBits(EnaRegisters.DEV_STS, EnaRegisters.DEV_STS_FATAL_ERROR);
+        postAenq(EnaAdmin.AENQ_FATAL_ERROR, reason, clock.nanoTime()); // best effort: the AENQ may be the fault
     }
 
     private void readLess(final int value)
