@@ -1,4 +1,4 @@
-package io.nitrosim.nic.ena;
+package io.nitrosim.nic.testbed;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -7,11 +7,11 @@ import io.nitrosim.pci.FakeGuestMemory;
 import io.nitrosim.pci.GuestMemoryAccess;
 
 /** The driver's view of a {@link FakeGuestMemory} (the device's DMA window onto the same bytes). */
-final class FakeGuestMemoryAccess implements GuestMemoryAccess
+public final class FakeGuestMemoryAccess implements GuestMemoryAccess
 {
     private final FakeGuestMemory memory;
 
-    FakeGuestMemoryAccess(final FakeGuestMemory memory)
+    public FakeGuestMemoryAccess(final FakeGuestMemory memory)
     {
         this.memory = memory;
     }
