@@ -285,4 +285,30 @@ class GuestIperfTest
             assertEquals(5202, small.sender().dstPort());
         }
     }
+
+    private static String runOnce()
+    {
+        try (TestBed bed = new TestBed(NetworkShapingConfig.DEFAULT, 25_000))
+        {
+            final Guest a = new Guest(bed, bed.port("i-a", NetworkInstanceCaps.C5_LARGE, 1), true, 9001, 2);
+            final Guest b = new Guest(bed, bed.port("i-b", NetworkInstanceCaps.C5_LARGE, 2), true, 9001, 2);
+            final List<GuestIperf.Stream> streams = new ArrayList<>();
+            streams.add(GuestIperf.stream(StreamSpec.builder(StreamSpec.Mode.TCP).mtu(9001).window(MS, 60 * MS)
+                .build(), a.iperf, b.iperf));
+            streams.add(GuestIperf.stream(udp(1500, MS, 60 * MS), a.iperf, b.iperf));
+            streams.add(GuestIperf.stream(udp(9001, MS, 60 * MS), b.iperf, a.iperf));
+            bed.advanceTo(80 * MS);
+            return GuestIperf.total(streams) + " / " + streams.get(0).result() + " / " + bed.runtime.passes() + " passes / "
+                + a.device.txFrames() + " " + b.device.rxFrames() + " " + a.iperf.driver().interrupts();
+        }
+    }
+
+    @Test
+    void shouldRepeatARunBitForBit()
+    {
+        final String first = runOnce();
+        final String second = runOnce();
+        assertEquals(first, second);
+        assertTrue(first.contains("stream -1"), first);
+    }
 }
