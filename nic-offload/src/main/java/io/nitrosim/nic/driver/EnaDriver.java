@@ -633,7 +633,8 @@ public final class EnaDriver
             final int caps = readRegister(EnaRegisters.CAPS);
             final int units = (caps & EnaRegisters.CAPS_RESET_TIMEOUT_MASK) >>> EnaRegisters.CAPS_RESET_TIMEOUT_SHIFT;
             resetTimeoutNs = Math.max(1, units) * EnaRegisters.RESET_TIMEOUT_UNIT_NS;
-            final int reason = resetReason & 0xF; // DEV_CTL carries 4 bits of reason
+            // DEV_CTL carries 4 bits of reason; larger ones need ENA's extended-reason capability, not offered here
+            final int reason = resetReason >= 0 && resetReason <= 0xF ? resetReason : EnaResetReason.GENERIC;
             writeRegister(EnaRegisters.DEV_CTL,
                 EnaRegisters.DEV_CTL_DEV_RESET | (reason << EnaRegisters.DEV_CTL_RESET_REASON_SHIFT));
             enter(STATE_WAIT_RESET_IN_PROGRESS, nowNs);
