@@ -8,6 +8,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 
 import io.nitrosim.nic.frame.EthernetFrame;
+import io.nitrosim.nic.frame.FrameOutlet;
 import io.nitrosim.nic.vpc.Eni;
 import io.nitrosim.shaping.ShapedRing;
 
@@ -20,7 +21,7 @@ import io.nitrosim.shaping.ShapedRing;
  * Records carry the frame's first {@code capturedLength} bytes (all of it in payload mode, at least its headers
  * in timing-only mode) and are charged {@code frameLength}. Single producer thread.
  */
-public final class TxQueue
+public final class TxQueue implements FrameOutlet
 {
     private final EniPort port;
     private final int queueId;
@@ -105,6 +106,7 @@ public final class TxQueue
      *
      * @return the index, or -1 when the queue is full.
      */
+    @Override
     public int tryClaim(final int capturedLength, final int frameLength)
     {
         if (capturedLength < EthernetFrame.L4_OFFSET || capturedLength > maxCapturedBytes || capturedLength > frameLength)
@@ -119,11 +121,13 @@ public final class TxQueue
         return ring.tryClaim(clock.nanoTime(), frameLength, queueId, capturedLength);
     }
 
+    @Override
     public MutableDirectBuffer buffer()
     {
         return ring.buffer();
     }
 
+    @Override
     public void commit(final int index)
     {
         ring.commit(index);
@@ -136,6 +140,7 @@ public final class TxQueue
     }
 
     /** Whether a frame can be claimed now (producer side). */
+    @Override
     public boolean hasRoom()
     {
         return produced - consumed.get() < depthFrames;

@@ -6,8 +6,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.HdrHistogram.Histogram;
-
 import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.card.TxQueue;
 import io.nitrosim.nic.frame.EthernetFrame;
@@ -57,7 +55,7 @@ public final class Iperf
             EthernetFrame.frameLengthFor(EthernetFrame.PROTO_TCP, StreamPayload.LENGTH)) : null;
         final TrafficStream sender = new TrafficStream(id, spec, dataQueue, runtime.clock(), to.eni().mac(),
             to.eni().primaryIp(), srcPort, dstPort);
-        final StreamReceiver receiver = new StreamReceiver(id, spec, ackQueue);
+        final StreamReceiver receiver = new StreamReceiver(id, spec, ackQueue, to.eni().mac(), to.eni().primaryIp());
         demux(to).register(dstPort, receiver);
         if (ackQueue != null)
         {
@@ -142,34 +140,13 @@ public final class Iperf
 
     static StreamResult result(final int id, final List<Stream> streams)
     {
-        long framesSent = 0;
-        long bytesSent = 0;
-        long framesReceived = 0;
-        long bytesReceived = 0;
-        long lossEvents = 0;
-        long timeouts = 0;
-        long startNs = Long.MAX_VALUE;
-        long stopNs = Long.MIN_VALUE;
-        final Histogram latency = new Histogram(StreamReceiver.MAX_LATENCY_NS, 3);
+        final List<TrafficStream> senders = new ArrayList<>();
+        final List<StreamReceiver> receivers = new ArrayList<>();
         for (final Stream s : streams)
         {
-            final TrafficStream sender = s.sender();
-            framesSent += sender.framesSent();
-            bytesSent += sender.bytesSent();
-            framesReceived += s.receiver().framesReceived();
-            bytesReceived += s.receiver().bytesReceived();
-            lossEvents += sender.lossEvents();
-            timeouts += sender.timeouts();
-            startNs = Math.min(startNs, sender.spec().startNs());
-            stopNs = Math.max(stopNs, sender.spec().stopNs());
-            latency.add(s.receiver().latency());
+            senders.add(s.sender());
+            receivers.add(s.receiver());
         }
-        final long lost = framesSent - framesReceived;
-        final double seconds = streams.isEmpty() ? 1 : (stopNs - startNs) / 1e9;
-        final boolean any = latency.getTotalCount() > 0;
-        return new StreamResult(id, framesSent, bytesSent, framesReceived, bytesReceived, lost,
-            framesSent == 0 ? 0 : (double)lost / framesSent, bytesReceived * 8.0 / seconds,
-            any ? latency.getValueAtPercentile(50) : -1, any ? latency.getValueAtPercentile(90) : -1,
-            any ? latency.getValueAtPercentile(99) : -1, any ? latency.getMaxValue() : -1, lossEvents, timeouts);
+        return StreamResult.combine(id, senders, receivers);
     }
 }

@@ -6,15 +6,19 @@ import org.agrona.collections.Int2ObjectHashMap;
 import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.card.FrameSink;
 import io.nitrosim.nic.frame.EthernetFrame;
+import io.nitrosim.nic.frame.FrameReceiver;
 
-/** An ENI's sink that hands each delivered frame to the handler of its destination port (no allocation). */
-public final class PortDemux implements FrameSink
+/**
+ * Hands each delivered frame to the receiver of its destination port (no allocation): an ENI's card sink, or
+ * a guest's receive path behind the ENA driver.
+ */
+public final class PortDemux implements FrameSink, FrameReceiver
 {
-    private final Int2ObjectHashMap<FrameSink> byPort = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<FrameReceiver> byPort = new Int2ObjectHashMap<>();
     private final EthernetFrame frame = new EthernetFrame();
     private long unmatched;
 
-    public void register(final int port, final FrameSink sink)
+    public void register(final int port, final FrameReceiver sink)
     {
         if (byPort.containsKey(port))
         {
@@ -33,12 +37,21 @@ public final class PortDemux implements FrameSink
     public boolean onFrame(final EniPort eni, final DirectBuffer buffer, final int offset, final int capturedLength,
         final int frameLength, final long nowNs)
     {
-        final FrameSink sink = byPort.get(frame.wrap(buffer, offset, capturedLength).dstPort());
+        onFrame(buffer, offset, capturedLength, frameLength, nowNs);
+        return true;
+    }
+
+    @Override
+    public void onFrame(final DirectBuffer buffer, final int offset, final int capturedLength, final int frameLength,
+        final long nowNs)
+    {
+        final FrameReceiver sink = capturedLength < EthernetFrame.L4_OFFSET + 4 ? null
+            : byPort.get(frame.wrap(buffer, offset, capturedLength).dstPort());
         if (sink == null)
         {
             unmatched++;
-            return true;
+            return;
         }
-        return sink.onFrame(eni, buffer, offset, capturedLength, frameLength, nowNs);
+        sink.onFrame(buffer, offset, capturedLength, frameLength, nowNs);
     }
 }

@@ -6,23 +6,27 @@ import org.agrona.MutableDirectBuffer;
 
 import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.card.FrameSink;
-import io.nitrosim.nic.card.TxQueue;
 import io.nitrosim.nic.frame.EthernetFrame;
+import io.nitrosim.nic.frame.FrameOutlet;
+import io.nitrosim.nic.frame.FrameReceiver;
 
 /**
  * The receiving side of a stream: counts frames and bytes, detects losses from sequence gaps (the fabric keeps
  * a flow in order, so a gap is a loss), records one-way latency (receive time minus the sender's stamp, both in
  * simulated time) in an HdrHistogram, checks the payload pattern in payload mode, and for TCP-like streams
- * acks every segment through its own TX queue on the receiving ENI. Runs on the card's thread.
+ * acks every segment through its own outlet (a card TX queue of the receiving ENI, or a TX queue of the guest's
+ * ENA driver). Runs on the thread that delivers frames (the card's, or the guest's).
  */
-public final class StreamReceiver implements FrameSink
+public final class StreamReceiver implements FrameSink, FrameReceiver
 {
     /** Latencies above this are clamped (60 s). */
     public static final long MAX_LATENCY_NS = 60_000_000_000L;
 
     private final int streamId;
     private final StreamSpec spec;
-    private final TxQueue ackQueue;
+    private final FrameOutlet ackQueue;
+    private long localMac;
+    private final int localIp;
     private final Histogram latency = new Histogram(MAX_LATENCY_NS, 3);
     private final EthernetFrame frame = new EthernetFrame();
     private final EthernetFrame ack = new EthernetFrame();
@@ -38,11 +42,25 @@ public final class StreamReceiver implements FrameSink
     private long firstRxNs = -1;
     private long lastRxNs = -1;
 
-    StreamReceiver(final int streamId, final StreamSpec spec, final TxQueue ackQueue)
+    /**
+     * @param ackQueue where TCP-like acks go (null for UDP streams).
+     * @param localMac the receiving interface's MAC (acks' source).
+     * @param localIp  the receiving interface's IPv4 address (acks' source).
+     */
+    public StreamReceiver(final int streamId, final StreamSpec spec, final FrameOutlet ackQueue, final long localMac,
+        final int localIp)
     {
         this.streamId = streamId;
         this.spec = spec;
         this.ackQueue = ackQueue;
+        this.localMac = localMac;
+        this.localIp = localIp;
+    }
+
+    /** Sets the receiving interface's MAC (a guest learns it from its device). */
+    public void localMac(final long mac)
+    {
+        this.localMac = mac;
     }
 
     public int streamId()
@@ -87,6 +105,12 @@ public final class StreamReceiver implements FrameSink
         return acksDropped;
     }
 
+    /** Frames that were not this stream's data (wrong stream id, kind, or too short). */
+    public long foreign()
+    {
+        return foreign;
+    }
+
     public long firstRxNs()
     {
         return firstRxNs;
@@ -106,6 +130,14 @@ public final class StreamReceiver implements FrameSink
     public boolean onFrame(final EniPort eni, final DirectBuffer buffer, final int offset, final int capturedLength,
         final int frameLength, final long nowNs)
     {
+        onFrame(buffer, offset, capturedLength, frameLength, nowNs);
+        return true;
+    }
+
+    @Override
+    public void onFrame(final DirectBuffer buffer, final int offset, final int capturedLength, final int frameLength,
+        final long nowNs)
+    {
         final EthernetFrame f = frame.wrap(buffer, offset, capturedLength);
         final int payloadIndex = offset + f.payloadOffset();
         if (capturedLength < f.payloadOffset() + StreamPayload.LENGTH
@@ -113,7 +145,7 @@ public final class StreamReceiver implements FrameSink
             || StreamPayload.kind(buffer, payloadIndex) != StreamPayload.KIND_DATA)
         {
             foreign++;
-            return true;
+            return;
         }
         final long seq = StreamPayload.seq(buffer, payloadIndex);
         final long sentNs = StreamPayload.timeNs(buffer, payloadIndex);
@@ -159,12 +191,11 @@ public final class StreamReceiver implements FrameSink
         }
         if (ackQueue != null)
         {
-            sendAck(eni, f.srcMac(), f.srcIp(), f.dstPort(), f.srcPort(), expectedSeq - 1, sentNs);
+            sendAck(f.srcMac(), f.srcIp(), f.dstPort(), f.srcPort(), expectedSeq - 1, sentNs);
         }
-        return true;
     }
 
-    private void sendAck(final EniPort eni, final long dstMac, final int dstIp, final int srcPort, final int dstPort,
+    private void sendAck(final long dstMac, final int dstIp, final int srcPort, final int dstPort,
         final long highestSeq, final long echoNs)
     {
         final int length = EthernetFrame.frameLengthFor(EthernetFrame.PROTO_TCP, StreamPayload.LENGTH);
@@ -175,7 +206,7 @@ public final class StreamReceiver implements FrameSink
             return;
         }
         final MutableDirectBuffer buffer = ackQueue.buffer();
-        ack.wrapForWrite(buffer, index, length).writeHeaders(dstMac, eni.eni().mac(), eni.eni().primaryIp(), dstIp,
+        ack.wrapForWrite(buffer, index, length).writeHeaders(dstMac, localMac, localIp, dstIp,
             EthernetFrame.PROTO_TCP, srcPort, dstPort, StreamPayload.LENGTH, (int)acksSent);
         ack.tcp(0, highestSeq + 1, EthernetFrame.TCP_FLAG_ACK);
         StreamPayload.write(buffer, index + ack.payloadOffset(), streamId, StreamPayload.KIND_ACK, highestSeq, echoNs,

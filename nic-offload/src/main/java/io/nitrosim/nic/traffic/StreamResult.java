@@ -1,5 +1,9 @@
 package io.nitrosim.nic.traffic;
 
+import java.util.List;
+
+import org.HdrHistogram.Histogram;
+
 /**
  * One stream's (or the total's) outcome. Throughput is bits received per second of the stream's sending window;
  * latency percentiles are one-way, in ns of simulated time (-1 when nothing was received).
@@ -20,6 +24,52 @@ public record StreamResult(
     long tcpLossEvents,
     long tcpTimeouts)
 {
+    /**
+     * Combines senders and their receivers ({@code receivers.get(i)} receives {@code senders.get(i)}'s stream);
+     * throughput over the union of the senders' windows, latency percentiles over all received frames.
+     *
+     * @param id the result's stream id (-1 for a total).
+     */
+    public static StreamResult combine(final int id, final List<TrafficStream> senders,
+        final List<StreamReceiver> receivers)
+    {
+        if (senders.size() != receivers.size())
+        {
+            throw new IllegalArgumentException(senders.size() + " senders but " + receivers.size()
+                + " receivers: each sender needs its receiver");
+        }
+        long framesSent = 0;
+        long bytesSent = 0;
+        long framesReceived = 0;
+        long bytesReceived = 0;
+        long lossEvents = 0;
+        long timeouts = 0;
+        long startNs = Long.MAX_VALUE;
+        long stopNs = Long.MIN_VALUE;
+        final Histogram latency = new Histogram(StreamReceiver.MAX_LATENCY_NS, 3);
+        for (int i = 0; i < senders.size(); i++)
+        {
+            final TrafficStream sender = senders.get(i);
+            final StreamReceiver receiver = receivers.get(i);
+            framesSent += sender.framesSent();
+            bytesSent += sender.bytesSent();
+            framesReceived += receiver.framesReceived();
+            bytesReceived += receiver.bytesReceived();
+            lossEvents += sender.lossEvents();
+            timeouts += sender.timeouts();
+            startNs = Math.min(startNs, sender.spec().startNs());
+            stopNs = Math.max(stopNs, sender.spec().stopNs());
+            latency.add(receiver.latency());
+        }
+        final long lost = framesSent - framesReceived;
+        final double seconds = senders.isEmpty() ? 1 : (stopNs - startNs) / 1e9;
+        final boolean any = latency.getTotalCount() > 0;
+        return new StreamResult(id, framesSent, bytesSent, framesReceived, bytesReceived, lost,
+            framesSent == 0 ? 0 : (double)lost / framesSent, bytesReceived * 8.0 / seconds,
+            any ? latency.getValueAtPercentile(50) : -1, any ? latency.getValueAtPercentile(90) : -1,
+            any ? latency.getValueAtPercentile(99) : -1, any ? latency.getMaxValue() : -1, lossEvents, timeouts);
+    }
+
     /** Throughput in Gbit/s. */
     public double throughputGbps()
     {

@@ -8,12 +8,16 @@ import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.card.FrameSink;
 import io.nitrosim.nic.card.TxQueue;
 import io.nitrosim.nic.frame.EthernetFrame;
+import io.nitrosim.nic.frame.FrameOutlet;
+import io.nitrosim.nic.frame.FrameReceiver;
 import io.nitrosim.time.SimAgent;
 
 /**
- * The sending side of an iperf-like stream: an agent that builds real-looking frames (Ethernet/IPv4/UDP or TCP
- * with a {@link StreamPayload} header) straight into its ENI's {@link TxQueue} (zero copy), which in this phase
- * is the card-side egress shaping; in the device phase the same frames will go through the ENA TX queues.
+ * The sending side of an iperf-like stream: builds real-looking frames (Ethernet/IPv4/UDP or TCP with a
+ * {@link StreamPayload} header) straight into a {@link FrameOutlet} (zero copy): an ENI's card {@link TxQueue}
+ * (as an agent of its own, {@link Iperf}), or a TX queue of the ENA reference driver inside a guest program
+ * ({@code io.nitrosim.nic.guest.GuestIperf}, which calls {@link #doWork(long)}). The same pacing and congestion
+ * logic serves both.
  * <p>
  * UDP at a fixed rate keeps its schedule (it catches up after back-pressure); UDP unlimited fills the queue
  * whenever it has room; TCP-like keeps at most {@code cwnd} segments in flight (bounded by the window) with
@@ -21,20 +25,21 @@ import io.nitrosim.time.SimAgent;
  * the receiver's acks) and a retransmission-timeout collapse to one segment. There is no retransmission: the
  * model is for rates and losses, not reliability.
  * <p>
- * Acks arrive through {@link #ackSink()} on the card's thread: in real-time runs put the stream and its card in
- * one {@link io.nitrosim.time.AgentGroup}. Allocation-free per frame.
+ * Acks arrive through {@link #ackSink()} on the thread that delivers frames (the card's, or the guest's): in
+ * real-time runs of the card-level model put the stream and its card in one {@link io.nitrosim.time.AgentGroup}.
+ * Allocation-free per frame.
  */
-public final class TrafficStream implements SimAgent, FrameSink
+public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
 {
     private static final int BURST = 64;
     private static final long CWND_SCALE = 1024;
 
     private final int streamId;
     private final StreamSpec spec;
-    private final TxQueue queue;
+    private final FrameOutlet queue;
     private final NanoClock clock;
-    private final long srcMac;
-    private final long dstMac;
+    private long srcMac;
+    private long dstMac;
     private final int srcIp;
     private final int dstIp;
     private final int srcPort;
@@ -69,13 +74,24 @@ public final class TrafficStream implements SimAgent, FrameSink
     TrafficStream(final int streamId, final StreamSpec spec, final TxQueue queue, final NanoClock clock,
         final long dstMac, final int dstIp, final int srcPort, final int dstPort)
     {
+        this(streamId, spec, queue, clock, queue.port().eni().mac(), queue.port().eni().primaryIp(), dstMac, dstIp,
+            srcPort, dstPort);
+    }
+
+    /**
+     * A stream writing into any outlet.
+     *
+     * @param clock the clock {@link #doWork()} reads; may be null when the owner calls {@link #doWork(long)}.
+     */
+    public TrafficStream(final int streamId, final StreamSpec spec, final FrameOutlet queue, final NanoClock clock,
+        final long srcMac, final int srcIp, final long dstMac, final int dstIp, final int srcPort, final int dstPort)
+    {
         this.streamId = streamId;
         this.spec = spec;
         this.queue = queue;
         this.clock = clock;
-        final EniPort port = queue.port();
-        this.srcMac = port.eni().mac();
-        this.srcIp = port.eni().primaryIp();
+        this.srcMac = srcMac;
+        this.srcIp = srcIp;
         this.dstMac = dstMac;
         this.dstIp = dstIp;
         this.srcPort = srcPort;
@@ -100,9 +116,16 @@ public final class TrafficStream implements SimAgent, FrameSink
         return spec;
     }
 
-    public TxQueue queue()
+    public FrameOutlet outlet()
     {
         return queue;
+    }
+
+    /** Sets the Ethernet addresses (a guest learns its MAC from its device, the peer's by resolution). */
+    public void macs(final long srcMac, final long dstMac)
+    {
+        this.srcMac = srcMac;
+        this.dstMac = dstMac;
     }
 
     public int srcPort()
@@ -151,8 +174,8 @@ public final class TrafficStream implements SimAgent, FrameSink
         return srttNs;
     }
 
-    /** Where acks for this stream go (registered by {@link Iperf} on the sender ENI's demux). */
-    public FrameSink ackSink()
+    /** Where acks for this stream go (registered on the sender side's demux). */
+    public FrameReceiver ackSink()
     {
         return this;
     }
@@ -166,7 +189,12 @@ public final class TrafficStream implements SimAgent, FrameSink
     @Override
     public int doWork()
     {
-        final long nowNs = clock.nanoTime();
+        return doWork(clock.nanoTime());
+    }
+
+    /** Sends what the mode allows at {@code nowNs}. @return frames sent (plus 1 for a timeout). */
+    public int doWork(final long nowNs)
+    {
         if (nowNs < spec.startNs() || nowNs >= spec.stopNs())
         {
             return 0;
@@ -217,7 +245,12 @@ public final class TrafficStream implements SimAgent, FrameSink
     @Override
     public long nextDeadlineNs()
     {
-        final long nowNs = clock.nanoTime();
+        return nextDeadlineNs(clock.nanoTime());
+    }
+
+    /** When {@link #doWork(long)} next has something to do without new input. */
+    public long nextDeadlineNs(final long nowNs)
+    {
         if (nowNs >= spec.stopNs())
         {
             return NO_DEADLINE;
@@ -285,13 +318,22 @@ public final class TrafficStream implements SimAgent, FrameSink
     public boolean onFrame(final EniPort eni, final DirectBuffer buffer, final int offset, final int capturedLength,
         final int frameLength, final long nowNs)
     {
+        onFrame(buffer, offset, capturedLength, frameLength, nowNs);
+        return true;
+    }
+
+    /** An ack from the receiver. */
+    @Override
+    public void onFrame(final DirectBuffer buffer, final int offset, final int capturedLength, final int frameLength,
+        final long nowNs)
+    {
         final EthernetFrame f = frame.wrap(buffer, offset, capturedLength);
         final int payloadIndex = offset + f.payloadOffset();
         if (capturedLength < f.payloadOffset() + StreamPayload.LENGTH
             || StreamPayload.kind(buffer, payloadIndex) != StreamPayload.KIND_ACK
             || StreamPayload.streamId(buffer, payloadIndex) != streamId)
         {
-            return true;
+            return;
         }
         acksReceived++;
         final long highestSeq = StreamPayload.seq(buffer, payloadIndex);
@@ -328,6 +370,5 @@ public final class TrafficStream implements SimAgent, FrameSink
             }
             cwndScaled = Math.min(cwndScaled, maxWindowSegments * CWND_SCALE);
         }
-        return true;
     }
 }
