@@ -104,7 +104,7 @@ public final class VirtualTimeRuntime implements SimRuntime
      * bounded), so exceeding this means agents feed each other without time passing: a model bug, reported
      * rather than hung on.
      */
-    public static final long MAX_BUSY_PASSES_WITHOUT_TIME = 20_000_000L;
+    public static final long MAX_BUSY_PASSES_WITHOUT_TIME = 1_000_000L;
 
     private String busyAgents()
     {

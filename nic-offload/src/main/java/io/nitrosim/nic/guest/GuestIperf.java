@@ -151,6 +151,8 @@ public final class GuestIperf
     // Guest program face
 
     /** One slice of guest execution. @return work done. */
+    private int nextFirstSender;
+
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
@@ -168,8 +170,13 @@ public final class GuestIperf
             receiversResolved = true;
         }
         final TrafficStream[] senders = this.senders;
-        for (int i = 0; i < senders.length; i++)
+        // Start each slice at the next stream: streams sharing a TX ring then share its room fairly, as flows
+        // sharing a qdisc would, instead of the first one always finding the ring's free slots.
+        final int n = senders.length;
+        final int first = n == 0 ? 0 : nextFirstSender++ % n;
+        for (int k = 0; k < n; k++)
         {
+            final int i = first + k < n ? first + k : first + k - n;
             if (!resolved[i])
             {
                 if (!peers[i].driver.isUp())

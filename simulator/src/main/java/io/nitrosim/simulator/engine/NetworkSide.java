@@ -5,7 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.agrona.concurrent.NanoClock;
+
 import io.nitrosim.catalog.InstanceType;
+import io.nitrosim.hypervisor.Instance;
+import io.nitrosim.hypervisor.guest.PciAddress;
+import io.nitrosim.hypervisor.pci.Attachment;
+import io.nitrosim.hypervisor.pci.AttachmentKind;
+import io.nitrosim.nic.ena.EnaFunction;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.nic.card.CardInstance;
 import io.nitrosim.nic.card.EniPort;
@@ -36,6 +43,12 @@ final class NetworkSide
     private final Map<String, String> groupIds = new LinkedHashMap<>();
     private final Map<String, InstanceNetwork> instances = new LinkedHashMap<>();
     private final NetworkShapingConfig shaping;
+    private final NanoClock clock;
+    private final CounterRegistry registry;
+    private final boolean timingOnly;
+
+    /** Queue pairs per ENA function: one per vCPU as Linux's ena driver does, at most this many. */
+    static final int MAX_QUEUE_PAIRS = 4;
 
     /** One instance's view: its card-side state and its ENIs (primary first). */
     record InstanceNetwork(String name, String instanceId, CardInstance card, List<EniHandle> enis)
@@ -46,7 +59,7 @@ final class NetworkSide
         }
     }
 
-    record EniHandle(String name, Eni eni, EniPort port)
+    record EniHandle(String name, Eni eni, EniPort port, EnaFunction function, PciAddress address)
     {
         EniCounters counters()
         {
@@ -57,6 +70,9 @@ final class NetworkSide
     NetworkSide(final Scenario scenario, final SimRuntime runtime, final CounterRegistry registry)
     {
         vpcNetwork = new VpcNetwork(scenario.seed());
+        clock = runtime.clock();
+        this.registry = registry;
+        timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         final Scenario.Network n = scenario.network();
         shaping = NetworkShapingConfig.builder()
             .peakDepthNs(n.peakDepthNs())
@@ -119,9 +135,13 @@ final class NetworkSide
         return SecurityGroupRule.of(Protocol.parse(r.protocol()), r.fromPort(), r.toPort(), peer);
     }
 
-    /** Registers an instance with the VPC and its host's card; creates and attaches its ENIs. */
-    InstanceNetwork addInstance(final Scenario.Instance spec, final String instanceId, final int hostIndex)
+    /**
+     * Registers an instance with the VPC and its host's card, creates its ENIs and attaches one ENA function per
+     * ENI to the instance's PCI bus.
+     */
+    InstanceNetwork addInstance(final Scenario.Instance spec, final Instance instance, final int hostIndex)
     {
+        final String instanceId = instance.id();
         final InstanceType type = spec.type();
         final NetworkInstanceCaps caps = new NetworkInstanceCaps(type.networkPeakBytesPerSec(),
             type.networkBaselineBytesPerSec(), type.networkBurstSeconds(), type.ipv4PerEni(), type.maxEnis());
@@ -129,11 +149,12 @@ final class NetworkSide
         final VpcCard card = cardsByHost.get(spec.host());
         final CardInstance cardInstance = card.addInstance(instanceId, shaping);
         final List<EniHandle> enis = new ArrayList<>();
-        enis.add(createEni(card, instanceId, spec.name() + "-eth0", spec.subnet(), spec.securityGroups(), 1, 0));
+        enis.add(createEni(card, instance, spec, spec.name() + "-eth0", spec.subnet(), spec.securityGroups(), 1, 0));
         int deviceIndex = 1;
         for (final Scenario.Eni e : spec.enis())
         {
-            enis.add(createEni(card, instanceId, e.name(), e.subnet(), e.securityGroups(), e.ipv4Count(), deviceIndex++));
+            enis.add(createEni(card, instance, spec, e.name(), e.subnet(), e.securityGroups(), e.ipv4Count(),
+                deviceIndex++));
         }
         final InstanceNetwork network = new InstanceNetwork(spec.name(), instanceId, cardInstance, List.copyOf(enis));
         instances.put(spec.name(), network);
@@ -141,9 +162,10 @@ final class NetworkSide
     }
 
     private EniHandle createEni(
-        final VpcCard card, final String instanceId, final String name, final String subnet, final List<String> groups,
-        final int ipv4Count, final int deviceIndex)
+        final VpcCard card, final Instance instance, final Scenario.Instance spec, final String name,
+        final String subnet, final List<String> groups, final int ipv4Count, final int deviceIndex)
     {
+        final String instanceId = instance.id();
         final String subnetId = subnetIds.get(subnet);
         final List<String> sgIds = new ArrayList<>();
         for (final String g : groups)
@@ -157,7 +179,11 @@ final class NetworkSide
         }
         final Eni eni = vpcNetwork.createNetworkInterface(subnetId, sgIds, List.of(), ipv4Count - 1);
         vpcNetwork.attachNetworkInterface(eni.id(), instanceId, deviceIndex);
-        return new EniHandle(name, eni, card.attachEni(eni.id()));
+        final EniPort port = card.attachEni(eni.id());
+        final EnaFunction function = EnaFunction.context().port(port).clock(clock).registry(registry)
+            .maxQueuePairs(Math.min(MAX_QUEUE_PAIRS, spec.type().vcpus())).timingOnly(timingOnly).build();
+        final Attachment attachment = instance.attach(function, AttachmentKind.NETWORK_INTERFACE, eni.id());
+        return new EniHandle(name, eni, port, function, attachment.address());
     }
 
     InstanceNetwork instance(final String name)

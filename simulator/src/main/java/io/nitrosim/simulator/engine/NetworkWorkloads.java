@@ -1,33 +1,39 @@
 package io.nitrosim.simulator.engine;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
-import io.nitrosim.nic.traffic.Iperf;
+import io.nitrosim.nic.driver.EnaDriver;
+import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.traffic.StreamReceiver;
 import io.nitrosim.nic.traffic.StreamSpec;
 import io.nitrosim.simulator.results.LatencySummary;
 import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.scenario.Scenario;
-import io.nitrosim.time.SimRuntime;
 
 /**
- * The scenario's iperf-like workloads: streams between instances' primary ENIs, one flow (5-tuple) each.
+ * The scenario's iperf-like workloads, run inside the guests: each instance that sends or receives gets the
+ * reference ENA driver on its primary ENI's function and the guest iperf on top; a stream is one flow (5-tuple).
  */
 final class NetworkWorkloads
 {
-    private final Iperf iperf;
+    /** EC2's default MTU inside a VPC (jumbo frames); streams of 1500-byte frames fit it too. */
+    static final int GUEST_MTU = 9001;
+
+    private final Map<String, GuestIperf> guests = new LinkedHashMap<>();
     private final List<Run> runs = new ArrayList<>();
 
-    private record Run(Scenario.IperfWorkload workload, List<Iperf.Stream> streams)
+    private record Run(Scenario.IperfWorkload workload, List<GuestIperf.Stream> streams)
     {
     }
 
-    NetworkWorkloads(final Scenario scenario, final SimRuntime runtime, final NetworkSide network)
+    NetworkWorkloads(final Scenario scenario, final Map<String, Simulation.InstanceHandle> instances)
     {
-        iperf = new Iperf(runtime);
+        final boolean timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         for (final Scenario.Workload w : scenario.workloads())
         {
             if (!(w instanceof Scenario.IperfWorkload))
@@ -35,14 +41,16 @@ final class NetworkWorkloads
                 continue;
             }
             final Scenario.IperfWorkload iw = (Scenario.IperfWorkload)w;
+            final GuestIperf from = guest(instances.get(iw.from()), timingOnly);
+            final GuestIperf to = guest(instances.get(iw.to()), timingOnly);
             final StreamSpec.Mode mode = iw.protocol().equals("tcp") ? StreamSpec.Mode.TCP :
                 iw.rateBytesPerSec() > 0 ? StreamSpec.Mode.UDP_RATE : StreamSpec.Mode.UDP_UNLIMITED;
-            final List<Iperf.Stream> streams = new ArrayList<>();
+            final List<GuestIperf.Stream> streams = new ArrayList<>();
             for (int i = 0; i < iw.streams(); i++)
             {
                 final StreamSpec.Builder spec = StreamSpec.builder(mode).mtu(iw.frameBytes())
                     .window(iw.startNs(), Math.min(scenario.durationNs(), iw.startNs() + iw.durationNs()))
-                    .payloadMode(scenario.payload() == Scenario.PayloadMode.FULL);
+                    .payloadMode(!timingOnly);
                 if (mode == StreamSpec.Mode.UDP_RATE)
                 {
                     spec.rateBytesPerSec(Math.max(1, iw.rateBytesPerSec() / iw.streams()));
@@ -51,11 +59,49 @@ final class NetworkWorkloads
                 {
                     spec.windowBytes(iw.windowBytes());
                 }
-                streams.add(iperf.stream(spec.build(), network.instance(iw.from()).primary().port(),
-                    network.instance(iw.to()).primary().port()));
+                streams.add(GuestIperf.stream(spec.build(), from, to));
             }
             runs.add(new Run(iw, streams));
         }
+    }
+
+    /** The instance's guest iperf on its primary ENI, created (with its driver) on first use. */
+    private GuestIperf guest(final Simulation.InstanceHandle h, final boolean timingOnly)
+    {
+        GuestIperf guest = guests.get(h.spec().name());
+        if (guest == null)
+        {
+            final NetworkSide.EniHandle eni = h.network().primary();
+            final GuestSide side = h.guest();
+            final EnaDriver.Context driver = EnaDriver.context().function(side.function(eni.address()))
+                .memory(side.memory()).allocator(side.allocator()).timingOnly(timingOnly)
+                .queuePairs(Math.min(NetworkSide.MAX_QUEUE_PAIRS, h.spec().type().vcpus()))
+                .mtu(GUEST_MTU);
+            guest = GuestIperf.create(driver, eni.eni().primaryIp());
+            final GuestIperf g = guest;
+            side.add(new GuestSide.Task()
+            {
+                @Override
+                public int doWork(final long nowNs)
+                {
+                    return g.doWork(nowNs);
+                }
+
+                @Override
+                public long nextDeadlineNs()
+                {
+                    return g.nextDeadlineNs();
+                }
+
+                @Override
+                public void onInterrupt(final int vector)
+                {
+                    g.onInterrupt(vector);
+                }
+            });
+            guests.put(h.spec().name(), guest);
+        }
+        return guest;
     }
 
     List<StreamResult> streamResults()
@@ -64,24 +110,18 @@ final class NetworkWorkloads
         for (final Run run : runs)
         {
             final Scenario.IperfWorkload w = run.workload();
-            long sentFrames = 0;
-            long lostFrames = 0;
-            double gbps = 0;
             final Histogram all = new Histogram(StreamReceiver.MAX_LATENCY_NS, 3);
             int index = 0;
-            for (final Iperf.Stream s : run.streams())
+            for (final GuestIperf.Stream s : run.streams())
             {
                 final io.nitrosim.nic.traffic.StreamResult r = s.result();
                 results.add(new StreamResult(w.name(), String.valueOf(index++), w.from(), w.to(), w.protocol(),
                     w.frameBytes(), r.throughputGbps(), r.lossRatio() * 100.0, latency(s.receiver().latency())));
                 all.add(s.receiver().latency());
-                sentFrames += r.framesSent();
-                lostFrames += r.framesLost();
-                gbps += r.throughputGbps();
             }
-            final double loss = sentFrames == 0 ? 0 : 100.0 * lostFrames / sentFrames;
+            final io.nitrosim.nic.traffic.StreamResult total = GuestIperf.total(run.streams());
             results.add(new StreamResult(w.name(), ExpectationEvaluator.TOTAL, w.from(), w.to(), w.protocol(),
-                w.frameBytes(), gbps, loss, latency(all)));
+                w.frameBytes(), total.throughputGbps(), total.lossRatio() * 100.0, latency(all)));
         }
         return results;
     }

@@ -53,6 +53,9 @@ public final class Simulation implements AutoCloseable
         void onProgress(long simulatedNs, long durationNs, TimeSeriesRecorder recorder);
     }
 
+    /** Guest memory each instance's drivers may use for queues and buffers. */
+    static final long GUEST_DMA_REGION_BYTES = 1L << 30;
+
     private final Scenario scenario;
     private final SimRuntime runtime;
     private final CounterRegistry registry = new CounterRegistry();
@@ -67,7 +70,8 @@ public final class Simulation implements AutoCloseable
     private volatile boolean stopRequested;
 
     /** An instance as the simulation sees it. */
-    record InstanceHandle(Scenario.Instance spec, Instance instance, NetworkSide.InstanceNetwork network)
+    record InstanceHandle(
+        Scenario.Instance spec, Instance instance, NetworkSide.InstanceNetwork network, GuestSide guest)
     {
     }
 
@@ -97,12 +101,20 @@ public final class Simulation implements AutoCloseable
             {
                 final Instance instance = launch(hosts.get(spec.host()), spec);
                 final NetworkSide.InstanceNetwork net =
-                    network.addInstance(spec, instance.id(), hostIndexes.get(spec.host()));
-                storage.addInstance(spec, instance);
-                instances.put(spec.name(), new InstanceHandle(spec, instance, net));
+                    network.addInstance(spec, instance, hostIndexes.get(spec.host()));
+                final GuestSide guest = new GuestSide(instance, GUEST_DMA_REGION_BYTES);
+                storage.addInstance(spec, instance, guest);
+                instances.put(spec.name(), new InstanceHandle(spec, instance, net, guest));
             }
-            networkWorkloads = new NetworkWorkloads(scenario, runtime, network);
+            networkWorkloads = new NetworkWorkloads(scenario, instances);
             storage.addWorkloads(scenario.workloads());
+            for (final InstanceHandle h : instances.values())
+            {
+                if (h.guest().hasTasks())
+                {
+                    h.guest().install();
+                }
+            }
             recorder = buildRecorder();
             runtime.add(recorder);
         }

@@ -27,7 +27,7 @@ final class StorageSide implements AutoCloseable
         }
     }
 
-    void addInstance(final Scenario.Instance spec, final Instance instance)
+    void addInstance(final Scenario.Instance spec, final Instance instance, final GuestSide guest)
     {
     }
 
