@@ -568,7 +568,7 @@ public final class EbsCard implements SimAgent
         private ServiceLatencyModel latencyModel = ServiceLatencyModel.defaults();
         private long seed = 1;
         private int blockSizeBytes = 512;
-        private int ringCapacityBytes = 8 << 20;
+        private int ringCapacityBytes = 4 << 20;
         private int doneRingCapacityBytes = 4 << 20;
         private int timingRingCapacityBytes = 256 << 10;
 
@@ -639,7 +639,7 @@ public final class EbsCard implements SimAgent
             return this;
         }
 
-        /** Data-mode shaped ring size per volume (holds write data); default 8 MiB, accepted 4 MiB..1 GiB. */
+        /** Data-mode shaped ring size per volume (holds write data); default 4 MiB, accepted 4 MiB..1 GiB. */
         public Context ringCapacityBytes(final int bytes)
         {
             this.ringCapacityBytes = bytes;

@@ -39,6 +39,12 @@ final class EbsRig implements AutoCloseable
 
     EbsRig(final EbsInstanceCaps caps, final int memoryBytes, final Path storageDir, final ServiceLatencyModel latency)
     {
+        this(caps, memoryBytes, storageDir, latency, 512);
+    }
+
+    EbsRig(final EbsInstanceCaps caps, final int memoryBytes, final Path storageDir, final ServiceLatencyModel latency,
+        final int blockSizeBytes)
+    {
         memory = new FakeGuestMemory(GUEST_BASE, memoryBytes);
         guest = new TestGuestMemory(memory);
         allocator = new GuestMemoryAllocator(GUEST_BASE + 4096, memoryBytes - 4096);
@@ -46,7 +52,7 @@ final class EbsRig implements AutoCloseable
             : new EmbeddedStorageBackend(StorageEngine.context(storageDir).open(), true, 256);
         card = EbsCard.context().instanceId("i-0123456789abcdef0").caps(caps).clock(runtime.clock())
             .registry(registry).backend(backend).timingOnly(storageDir == null)
-            .latencyModel(latency == null ? ServiceLatencyModel.defaults() : latency).build();
+            .latencyModel(latency == null ? ServiceLatencyModel.defaults() : latency).blockSizeBytes(blockSizeBytes).build();
         runtime.add(guestAgent);
         runtime.add(card);
     }
