@@ -69,7 +69,7 @@ public final class EbsCard implements SimAgent
     private final AtomicCounter instanceThrottledBytes;
     private final AtomicCounter backendErrors;
     private final List<NvmeController> attached = new ArrayList<>();
-    private Volume[] volumes = new Volume[0];
+    private volatile Volume[] volumes = new Volume[0];
     private final RecordHandler recordHandler = new RecordHandler();
     private final BackendHandler backendHandler = new BackendHandler();
 
@@ -201,6 +201,35 @@ public final class EbsCard implements SimAgent
         return controller;
     }
 
+    /**
+     * Detaches a volume: its ring is no longer served, its buckets leave the instance's shaping, its in-flight
+     * commands are dropped. Remove the controller's agent from the runtime and unplug it from the bus first.
+     * Call from the card's thread (or while it is not running). @return whether it was attached here.
+     */
+    public boolean detach(final NvmeController controller)
+    {
+        final int index = controller.index();
+        final Volume[] vols = volumes;
+        if (index < 0 || index >= vols.length || vols[index] == null || vols[index].controller != controller)
+        {
+            return false;
+        }
+        final Volume[] copy = vols.clone();
+        copy[index] = null;
+        volumes = copy;
+        if (stashVolume == vols[index])
+        {
+            stashVolume = null;
+        }
+        attached.remove(controller);
+        shaping.removeVolume(controller.volumeSpec().volumeId());
+        if (ctx.registry != null)
+        {
+            ctx.registry.remove(tags.and("volume", controller.volumeSpec().volumeId().toString()), "volume");
+        }
+        return true;
+    }
+
     /** Controllers in attach order. */
     public List<NvmeController> controllers()
     {
@@ -266,6 +295,10 @@ public final class EbsCard implements SimAgent
                 for (int k = 0; k < n; k++)
                 {
                     final Volume v = vols[(first + k) % n];
+                    if (v == null)
+                    {
+                        continue;
+                    }
                     recordHandler.volume = v;
                     final ShapedRing ring = v.controller.ring();
                     final long throttledBefore = ring.throttledRecords();
@@ -307,7 +340,10 @@ public final class EbsCard implements SimAgent
         long deadline = NO_DEADLINE;
         for (final Volume v : volumes)
         {
-            deadline = Math.min(deadline, v.controller.ring().nextEligibleNs());
+            if (v != null)
+            {
+                deadline = Math.min(deadline, v.controller.ring().nextEligibleNs());
+            }
         }
         return deadline;
     }
@@ -523,7 +559,7 @@ public final class EbsCard implements SimAgent
             if ((requestId & CREATE_REQUEST) != 0)
             {
                 final int index = (int)(requestId & 0xFFFF_FFFFL);
-                if (index < volumes.length)
+                if (index < volumes.length && volumes[index] != null)
                 {
                     volumes[index].createStatus = status;
                 }
@@ -540,6 +576,10 @@ public final class EbsCard implements SimAgent
                 return;
             }
             final Volume v = volumes[index];
+            if (v == null)
+            {
+                return; // detached
+            }
             if (status != StorageStatus.OK)
             {
                 backendErrors.increment();

@@ -78,4 +78,31 @@ class EbsSmokeTest
             assertEquals(2250, mbps, 22.5);
         }
     }
+
+    @Test
+    void shouldKeepServingTheOtherVolumeAfterADetach()
+    {
+        try (EbsRig rig = new EbsRig(EbsInstanceCaps.ofMbps(2250, 525, 16000, 4000, 60), 64 << 20, null, null))
+        {
+            final FioJob job = FioJob.builder("seq").rw(FioJob.Rw.WRITE).blockSizeBytes(256 * 1024).iodepth(32)
+                .sizeBytes(64L << 30).runtimeNs(10_000_000_000L).build();
+            rig.fio(EbsRig.volume("vol-0000000000000000a", VolumeType.GP3, 1000, 16000, 1000, "/dev/sdf"),
+                NvmeDriver.config(), 1, job);
+            rig.fio(EbsRig.volume("vol-0000000000000000b", VolumeType.GP3, 1000, 16000, 1000, "/dev/sdg"),
+                NvmeDriver.config(), 2, job);
+            final NvmeController a = rig.card.controllers().get(0);
+            final NvmeController b = rig.card.controllers().get(1);
+            rig.runtime.runUntil(1_000_000_000L);
+            rig.runtime.remove(b.agent());
+            assertTrue(rig.card.detach(b));
+            assertEquals(1, rig.card.shaping().volumes().size());
+            assertEquals(1, rig.card.controllers().size());
+            final long bBytes = b.writeBytes();
+            final long aBytes = a.writeBytes();
+            rig.runtime.runUntil(3_000_000_000L);
+            assertEquals(bBytes, b.writeBytes());
+            // Alone, A gets the whole 2250 Mbps: 2 s x 281.25 MB/s, within one 256 KiB record per window edge.
+            assertEquals(562_500_000L, a.writeBytes() - aBytes, 2 * 262_144);
+        }
+    }
 }
