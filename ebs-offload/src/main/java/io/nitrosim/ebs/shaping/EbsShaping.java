@@ -23,8 +23,8 @@ import io.nitrosim.shaping.TokenBucket;
  * launch. Their fill levels are the CloudWatch EBSIOBalance% and EBSByteBalance% equivalents. Per-volume limits
  * are in {@link VolumeShaping}.
  * <p>
- * Gates for a volume: {@link #gateFor} (a {@link ShapingGate}: one op per record, exact when records never exceed
- * one I/O unit) and {@link #ioGateFor} (an {@link EbsIoGate}: AWS op counting per I/O). Instance IOPS are charged
+ * Gates for a volume: {@link #gateFor} (a {@link ShapingGate} with the volume type's op unit: a record of B
+ * bytes counts ceil(B / unit) ops, at least one) and {@link #ioGateFor} (an {@link EbsIoGate}: AWS op counting per I/O). Instance IOPS are charged
  * the same operation count as the volume's (256 KiB units on SSD volumes, 1 MiB on st1/sc1).
  * <p>
  * All buckets belong to the one agent that serves this instance's volumes (DESIGN.md section 10).
@@ -115,13 +115,17 @@ public final class EbsShaping
         return Collections.unmodifiableList(volumes);
     }
 
-    /** Instance buckets + the volume's buckets as a {@link ShapingGate} (one op charged per record). */
+    /**
+     * Instance buckets + the volume's buckets as a {@link ShapingGate} for the volume's shaped ring, counting
+     * IOPS the AWS way: a record of B bytes is ceil(B / unit) operations with the volume type's I/O unit
+     * (256 KiB SSD, 1 MiB HDD), at least one.
+     */
     public ShapingGate gateFor(final VolumeShaping volume)
     {
         final List<TokenBucket> byteBuckets = new ArrayList<>();
         final List<TokenBucket> opBuckets = new ArrayList<>();
         collect(volume, byteBuckets, opBuckets);
-        final ShapingGate.Builder builder = ShapingGate.builder();
+        final ShapingGate.Builder builder = ShapingGate.builder().opUnitBytes(volume.spec().type().ioUnitBytes());
         byteBuckets.forEach(builder::bytes);
         opBuckets.forEach(builder::ops);
         return builder.build();

@@ -162,7 +162,7 @@ class EbsShapingTest
     }
 
     @Test
-    void shouldCountAwsOpsWhereShapingGateCountsRecords()
+    void shouldCountAwsOpsInBothGates()
     {
         final EbsShaping shaping = EbsShaping.context(EbsInstanceCaps.fixed(8_000_000_000L, 1000)).build();
         final VolumeShaping gp3 =
@@ -188,8 +188,8 @@ class EbsShapingTest
                 now = gate.admitTimeNs(1 << 20, now);
             }
         }
-        // One op per record: 1 MiB records pass four times as often, so records must be split at 256 KiB.
-        assertEquals(5 + 1000 * 10, records);
+        // The ring gate counts a 1 MiB record as four ops too (op unit 256 KiB), as the I/O gate does.
+        assertEquals(ioGateIos, records);
     }
 
     @Test

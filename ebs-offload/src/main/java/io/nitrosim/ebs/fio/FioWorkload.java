@@ -1,0 +1,552 @@
+package io.nitrosim.ebs.fio;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.zip.CRC32C;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.nitrosim.ebs.driver.NvmeDriver;
+import io.nitrosim.pci.GuestMemoryAccess;
+import io.nitrosim.pci.GuestMemoryAllocator;
+
+/**
+ * A fio-like guest workload running on the reference {@link NvmeDriver}: brings the driver up, then runs its
+ * {@link FioJob}s (each expanded into {@code numjobs} clones) until they finish, and reports per clone and total
+ * {@link FioResult}s.
+ * <p>
+ * Shaped to be wrapped as a hypervisor guest program: {@link #doWork(long)} (non-blocking; returns the work done),
+ * {@link #nextDeadlineNs()}, {@link #onInterrupt(int)}. Offsets of random jobs and the read/write mix come from one
+ * {@link SplittableRandom} seeded at creation and split per clone, so runs are deterministic.
+ * <p>
+ * Buffers: with verify each in-flight I/O has its own buffer; without, a clone's I/Os share one buffer (the data
+ * is not looked at), which keeps guest memory use at bs per clone.
+ * <p>
+ * Verify pattern of a bs-sized block at LBA L, generation G (G counts the writes of that block by this run):
+ * word 0 = L, word 1 = G | CRC32C(words 2..) &lt;&lt; 32, word i &gt;= 2 = splitmix64(L * 0x9E3779B97F4A7C15 ^ G &lt;&lt; 40
+ * ^ i). A read of a block with G &gt; 0 is checked whole; blocks never written (or whose write failed) are not.
+ */
+public final class FioWorkload
+{
+    private static final int PHASE_RUN = 0;
+    private static final int PHASE_VERIFY = 1;
+    private static final int PHASE_DONE = 2;
+
+    private final NvmeDriver driver;
+    private final GuestMemoryAccess memory;
+    private final GuestMemoryAllocator allocator;
+    private final FioJob[] jobs;
+    private final SplittableRandom random;
+    private final CompletionHandler handler = new CompletionHandler();
+    private Clone[] clones;
+    private long lastNowNs;
+    private boolean done;
+    private UnsafeBuffer verifyScratch;
+    private ByteBuffer verifyScratchBytes;
+    private final CRC32C crc = new CRC32C();
+
+    private FioWorkload(
+        final NvmeDriver driver, final GuestMemoryAccess memory, final GuestMemoryAllocator allocator,
+        final long seed, final FioJob[] jobs)
+    {
+        this.driver = driver;
+        this.memory = memory;
+        this.allocator = allocator;
+        this.jobs = jobs;
+        this.random = new SplittableRandom(seed);
+        driver.completionHandler(handler);
+    }
+
+    /**
+     * @param driver    a driver (not yet brought up, or ready) the workload owns from now on.
+     * @param memory    the guest's memory, for buffers and verify.
+     * @param allocator where buffers come from.
+     * @param seed      seed of the offsets / mix random.
+     */
+    public static FioWorkload create(
+        final NvmeDriver driver, final GuestMemoryAccess memory, final GuestMemoryAllocator allocator,
+        final long seed, final FioJob... jobs)
+    {
+        if (driver == null || memory == null || allocator == null || jobs == null || jobs.length == 0)
+        {
+            throw new IllegalArgumentException("fio workload needs a driver, guest memory, an allocator and at least "
+                + "one job");
+        }
+        return new FioWorkload(driver, memory, allocator, seed, jobs.clone());
+    }
+
+    public NvmeDriver driver()
+    {
+        return driver;
+    }
+
+    /** Forwards an MSI-X interrupt to the driver. */
+    public void onInterrupt(final int vector)
+    {
+        driver.onInterrupt(vector);
+    }
+
+    /** True when every clone has finished (and verified) or the driver failed. */
+    public boolean isDone()
+    {
+        return done || driver.isFailed();
+    }
+
+    /** One slice of the workload. @return work done (0 when waiting for the device). */
+    public int doWork(final long nowNs)
+    {
+        lastNowNs = nowNs;
+        int work = driver.poll(nowNs);
+        if (!driver.isReady() || done)
+        {
+            return work;
+        }
+        if (clones == null)
+        {
+            createClones(nowNs);
+        }
+        boolean allDone = true;
+        for (final Clone c : clones)
+        {
+            work += c.issue(nowNs);
+            allDone &= c.phase == PHASE_DONE;
+        }
+        work += driver.ringDoorbells();
+        done = allDone;
+        return work;
+    }
+
+    /** When the workload needs to run without input: driver bring-up waits; I/O completions raise work themselves. */
+    public long nextDeadlineNs()
+    {
+        if (!driver.isReady() && !driver.isFailed())
+        {
+            return driver.nextDeadlineNs(lastNowNs);
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** Results per clone ("name.j"), in job then clone order; empty before the driver is ready. */
+    public List<FioResult> results()
+    {
+        final List<FioResult> results = new ArrayList<>();
+        if (clones != null)
+        {
+            for (final Clone c : clones)
+            {
+                results.add(c.result());
+            }
+        }
+        return results;
+    }
+
+    /** All clones together. */
+    public FioResult total()
+    {
+        final Histogram all = new Histogram(3_600_000_000_000L, 3);
+        long readOps = 0;
+        long writeOps = 0;
+        long readBytes = 0;
+        long writeBytes = 0;
+        long errors = 0;
+        long verifyErrors = 0;
+        long verified = 0;
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        if (clones != null)
+        {
+            for (final Clone c : clones)
+            {
+                all.add(c.latency);
+                readOps += c.readOps;
+                writeOps += c.writeOps;
+                readBytes += c.readBytes;
+                writeBytes += c.writeBytes;
+                errors += c.errors;
+                verifyErrors += c.verifyErrors;
+                verified += c.verifiedBlocks;
+                start = Math.min(start, c.startNs);
+                end = Math.max(end, c.lastCompletionNs);
+            }
+        }
+        return result("total", all, readOps, writeOps, readBytes, writeBytes, errors, verifyErrors, verified,
+            end > start ? end - start : 0);
+    }
+
+    private static FioResult result(
+        final String name, final Histogram h, final long readOps, final long writeOps, final long readBytes,
+        final long writeBytes, final long errors, final long verifyErrors, final long verified, final long runtimeNs)
+    {
+        final boolean any = h.getTotalCount() > 0;
+        return new FioResult(name, readOps, writeOps, readBytes, writeBytes, errors, verifyErrors, verified, runtimeNs,
+            any ? h.getValueAtPercentile(50) : 0, any ? h.getValueAtPercentile(99) : 0,
+            any ? h.getValueAtPercentile(99.9) : 0, any ? h.getMaxValue() : 0, any ? h.getMean() : 0);
+    }
+
+    private void createClones(final long nowNs)
+    {
+        final List<Clone> list = new ArrayList<>();
+        final int pairs = driver.ioQueuePairs();
+        int next = 0;
+        int maxBs = 0;
+        boolean anyVerify = false;
+        for (final FioJob job : jobs)
+        {
+            for (int j = 0; j < job.numjobs(); j++)
+            {
+                list.add(new Clone(job, j, 1 + (next % pairs), random.split(), nowNs));
+                next++;
+                maxBs = Math.max(maxBs, job.blockSizeBytes());
+                anyVerify |= job.verify();
+            }
+        }
+        if (anyVerify)
+        {
+            verifyScratchBytes = ByteBuffer.allocateDirect(maxBs);
+            verifyScratch = new UnsafeBuffer(verifyScratchBytes);
+        }
+        clones = list.toArray(new Clone[0]);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Verify pattern.
+
+    private static long splitmix64(final long seed)
+    {
+        long z = seed + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private void fillPattern(final long lba, final int generation, final int lengthBytes)
+    {
+        final long base = lba * 0x9E3779B97F4A7C15L ^ ((long)generation << 40);
+        for (int i = 2; i < lengthBytes / 8; i++)
+        {
+            verifyScratch.putLong(i * 8, splitmix64(base ^ i), java.nio.ByteOrder.LITTLE_ENDIAN);
+        }
+        verifyScratch.putLong(0, lba, java.nio.ByteOrder.LITTLE_ENDIAN);
+        verifyScratch.putLong(8, (generation & 0xFFFF_FFFFL) | (crcOfBody(lengthBytes) << 32),
+            java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private long crcOfBody(final int lengthBytes)
+    {
+        crc.reset();
+        verifyScratchBytes.limit(lengthBytes).position(16);
+        crc.update(verifyScratchBytes);
+        verifyScratchBytes.clear();
+        return crc.getValue();
+    }
+
+    /** @return true if the block read into verifyScratch is the expected (lba, generation) pattern. */
+    private boolean checkPattern(final long lba, final int generation, final int lengthBytes)
+    {
+        if (verifyScratch.getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN) != lba)
+        {
+            return false;
+        }
+        final long word1 = verifyScratch.getLong(8, java.nio.ByteOrder.LITTLE_ENDIAN);
+        if ((int)word1 != generation || (word1 >>> 32) != crcOfBody(lengthBytes))
+        {
+            return false;
+        }
+        final long base = lba * 0x9E3779B97F4A7C15L ^ ((long)generation << 40);
+        for (int i = 2; i < lengthBytes / 8; i++)
+        {
+            if (verifyScratch.getLong(i * 8, java.nio.ByteOrder.LITTLE_ENDIAN) != splitmix64(base ^ i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private final class CompletionHandler implements NvmeDriver.CompletionHandler
+    {
+        @Override
+        public void onCompletion(
+            final int queueId, final int commandId, final int status, final int dw0, final int sqHead, final long tag)
+        {
+            final int cloneIndex = (int)(tag >>> 32);
+            if (clones != null && cloneIndex >= 0 && cloneIndex < clones.length)
+            {
+                clones[cloneIndex].onCompletion((int)tag, status, lastNowNs);
+            }
+        }
+    }
+
+    /** One clone of a job: its region, its in-flight slots and its counters. */
+    private final class Clone
+    {
+        final FioJob job;
+        final String name;
+        final int cloneIndex;
+        final int queueId;
+        final SplittableRandom rnd;
+        final int bs;
+        final int lbaShift;
+        final int blocksPerIo;
+        final long regionStartLba;
+        final long regionIos;
+        final long startNs;
+        final long endNs;
+        final long[] bufferGpa;
+        final boolean[] busy;
+        final long[] submitNs;
+        final long[] block;
+        final boolean[] isWrite;
+        final int[] generation;
+        final byte[] inFlightBlock;
+        final Histogram latency = new Histogram(3_600_000_000_000L, 3);
+        int phase = PHASE_RUN;
+        int inFlight;
+        long issued;
+        long seqNext;
+        long verifyNext;
+        long readOps;
+        long writeOps;
+        long readBytes;
+        long writeBytes;
+        long errors;
+        long verifyErrors;
+        long verifiedBlocks;
+        long lastCompletionNs;
+
+        Clone(final FioJob job, final int j, final int queueId, final SplittableRandom rnd, final long nowNs)
+        {
+            this.job = job;
+            this.name = job.name() + "." + j;
+            this.cloneIndex = clonesSoFar++;
+            this.queueId = queueId;
+            this.rnd = rnd;
+            this.bs = job.blockSizeBytes();
+            final int lbaSize = driver.blockSizeBytes();
+            this.lbaShift = Integer.numberOfTrailingZeros(lbaSize);
+            if (bs % lbaSize != 0 || bs > driver.maxTransferBytes())
+            {
+                throw new IllegalArgumentException("fio job " + job.name() + " bs " + bs + " must be a multiple of the "
+                    + lbaSize + " B LBA size and at most MDTS " + driver.maxTransferBytes() + " B");
+            }
+            this.blocksPerIo = bs >> lbaShift;
+            final long regionStart = Math.addExact(job.offsetBytes(), Math.multiplyExact((long)j, job.sizeBytes()));
+            final long deviceBytes = driver.namespaceBlocks() << lbaShift;
+            if (regionStart + job.sizeBytes() > deviceBytes)
+            {
+                throw new IllegalArgumentException("fio job " + name + " region [" + regionStart + ", +"
+                    + job.sizeBytes() + ") lies beyond the " + deviceBytes + " B device");
+            }
+            this.regionStartLba = regionStart >> lbaShift;
+            this.regionIos = job.sizeBytes() / bs;
+            this.startNs = nowNs;
+            this.lastCompletionNs = nowNs;
+            this.endNs = job.runtimeNs() > 0 ? nowNs + job.runtimeNs() : Long.MAX_VALUE;
+            final int depth = job.iodepth();
+            bufferGpa = new long[depth];
+            busy = new boolean[depth];
+            submitNs = new long[depth];
+            block = new long[depth];
+            isWrite = new boolean[depth];
+            if (job.verify())
+            {
+                for (int s = 0; s < depth; s++)
+                {
+                    bufferGpa[s] = allocator.allocate(bs, 4096);
+                }
+                generation = new int[(int)regionIos];
+                inFlightBlock = new byte[(int)regionIos];
+            }
+            else
+            {
+                final long shared = allocator.allocate(bs, 4096);
+                java.util.Arrays.fill(bufferGpa, shared);
+                generation = null;
+                inFlightBlock = null;
+            }
+        }
+
+        int issue(final long nowNs)
+        {
+            int work = 0;
+            while (inFlight < job.iodepth() && phase != PHASE_DONE)
+            {
+                long b;
+                boolean write;
+                if (phase == PHASE_RUN)
+                {
+                    final boolean stop = job.runtimeNs() > 0 ? nowNs >= endNs : issued >= regionIos;
+                    if (stop)
+                    {
+                        if (inFlight > 0)
+                        {
+                            break;
+                        }
+                        phase = job.verify() && job.rw() != FioJob.Rw.RANDRW ? PHASE_VERIFY : PHASE_DONE;
+                        continue;
+                    }
+                    b = job.rw().isRandom() ? rnd.nextLong(regionIos) : seqNext;
+                    if (inFlightBlock != null)
+                    {
+                        // never two I/Os on one block at once (verify would race)
+                        long probes = 0;
+                        while (inFlightBlock[(int)b] != 0 && probes++ < regionIos)
+                        {
+                            b = b + 1 == regionIos ? 0 : b + 1;
+                        }
+                        if (inFlightBlock[(int)b] != 0)
+                        {
+                            break;
+                        }
+                    }
+                    if (!job.rw().isRandom())
+                    {
+                        seqNext = b + 1 == regionIos ? 0 : b + 1;
+                    }
+                    switch (job.rw())
+                    {
+                        case READ:
+                        case RANDREAD:
+                            write = false;
+                            break;
+                        case RANDRW:
+                            write = rnd.nextInt(100) >= job.rwmixread();
+                            break;
+                        default:
+                            write = true;
+                            break;
+                    }
+                }
+                else
+                {
+                    while (verifyNext < regionIos && generation[(int)verifyNext] <= 0)
+                    {
+                        verifyNext++;
+                    }
+                    if (verifyNext >= regionIos)
+                    {
+                        if (inFlight == 0)
+                        {
+                            phase = PHASE_DONE;
+                        }
+                        break;
+                    }
+                    b = verifyNext;
+                    write = false;
+                }
+                final int slot = freeSlot();
+                final long lba = regionStartLba + b * blocksPerIo;
+                if (write && generation != null)
+                {
+                    final int gen = Math.max(0, generation[(int)b]) + 1;
+                    fillPattern(lba, gen, bs);
+                    memory.write(bufferGpa[slot], verifyScratch, 0, bs);
+                }
+                final long tag = ((long)cloneIndex << 32) | slot;
+                final int cid = write ? driver.submitWrite(queueId, lba, blocksPerIo, bufferGpa[slot], tag)
+                    : driver.submitRead(queueId, lba, blocksPerIo, bufferGpa[slot], tag);
+                if (cid < 0)
+                {
+                    if (!job.rw().isRandom() && phase == PHASE_RUN)
+                    {
+                        seqNext = b; // not issued: take the same block next time
+                    }
+                    break;
+                }
+                if (phase == PHASE_VERIFY)
+                {
+                    verifyNext++;
+                }
+                else
+                {
+                    issued++;
+                }
+                busy[slot] = true;
+                submitNs[slot] = nowNs;
+                block[slot] = b;
+                isWrite[slot] = write;
+                if (inFlightBlock != null)
+                {
+                    inFlightBlock[(int)b] = 1;
+                }
+                inFlight++;
+                work++;
+            }
+            return work;
+        }
+
+        private int freeSlot()
+        {
+            for (int s = 0; s < busy.length; s++)
+            {
+                if (!busy[s])
+                {
+                    return s;
+                }
+            }
+            throw new IllegalStateException("no free slot with " + inFlight + " in flight"); // unreachable
+        }
+
+        void onCompletion(final int slot, final int status, final long nowNs)
+        {
+            if (slot < 0 || slot >= busy.length || !busy[slot])
+            {
+                return;
+            }
+            busy[slot] = false;
+            inFlight--;
+            lastCompletionNs = nowNs;
+            latency.recordValue(Math.min(latency.getHighestTrackableValue(), Math.max(0, nowNs - submitNs[slot])));
+            final int b = (int)block[slot];
+            if (inFlightBlock != null)
+            {
+                inFlightBlock[b] = 0;
+            }
+            if (status != 0)
+            {
+                errors++;
+                if (generation != null && isWrite[slot])
+                {
+                    generation[b] = -1; // content unknown now: not verifiable
+                }
+                return;
+            }
+            if (isWrite[slot])
+            {
+                writeOps++;
+                writeBytes += bs;
+                if (generation != null && generation[b] >= 0)
+                {
+                    generation[b]++;
+                }
+            }
+            else
+            {
+                readOps++;
+                readBytes += bs;
+                if (generation != null && generation[b] > 0)
+                {
+                    memory.read(bufferGpa[slot], verifyScratch, 0, bs);
+                    verifiedBlocks++;
+                    if (!checkPattern(regionStartLba + (long)b * blocksPerIo, generation[b], bs))
+                    {
+                        verifyErrors++;
+                    }
+                }
+            }
+        }
+
+        FioResult result()
+        {
+            return FioWorkload.result(name, latency, readOps, writeOps, readBytes, writeBytes, errors, verifyErrors,
+                verifiedBlocks, lastCompletionNs - startNs);
+        }
+    }
+
+    private int clonesSoFar;
+}
