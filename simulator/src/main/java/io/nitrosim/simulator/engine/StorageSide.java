@@ -1,63 +1,357 @@
 package io.nitrosim.simulator.engine;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
+import org.HdrHistogram.Histogram;
+
+import io.nitrosim.catalog.InstanceType;
+import io.nitrosim.ebs.device.EbsCard;
+import io.nitrosim.ebs.device.NvmeController;
+import io.nitrosim.ebs.driver.NvmeDriver;
+import io.nitrosim.ebs.fio.FioJob;
+import io.nitrosim.ebs.fio.FioResult;
+import io.nitrosim.ebs.fio.FioWorkload;
+import io.nitrosim.ebs.shaping.EbsInstanceCaps;
+import io.nitrosim.ebs.storage.EmbeddedStorageBackend;
+import io.nitrosim.ebs.storage.StorageEngine;
+import io.nitrosim.ebs.volume.VolumeLimits;
+import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.hypervisor.Instance;
+import io.nitrosim.hypervisor.guest.PciAddress;
+import io.nitrosim.hypervisor.pci.Attachment;
+import io.nitrosim.hypervisor.pci.AttachmentKind;
 import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.simulator.results.Column;
 import io.nitrosim.simulator.results.EbsInstanceResult;
 import io.nitrosim.simulator.results.FioJobResult;
+import io.nitrosim.simulator.results.LatencySummary;
+import io.nitrosim.simulator.results.RateUnit;
+import io.nitrosim.simulator.results.SeriesKind;
 import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
 import io.nitrosim.simulator.scenario.Scenario;
-import io.nitrosim.simulator.scenario.ScenarioException;
 import io.nitrosim.time.SimRuntime;
 
-/** The EBS half of an assembled scenario (volumes, EBS cards, fio workloads). */
+/**
+ * The EBS half of an assembled scenario: one EBS card per instance (owning the instance's EBS buckets), one
+ * NVMe controller per volume on the instance's PCI bus, the storage engine behind them (full-payload runs
+ * only), and the fio workloads running on the reference NVMe driver inside the guests.
+ */
 final class StorageSide implements AutoCloseable
 {
+    private final Scenario scenario;
+    private final SimRuntime runtime;
+    private final CounterRegistry registry;
+    private final boolean timingOnly;
+    private final StorageEngine engine;
+    private final SplittableRandom ids;
+    private final Map<String, EbsCard> cards = new LinkedHashMap<>();
+    private final Map<String, VolumeHandle> volumes = new LinkedHashMap<>();
+    private final Map<String, GuestSide> guests = new LinkedHashMap<>();
+    private final List<FioRun> fioRuns = new ArrayList<>();
+    private final List<EmbeddedStorageBackend> backends = new ArrayList<>();
+
+    private record VolumeHandle(Scenario.Volume spec, VolumeSpec volume, NvmeController controller, PciAddress address)
+    {
+    }
+
+    private record FioRun(List<Scenario.FioWorkload> workloads, VolumeHandle volume, FioWorkload fio)
+    {
+    }
+
     StorageSide(final Scenario scenario, final SimRuntime runtime, final CounterRegistry registry, final Path workDirectory)
     {
+        this.scenario = scenario;
+        this.runtime = runtime;
+        this.registry = registry;
+        this.timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
+        this.ids = new SplittableRandom(scenario.seed() ^ 0x5EB5L);
+        boolean anyVolume = false;
         for (final Scenario.Instance i : scenario.instances())
         {
-            if (!i.volumes().isEmpty())
-            {
-                throw new ScenarioException(scenario.source() + ": EBS volumes are not wired into the simulator yet");
-            }
+            anyVolume |= !i.volumes().isEmpty();
         }
+        this.engine = anyVolume && !timingOnly ? StorageEngine.context(workDirectory.resolve("ebs")).open() : null;
     }
 
     void addInstance(final Scenario.Instance spec, final Instance instance, final GuestSide guest)
     {
+        guests.put(spec.name(), guest);
+        if (spec.volumes().isEmpty())
+        {
+            return;
+        }
+        final InstanceType t = spec.type();
+        final EbsInstanceCaps caps = new EbsInstanceCaps(t.ebsPeakBytesPerSec(), t.ebsBaselineBytesPerSec(),
+            t.ebsPeakIops(), t.ebsBaselineIops(), t.ebsBurstSeconds());
+        final EbsCard.Context context = EbsCard.context().instanceId(instance.id()).caps(caps).clock(runtime.clock())
+            .registry(registry).timingOnly(timingOnly).seed(scenario.seed());
+        if (engine != null)
+        {
+            final EmbeddedStorageBackend backend = new EmbeddedStorageBackend(engine, false, 256);
+            backends.add(backend);
+            context.backend(backend);
+        }
+        final EbsCard card = context.build();
+        runtime.add(card);
+        cards.put(spec.name(), card);
+        for (final Scenario.Volume v : spec.volumes())
+        {
+            final VolumeSpec.Builder b = VolumeSpec.builder().volumeId(nextVolumeId()).type(v.type())
+                .sizeGiB((int)Math.min(Integer.MAX_VALUE, v.sizeGiB())).deviceName(v.device());
+            if (v.iops() > 0)
+            {
+                b.iops((int)v.iops());
+            }
+            if (v.throughputMiBps() > 0)
+            {
+                b.throughputMiBps((int)v.throughputMiBps());
+            }
+            final VolumeSpec volume = b.build();
+            final NvmeController controller = card.attach(volume);
+            final Attachment attachment = instance.attach(controller, AttachmentKind.EBS_VOLUME, volume.volumeId().toString());
+            volumes.put(v.name(), new VolumeHandle(v, volume, controller, attachment.address()));
+        }
+    }
+
+    private String nextVolumeId()
+    {
+        return String.format("vol-%x%016x", ids.nextInt(16), ids.nextLong());
     }
 
     void addWorkloads(final List<Scenario.Workload> workloads)
     {
+        final Map<String, List<Scenario.FioWorkload>> byVolume = new LinkedHashMap<>();
+        for (final Scenario.Workload w : workloads)
+        {
+            if (w instanceof Scenario.FioWorkload)
+            {
+                byVolume.computeIfAbsent(((Scenario.FioWorkload)w).volume(), k -> new ArrayList<>())
+                    .add((Scenario.FioWorkload)w);
+            }
+        }
+        for (final Map.Entry<String, List<Scenario.FioWorkload>> e : byVolume.entrySet())
+        {
+            final VolumeHandle volume = volumes.get(e.getKey());
+            final Scenario.FioWorkload first = e.getValue().get(0);
+            final GuestSide guest = guests.get(first.instance());
+            final InstanceType type = scenario.instances().stream().filter(i -> i.name().equals(first.instance()))
+                .findFirst().orElseThrow().type();
+            final NvmeDriver driver = NvmeDriver.create(guest.function(volume.address()), guest.memory(),
+                guest.allocator(), NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, type.vcpus()))));
+            final List<FioJob> jobs = new ArrayList<>();
+            long startNs = Long.MAX_VALUE;
+            for (final Scenario.FioWorkload w : e.getValue())
+            {
+                final FioJob.Builder job = FioJob.builder(w.name()).rw(w.rw()).blockSizeBytes(w.blockSizeBytes())
+                    .iodepth(w.iodepth()).numjobs(w.numjobs()).verify(w.verify())
+                    .runtimeNs(Math.min(w.durationNs(), scenario.durationNs() - w.startNs()));
+                if (w.sizeBytes() > 0)
+                {
+                    job.sizeBytes(w.sizeBytes());
+                }
+                if (w.rw().equals("randrw") || w.rw().equals("rw"))
+                {
+                    job.rwmixread(w.rwmixread());
+                }
+                jobs.add(job.build());
+                startNs = Math.min(startNs, w.startNs());
+            }
+            final FioWorkload fio = FioWorkload.create(driver, guest.memory(), guest.allocator(), scenario.seed(),
+                jobs.toArray(new FioJob[0]));
+            final long fioStartNs = startNs;
+            guest.add(new GuestSide.Task()
+            {
+                @Override
+                public int doWork(final long nowNs)
+                {
+                    return nowNs < fioStartNs ? 0 : fio.doWork(nowNs);
+                }
+
+                @Override
+                public long nextDeadlineNs()
+                {
+                    return runtime.clock().nanoTime() < fioStartNs ? fioStartNs : fio.nextDeadlineNs();
+                }
+
+                @Override
+                public void onInterrupt(final int vector)
+                {
+                    fio.onInterrupt(vector);
+                }
+            });
+            fioRuns.add(new FioRun(e.getValue(), volume, fio));
+        }
     }
 
-    void addColumns(final TimeSeriesRecorder.Builder builder, final Scenario.Instance spec)
+    void addColumns(final TimeSeriesRecorder.Builder b, final Scenario.Instance spec)
     {
+        final EbsCard card = cards.get(spec.name());
+        final String name = spec.name();
+        final InstanceType t = spec.type();
+        if (card == null)
+        {
+            return;
+        }
+        final List<NvmeController> controllers = card.controllers();
+        b.rate(Column.of(name + ".ebs_mbps", name + " EBS", "Mbps", name, name, null, SeriesKind.EBS_THROUGHPUT)
+            .withReferenceLines((double)t.ebsPeakMbps(), (double)t.ebsBaselineMbps()),
+            sum(controllers, true), RateUnit.MBPS_FROM_BYTES);
+        b.rate(Column.of(name + ".ebs_iops", name + " EBS IOPS", "IOPS", name, name, null, SeriesKind.EBS_IOPS)
+            .withReferenceLines((double)t.ebsPeakIops(), (double)t.ebsBaselineIops()),
+            sum(controllers, false), RateUnit.PER_SECOND);
+        b.gauge(Column.of(name + ".ebs_io_balance_pct", name + " EBSIOBalance%", "%", name, name, null,
+            SeriesKind.EBS_CREDITS), () -> card.shaping().ioBalancePercent(runtime.clock().nanoTime()));
+        b.gauge(Column.of(name + ".ebs_byte_balance_pct", name + " EBSByteBalance%", "%", name, name, null,
+            SeriesKind.EBS_CREDITS), () -> card.shaping().byteBalancePercent(runtime.clock().nanoTime()));
+        for (final VolumeHandle v : volumes.values())
+        {
+            if (!v.spec().instance().equals(name))
+            {
+                continue;
+            }
+            final String vol = v.spec().name();
+            final VolumeLimits limits = v.volume().limits();
+            final NvmeController c = v.controller();
+            b.rate(Column.of(vol + ".iops", vol + " IOPS", "IOPS", name, vol, null, SeriesKind.EBS_IOPS)
+                .withReferenceLines((double)Math.max(limits.baselineIops(), limits.burstIops()),
+                    (double)limits.baselineIops()),
+                () -> c.readOps() + c.writeOps(), RateUnit.PER_SECOND);
+            b.rate(Column.of(vol + ".mibps", vol + " throughput", "MiB/s", name, vol, null, SeriesKind.EBS_THROUGHPUT)
+                .withReferenceLines(limits.throughputPeakBytesPerSec() / 1048576.0,
+                    limits.throughputBaselineBytesPerSec() / 1048576.0),
+                () -> c.readBytes() + c.writeBytes(), RateUnit.MIBPS_FROM_BYTES);
+            b.gauge(Column.of(vol + ".burst_balance_pct", vol + " BurstBalance%", "%", name, vol, null,
+                SeriesKind.EBS_CREDITS), () -> c.volumeShaping().burstBalancePercent(runtime.clock().nanoTime()));
+        }
+    }
+
+    private static LongSupplier sum(final List<NvmeController> controllers, final boolean bytes)
+    {
+        final NvmeController[] array = controllers.toArray(new NvmeController[0]);
+        return () ->
+        {
+            long total = 0;
+            for (final NvmeController c : array)
+            {
+                total += bytes ? c.readBytes() + c.writeBytes() : c.readOps() + c.writeOps();
+            }
+            return total;
+        };
     }
 
     EbsInstanceResult instanceResult(final Scenario.Instance spec, final long endNs, final long nowNs)
     {
-        final var t = spec.type();
-        return new EbsInstanceResult(0, t.ebsPeakMbps(), t.ebsBaselineMbps(), 0, t.ebsPeakIops(), t.ebsBaselineIops(),
-            100, 100, 0, 0);
+        final InstanceType t = spec.type();
+        final EbsCard card = cards.get(spec.name());
+        if (card == null)
+        {
+            return new EbsInstanceResult(0, t.ebsPeakMbps(), t.ebsBaselineMbps(), 0, t.ebsPeakIops(),
+                t.ebsBaselineIops(), 100, 100, 0, 0);
+        }
+        long bytes = 0;
+        long ops = 0;
+        for (final NvmeController c : card.controllers())
+        {
+            bytes += c.readBytes() + c.writeBytes();
+            ops += c.readOps() + c.writeOps();
+        }
+        final double seconds = endNs / 1e9;
+        return new EbsInstanceResult(bytes * 8 / 1e6 / seconds, t.ebsPeakMbps(), t.ebsBaselineMbps(), ops / seconds,
+            t.ebsPeakIops(), t.ebsBaselineIops(), card.shaping().ioBalancePercent(nowNs),
+            card.shaping().byteBalancePercent(nowNs), card.instanceThrottledOps(), card.instanceThrottledBytes());
     }
 
     List<VolumeResult> volumeResults(final long endNs, final long nowNs)
     {
-        return List.of();
+        final List<VolumeResult> results = new ArrayList<>();
+        final double seconds = endNs / 1e9;
+        for (final VolumeHandle v : volumes.values())
+        {
+            final NvmeController c = v.controller();
+            final VolumeLimits limits = v.volume().limits();
+            results.add(new VolumeResult(v.spec().name(), v.volume().volumeId().toString(), v.spec().instance(),
+                v.spec().type(), v.spec().device(), c.readOps() / seconds, c.writeOps() / seconds,
+                c.readBytes() / 1048576.0 / seconds, c.writeBytes() / 1048576.0 / seconds,
+                Math.max(limits.baselineIops(), limits.burstIops()), limits.throughputPeakBytesPerSec() / 1048576.0,
+                latency(c.latencyHistogram()), c.volumeShaping().throttledOps(), c.volumeShaping().throttledBytes(),
+                c.volumeShaping().burstBalancePercent(nowNs)));
+        }
+        return results;
     }
 
     List<FioJobResult> fioResults()
     {
-        return List.of();
+        final List<FioJobResult> results = new ArrayList<>();
+        for (final FioRun run : fioRuns)
+        {
+            final VolumeHandle v = run.volume();
+            for (final Scenario.FioWorkload w : run.workloads())
+            {
+                int index = 0;
+                for (final FioResult r : run.fio().results())
+                {
+                    if (r.name().equals(w.name()) || r.name().startsWith(w.name() + "."))
+                    {
+                        results.add(fio(w, String.valueOf(index++), v, r));
+                    }
+                }
+                results.add(fio(w, ExpectationEvaluator.TOTAL, v, total(w, run.fio().results())));
+            }
+        }
+        return results;
+    }
+
+    private static FioResult total(final Scenario.FioWorkload w, final List<FioResult> all)
+    {
+        FioResult total = null;
+        for (final FioResult r : all)
+        {
+            if (r.name().equals(w.name()) || r.name().startsWith(w.name() + "."))
+            {
+                total = total == null ? r : new FioResult(w.name(), total.readOps() + r.readOps(),
+                    total.writeOps() + r.writeOps(), total.readBytes() + r.readBytes(),
+                    total.writeBytes() + r.writeBytes(), total.errors() + r.errors(),
+                    total.verifyErrors() + r.verifyErrors(), total.verifiedBlocks() + r.verifiedBlocks(),
+                    Math.max(total.runtimeNs(), r.runtimeNs()), Math.max(total.p50Ns(), r.p50Ns()),
+                    Math.max(total.p99Ns(), r.p99Ns()), Math.max(total.p999Ns(), r.p999Ns()),
+                    Math.max(total.maxNs(), r.maxNs()), (total.meanNs() + r.meanNs()) / 2);
+            }
+        }
+        return total == null ? new FioResult(w.name(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : total;
+    }
+
+    private static FioJobResult fio(
+        final Scenario.FioWorkload w, final String job, final VolumeHandle v, final FioResult r)
+    {
+        final LatencySummary latency = r.ops() == 0 ? LatencySummary.NONE :
+            new LatencySummary(r.p50Ns() / 1e6, r.p99Ns() / 1e6, r.p999Ns() / 1e6, r.maxNs() / 1e6);
+        return new FioJobResult(w.name(), job, w.instance(), v.spec().name(), w.rw(), w.blockSizeBytes(), w.iodepth(),
+            r.iops(), r.bandwidthMiBps(), latency, r.verifyErrors());
+    }
+
+    private static LatencySummary latency(final Histogram histogramNs)
+    {
+        return histogramNs == null || histogramNs.getTotalCount() == 0 ? LatencySummary.NONE :
+            LatencySummary.fromHistogramNs(histogramNs);
     }
 
     @Override
     public void close()
     {
+        for (final EmbeddedStorageBackend backend : backends)
+        {
+            backend.close();
+        }
+        if (engine != null)
+        {
+            engine.close();
+        }
     }
 }
