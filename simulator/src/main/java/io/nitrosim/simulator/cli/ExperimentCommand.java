@@ -176,7 +176,9 @@ public final class ExperimentCommand implements Callable<Integer>
             final String pointSource = source + " point " + (points.size() + 1) + " " + labels;
             try
             {
-                points.add(new Point(labels, ScenarioLoader.fromTree(pointSource, copy)));
+                final Scenario scenario = ScenarioLoader.fromTree(pointSource, copy);
+                checkAssembly(scenario);
+                points.add(new Point(labels, scenario));
             }
             catch (final ScenarioException ex)
             {
@@ -190,6 +192,41 @@ public final class ExperimentCommand implements Callable<Integer>
             grid(names, values, depth + 1, chosen, base, source, points);
         }
         chosen.remove(names.get(depth));
+    }
+
+    /** Builds (and discards) the point's simulation, so capacity and card limits fail before anything runs. */
+    private static void checkAssembly(final Scenario scenario)
+    {
+        Path work = null;
+        try
+        {
+            work = Files.createTempDirectory("nitro-sim-check");
+            Simulation.prepare(scenario, work).close();
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        finally
+        {
+            deleteQuietly(work);
+        }
+    }
+
+    private static void deleteQuietly(final Path dir)
+    {
+        if (dir == null)
+        {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (final IOException ex)
+        {
+            // a temp directory left behind is harmless
+        }
     }
 
     /** Sets {@code path} ("a.b[2].c") in the tree; every segment but the last must exist. */
@@ -287,10 +324,7 @@ public final class ExperimentCommand implements Callable<Integer>
         }
         finally
         {
-            try (Stream<Path> paths = Files.walk(work))
-            {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteQuietly(work);
         }
     }
 
