@@ -1,5 +1,6 @@
 package io.nitrosim.benchmarks;
 
+import io.nitrosim.time.WallClock;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Collection;
@@ -47,14 +48,14 @@ public final class WorkerCpuProfiler implements InternalProfiler
                 cpuNsAtStart.put(thread.getId(), Math.max(0, threads.getThreadCpuTime(thread.getId())));
             }
         }
-        wallStartNs = System.nanoTime();
+        wallStartNs = WallClock.nanoTime();
     }
 
     @Override
     public Collection<? extends Result<?>> afterIteration(
         final BenchmarkParams benchmarkParams, final IterationParams iterationParams, final IterationResult result)
     {
-        final long wallNs = System.nanoTime() - wallStartNs;
+        final long wallNs = WallClock.nanoTime() - wallStartNs;
         long cpuNs = 0;
         for (final Thread thread : Thread.getAllStackTraces().keySet())
         {
