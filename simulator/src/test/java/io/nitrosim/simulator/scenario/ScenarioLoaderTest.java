@@ -51,7 +51,7 @@ class ScenarioLoaderTest
         assertEquals(32, fio.iodepth());
         assertEquals("db-1", fio.instance());
         assertEquals(4, s.expectations().size());
-        assertEquals("net-out-gbps instance web-1 over 5s-55s between 9.9 and 10.0", s.expectations().get(0).describe());
+        assertEquals("net-out-gbps instance web-1 over 5s-55s between 9.9 and 10.01", s.expectations().get(0).describe());
         assertEquals(625_000_000L, s.network().flowLimitBytesPerSec());
     }
 
