@@ -9,6 +9,7 @@ import io.nitrosim.ebs.fio.FioJob;
 import io.nitrosim.ebs.fio.FioWorkload;
 import io.nitrosim.ebs.shaping.EbsInstanceCaps;
 import io.nitrosim.ebs.storage.EmbeddedStorageBackend;
+import io.nitrosim.ebs.storage.StorageBackend;
 import io.nitrosim.ebs.storage.StorageEngine;
 import io.nitrosim.ebs.volume.ServiceLatencyModel;
 import io.nitrosim.ebs.volume.VolumeSpec;
@@ -33,7 +34,7 @@ final class EbsRig implements AutoCloseable
     final TestGuestMemory guest;
     final GuestMemoryAllocator allocator;
     final CounterRegistry registry = new CounterRegistry();
-    final EmbeddedStorageBackend backend;
+    final StorageBackend backend;
     final EbsCard card;
     final GuestAgent guestAgent = new GuestAgent();
 
@@ -45,13 +46,20 @@ final class EbsRig implements AutoCloseable
     EbsRig(final EbsInstanceCaps caps, final int memoryBytes, final Path storageDir, final ServiceLatencyModel latency,
         final int blockSizeBytes)
     {
+        this(caps, memoryBytes, storageDir == null ? null
+            : new EmbeddedStorageBackend(StorageEngine.context(storageDir).open(), true, 256), latency, blockSizeBytes);
+    }
+
+    /** A rig whose card stores through {@code backend} (null: timing-only). */
+    EbsRig(final EbsInstanceCaps caps, final int memoryBytes, final StorageBackend backend,
+        final ServiceLatencyModel latency, final int blockSizeBytes)
+    {
         memory = new FakeGuestMemory(GUEST_BASE, memoryBytes);
         guest = new TestGuestMemory(memory);
         allocator = new GuestMemoryAllocator(GUEST_BASE + 4096, memoryBytes - 4096);
-        backend = storageDir == null ? null
-            : new EmbeddedStorageBackend(StorageEngine.context(storageDir).open(), true, 256);
+        this.backend = backend;
         card = EbsCard.context().instanceId("i-0123456789abcdef0").caps(caps).clock(runtime.clock())
-            .registry(registry).backend(backend).timingOnly(storageDir == null)
+            .registry(registry).backend(backend).timingOnly(backend == null)
             .latencyModel(latency == null ? ServiceLatencyModel.defaults() : latency).blockSizeBytes(blockSizeBytes).build();
         runtime.add(guestAgent);
         runtime.add(card);
