@@ -522,6 +522,7 @@ public final class ScenarioValidator
                     {
                         throw error(vp + ".device", "device name " + device + " is used twice on " + name);
                     }
+                    checkVolume(vp, vtype, v, device);
                     vols.add(new Scenario.Volume(vName, name, vtype, v.sizeGiB(), v.iops() == null ? 0 : v.iops(),
                         v.throughputMiBps() == null ? 0 : v.throughputMiBps(), device));
                 }
@@ -529,6 +530,35 @@ public final class ScenarioValidator
             }
         }
         return instances;
+    }
+
+    /** The EBS card's own volume rules (facts.md section 5), checked here so the error points into the file. */
+    private void checkVolume(final String path, final String type, final VolumeSpec v, final String device)
+    {
+        if (v.sizeGiB() > Integer.MAX_VALUE || (v.iops() != null && v.iops() > Integer.MAX_VALUE)
+            || (v.throughputMiBps() != null && v.throughputMiBps() > Integer.MAX_VALUE))
+        {
+            throw error(path, "size, iops or throughputMiBps is far out of range");
+        }
+        try
+        {
+            final io.nitrosim.ebs.volume.VolumeSpec.Builder b = io.nitrosim.ebs.volume.VolumeSpec.builder()
+                .volumeId("vol-00000000000000000").type(type).sizeGiB(v.sizeGiB().intValue())
+                .deviceName(device);
+            if (v.iops() != null)
+            {
+                b.iops(v.iops().intValue());
+            }
+            if (v.throughputMiBps() != null)
+            {
+                b.throughputMiBps(v.throughputMiBps().intValue());
+            }
+            b.build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw error(path, ex.getMessage());
+        }
     }
 
     private List<Scenario.Workload> workloads(

@@ -116,6 +116,19 @@ class ScenarioLoaderTest
     }
 
     @Test
+    void shouldRefuseImpossibleVolumesWithTheirPlaceInTheFile()
+    {
+        assertError("s.yaml:7:9: instances[0].volumes[0]: gp3 IOPS 20000 is out of range for a 100 GiB volume: "
+            + "accepted 3000..16000 (at most 500 IOPS per GiB, 16000 max)",
+            MINIMAL + "    volumes:\n      - {name: v, type: gp3, sizeGiB: 100, iops: 20000}\n");
+        assertError("s.yaml:7:9: instances[0].volumes[0]: st1 volume size 100 GiB is out of range: accepted "
+            + "125..16384 GiB", MINIMAL + "    volumes:\n      - {name: v, type: st1, sizeGiB: 100}\n");
+        assertError("s.yaml:7:9: instances[0].volumes[0]: io1 IOPS 6000 is out of range for a 100 GiB volume: "
+            + "accepted 100..5000 (at most 50 IOPS per GiB, 64000 max)",
+            MINIMAL + "    volumes:\n      - {name: v, type: io1, sizeGiB: 100, iops: 6000}\n");
+    }
+
+    @Test
     void shouldRefuseMoreEnisThanTheTypeAllows()
     {
         assertError("s.yaml:6:5: instances[0].enis: 4 network interfaces (primary + 3) exceed c5.large's limit of 3",
