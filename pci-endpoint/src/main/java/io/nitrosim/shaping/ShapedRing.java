@@ -203,7 +203,23 @@ public final class ShapedRing
         reader.handler = handler;
         reader.nowNs = nowNs;
         reader.stopReason = Reader.STOP_NONE;
-        final int delivered = ring.controlledRead(reader, limit);
+        reader.admittedBytesInPoll = 0;
+        final int delivered;
+        try
+        {
+            delivered = ring.controlledRead(reader, limit);
+        }
+        finally
+        {
+            // Counted once per poll rather than per record: one release store each instead of two per record.
+            if (reader.admittedBytesInPoll > 0 || reader.admittedRecordsInPoll > 0)
+            {
+                admittedRecords.getAndAddRelease(reader.admittedRecordsInPoll);
+                admittedBytes.getAndAddRelease(reader.admittedBytesInPoll);
+                reader.admittedRecordsInPoll = 0;
+                reader.admittedBytesInPoll = 0;
+            }
+        }
         reader.handler = null;
         switch (reader.stopReason)
         {
@@ -291,6 +307,8 @@ public final class ShapedRing
 
         ShapedRecordHandler handler;
         long nowNs;
+        long admittedRecordsInPoll;
+        long admittedBytesInPoll;
         int stopReason;
         long waitUntilNs;
 
@@ -328,8 +346,8 @@ public final class ShapedRing
             }
             gate.consume(chargedBytes, nowNs);
             headThrottleCounted = false;
-            admittedRecords.incrementRelease();
-            admittedBytes.getAndAddRelease(chargedBytes);
+            admittedRecordsInPoll++;
+            admittedBytesInPoll += chargedBytes;
             return Action.COMMIT;
         }
     }
