@@ -92,7 +92,7 @@ public final class EmbeddedStorageBackend implements StorageBackend
         final int srcIndex,
         final int length)
     {
-        checkLength(length);
+        StorageBackend.checkIoLength(length, maxIoBytes);
         final int reserved = CompletionRing.completionBytes(0);
         if (!completions.reserve(reserved))
         {
@@ -114,7 +114,7 @@ public final class EmbeddedStorageBackend implements StorageBackend
     @Override
     public boolean submitRead(final long requestId, final VolumeId volumeId, final long offsetBytes, final int length)
     {
-        checkLength(length);
+        StorageBackend.checkIoLength(length, maxIoBytes);
         final int reserved = CompletionRing.completionBytes(length);
         if (!completions.reserve(reserved))
         {
@@ -203,15 +203,6 @@ public final class EmbeddedStorageBackend implements StorageBackend
     public int inFlight()
     {
         return completions.inFlight();
-    }
-
-    private void checkLength(final int length)
-    {
-        if (length < 0 || length > maxIoBytes)
-        {
-            throw new IllegalArgumentException("I/O length " + length + " B is out of range: accepted 0.." + maxIoBytes
-                + " B (the backend's maximum I/O)");
-        }
     }
 
     @Override

@@ -135,7 +135,7 @@ public final class RemoteStorageBackend implements StorageBackend
         final int srcIndex,
         final int length)
     {
-        checkLength(length);
+        StorageBackend.checkIoLength(length, maxIoBytes);
         return submit(StorageOp.WRITE, requestId, volumeId.high(), volumeId.low(), offsetBytes, length, 0,
             src, srcIndex, length, 0);
     }
@@ -143,7 +143,7 @@ public final class RemoteStorageBackend implements StorageBackend
     @Override
     public boolean submitRead(final long requestId, final VolumeId volumeId, final long offsetBytes, final int length)
     {
-        checkLength(length);
+        StorageBackend.checkIoLength(length, maxIoBytes);
         return submit(StorageOp.READ, requestId, volumeId.high(), volumeId.low(), offsetBytes, length, 0,
             null, 0, 0, length);
     }
@@ -362,15 +362,6 @@ public final class RemoteStorageBackend implements StorageBackend
     public long unmatchedResponses()
     {
         return unmatchedResponses;
-    }
-
-    private void checkLength(final int length)
-    {
-        if (length < 0 || length > maxIoBytes)
-        {
-            throw new IllegalArgumentException("I/O length " + length + " B is out of range: accepted 0.." + maxIoBytes
-                + " B (the backend's maximum I/O)");
-        }
     }
 
     /** Closes the connection; requests in flight complete DISCONNECTED (poll to see them). */

@@ -22,6 +22,16 @@ public interface StorageBackend extends AutoCloseable
     /** Largest READ or WRITE accepted. */
     int maxIoBytes();
 
+    /** The one check every backend applies to a READ or WRITE length. */
+    static void checkIoLength(final int length, final int maxIoBytes)
+    {
+        if (length < 0 || length > maxIoBytes)
+        {
+            throw new IllegalArgumentException("I/O length " + length + " B is out of range: accepted 0.." + maxIoBytes
+                + " B (the backend's maximum I/O)");
+        }
+    }
+
     /** Creates the volume, or checks it exists with this size (VOLUME_SIZE_MISMATCH otherwise). */
     boolean submitCreateVolume(long requestId, VolumeId volumeId, long sizeBytes);
 

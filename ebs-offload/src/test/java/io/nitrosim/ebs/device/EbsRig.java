@@ -16,6 +16,7 @@ import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.ebs.volume.VolumeType;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.pci.FakeGuestMemory;
+import io.nitrosim.pci.FakeGuestMemoryAccess;
 import io.nitrosim.pci.FunctionAccess;
 import io.nitrosim.pci.GuestMemoryAllocator;
 import io.nitrosim.pci.MsiSink;
@@ -31,7 +32,7 @@ final class EbsRig implements AutoCloseable
 
     final VirtualTimeRuntime runtime = new VirtualTimeRuntime();
     final FakeGuestMemory memory;
-    final TestGuestMemory guest;
+    final FakeGuestMemoryAccess guest;
     final GuestMemoryAllocator allocator;
     final CounterRegistry registry = new CounterRegistry();
     final StorageBackend backend;
@@ -55,7 +56,7 @@ final class EbsRig implements AutoCloseable
         final ServiceLatencyModel latency, final int blockSizeBytes)
     {
         memory = new FakeGuestMemory(GUEST_BASE, memoryBytes);
-        guest = new TestGuestMemory(memory);
+        guest = new FakeGuestMemoryAccess(memory);
         allocator = new GuestMemoryAllocator(GUEST_BASE + 4096, memoryBytes - 4096);
         this.backend = backend;
         card = EbsCard.context().instanceId("i-0123456789abcdef0").caps(caps).clock(runtime.clock())

@@ -7,7 +7,7 @@ import io.nitrosim.nic.driver.EnaDriver;
 import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 import io.nitrosim.nic.shaping.NetworkShapingConfig;
-import io.nitrosim.nic.testbed.FakeGuestMemoryAccess;
+import io.nitrosim.pci.FakeGuestMemoryAccess;
 import io.nitrosim.nic.testbed.TestBed;
 import io.nitrosim.pci.FakeGuestMemory;
 import io.nitrosim.pci.FunctionAccess;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.driver.EnaDriver;
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
-import io.nitrosim.nic.testbed.FakeGuestMemoryAccess;
+import io.nitrosim.pci.FakeGuestMemoryAccess;
 import io.nitrosim.pci.ConfigSpace;
 import io.nitrosim.pci.FakeGuestMemory;
 import io.nitrosim.pci.FunctionAccess;

@@ -14,7 +14,7 @@ import io.nitrosim.nic.driver.EnaDriver;
 import io.nitrosim.nic.ena.EnaFunction;
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 import io.nitrosim.nic.shaping.NetworkShapingConfig;
-import io.nitrosim.nic.testbed.FakeGuestMemoryAccess;
+import io.nitrosim.pci.FakeGuestMemoryAccess;
 import io.nitrosim.nic.testbed.TestBed;
 import io.nitrosim.nic.traffic.StreamResult;
 import io.nitrosim.nic.traffic.StreamSpec;

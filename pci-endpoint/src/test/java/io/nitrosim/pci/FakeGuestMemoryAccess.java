@@ -1,10 +1,8 @@
-package io.nitrosim.nic.testbed;
+package io.nitrosim.pci;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import io.nitrosim.pci.FakeGuestMemory;
-import io.nitrosim.pci.GuestMemoryAccess;
 
 /** The driver's view of a {@link FakeGuestMemory} (the device's DMA window onto the same bytes). */
 public final class FakeGuestMemoryAccess implements GuestMemoryAccess
