@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.nitrosim.simulator.cli.NitroSim;
+import io.nitrosim.cli.NitroSim;
 
 /**
  * Behaviour guard for refactoring: every shipped example (and a full-payload run) must produce the same

@@ -1,4 +1,4 @@
-package io.nitrosim.simulator.cli;
+package io.nitrosim.cli;
 
 /** User input that cannot be used; its message is the one line the user sees (exit code 2). */
 public final class BadInputException extends RuntimeException

@@ -1,4 +1,4 @@
-package io.nitrosim.simulator.cli;
+package io.nitrosim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.nitrosim.simulator.cli;
+package io.nitrosim.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
