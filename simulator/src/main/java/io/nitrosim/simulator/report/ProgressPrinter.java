@@ -127,6 +127,15 @@ public final class ProgressPrinter
         out.flush();
     }
 
+    /**
+     * What to add to a real-time run's progress detail: "behind by 12.3 ms" when the run lags the wall clock by more
+     * than 1 ms, else nothing.
+     */
+    public static String lagText(final long lagNs)
+    {
+        return lagNs > 1_000_000L ? String.format(Locale.ROOT, "  behind by %.1f ms", lagNs / 1e6) : "";
+    }
+
     /** The text of one progress line. */
     public static String line(final long simulatedNs, final long durationNs, final String detail)
     {
