@@ -225,8 +225,9 @@ class CommandsTest
         {
             try
             {
+                // The first scrape loads the exporter's classes: on a busy 2-core machine that takes seconds.
                 metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
             }
             catch (final ConnectException notYetListening)
             {
