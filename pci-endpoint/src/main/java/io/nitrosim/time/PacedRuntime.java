@@ -13,9 +13,9 @@ import java.util.List;
  * It measures, continuously, the <em>lag</em>: wall time since the run started minus the simulated time whose
  * work has just been completed, taken at every time jump and at the end of every {@link #runUntil}. It keeps the
  * latest and the largest lag, the wall time spent more than {@value #BEHIND_THRESHOLD_NS} ns behind, the time
- * parked, and per agent the wall time spent working: a pass reads the wall clock only after an agent that did
- * work (one read per working agent per pass), and charges it the time since the previous read, so the few
- * nanoseconds of idle agents go to the next agent that works.
+ * parked, and per agent the wall time spent working: a pass reads the wall clock when it starts and after each
+ * agent that did work, and charges that agent the time since the previous read, so the few nanoseconds of idle
+ * agents go to the next agent that works.
  * <p>
  * Wall time starts at the first {@link #runUntil}, not at construction (building a simulation takes wall time
  * that is no lag). The runtime may run up to {@value #MAX_LEAD_NS} ns ahead of the wall clock rather than park

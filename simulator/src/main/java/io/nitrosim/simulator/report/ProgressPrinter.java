@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
+import io.nitrosim.time.PacedRuntime;
+
 /**
  * The progress line of a long run: simulated time, percent done and a caller-supplied detail (current
  * throughput). On a terminal it rewrites one line with '\r' (padding over a longer previous line); otherwise it
@@ -133,7 +135,8 @@ public final class ProgressPrinter
      */
     public static String lagText(final long lagNs)
     {
-        return lagNs > 1_000_000L ? String.format(Locale.ROOT, "  behind by %.1f ms", lagNs / 1e6) : "";
+        return lagNs > PacedRuntime.BEHIND_THRESHOLD_NS ? String.format(Locale.ROOT, "  behind by %.1f ms", lagNs / 1e6)
+            : "";
     }
 
     /** The text of one progress line. */
