@@ -56,10 +56,7 @@ public final class ServeCommand implements Callable<Integer>
         {
             throw new BadInputException(ex.getMessage());
         }
-        final Scenario scenario = new Scenario(loaded.source(), loaded.name(), loaded.description(), loaded.seed(),
-            loaded.durationNs(), Scenario.ClockMode.REAL, loaded.payload(), loaded.sampleIntervalNs(), loaded.network(),
-            loaded.ebs(), loaded.hosts(), loaded.vpcs(), loaded.peerings(), loaded.securityGroups(), loaded.instances(),
-            loaded.workloads(), loaded.expectations());
+        final Scenario scenario = loaded.withClock(Scenario.ClockMode.REAL);
         final PrintWriter out = spec.commandLine().getOut();
         final Path work = Files.createTempDirectory("nitro-sim-serve");
         try (Simulation simulation = Simulation.prepare(scenario, work);
@@ -83,8 +80,9 @@ public final class ServeCommand implements Callable<Integer>
             }
             out.println("scenario ended after " + results.simulatedSeconds() + " s: "
                 + (results.expectationsPassed() ? "every expectation holds" : "an expectation failed"));
+            out.println(io.nitrosim.simulator.report.ConsoleSummary.paceVerdict(results));
             out.flush();
-            return results.expectationsPassed() ? NitroSim.EXIT_OK : NitroSim.EXIT_EXPECTATION_FAILED;
+            return results.passed() ? NitroSim.EXIT_OK : NitroSim.EXIT_EXPECTATION_FAILED;
         }
     }
 

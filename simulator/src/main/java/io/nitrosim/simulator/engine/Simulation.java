@@ -2,6 +2,7 @@ package io.nitrosim.simulator.engine;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,7 @@ import io.nitrosim.simulator.results.ExpectationResult;
 import io.nitrosim.simulator.results.FioJobResult;
 import io.nitrosim.simulator.results.InstanceResult;
 import io.nitrosim.simulator.results.RateUnit;
+import io.nitrosim.simulator.results.RealTimeResult;
 import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.results.SeriesKind;
 import io.nitrosim.simulator.results.StreamResult;
@@ -32,6 +34,8 @@ import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioException;
+import io.nitrosim.time.PaceReport;
+import io.nitrosim.time.PacedRuntime;
 import io.nitrosim.time.SimRuntime;
 import io.nitrosim.time.VirtualTimeRuntime;
 import io.nitrosim.time.WallClock;
@@ -58,6 +62,8 @@ public final class Simulation implements AutoCloseable
 
     private final Scenario scenario;
     private final SimRuntime runtime;
+    /** The runtime of a real-time run (null in virtual time): it paces the run and measures its lag. */
+    private final PacedRuntime paced;
     private final CounterRegistry registry = new CounterRegistry();
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, InstanceHandle> instances = new LinkedHashMap<>();
@@ -78,9 +84,10 @@ public final class Simulation implements AutoCloseable
     private Simulation(final Scenario scenario, final Path workDirectory)
     {
         this.scenario = scenario;
-        // Real-time scenarios run the same single-threaded agents paced to the wall clock (see run()): the cards
-        // share buckets between rings, so each host's agents must stay on one thread either way.
-        this.runtime = new VirtualTimeRuntime();
+        // Real-time scenarios run the same single-threaded agents paced to the wall clock: the cards share buckets
+        // between rings, so each host's agents must stay on one thread either way.
+        this.paced = scenario.clock() == Scenario.ClockMode.REAL ? new PacedRuntime() : null;
+        this.runtime = paced != null ? paced : new VirtualTimeRuntime();
         try
         {
             int hostIndex = 0;
@@ -216,12 +223,8 @@ public final class Simulation implements AutoCloseable
         while (nowNs < durationNs)
         {
             final long targetNs = Math.min(durationNs, nowNs + stepNs);
-            runtime.runUntil(targetNs);
+            runtime.runUntil(targetNs); // a paced runtime returns when the wall clock gets there (or later)
             nowNs = targetNs;
-            if (scenario.clock() == Scenario.ClockMode.REAL)
-            {
-                WallClock.parkUntil(startWall + targetNs);
-            }
             if (stopRequested)
             {
                 break;
@@ -251,6 +254,15 @@ public final class Simulation implements AutoCloseable
             latest.put(recorder.columns().get(i).key(), recorder.latest(i));
         }
         return latest;
+    }
+
+    /**
+     * How far a real-time run is behind the wall clock at its latest time jump, in ns (0 when on time or ahead,
+     * and always in virtual time). For the running thread (the progress listener).
+     */
+    public long lagNs()
+    {
+        return paced == null ? 0 : paced.lagNs();
     }
 
     /** Simulated time reached, in ns. */
@@ -323,11 +335,42 @@ public final class Simulation implements AutoCloseable
         final List<VolumeResult> volumes = storage.volumeResults(endNs, nowNs);
         final List<StreamResult> streams = networkWorkloads.streamResults();
         final List<FioJobResult> jobs = storage.fioResults();
-        final List<ExpectationResult> expectations =
-            new ExpectationEvaluator(series, instanceResults, volumes, streams, jobs).evaluate(scenario.expectations());
+        final RealTimeResult realTime = paced == null ? null : realTimeResult(paced.pace());
+        final List<ExpectationResult> expectations = new ExpectationEvaluator(series, instanceResults, volumes, streams,
+            jobs, realTime).evaluate(scenario.expectations());
         return new RunResults(scenario.name(), scenario.seed(), scenario.clock().name().toLowerCase(Locale.ROOT),
             scenario.payload() == Scenario.PayloadMode.FULL ? "full" : "timing-only", endNs / 1e9, wallNs / 1e9,
-            instanceResults, volumes, streams, jobs, expectations);
+            realTime, instanceResults, volumes, streams, jobs, expectations);
+    }
+
+    private RealTimeResult realTimeResult(final PaceReport pace)
+    {
+        final double wallNs = Math.max(1, pace.wallNs());
+        final List<RealTimeResult.AgentBusy> busiest = new ArrayList<>();
+        pace.agents().stream()
+            .filter(a -> a.busyNs() > 0)
+            .sorted(Comparator.comparingLong(PaceReport.AgentLoad::busyNs).reversed()) // stable: ties keep their order
+            .limit(RealTimeResult.BUSIEST_SHOWN)
+            .forEach(a -> busiest.add(new RealTimeResult.AgentBusy(agentName(a.roleName()),
+                Math.min(100.0, 100.0 * a.busyNs() / wallNs))));
+        final long allowedNs = scenario.allowedLagNs();
+        final boolean unlimited = allowedNs == Scenario.UNLIMITED_LAG;
+        return new RealTimeResult(pace.maxLagNs() / 1e6, pace.behindNs() / 1e9, pace.realTimeFactor(),
+            unlimited ? null : allowedNs / 1e6, unlimited || pace.maxLagNs() <= allowedNs,
+            Math.max(0.0, Math.min(100.0, 100.0 * (wallNs - pace.parkedNs()) / wallNs)), busiest);
+    }
+
+    /** An agent's role name with the scenario's name of the instance it belongs to ("vcpu-i-0abc-0 (web-1)"). */
+    private String agentName(final String roleName)
+    {
+        for (final InstanceHandle h : instances.values())
+        {
+            if (roleName.contains(h.instance().id()))
+            {
+                return roleName + " (" + h.spec().name() + ")";
+            }
+        }
+        return roleName;
     }
 
     private static Map<String, Long> allowanceOf(final EniCounters c)

@@ -12,6 +12,7 @@ import io.nitrosim.simulator.results.ExpectationResult;
 import io.nitrosim.simulator.results.FioJobResult;
 import io.nitrosim.simulator.results.InstanceResult;
 import io.nitrosim.simulator.results.LatencySummary;
+import io.nitrosim.simulator.results.RealTimeResult;
 import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.results.VolumeResult;
@@ -39,6 +40,8 @@ final class SummaryTables
     {
         final List<Table> tables = new ArrayList<>();
         tables.add(run(r));
+        addIfRows(tables, realTime(r));
+        addIfRows(tables, busiestAgents(r));
         addIfRows(tables, expectations(r));
         addIfRows(tables, instances(r));
         addIfRows(tables, network(r));
@@ -74,6 +77,46 @@ final class SummaryTables
         rows.add(List.of(Cell.label("expectations"),
             Cell.label(total == 0 ? "none" : (total - r.failedExpectations()) + " of " + total + " passed")));
         return new Table("table-run", "Run", List.of("", ""), rows);
+    }
+
+    /** How a real-time run kept pace (no rows for a virtual run). */
+    private static Table realTime(final RunResults r)
+    {
+        final List<List<Cell>> rows = new ArrayList<>();
+        final RealTimeResult rt = r.realTime();
+        if (rt != null)
+        {
+            final String p = "/realTime";
+            rows.add(List.of(Cell.label("kept pace"), Cell.passFail(rt.keptPace(), p + "/keptPace")));
+            rows.add(List.of(Cell.label("largest lag ms"), Cell.number(rt.maxLagMs(), MS_DECIMALS, p + "/maxLagMs")));
+            rows.add(List.of(Cell.label("allowed lag ms"), rt.allowedLagMs() == null ? Cell.label("unlimited")
+                : Cell.number(rt.allowedLagMs(), MS_DECIMALS, p + "/allowedLagMs")));
+            rows.add(List.of(Cell.label("time behind s (lag > 1 ms)"),
+                Cell.number(rt.timeBehindSeconds(), SECONDS_DECIMALS, p + "/timeBehindSeconds")));
+            rows.add(List.of(Cell.label("real-time factor"),
+                Cell.number(rt.realTimeFactor(), SECONDS_DECIMALS, p + "/realTimeFactor")));
+            rows.add(List.of(Cell.label("thread busy %"),
+                Cell.number(rt.threadBusyPercent(), PERCENT_DECIMALS, p + "/threadBusyPercent")));
+        }
+        return new Table("table-real-time", "Real time (wall clock)", List.of("", ""), rows);
+    }
+
+    /** The agents that took most of a real-time run's thread. */
+    private static Table busiestAgents(final RunResults r)
+    {
+        final List<List<Cell>> rows = new ArrayList<>();
+        if (r.realTime() != null)
+        {
+            for (int i = 0; i < r.realTime().busiestAgents().size(); i++)
+            {
+                final RealTimeResult.AgentBusy a = r.realTime().busiestAgents().get(i);
+                final String p = "/realTime/busiestAgents/" + i;
+                rows.add(List.of(Cell.text(a.agent(), p + "/agent"),
+                    Cell.number(a.busyPercent(), PERCENT_DECIMALS, p + "/busyPercent")));
+            }
+        }
+        return new Table("table-busiest-agents", "Busiest agents (real time)", List.of("agent", "busy % of wall time"),
+            rows);
     }
 
     private static Table expectations(final RunResults r)

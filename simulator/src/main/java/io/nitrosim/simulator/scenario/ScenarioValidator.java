@@ -81,6 +81,7 @@ public final class ScenarioValidator
         final long durationNs = positiveDuration("duration", spec.duration());
         final Scenario.ClockMode clock = oneOf("clock", spec.clock(), "virtual", List.of("virtual", "real"))
             .equals("real") ? Scenario.ClockMode.REAL : Scenario.ClockMode.VIRTUAL;
+        final long allowedLagNs = allowedLagNs(spec.allowedLag(), durationNs);
         final Scenario.PayloadMode payload = oneOf("payload", spec.payload(), "timing-only",
             List.of("timing-only", "full")).equals("full") ? Scenario.PayloadMode.FULL : Scenario.PayloadMode.TIMING_ONLY;
         final long sampleIntervalNs = spec.sampleInterval() == null ? 1_000_000_000L :
@@ -112,8 +113,9 @@ public final class ScenarioValidator
             instances(spec.instances(), types, hostNames, subnets, groupNames, hosts.get(0).name());
         final List<Scenario.Workload> workloads = workloads(spec.workloads(), instances, durationNs);
         final List<Scenario.Expectation> expectations = expectations(spec.expectations(), instances, workloads, durationNs);
+        requireRealTimeForLagMetrics(expectations, clock);
         return new Scenario(source, name, spec.description() == null ? "" : spec.description(), seed, durationNs, clock,
-            payload, sampleIntervalNs, network, ebs, hosts, vpcs, peerings, groups, instances, workloads, expectations);
+            allowedLagNs, payload, sampleIntervalNs, network, ebs, hosts, vpcs, peerings, groups, instances, workloads, expectations);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -728,6 +730,12 @@ public final class ScenarioValidator
                     notFor(path, metric.key(), "workload", e.workload());
                     subject = reference(path + ".volume", e.volume(), volumeNames, "volume");
                     break;
+                case RUN:
+                    notFor(path, metric.key(), "instance", e.instance());
+                    notFor(path, metric.key(), "volume", e.volume());
+                    notFor(path, metric.key(), "workload", e.workload());
+                    subject = "run";
+                    break;
                 default:
                     notFor(path, metric.key(), "instance", e.instance());
                     notFor(path, metric.key(), "volume", e.volume());
@@ -762,7 +770,8 @@ public final class ScenarioValidator
             {
                 throw error(path + ".min", e.min() + " is above max " + e.max());
             }
-            final String name = e.name() == null ? metric.key() + " " + subject : e.name();
+            final String name = e.name() != null ? e.name()
+                : metric.subjectKind() == ExpectationMetric.SubjectKind.RUN ? metric.key() : metric.key() + " " + subject;
             result.add(new Scenario.Expectation(name, metric, subject, fromNs, toNs, e.min(), e.max()));
         }
         return result;
@@ -1045,6 +1054,65 @@ public final class ScenarioValidator
             if (!seen.add(name.apply(items.get(i))))
             {
                 throw error(path + "[" + i + "].name", "duplicate name '" + name.apply(items.get(i)) + "'");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Real time: how far a run may fall behind the wall clock, and the metrics that measure it.
+
+    private static final String ALLOWED_LAG_ACCEPTED =
+        "accepted: a duration (250ms, 2s), a percentage of the duration in (0, 100] (5%) or unlimited";
+
+    /** {@code allowedLag}: default 1 % of the duration (at least 1 ns). */
+    private long allowedLagNs(final String text, final long durationNs)
+    {
+        if (text == null)
+        {
+            return Math.max(1, durationNs / 100);
+        }
+        final String t = text.trim();
+        if (t.equals("unlimited"))
+        {
+            return Scenario.UNLIMITED_LAG;
+        }
+        if (t.endsWith("%"))
+        {
+            BigDecimal percent = null;
+            try
+            {
+                percent = new BigDecimal(t.substring(0, t.length() - 1).trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                // reported below
+            }
+            if (percent == null || percent.signum() <= 0 || percent.compareTo(BigDecimal.valueOf(100)) > 0)
+            {
+                throw error("allowedLag", "'" + text + "' is not accepted; " + ALLOWED_LAG_ACCEPTED);
+            }
+            return Math.max(1, percent.multiply(BigDecimal.valueOf(durationNs)).divide(BigDecimal.valueOf(100),
+                java.math.RoundingMode.DOWN).longValueExact());
+        }
+        final long ns = DurationParser.parseNs(t);
+        if (ns <= 0)
+        {
+            throw error("allowedLag", "'" + text + "' is not accepted; " + ALLOWED_LAG_ACCEPTED);
+        }
+        return ns;
+    }
+
+    /** A lag metric measures a real-time run: a virtual run has no wall clock to lag behind. */
+    private void requireRealTimeForLagMetrics(final List<Scenario.Expectation> expectations,
+        final Scenario.ClockMode clock)
+    {
+        for (int i = 0; i < expectations.size(); i++)
+        {
+            if (expectations.get(i).metric().subjectKind() == ExpectationMetric.SubjectKind.RUN
+                && clock != Scenario.ClockMode.REAL)
+            {
+                throw error("expectations[" + i + "].metric", expectations.get(i).metric().key()
+                    + " gates real-time runs only; set clock: real");
             }
         }
     }

@@ -32,6 +32,30 @@ class RunResultsJsonTest
     }
 
     @Test
+    void shouldRoundTripARealTimeRunAndLeaveTheRealTimeFieldsOutOfAVirtualOne() throws Exception
+    {
+        final RunResults real = SyntheticRun.realTimeResults();
+        final String json = ResultsJson.toJson(real);
+        assertEquals(real, ResultsJson.parseRun(json));
+        final JsonNode root = ResultsJson.mapper().readTree(json);
+        assertEquals(List.of("scenario", "seed", "clockMode", "payloadMode", "simulatedSeconds", "wallSeconds",
+            "realTime", "instances", "volumes", "streams", "fioJobs", "expectations"), names(root));
+        assertEquals(List.of("maxLagMs", "timeBehindSeconds", "realTimeFactor", "allowedLagMs", "keptPace",
+            "threadBusyPercent", "busiestAgents"), names(root.get("realTime")));
+        assertEquals(List.of("agent", "busyPercent"), names(root.get("realTime").get("busiestAgents").get(0)));
+        assertFalse(real.passed(), "every expectation but one held, and it fell behind");
+
+        final RealTimeResult unlimited = new RealTimeResult(812.5, 7.25, 0.1234, null, true, 99.5, List.of());
+        final RunResults anyLag = new RunResults("s", 1, "real", "full", 1, 8, unlimited, null, null, null, null, null);
+        assertTrue(anyLag.passed());
+        assertFalse(ResultsJson.toJson(anyLag).contains("allowedLagMs"), "absent when any lag is allowed");
+        assertEquals(anyLag, ResultsJson.parseRun(ResultsJson.toJson(anyLag)));
+
+        assertFalse(ResultsJson.toJson(SyntheticRun.results()).contains("realTime"));
+        assertEquals(null, ResultsJson.parseRun(ResultsJson.toJson(SyntheticRun.results())).realTime());
+    }
+
+    @Test
     void shouldWriteTheAgreedFieldNamesInOrder() throws Exception
     {
         final JsonNode root = ResultsJson.mapper().readTree(ResultsJson.toJson(SyntheticRun.results()));

@@ -59,6 +59,19 @@ public final class SyntheticRun
             List.of(web, db), volumes, streams, fio, expectations);
     }
 
+    /**
+     * The same run in real time: it fell 812.5 ms behind the wall clock (100 ms allowed) with a guest vCPU busiest.
+     */
+    public static RunResults realTimeResults()
+    {
+        final RunResults r = results();
+        final RealTimeResult realTime = new RealTimeResult(812.5, 7.25, 0.1234, 100.0, false, 99.5, List.of(
+            new RealTimeResult.AgentBusy("vcpu-i-0a1b2c3d4e5f60001-0 (web-1)", 61.25),
+            new RealTimeResult.AgentBusy("vpc-card-host0", 30.5)));
+        return new RunResults(r.scenario(), r.seed(), "real", r.payloadMode(), r.simulatedSeconds(), 4862.1, realTime,
+            r.instances(), r.volumes(), r.streams(), r.fioJobs(), r.expectations());
+    }
+
     public static List<Column> columns()
     {
         final List<Column> cols = new ArrayList<>();

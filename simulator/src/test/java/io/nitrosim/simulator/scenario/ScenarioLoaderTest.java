@@ -177,6 +177,40 @@ class ScenarioLoaderTest
     }
 
     @Test
+    void shouldReadHowFarARealTimeRunMayFallBehind() throws Exception
+    {
+        assertEquals(100_000_000L, yaml(MINIMAL).allowedLagNs(), "default: 1 % of the 10 s duration");
+        assertEquals(250_000_000L, yaml(MINIMAL + "allowedLag: 250ms\n").allowedLagNs());
+        assertEquals(500_000_000L, yaml(MINIMAL + "allowedLag: 5%\n").allowedLagNs());
+        assertEquals(25_000_000L, yaml(MINIMAL + "allowedLag: 0.25%\n").allowedLagNs());
+        assertEquals(10_000_000_000L, yaml(MINIMAL + "allowedLag: 100%\n").allowedLagNs());
+        assertEquals(Scenario.UNLIMITED_LAG, yaml(MINIMAL + "allowedLag: unlimited\n").allowedLagNs());
+        final String accepted = "accepted: a duration (250ms, 2s), a percentage of the duration in (0, 100] (5%) "
+            + "or unlimited";
+        assertError("s.yaml:6:1: allowedLag: '0%' is not accepted; " + accepted, MINIMAL + "allowedLag: 0%\n");
+        assertError("s.yaml:6:1: allowedLag: '150%' is not accepted; " + accepted, MINIMAL + "allowedLag: 150%\n");
+        assertError("s.yaml:6:1: allowedLag: 'lots%' is not accepted; " + accepted, MINIMAL + "allowedLag: lots%\n");
+        assertError("s.yaml:6:1: allowedLag: '0' is not accepted; " + accepted, MINIMAL + "allowedLag: 0\n");
+        assertError("s.yaml:6:1: allowedLag: 'forever' is not accepted; " + accepted,
+            MINIMAL + "allowedLag: forever\n");
+        assertEquals(yaml(MINIMAL + "clock: real\nallowedLag: 5%\n"),
+            yaml(MINIMAL + "allowedLag: 5%\n").withClock(Scenario.ClockMode.REAL));
+    }
+
+    @Test
+    void shouldGateTheLagOfRealTimeRunsOnly() throws Exception
+    {
+        final Scenario s = yaml(MINIMAL + "clock: real\nexpectations:\n  - {metric: max-lag-ms, max: 50}\n");
+        assertEquals(ExpectationMetric.MAX_LAG_MS, s.expectations().get(0).metric());
+        assertEquals("max-lag-ms", s.expectations().get(0).name());
+        assertEquals("max-lag-ms at most 50.0", s.expectations().get(0).describe());
+        assertError("s.yaml:7:6: expectations[0].metric: max-lag-ms gates real-time runs only; set clock: real",
+            MINIMAL + "expectations:\n  - {metric: max-lag-ms, max: 50}\n");
+        assertError("s.yaml:8:26: expectations[0].instance: does not apply to max-lag-ms",
+            MINIMAL + "clock: real\nexpectations:\n  - {metric: max-lag-ms, instance: a, max: 50}\n");
+    }
+
+    @Test
     void shouldBuildTheSameScenarioInJava()
     {
         final Scenario s = ScenarioBuilder.named("b").duration("10m")
