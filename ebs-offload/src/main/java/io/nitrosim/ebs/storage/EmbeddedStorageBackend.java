@@ -8,7 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.nitrosim.ebs.volume.VolumeId;
 
 /**
- * The in-process backend (DESIGN.md section 8: embedded by default). Each submission runs the engine
+ * The in-process backend (the default). Each submission runs the engine
  * operation on the caller's thread and queues its completion before returning, so a run under virtual time
  * is deterministic; the card still sees completions only when it polls, as with the remote backend.
  * <p>
