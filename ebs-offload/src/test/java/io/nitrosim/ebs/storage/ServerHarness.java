@@ -72,12 +72,31 @@ final class ServerHarness implements AutoCloseable
         return c;
     }
 
+    /** Closes a connection and forgets it (the worker drops whatever it still held of it). */
+    void disconnect(final Connection c)
+    {
+        c.channel.finishAndReleaseAll();
+        connections.remove(c);
+        core.worker.runUntilIdle();
+    }
+
     /** Runs the worker until idle and lets every connection write what it produced. @return units run. */
     int runWorker()
     {
         final int units = core.worker.runUntilIdle();
         connections.forEach(c -> c.channel.runPendingTasks());
         return units;
+    }
+
+    /** Runs the worker and the connections until neither has anything left to do. @return units run. */
+    int runWorkerToCompletion()
+    {
+        int total = 0;
+        for (int units = runWorker(); units > 0; units = runWorker())
+        {
+            total += units;
+        }
+        return total;
     }
 
     /** Runs one unit of the worker, then lets every connection write. */
