@@ -34,11 +34,7 @@ public final class EmbeddedStorageBackend implements StorageBackend
      */
     public EmbeddedStorageBackend(final StorageEngine engine, final boolean ownsEngine, final int maxInFlight)
     {
-        if (maxInFlight < 1 || maxInFlight > 65_536)
-        {
-            throw new IllegalArgumentException(
-                "maximum requests in flight " + maxInFlight + " is out of range: accepted 1..65536");
-        }
+        ConfigChecks.range("maximum requests in flight", maxInFlight, 1, 65_536, "");
         this.engine = engine;
         this.ownsEngine = ownsEngine;
         this.maxIoBytes = engine.maxIoBytes();

@@ -561,25 +561,10 @@ public final class RemoteStorageBackend implements StorageBackend
             {
                 throw new IllegalArgumentException("storage server host is missing: accepted an address such as 127.0.0.1");
             }
-            if (port < 1 || port > 65_535)
-            {
-                throw new IllegalArgumentException("storage server port " + port + " is out of range: accepted 1..65535");
-            }
-            if (maxIoBytes < StorageEngine.SECTOR_BYTES || maxIoBytes > (64 << 20))
-            {
-                throw new IllegalArgumentException("maximum I/O " + maxIoBytes + " B is out of range: accepted "
-                    + StorageEngine.SECTOR_BYTES + ".." + (64 << 20) + " B");
-            }
-            if (maxInFlight < 1 || maxInFlight > 65_536)
-            {
-                throw new IllegalArgumentException(
-                    "maximum requests in flight " + maxInFlight + " is out of range: accepted 1..65536");
-            }
-            if (connectTimeoutMs < 1 || connectTimeoutMs > 600_000)
-            {
-                throw new IllegalArgumentException(
-                    "connect timeout " + connectTimeoutMs + " ms is out of range: accepted 1..600000 ms");
-            }
+            ConfigChecks.range("storage server port", port, 1, 65_535, "");
+            ConfigChecks.range("maximum I/O", maxIoBytes, StorageEngine.SECTOR_BYTES, 64 << 20, " B");
+            ConfigChecks.range("maximum requests in flight", maxInFlight, 1, 65_536, "");
+            ConfigChecks.range("connect timeout", connectTimeoutMs, 1, 600_000, " ms");
             if (token == null && tokenFile == null)
             {
                 throw new IllegalArgumentException("storage server access token is missing: give accessToken(...),"

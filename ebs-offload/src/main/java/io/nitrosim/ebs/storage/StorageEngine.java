@@ -60,10 +60,18 @@ public final class StorageEngine implements AutoCloseable
     static final String VOLUMES_DIR = "volumes";
     static final String JOURNAL_DIR = "journal";
 
-    /** Told when a checkpoint starts and ends (diagnostics and crash tests; called on the engine's thread). */
-    public interface CheckpointListener
+    /** Told when replay and checkpoints start and end (diagnostics and crash tests; on the engine's thread). */
+    public interface ProgressListener
     {
-        void onCheckpoint(boolean done, long journalIndex);
+        /** Replay of the records past {@code journalIndex} (start), or up to it (done). */
+        default void onReplay(final boolean done, final long journalIndex)
+        {
+        }
+
+        /** A checkpoint covering the journal up to {@code journalIndex} starts, or is done. */
+        default void onCheckpoint(final boolean done, final long journalIndex)
+        {
+        }
     }
 
     private final Path dir;
@@ -73,7 +81,7 @@ public final class StorageEngine implements AutoCloseable
     private final long maxTrimBytes;
     private final int maxVolumes;
     private final long maxVolumeSizeBytes;
-    private final CheckpointListener checkpointListener;
+    private final ProgressListener listener;
     private final BlockStore blocks;
     private final Journal journal;
     private final JournalRecord record = new JournalRecord();
@@ -98,7 +106,7 @@ public final class StorageEngine implements AutoCloseable
         this.maxTrimBytes = ctx.maxTrimBytes;
         this.maxVolumes = ctx.maxVolumes;
         this.maxVolumeSizeBytes = ctx.maxVolumeSizeBytes;
-        this.checkpointListener = ctx.checkpointListener;
+        this.listener = ctx.listener;
         this.replayData = ByteBuffer.allocateDirect(maxIoBytes);
         this.blocks = new BlockStore(dir.resolve(VOLUMES_DIR), ctx.maxOpenFiles);
         final Checkpoint checkpoint = Checkpoint.read(dir);
@@ -111,7 +119,9 @@ public final class StorageEngine implements AutoCloseable
             opened = new Journal(dir.resolve(JOURNAL_DIR), checkpoint.nextCycle(), ctx.syncJournal,
                 ctx.journalLockTimeoutMs);
             final Recovery recovery = new Recovery(blocks, lastSequence);
+            listener.onReplay(false, checkpointJournalIndex);
             lastJournalIndex = opened.replay(checkpointJournalIndex, record, replayData, recovery);
+            listener.onReplay(true, lastJournalIndex);
             lastSequence = recovery.lastSequence();
             replayedRecords = recovery.replayedRecords();
             rejectedRecords = recovery.rejectedRecords();
@@ -358,10 +368,7 @@ public final class StorageEngine implements AutoCloseable
         {
             return;
         }
-        if (checkpointListener != null)
-        {
-            checkpointListener.onCheckpoint(false, lastJournalIndex);
-        }
+        listener.onCheckpoint(false, lastJournalIndex);
         blocks.forceAll();
         new Checkpoint(lastJournalIndex, lastSequence, journal.cycle() + 1).write(dir);
         checkpointJournalIndex = lastJournalIndex;
@@ -369,10 +376,7 @@ public final class StorageEngine implements AutoCloseable
         bytesSinceCheckpoint = 0;
         checkpoints++;
         journal.roll();
-        if (checkpointListener != null)
-        {
-            checkpointListener.onCheckpoint(true, lastJournalIndex);
-        }
+        listener.onCheckpoint(true, lastJournalIndex);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -530,7 +534,9 @@ public final class StorageEngine implements AutoCloseable
         private int maxVolumes = DEFAULT_MAX_VOLUMES;
         private long maxVolumeSizeBytes = DEFAULT_MAX_VOLUME_SIZE_BYTES;
         private int maxOpenFiles = DEFAULT_MAX_OPEN_FILES;
-        private CheckpointListener checkpointListener;
+        private ProgressListener listener = new ProgressListener()
+        {
+        };
 
         private Context(final Path dir)
         {
@@ -600,9 +606,10 @@ public final class StorageEngine implements AutoCloseable
             return this;
         }
 
-        public Context checkpointListener(final CheckpointListener listener)
+        /** Told when replay and checkpoints start and end; default: nobody. */
+        public Context progressListener(final ProgressListener listener)
         {
-            this.checkpointListener = listener;
+            this.listener = listener;
             return this;
         }
 
@@ -613,31 +620,11 @@ public final class StorageEngine implements AutoCloseable
             {
                 throw new IllegalArgumentException("storage directory is missing: accepted a writable directory path");
             }
-            if (checkpointEveryBytes < 1 || checkpointEveryBytes > (1L << 40))
-            {
-                throw new IllegalArgumentException("checkpoint interval " + checkpointEveryBytes
-                    + " B is out of range: accepted 1.." + (1L << 40) + " B");
-            }
-            if (checkpointEveryRecords < 1 || checkpointEveryRecords > 1_000_000_000L)
-            {
-                throw new IllegalArgumentException("checkpoint interval " + checkpointEveryRecords
-                    + " records is out of range: accepted 1..1000000000");
-            }
-            if (maxIoBytes < SECTOR_BYTES || maxIoBytes > (64 << 20))
-            {
-                throw new IllegalArgumentException("maximum I/O " + maxIoBytes + " B is out of range: accepted "
-                    + SECTOR_BYTES + ".." + (64 << 20) + " B");
-            }
-            if (maxTrimBytes < SECTOR_BYTES || maxTrimBytes > (1L << 40))
-            {
-                throw new IllegalArgumentException("maximum trim " + maxTrimBytes + " B is out of range: accepted "
-                    + SECTOR_BYTES + ".." + (1L << 40) + " B");
-            }
-            if (journalLockTimeoutMs < 100 || journalLockTimeoutMs > 60_000)
-            {
-                throw new IllegalArgumentException("journal lock timeout " + journalLockTimeoutMs
-                    + " ms is out of range: accepted 100..60000 ms");
-            }
+            ConfigChecks.range("checkpoint interval", checkpointEveryBytes, 1, 1L << 40, " B");
+            ConfigChecks.range("checkpoint interval", checkpointEveryRecords, 1, 1_000_000_000L, " records");
+            ConfigChecks.range("maximum I/O", maxIoBytes, SECTOR_BYTES, 64 << 20, " B");
+            ConfigChecks.range("maximum trim", maxTrimBytes, SECTOR_BYTES, 1L << 40, " B");
+            ConfigChecks.range("journal lock timeout", journalLockTimeoutMs, 100, 60_000, " ms");
             checkLimits(maxVolumes, maxVolumeSizeBytes, maxOpenFiles);
             return this;
         }
@@ -658,11 +645,7 @@ public final class StorageEngine implements AutoCloseable
 
     private static void checkLimits(final int maxVolumes, final long maxVolumeSizeBytes, final int maxOpenFiles)
     {
-        if (maxVolumes < 1 || maxVolumes > MAX_VOLUMES_LIMIT)
-        {
-            throw new IllegalArgumentException("maximum volumes " + maxVolumes + " is out of range: accepted 1.."
-                + MAX_VOLUMES_LIMIT);
-        }
+        ConfigChecks.range("maximum volumes", maxVolumes, 1, MAX_VOLUMES_LIMIT, "");
         if (maxVolumeSizeBytes < SECTOR_BYTES || maxVolumeSizeBytes > MAX_VOLUME_SIZE_LIMIT
             || maxVolumeSizeBytes % SECTOR_BYTES != 0)
         {
@@ -670,10 +653,6 @@ public final class StorageEngine implements AutoCloseable
                 + " B is out of range: accepted a multiple of " + SECTOR_BYTES + " B in " + SECTOR_BYTES + ".."
                 + MAX_VOLUME_SIZE_LIMIT + " B");
         }
-        if (maxOpenFiles < 1 || maxOpenFiles > MAX_OPEN_FILES_LIMIT)
-        {
-            throw new IllegalArgumentException("maximum open block files " + maxOpenFiles
-                + " is out of range: accepted 1.." + MAX_OPEN_FILES_LIMIT);
-        }
+        ConfigChecks.range("maximum open block files", maxOpenFiles, 1, MAX_OPEN_FILES_LIMIT, "");
     }
 }

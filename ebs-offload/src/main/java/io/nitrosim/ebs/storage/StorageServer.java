@@ -294,28 +294,19 @@ public final class StorageServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("port " + port + " is out of range: accepted 0..65535 (0 = ephemeral)");
             }
-            range("maximum connections", maxConnections, 1, 10_000, "");
-            range("maximum requests in flight per connection", maxInFlightPerConnection, 1, 65_536, "");
-            range("maximum queued bytes per connection", maxQueuedBytesPerConnection, 64 << 10, 1L << 30, " B");
-            range("maximum queued bytes in total", maxQueuedBytesTotal, maxQueuedBytesPerConnection, 16L << 30, " B");
-            range("idle timeout", idleTimeoutMs, 100, 86_400_000, " ms");
-            range("request timeout", requestTimeoutMs, 10, 3_600_000, " ms");
-            range("TRIM piece", trimChunkBytes, StorageEngine.SECTOR_BYTES, 1L << 30, " B");
+            ConfigChecks.range("maximum connections", maxConnections, 1, 10_000, "");
+            ConfigChecks.range("maximum requests in flight per connection", maxInFlightPerConnection, 1, 65_536, "");
+            ConfigChecks.range("maximum queued bytes per connection", maxQueuedBytesPerConnection, 64 << 10, 1L << 30, " B");
+            ConfigChecks.range("maximum queued bytes in total", maxQueuedBytesTotal, maxQueuedBytesPerConnection, 16L << 30,
+                " B");
+            ConfigChecks.range("idle timeout", idleTimeoutMs, 100, 86_400_000, " ms");
+            ConfigChecks.range("request timeout", requestTimeoutMs, 10, 3_600_000, " ms");
+            ConfigChecks.range("TRIM piece", trimChunkBytes, StorageEngine.SECTOR_BYTES, 1L << 30, " B");
             if (clock == null)
             {
                 throw new IllegalArgumentException("storage server clock is missing");
             }
             return this;
-        }
-
-        private static void range(final String name, final long value, final long min, final long max,
-            final String unit)
-        {
-            if (value < min || value > max)
-            {
-                throw new IllegalArgumentException(name + " " + value + unit + " is out of range: accepted " + min
-                    + ".." + max + unit);
-            }
         }
 
         /** Validates, then binds and starts serving {@code engine}. */

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import org.agrona.concurrent.SystemNanoClock;
+
 /**
  * Runs a storage server as its own process:
  * <pre>
@@ -24,7 +26,7 @@ public final class StorageServerMain
         + " [--checkpoint-every-records N] [--sync-journal] [--max-volumes N] [--max-volume-size SIZE]"
         + " [--max-open-files N] [--max-connections N] [--max-in-flight N] [--max-queued-bytes SIZE]"
         + " [--max-queued-bytes-total SIZE] [--idle-timeout-ms N] [--request-timeout-ms N] [--trim-chunk-bytes SIZE]"
-        + " [--log-checkpoints]";
+        + " [--log-progress]";
 
     private StorageServerMain()
     {
@@ -64,6 +66,7 @@ public final class StorageServerMain
         }
         System.out.println("opening " + config.dir());
         System.out.flush();
+        final long openingNs = SystemNanoClock.INSTANCE.nanoTime();
         final StorageEngine engine;
         try
         {
@@ -75,7 +78,8 @@ public final class StorageServerMain
             return;
         }
         System.out.println("recovered: replayed " + engine.replayedRecords() + " journal records, rejected "
-            + engine.rejectedRecords() + ", " + engine.volumeCount() + " volumes");
+            + engine.rejectedRecords() + ", " + engine.volumeCount() + " volumes, in "
+            + (SystemNanoClock.INSTANCE.nanoTime() - openingNs) / 1_000_000 + " ms");
         if (engine.skippedVolumeFiles() > 0)
         {
             System.err.println("storage-server event=skipped-files count=" + engine.skippedVolumeFiles()
@@ -111,7 +115,7 @@ public final class StorageServerMain
     /**
      * Parses and validates the command line (every value checked here, before anything is opened).
      *
-     * @param out where {@code --log-checkpoints} prints.
+     * @param out where {@code --log-progress} prints (replay and checkpoint start and done).
      * @return null for {@code --help}.
      * @throws IllegalArgumentException one line naming the offending value and the accepted range.
      */
@@ -123,7 +127,7 @@ public final class StorageServerMain
         Long everyBytes = null;
         Long everyRecords = null;
         boolean sync = false;
-        boolean logCheckpoints = false;
+        boolean logProgress = false;
         long maxVolumes = StorageEngine.DEFAULT_MAX_VOLUMES;
         long maxVolumeSize = StorageEngine.DEFAULT_MAX_VOLUME_SIZE_BYTES;
         long maxOpenFiles = StorageEngine.DEFAULT_MAX_OPEN_FILES;
@@ -137,7 +141,7 @@ public final class StorageServerMain
                 case "--dir" -> dir = Path.of(value(args, ++i, name));
                 case "--port" -> port = toInt(number(value(args, ++i, name), name, false), name);
                 case "--sync-journal" -> sync = true;
-                case "--log-checkpoints" -> logCheckpoints = true;
+                case "--log-progress" -> logProgress = true;
                 case "--max-io-bytes" -> maxIo = toInt(number(value(args, ++i, name), name, true), name);
                 case "--checkpoint-every-bytes" -> everyBytes = number(value(args, ++i, name), name, true);
                 case "--checkpoint-every-records" -> everyRecords = number(value(args, ++i, name), name, false);
@@ -176,12 +180,23 @@ public final class StorageServerMain
         {
             engine.checkpointEveryRecords(everyRecords);
         }
-        if (logCheckpoints)
+        if (logProgress)
         {
-            engine.checkpointListener((done, index) ->
+            engine.progressListener(new StorageEngine.ProgressListener()
             {
-                out.println("checkpoint " + (done ? "done" : "start") + " " + index);
-                out.flush();
+                @Override
+                public void onReplay(final boolean done, final long journalIndex)
+                {
+                    out.println("replay " + (done ? "done" : "start") + " " + journalIndex);
+                    out.flush();
+                }
+
+                @Override
+                public void onCheckpoint(final boolean done, final long journalIndex)
+                {
+                    out.println("checkpoint " + (done ? "done" : "start") + " " + journalIndex);
+                    out.flush();
+                }
             });
         }
         engine.validate();
