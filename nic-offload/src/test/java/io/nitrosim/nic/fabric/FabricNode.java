@@ -10,8 +10,8 @@ import io.nitrosim.time.RealTimeRuntime;
 import org.agrona.DirectBuffer;
 
 /**
- * The child process of {@link TwoProcessFabricTest}: serves host 2 (instance i-b) of the shared scenario behind
- * a UDP transport on 127.0.0.1, prints "PORT n", counts the stream's frames and prints
+ * The child process of {@link TwoProcessFabricTest} (argument: the fabric key file): serves host 2 (instance i-b)
+ * of the shared scenario behind a UDP transport on 127.0.0.1, prints "PORT n", counts the stream's frames and prints
  * "RESULT received gaps rx" when all arrived, after a quiet second, or after 20 s of real time, then exits.
  */
 public final class FabricNode
@@ -34,6 +34,7 @@ public final class FabricNode
             final Counter counter = new Counter();
             port.sink(counter);
             try (UdpFabricTransport transport = UdpFabricTransport.builder().localHostId(2).clock(runtime.clock())
+                .key(FabricKey.readFrom(java.nio.file.Path.of(args[0])))
                 .localHost(2, card.fabricInbound()).bind(new java.net.InetSocketAddress("127.0.0.1", 0)).build())
             {
                 runtime.add(card);
