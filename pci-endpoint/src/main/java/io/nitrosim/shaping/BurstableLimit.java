@@ -116,14 +116,4 @@ public final class BurstableLimit
     {
         return credits == null ? 1_000_000L : credits.fillPpm(nowNs);
     }
-
-    /** Adds this limit's buckets to the list a gate checks. */
-    void addTo(final java.util.List<TokenBucket> buckets)
-    {
-        buckets.add(peak);
-        if (credits != null)
-        {
-            buckets.add(credits);
-        }
-    }
 }

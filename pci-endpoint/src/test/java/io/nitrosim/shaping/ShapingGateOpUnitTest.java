@@ -1,8 +1,6 @@
 package io.nitrosim.shaping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,12 +16,12 @@ class ShapingGateOpUnitTest
         assertEquals(2, gate.opsFor(256 * 1024 + 1));
         assertEquals(4, gate.opsFor(1024 * 1024));
 
-        assertTrue(gate.canAdmit(1024 * 1024, 0));
+        assertEquals(0, gate.check(1024 * 1024, 0));
         gate.consume(1024 * 1024, 0);
         assertEquals(4, iops.tokens(0));
         gate.consume(1024 * 1024, 0);
         assertEquals(0, iops.tokens(0));
-        assertFalse(gate.canAdmit(4096, 0));
+        assertEquals(ShapingReason.INSTANCE_OPS, gate.check(4096, 0));
         assertEquals(1_000_000, gate.admitTimeNs(4096, 0), "one op at 1000/s");
         assertEquals(4_000_000, gate.admitTimeNs(1024 * 1024, 0), "four ops at 1000/s");
     }
