@@ -1,8 +1,8 @@
 package io.nitrosim.shaping;
 
 /**
- * One governed quantity (net-in bytes, EBS IOPS, ...) as DESIGN.md section 5 defines it: a peak limiter with
- * a small depth, and for "up to" types a credit bucket.
+ * One governed quantity (net-in bytes, EBS IOPS, ...): a peak limiter with a small depth, and for "up to"
+ * types a credit bucket.
  * <p>
  * The credit bucket is a token bucket refilled at the baseline rate whose capacity is
  * {@code (peak - baseline) x burst}: while traffic runs above baseline it drains by {@code rate - baseline},

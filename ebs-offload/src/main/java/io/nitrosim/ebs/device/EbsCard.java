@@ -34,7 +34,7 @@ import io.nitrosim.time.SimAgent;
 /**
  * The EBS card of one instance: owns the instance's {@link EbsShaping} (EBS bytes and IOPS buckets shared by all
  * its volumes, plus each volume's own) and consumes every attached {@link NvmeController}'s shaped ring, so the
- * shared buckets have one owner (DESIGN.md sections 3 and 5). Add the card itself and each controller's
+ * shared buckets have one owner. Add the card itself and each controller's
  * {@link NvmeController#agent()} to the runtime.
  * <p>
  * <b>Data path.</b> A controller turns an I/O command into a shaped-ring record ({@code readyAtNs} = fetch time

@@ -49,11 +49,11 @@ import io.nitrosim.time.SimAgent;
  * ENI's allowance counters, and is retried when the ring says; when admitted it is encapsulated into the
  * destination host's {@link FabricPort}.
  * <p>
- * Ingress, per frame from the fabric ring (ready at send time + link latency): decapsulate; VNI check (the
- * source VPC must be the ENI's or a peer); connection tracking (replies pass), and for a new flow the ENI's
- * inbound rules and the conntrack allowance; then the instance's bounded ingress buffer: full means dropped and
- * counted in bw_in_allowance_exceeded. The buffer is a ring gated by the instance's inbound allowance (a frame that
- * waits is counted once in its ENI's bw_in / pps) and drains to the ENI's {@link FrameSink}.
+ * Ingress ({@link IngressPath}), per frame from the fabric ring (ready at send time + link latency): decapsulate;
+ * VNI check (the source VPC must be the ENI's or a peer); connection tracking (replies pass), and for a new flow
+ * the ENI's inbound rules and the conntrack allowance; then the instance's bounded ingress buffer: full means
+ * dropped and counted in bw_in_allowance_exceeded. The buffer is a ring gated by the instance's inbound allowance
+ * (a frame that waits is counted once in its ENI's bw_in / pps) and drains to the ENI's {@link FrameSink}.
  * <p>
  * Every decision lands in a counter; nothing is dropped silently. The rings' {@code nextEligibleNs} are the card's
  * deadlines. No allocation per frame.
@@ -77,11 +77,8 @@ public final class VpcCard implements SimAgent
     private final EthernetFrame frame = new EthernetFrame();
     private final EncapHeader encap = new EncapHeader();
     private final EgressHandler egressHandler = new EgressHandler();
-    private final FabricHandler fabricHandler = new FabricHandler();
-    private final IngressHandler ingressHandler = new IngressHandler();
+    private final IngressPath ingress;
 
-    private final AtomicCounter fabricMalformed;
-    private final AtomicCounter fabricMisrouted;
     private final AtomicCounter fabricStalls;
 
     private VpcCard(final Context ctx)
@@ -98,8 +95,9 @@ public final class VpcCard implements SimAgent
             .manyProducers(true)
             .counters(ctx.registry, tags.and("ring", "fabric-in"))
             .build();
-        fabricMalformed = VpcCardMeter.FABRIC_MALFORMED_DROPPED.newCounter(ctx.registry, tags);
-        fabricMisrouted = VpcCardMeter.FABRIC_MISROUTED_DROPPED.newCounter(ctx.registry, tags);
+        ingress = new IngressPath(hostId, network, portsByNumber,
+            VpcCardMeter.FABRIC_MALFORMED_DROPPED.newCounter(ctx.registry, tags),
+            VpcCardMeter.FABRIC_MISROUTED_DROPPED.newCounter(ctx.registry, tags));
         fabricStalls = VpcCardMeter.FABRIC_STALLS.newCounter(ctx.registry, tags);
     }
 
@@ -252,12 +250,12 @@ public final class VpcCard implements SimAgent
 
     public long fabricMalformedDropped()
     {
-        return fabricMalformed.get();
+        return ingress.malformedDropped();
     }
 
     public long fabricMisroutedDropped()
     {
-        return fabricMisrouted.get();
+        return ingress.misroutedDropped();
     }
 
     /** Times an admitted frame found its fabric link full and waited in its queue. */
@@ -279,11 +277,10 @@ public final class VpcCard implements SimAgent
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
-        int work = fabricInbound.poll(fabricHandler, ctx.pollBudget, nowNs);
+        int work = ingress.pollFabric(fabricInbound, ctx.pollBudget, nowNs);
         for (final CardInstance instance : instanceArray)
         {
-            ingressHandler.instance = instance;
-            work += instance.ingress.poll(ingressHandler, ctx.pollBudget, nowNs);
+            work += ingress.pollIngress(instance, ctx.pollBudget, nowNs);
             work += pollEgress(instance, nowNs);
         }
         return work;
@@ -468,116 +465,6 @@ public final class VpcCard implements SimAgent
             final EniCounters counters = port.counters();
             counters.increment(EniMeter.TX_FRAMES);
             counters.add(EniMeter.TX_BYTES, chargedBytes);
-            return true;
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Ingress
-
-    private final class FabricHandler implements ShapedRecordHandler
-    {
-        @Override
-        public boolean onRecord(final int tag, final DirectBuffer buffer, final int index, final int length,
-            final int chargedBytes, final long readyAtNs, final long nowNs)
-        {
-            final EncapHeader encap = VpcCard.this.encap.wrap(buffer, index);
-            if (!encap.isValid(length))
-            {
-                fabricMalformed.increment();
-                return true;
-            }
-            final EniPort port = encap.dstHostId() == hostId ? portsByNumber.get(encap.dstEni()) : null;
-            if (port == null)
-            {
-                fabricMisrouted.increment();
-                return true;
-            }
-            final EniCounters counters = port.counters();
-            final Eni eni = port.eni();
-            final int captured = length - EncapHeader.LENGTH;
-            final int frameIndex = index + EncapHeader.LENGTH;
-            final EthernetFrame frame = VpcCard.this.frame.wrap(buffer, frameIndex, captured);
-            if (frame.validate() != EthernetFrame.VALID || frame.frameLength() != encap.innerLength())
-            {
-                counters.increment(EniMeter.MALFORMED_DROPPED);
-                return true;
-            }
-            final Eni srcEni = network.eniByNumber(encap.srcEni());
-            if (srcEni == null || srcEni.vpc().vni() != encap.vni() || !eni.vpc().isPeeredWith(srcEni.vpc()))
-            {
-                counters.increment(EniMeter.VNI_MISMATCH_DROPPED);
-                return true;
-            }
-            final int dstIp = frame.dstIp();
-            if (!eni.hasIp(dstIp))
-            {
-                fabricMisrouted.increment();
-                return true;
-            }
-            final int srcIp = frame.srcIp();
-            final int protocol = frame.protocol();
-            final int dstPort = frame.dstPort();
-            final long hi = FlowKey.hi(dstIp, srcIp);
-            final long lo = FlowKey.lo(dstPort, frame.srcPort(), protocol, eni.number());
-            final CardInstance instance = port.instance();
-            final ConnTrackTable conntrack = instance.conntrack();
-            final int frameLength = encap.innerLength();
-            if (conntrack.lookup(hi, lo, nowNs) < 0)
-            {
-                if (!eni.allowsIngress(protocol, dstPort, srcIp, srcEni))
-                {
-                    counters.increment(EniMeter.SG_INGRESS_DROPPED);
-                    return true;
-                }
-                if (conntrack.track(hi, lo, nowNs) < 0)
-                {
-                    counters.ingress().countDropped(ShapingReason.CONNTRACK, frameLength, 1);
-                    return true;
-                }
-            }
-            final int claimed = instance.ingressQueuedBytes + frameLength > instance.ingressBufferBytes ? -1
-                : instance.ingress.tryClaim(nowNs, frameLength, port.localIndex(), captured);
-            if (claimed < 0)
-            {
-                // The ingress buffer is full: the frame is dropped for the instance's inbound allowance.
-                counters.ingress().countDropped(ShapingReason.INSTANCE_BANDWIDTH, frameLength, 1);
-                instance.ingress.recordDrop(frameLength);
-                return true;
-            }
-            instance.ingress.buffer().putBytes(claimed, buffer, frameIndex, captured);
-            instance.ingress.commit(claimed);
-            instance.ingressQueuedBytes += frameLength;
-            return true;
-        }
-    }
-
-    /** Delivers the frames the instance's ingress gate admits, counting the ones it holds in their ENI's counters. */
-    private static final class IngressHandler implements ShapedRecordHandler
-    {
-        CardInstance instance;
-
-        @Override
-        public void onHead(final ShapedRing.Head head, final int tag, final DirectBuffer buffer, final int index,
-            final int captured, final int chargedBytes, final long nowNs)
-        {
-            head.countIn(instance.portArray[tag].counters().ingress());
-        }
-
-        @Override
-        public boolean onRecord(final int tag, final DirectBuffer buffer, final int index, final int captured,
-            final int chargedBytes, final long readyAtNs, final long nowNs)
-        {
-            final CardInstance instance = this.instance;
-            final EniPort port = instance.portArray[tag];
-            instance.ingressQueuedBytes -= chargedBytes;
-            final EniCounters counters = port.counters();
-            counters.increment(EniMeter.RX_FRAMES);
-            counters.add(EniMeter.RX_BYTES, chargedBytes);
-            if (!port.sink.onFrame(port, buffer, index, captured, chargedBytes, nowNs))
-            {
-                counters.increment(EniMeter.RX_NO_BUFFER_DROPPED);
-            }
             return true;
         }
     }

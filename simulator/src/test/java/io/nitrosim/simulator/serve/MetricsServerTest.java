@@ -29,31 +29,20 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nitrosim.metrics.CounterRegistry;
-import io.nitrosim.metrics.MeterDescriptor;
 import io.nitrosim.metrics.MeterSpec;
 import io.nitrosim.metrics.MetricTags;
 
 class MetricsServerTest
 {
     /** Meters shaped like the cards' (an ENA allowance counter, a ring counter, a credit gauge). */
-    private enum TestMeter implements MeterDescriptor
+    private static final class TestMeter
     {
-        BW_OUT(MeterSpec.counter("ena.bw_out_allowance_exceeded", "Packets queued or dropped", "instance", "eni")),
-        RING_BYTES(MeterSpec.counter("ring.admitted.bytes", "Bytes taken", "instance", "direction")),
-        CREDITS(MeterSpec.gauge("net.credit.balance.percent", "Credit balance", "instance", "direction"));
-
-        private final MeterSpec spec;
-
-        TestMeter(final MeterSpec spec)
-        {
-            this.spec = spec;
-        }
-
-        @Override
-        public MeterSpec spec()
-        {
-            return spec;
-        }
+        static final MeterSpec BW_OUT =
+            MeterSpec.counter("ena.bw_out_allowance_exceeded", "Packets queued or dropped", "instance", "eni");
+        static final MeterSpec RING_BYTES =
+            MeterSpec.counter("ring.admitted.bytes", "Bytes taken", "host|instance", "direction|volume");
+        static final MeterSpec CREDITS =
+            MeterSpec.gauge("net.credit.balance.percent", "Credit balance", "instance", "direction");
     }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -118,6 +107,20 @@ class MetricsServerTest
             "ena_bw_out_allowance_exceeded_total{eni=\"eni-0aa0000000000001\",instance=\"web-1\"} 5432.0\n"), body);
         assertTrue(body.contains("ring_admitted_bytes_total{direction=\"out\",instance=\"web-1\"} 1.25E9\n"), body);
         assertTrue(body.contains("net_credit_balance_percent{direction=\"out\",instance=\"web-1\"} 37.0\n"), body);
+    }
+
+    @Test
+    void shouldServeOneNameWhoseOwnersCarryDifferentTagKeys()
+    {
+        try (CounterRegistry registry = new CounterRegistry(8))
+        {
+            registry.counter(TestMeter.RING_BYTES, MetricTags.of("instance", "web-1", "volume", "vol-1"))
+                .getAndAddRelease(7);
+            registry.counter(TestMeter.RING_BYTES, MetricTags.of("host", "0", "direction", "in")).getAndAddRelease(9);
+            final String body = PrometheusMetrics.bind(registry).scrape();
+            assertTrue(body.contains("ring_admitted_bytes_total{instance=\"web-1\",volume=\"vol-1\"} 7.0\n"), body);
+            assertTrue(body.contains("ring_admitted_bytes_total{direction=\"in\",host=\"0\"} 9.0\n"), body);
+        }
     }
 
     @Test
