@@ -8,7 +8,8 @@ public enum HostMeter implements MeterDescriptor
 {
     IOMMU_REFUSED(MeterSpec.counter("iommu.refused",
         "Device accesses refused because a byte lay outside the instance's memory", "instance")),
-    IOMMU_READ_BYTES(MeterSpec.counter("iommu.read.bytes", "Bytes devices read from the instance's memory", "instance")),
+    IOMMU_READ_BYTES(MeterSpec.counter("iommu.read.bytes",
+        "Bytes devices read from the instance's memory", "instance")),
     IOMMU_WRITTEN_BYTES(MeterSpec.counter("iommu.written.bytes",
         "Bytes devices wrote to the instance's memory", "instance")),
     MSI_ROUTED(MeterSpec.counter("msi.routed", "MSI messages routed to one of the instance's vCPUs", "instance")),

@@ -519,7 +519,7 @@ public final class ShapedRing
             return this;
         }
 
-        /** Registers the ring's meters ({@link RingMeter}) with these tags; without a registry they are not exported. */
+        /** Registers the ring's meters ({@link RingMeter}) with these tags; without a registry, not exported. */
         public Builder counters(final CounterRegistry registry, final MetricTags tags)
         {
             this.registry = registry;

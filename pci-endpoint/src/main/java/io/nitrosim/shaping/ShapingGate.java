@@ -303,7 +303,8 @@ public final class ShapingGate
             if (!ShapingReason.isSingle(reason))
             {
                 throw new IllegalArgumentException("bucket reason 0x" + Integer.toHexString(reason)
-                    + " must be exactly one ShapingReason bit (0x1..0x" + Integer.toHexString(ShapingReason.CONNTRACK) + ")");
+                    + " must be exactly one ShapingReason bit (0x1..0x"
+                    + Integer.toHexString(ShapingReason.CONNTRACK) + ")");
             }
             return reason;
         }

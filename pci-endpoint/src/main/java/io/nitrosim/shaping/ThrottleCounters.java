@@ -126,8 +126,8 @@ public final class ThrottleCounters
             if (reasonMask == 0 || (reasonMask & ~ShapingReason.ALL) != 0)
             {
                 throw new IllegalArgumentException("reason mask 0x" + Integer.toHexString(reasonMask)
-                    + " must name one or more reasons of ShapingReason (0x1..0x" + Integer.toHexString(ShapingReason.ALL)
-                    + ")");
+                    + " must name one or more reasons of ShapingReason (0x1..0x"
+                    + Integer.toHexString(ShapingReason.ALL) + ")");
             }
             if (counter == null)
             {

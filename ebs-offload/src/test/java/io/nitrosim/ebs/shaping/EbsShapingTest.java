@@ -261,7 +261,8 @@ class EbsShapingTest
 
     /** Closed loop: {@code queueDepth} I/Os always outstanding, each admitted by the gate then served. */
     private static long closedLoopCompletions(
-        final ShapingGate gate, final VolumeServiceTimer timer, final int queueDepth, final int bytes, final long untilNs)
+        final ShapingGate gate, final VolumeServiceTimer timer, final int queueDepth, final int bytes,
+        final long untilNs)
     {
         final PriorityQueue<Long> completions = new PriorityQueue<>();
         for (int i = 0; i < queueDepth; i++)

@@ -14,7 +14,8 @@ public enum EnaMeter implements MeterDescriptor
     RX_BYTES(counter("ena.rx.bytes", "Bytes of the frames the device wrote to the guest's RX buffers")),
     RX_OVERRUNS(counter("ena.rx.overruns", "Frames dropped because the posted RX buffers were too small")),
     FATAL_ERRORS(counter("ena.fatal_errors", "Times the device entered its fatal state (the driver must reset it)")),
-    AENQ_DROPPED(counter("ena.aenq.dropped", "Asynchronous events lost because the driver had not handed entries back")),
+    AENQ_DROPPED(counter("ena.aenq.dropped",
+        "Asynchronous events lost because the driver had not handed entries back")),
     ADMIN_COMMANDS(counter("ena.admin.commands", "Admin queue commands executed"));
 
     private final MeterSpec spec;

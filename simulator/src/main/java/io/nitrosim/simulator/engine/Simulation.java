@@ -147,24 +147,25 @@ public final class Simulation implements AutoCloseable
         for (final InstanceHandle h : instances.values())
         {
             final String name = h.spec().name();
+            final NetworkSide.InstanceNetwork net = h.network();
             final InstanceType type = h.spec().type();
             final double peakGbps = type.networkPeakGbps().doubleValue();
             final double baselineGbps = type.networkBaselineGbps().doubleValue();
             b.rate(Column.of(name + ".net_out_gbps", name + " net out", "Gbps", name, name, "out",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
-                meters.sum(h.network().eniTags(), EniMeter.TX_BYTES), RateUnit.GBPS_FROM_BYTES);
+                meters.sum(net.eniTags(), EniMeter.TX_BYTES), RateUnit.GBPS_FROM_BYTES);
             b.rate(Column.of(name + ".net_in_gbps", name + " net in", "Gbps", name, name, "in",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
-                meters.sum(h.network().eniTags(), EniMeter.RX_BYTES), RateUnit.GBPS_FROM_BYTES);
+                meters.sum(net.eniTags(), EniMeter.RX_BYTES), RateUnit.GBPS_FROM_BYTES);
             b.gauge(Column.of(name + ".net_out_credit_pct", name + " net-out credits", "%", name, name, "out",
-                SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, h.network().creditTags("out")));
+                SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, net.creditTags("out")));
             b.gauge(Column.of(name + ".net_in_credit_pct", name + " net-in credits", "%", name, name, "in",
-                SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, h.network().creditTags("in")));
+                SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, net.creditTags("in")));
             for (int i = 0; i < AllowanceCounters.NAMES.size(); i++)
             {
                 final String counter = AllowanceCounters.NAMES.get(i);
                 b.total(Column.of(name + "." + counter, name + " " + counter, "packets", name, name, null,
-                    SeriesKind.ALLOWANCE), meters.sum(h.network().eniTags(), EniMeter.ENA_ENI_STATS.get(i)));
+                    SeriesKind.ALLOWANCE), meters.sum(net.eniTags(), EniMeter.ENA_ENI_STATS.get(i)));
             }
             storage.addColumns(b, h.spec());
         }
@@ -269,8 +270,9 @@ public final class Simulation implements AutoCloseable
                 txBytes += meters.value(EniMeter.TX_BYTES, tags);
                 rxFrames += meters.value(EniMeter.RX_FRAMES, tags);
                 rxBytes += meters.value(EniMeter.RX_BYTES, tags);
-                enis.add(new EniResult(e.name(), e.eni().id(), e.eni().macAddress(), e.eni().privateIpAddresses().get(0),
-                    meters.value(EniMeter.RX_BYTES, tags), meters.value(EniMeter.TX_BYTES, tags), allowanceOf(tags)));
+                enis.add(new EniResult(e.name(), e.eni().id(), e.eni().macAddress(),
+                    e.eni().privateIpAddresses().get(0), meters.value(EniMeter.RX_BYTES, tags),
+                    meters.value(EniMeter.TX_BYTES, tags), allowanceOf(tags)));
             }
             final DirectionResult in = new DirectionResult(gbps(rxBytes, endNs), peak, baseline,
                 meters.percent(VpcCardMeter.CREDIT_BALANCE, h.network().creditTags("in")), rxFrames, rxBytes);
