@@ -6,6 +6,7 @@ import io.nitrosim.nic.card.VpcCard;
 import io.nitrosim.nic.frame.EthernetFrame;
 import io.nitrosim.nic.traffic.StreamPayload;
 import io.nitrosim.time.RealTimeRuntime;
+import io.nitrosim.nic.shaping.EniMeter;
 
 import org.agrona.DirectBuffer;
 
@@ -52,7 +53,7 @@ public final class FabricNode
                     lastSeen = now;
                 }
                 runtime.remove(card);
-                System.out.println("RESULT " + counter.received + " " + counter.gaps + " " + port.counters().rxFrames.get());
+                System.out.println("RESULT " + counter.received + " " + counter.gaps + " " + port.counters().get(EniMeter.RX_FRAMES));
                 System.out.flush();
             }
         }

@@ -25,6 +25,7 @@ import io.nitrosim.nic.vpc.VpcNetwork;
 import io.nitrosim.shaping.ShapedRecordHandler;
 import io.nitrosim.shaping.ShapedRing;
 import io.nitrosim.time.RealTimeRuntime;
+import io.nitrosim.nic.shaping.EniMeter;
 
 /** Two fabric endpoints in one JVM on 127.0.0.1. Real time; every wait is bounded. */
 class UdpFabricTransportTest
@@ -170,7 +171,7 @@ class UdpFabricTransportTest
                 assertEquals(0, stream.receiver().reordered());
                 assertEquals(0, stream.receiver().corrupted());
                 assertEquals(sent, ta.datagramsSent());
-                assertEquals(sent, pb.counters().rxFrames.get());
+                assertEquals(sent, pb.counters().get(EniMeter.RX_FRAMES));
             }
         }
     }

@@ -7,15 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 import io.nitrosim.catalog.InstanceType;
 import io.nitrosim.hypervisor.Host;
 import io.nitrosim.hypervisor.HypervisorException;
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.nic.card.VpcCard;
-import io.nitrosim.nic.shaping.EniCounters;
+import io.nitrosim.nic.card.VpcCardMeter;
+import io.nitrosim.nic.shaping.EniMeter;
 import io.nitrosim.simulator.results.AllowanceCounters;
 import io.nitrosim.simulator.results.Column;
 import io.nitrosim.simulator.results.DirectionResult;
@@ -65,6 +66,7 @@ public final class Simulation implements AutoCloseable
     /** The runtime of a real-time run (null in virtual time): it paces the run and measures its lag. */
     private final PacedRuntime paced;
     private final CounterRegistry registry = new CounterRegistry();
+    private final CardMeters meters = new CardMeters(registry);
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, InstanceHandle> instances = new LinkedHashMap<>();
     private final NetworkSide network;
@@ -103,7 +105,7 @@ public final class Simulation implements AutoCloseable
             {
                 runtime.add(card);
             }
-            storage = new StorageSide(scenario, runtime, registry, workDirectory);
+            storage = new StorageSide(scenario, runtime, registry, meters, workDirectory);
             for (final Scenario.Instance spec : scenario.instances())
             {
                 final Instance instance = launch(hosts.get(spec.host()), spec);
@@ -152,59 +154,29 @@ public final class Simulation implements AutoCloseable
         for (final InstanceHandle h : instances.values())
         {
             final String name = h.spec().name();
+            final NetworkSide.InstanceNetwork net = h.network();
             final InstanceType type = h.spec().type();
             final double peakGbps = type.networkPeakGbps().doubleValue();
             final double baselineGbps = type.networkBaselineGbps().doubleValue();
             b.rate(Column.of(name + ".net_out_gbps", name + " net out", "Gbps", name, name, "out",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
-                sum(h.network(), true), RateUnit.GBPS_FROM_BYTES);
+                meters.sum(net.eniTags(), EniMeter.TX_BYTES), RateUnit.GBPS_FROM_BYTES);
             b.rate(Column.of(name + ".net_in_gbps", name + " net in", "Gbps", name, name, "in",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
-                sum(h.network(), false), RateUnit.GBPS_FROM_BYTES);
-            final var shaper = h.network().card().shaper();
+                meters.sum(net.eniTags(), EniMeter.RX_BYTES), RateUnit.GBPS_FROM_BYTES);
             b.gauge(Column.of(name + ".net_out_credit_pct", name + " net-out credits", "%", name, name, "out",
-                SeriesKind.NET_CREDITS), () -> shaper.outboundCreditPpm(runtime.clock().nanoTime()) / 10_000.0);
+                SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, net.creditTags("out")));
             b.gauge(Column.of(name + ".net_in_credit_pct", name + " net-in credits", "%", name, name, "in",
-                SeriesKind.NET_CREDITS), () -> shaper.inboundCreditPpm(runtime.clock().nanoTime()) / 10_000.0);
-            for (final String counter : AllowanceCounters.NAMES)
+                SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, net.creditTags("in")));
+            for (int i = 0; i < AllowanceCounters.NAMES.size(); i++)
             {
+                final String counter = AllowanceCounters.NAMES.get(i);
                 b.total(Column.of(name + "." + counter, name + " " + counter, "packets", name, name, null,
-                    SeriesKind.ALLOWANCE), allowance(h.network(), counter));
+                    SeriesKind.ALLOWANCE), meters.sum(net.eniTags(), EniMeter.ENA_ENI_STATS.get(i)));
             }
             storage.addColumns(b, h.spec());
         }
         return b.build();
-    }
-
-    private static LongSupplier sum(final NetworkSide.InstanceNetwork net, final boolean out)
-    {
-        final EniCounters[] counters = net.enis().stream().map(NetworkSide.EniHandle::counters)
-            .toArray(EniCounters[]::new);
-        return () ->
-        {
-            long total = 0;
-            for (final EniCounters c : counters)
-            {
-                total += out ? c.txBytes.get() : c.rxBytes.get();
-            }
-            return total;
-        };
-    }
-
-    private static LongSupplier allowance(final NetworkSide.InstanceNetwork net, final String name)
-    {
-        final int index = AllowanceCounters.NAMES.indexOf(name);
-        final EniCounters[] counters = net.enis().stream().map(NetworkSide.EniHandle::counters)
-            .toArray(EniCounters[]::new);
-        return () ->
-        {
-            long total = 0;
-            for (final EniCounters c : counters)
-            {
-                total += c.enaStat(index);
-            }
-            return total;
-        };
     }
 
     /** Runs the scenario to its end. */
@@ -305,19 +277,19 @@ public final class Simulation implements AutoCloseable
             final List<EniResult> enis = new ArrayList<>();
             for (final NetworkSide.EniHandle e : h.network().enis())
             {
-                final EniCounters c = e.counters();
-                txFrames += c.txFrames.get();
-                txBytes += c.txBytes.get();
-                rxFrames += c.rxFrames.get();
-                rxBytes += c.rxBytes.get();
+                final MetricTags tags = e.tags();
+                txFrames += meters.value(EniMeter.TX_FRAMES, tags);
+                txBytes += meters.value(EniMeter.TX_BYTES, tags);
+                rxFrames += meters.value(EniMeter.RX_FRAMES, tags);
+                rxBytes += meters.value(EniMeter.RX_BYTES, tags);
                 enis.add(new EniResult(e.name(), e.eni().id(), e.eni().macAddress(),
-                    e.eni().privateIpAddresses().get(0), c.rxBytes.get(), c.txBytes.get(), allowanceOf(c)));
+                    e.eni().privateIpAddresses().get(0), meters.value(EniMeter.RX_BYTES, tags),
+                    meters.value(EniMeter.TX_BYTES, tags), allowanceOf(tags)));
             }
-            final var shaper = h.network().card().shaper();
             final DirectionResult in = new DirectionResult(gbps(rxBytes, endNs), peak, baseline,
-                shaper.inboundCreditPpm(nowNs) / 10_000.0, rxFrames, rxBytes);
+                meters.percent(VpcCardMeter.CREDIT_BALANCE, h.network().creditTags("in")), rxFrames, rxBytes);
             final DirectionResult out = new DirectionResult(gbps(txBytes, endNs), peak, baseline,
-                shaper.outboundCreditPpm(nowNs) / 10_000.0, txFrames, txBytes);
+                meters.percent(VpcCardMeter.CREDIT_BALANCE, h.network().creditTags("out")), txFrames, txBytes);
             final Map<String, Long> allowance = new LinkedHashMap<>();
             for (final String counter : AllowanceCounters.NAMES)
             {
@@ -328,11 +300,11 @@ public final class Simulation implements AutoCloseable
                 }
                 allowance.put(counter, total);
             }
-            final EbsInstanceResult ebs = storage.instanceResult(h.spec(), endNs, nowNs);
+            final EbsInstanceResult ebs = storage.instanceResult(h.spec(), endNs);
             instanceResults.add(new InstanceResult(name, h.instance().id(), type.type(), h.spec().host(), in, out, ebs,
                 allowance, enis));
         }
-        final List<VolumeResult> volumes = storage.volumeResults(endNs, nowNs);
+        final List<VolumeResult> volumes = storage.volumeResults(endNs);
         final List<StreamResult> streams = networkWorkloads.streamResults();
         final List<FioJobResult> jobs = storage.fioResults();
         final RealTimeResult realTime = paced == null ? null : realTimeResult(paced.pace());
@@ -373,9 +345,12 @@ public final class Simulation implements AutoCloseable
         return roleName;
     }
 
-    private static Map<String, Long> allowanceOf(final EniCounters c)
+    /** The ENI's five ENA allowance counters, read from the registry in ENA's order. */
+    private Map<String, Long> allowanceOf(final MetricTags eni)
     {
-        return AllowanceCounters.of(c.enaStat(0), c.enaStat(1), c.enaStat(2), c.enaStat(3), c.enaStat(4));
+        final List<EniMeter> stats = EniMeter.ENA_ENI_STATS;
+        return AllowanceCounters.of(meters.value(stats.get(0), eni), meters.value(stats.get(1), eni),
+            meters.value(stats.get(2), eni), meters.value(stats.get(3), eni), meters.value(stats.get(4), eni));
     }
 
     static double gbps(final long bytes, final long durationNs)

@@ -29,10 +29,22 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MeterSpec;
 import io.nitrosim.metrics.MetricTags;
 
 class MetricsServerTest
 {
+    /** Meters shaped like the cards' (an ENA allowance counter, a ring counter, a credit gauge). */
+    private static final class TestMeter
+    {
+        static final MeterSpec BW_OUT =
+            MeterSpec.counter("ena.bw_out_allowance_exceeded", "Packets queued or dropped", "instance", "eni");
+        static final MeterSpec RING_BYTES =
+            MeterSpec.counter("ring.admitted.bytes", "Bytes taken", "host|instance", "direction|volume");
+        static final MeterSpec CREDITS =
+            MeterSpec.gauge("net.credit.balance.percent", "Credit balance", "instance", "direction");
+    }
+
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final HttpClient client = HttpClient.newBuilder()
@@ -47,13 +59,12 @@ class MetricsServerTest
     @BeforeEach
     void start() throws Exception
     {
-        final AtomicCounter bwOut = counters.counter("ena.bw_out_allowance_exceeded",
+        final AtomicCounter bwOut = counters.counter(TestMeter.BW_OUT,
             MetricTags.of("instance", "web-1", "eni", "eni-0aa0000000000001"));
         bwOut.getAndAddRelease(5432);
-        counters.counter("ring.admitted.bytes", MetricTags.of("instance", "web-1", "direction", "out"))
+        counters.counter(TestMeter.RING_BYTES, MetricTags.of("instance", "web-1", "direction", "out"))
             .getAndAddRelease(1_250_000_000L);
-        counters.gauge("net.credit.balance.percent", MetricTags.of("instance", "web-1", "direction", "out"),
-            () -> 37);
+        counters.gauge(TestMeter.CREDITS, MetricTags.of("instance", "web-1", "direction", "out"), () -> 37);
         final PrometheusMeterRegistry prometheus = PrometheusMetrics.bind(counters);
         server = MetricsServer.start(0, prometheus, () -> new RunStatus("demo", "running",
             simulatedNs.get() / 1e9, 600.0,
@@ -90,11 +101,26 @@ class MetricsServerTest
         assertEquals("text/plain; version=0.0.4; charset=utf-8",
             response.headers().firstValue("content-type").orElseThrow());
         final String body = response.body();
+        assertTrue(body.contains("# HELP ena_bw_out_allowance_exceeded_total Packets queued or dropped\n"), body);
         assertTrue(body.contains("# TYPE ena_bw_out_allowance_exceeded_total counter\n"), body);
         assertTrue(body.contains(
             "ena_bw_out_allowance_exceeded_total{eni=\"eni-0aa0000000000001\",instance=\"web-1\"} 5432.0\n"), body);
         assertTrue(body.contains("ring_admitted_bytes_total{direction=\"out\",instance=\"web-1\"} 1.25E9\n"), body);
         assertTrue(body.contains("net_credit_balance_percent{direction=\"out\",instance=\"web-1\"} 37.0\n"), body);
+    }
+
+    @Test
+    void shouldServeOneNameWhoseOwnersCarryDifferentTagKeys()
+    {
+        try (CounterRegistry registry = new CounterRegistry(8))
+        {
+            registry.counter(TestMeter.RING_BYTES, MetricTags.of("instance", "web-1", "volume", "vol-1"))
+                .getAndAddRelease(7);
+            registry.counter(TestMeter.RING_BYTES, MetricTags.of("host", "0", "direction", "in")).getAndAddRelease(9);
+            final String body = PrometheusMetrics.bind(registry).scrape();
+            assertTrue(body.contains("ring_admitted_bytes_total{instance=\"web-1\",volume=\"vol-1\"} 7.0\n"), body);
+            assertTrue(body.contains("ring_admitted_bytes_total{direction=\"in\",host=\"0\"} 9.0\n"), body);
+        }
     }
 
     @Test
