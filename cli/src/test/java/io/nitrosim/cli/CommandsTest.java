@@ -150,7 +150,8 @@ class CommandsTest
         final Path tooBig = write("sweep3.yaml", "name: types\nscenario: s.yaml\nparameters:\n"
             + "  instances[0].type: [c5.18xlarge]\n");
         assertEquals(2, run("experiment", tooBig.toString(), "--out", dir.resolve("exp").toString()));
-        assertTrue(err.toString().contains("Insufficient capacity on this host for c5.large"), err.toString());
+        assertTrue(err.toString().contains("instances[1]: InsufficientInstanceCapacity: b (c5.large, 2 vCPUs, 4 GiB) "
+            + "does not fit on host host-1"), err.toString());
         assertFalse(Files.exists(dir.resolve("exp")));
     }
 
