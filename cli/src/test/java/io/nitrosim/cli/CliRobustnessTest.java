@@ -22,35 +22,12 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.nitrosim.simulator.report.RunReport;
 
 /** Issue 14, "CLI": bad --out refused before the run, atomic outputs, no temporary files left, one-line errors. */
-class CliRobustnessTest
+class CliRobustnessTest extends CliTestBase
 {
-    private static final String SMALL = "name: small\nduration: 3s\nseed: 2\n"
-        + "instances:\n  - {name: a, type: c5.large}\n  - {name: b, type: c5.large}\n"
-        + "workloads:\n  - {name: bulk, kind: iperf, from: a, to: b, streams: 2}\n";
-
-    @TempDir
-    Path dir;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(final String... args)
-    {
-        return NitroSim.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    }
-
-    private Path write(final String name, final String text) throws IOException
-    {
-        final Path file = dir.resolve(name);
-        Files.writeString(file, text);
-        return file;
-    }
-
     @Test
     @Timeout(20)
     void shouldRefuseABadOutBeforeRunningAnything() throws Exception

@@ -56,6 +56,7 @@ final class ExpectationsValidator
                     checks.notFor(path, key, "instance", e.instance());
                     checks.notFor(path, key, "volume", e.volume());
                     subject = checks.reference(path + ".workload", e.workload(), workloadNames, "workload");
+                    checkKind(path + ".workload", metric, subject, workloads);
                     break;
             }
             long fromNs = 0;
@@ -99,6 +100,22 @@ final class ExpectationsValidator
             result.add(new Scenario.Expectation(name, metric, subject, fromNs, toNs, e.min(), e.max()));
         }
         return result;
+    }
+
+    /** workload-gbps and workload-loss-percent measure iperf streams; the other workload metrics fio jobs. */
+    private void checkKind(final String path, final ExpectationMetric metric, final String subject,
+        final List<Scenario.Workload> workloads)
+    {
+        final boolean iperfMetric = metric == ExpectationMetric.WORKLOAD_GBPS
+            || metric == ExpectationMetric.WORKLOAD_LOSS_PERCENT;
+        for (final Scenario.Workload w : workloads)
+        {
+            if (w.name().equals(subject) && (w instanceof Scenario.IperfWorkload) != iperfMetric)
+            {
+                throw checks.error(path, metric.key() + " measures " + (iperfMetric ? "iperf" : "fio")
+                    + " workloads; " + subject + " is " + (iperfMetric ? "fio" : "iperf"));
+            }
+        }
     }
 
     private void bound(final String path, final Double value)

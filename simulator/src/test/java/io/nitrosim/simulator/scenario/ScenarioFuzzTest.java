@@ -35,15 +35,16 @@ class ScenarioFuzzTest
 {
     static final long MAX_RUN_NS = 200_000_000L;
 
-    @FuzzTest(maxDuration = "10m")
-    @DictionaryEntries({"name: ", "duration: ", "sampleInterval: ", "instances:\n", "workloads:\n", "expectations:\n",
-        "hosts:\n", "vpcs:\n", "securityGroups:\n", "peerings:\n", "overrides:\n", "  - ", "{name: a, type: c5.large}",
-        "kind: iperf", "kind: fio", "from: a", "to: b", "streams: ", "rateGbps: ", "protocol: tcp", "window: ",
-        "volumes: [{name: v, sizeGiB: 10}]", "volume: v", "rw: randwrite", "bs: ", "iodepth: ", "numjobs: ", "size: ",
-        "verify: true", "payload: full", "clock: real", "metric: net-out-gbps", "instance: a", "min: ", "max: ",
-        "count: ", "memoryGiB: ", "cidr: 10.0.0.0/16", "subnets: [{name: s, cidr: 10.0.1.0/28}]", "subnet: s",
-        "ingress: [{protocol: udp, ports: '5201', from: 0.0.0.0/0}]", "egress: []", "conntrackAllowance: ",
-        "peakDepth: ", "shapingQuantum: ", "linkLatency: ", "1ms", "50ms", "100ms", "1h", "0", "-1", "1e9", "null"})
+    @FuzzTest(maxDuration = "5m")
+    @DictionaryEntries({"name: ", "duration: ", "sampleInterval: ", "instances:\\x0A", "workloads:\\x0A",
+        "expectations:\\x0A", "hosts:\\x0A", "vpcs:\\x0A", "securityGroups:\\x0A", "peerings:\\x0A",
+        "overrides:\\x0A", "  - ", "{name: a, type: c5.large}", "kind: iperf", "kind: fio", "from: a", "to: b",
+        "streams: ", "rateGbps: ", "protocol: tcp", "window: ", "volumes: [{name: v, sizeGiB: 10}]", "volume: v",
+        "rw: randwrite", "bs: ", "iodepth: ", "numjobs: ", "size: ", "verify: true", "payload: full", "clock: real",
+        "metric: net-out-gbps", "instance: a", "min: ", "max: ", "count: ", "memoryGiB: ", "cidr: 10.0.0.0/16",
+        "subnets: [{name: s, cidr: 10.0.1.0/28}]", "subnet: s", "ingress: [{protocol: udp, ports: '5201', from: "
+        + "0.0.0.0/0}]", "egress: []", "conntrackAllowance: ", "peakDepth: ", "shapingQuantum: ", "linkLatency: ",
+        "1ms", "50ms", "100ms", "1h", "0", "-1", "1e9", "null"})
     void shouldRefuseOrRunEveryScenario(final byte[] input) throws IOException
     {
         final Scenario scenario;

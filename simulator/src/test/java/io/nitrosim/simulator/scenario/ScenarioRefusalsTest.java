@@ -293,4 +293,12 @@ class ScenarioRefusalsTest
             assertThrows(ScenarioException.class, () -> ScenarioLoader.load(big)).getMessage());
         assertTrue(Duration.ZERO.isZero());
     }
+
+    @Test
+    void shouldRefuseAWorkloadMetricOfTheOtherKind()
+    {
+        assertRefused("s.yaml:8:29: expectations[0].workload: workload-gbps measures iperf workloads; w is fio",
+            VOLUME + "workloads:\n  - {name: w, kind: fio, volume: v, rw: write}\nexpectations:\n"
+            + "  - {metric: workload-gbps, workload: w, min: 1}\n");
+    }
 }
