@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -123,7 +124,8 @@ class CliRobustnessTest extends CliTestBase
     }
 
     @Test
-    @Timeout(120)
+    @Tag("slow") // two child JVMs, each building a full-payload simulation
+    @Timeout(300)
     void shouldRemoveTemporaryFilesWhenStoppedBySigterm() throws Exception
     {
         for (final String command : List.of("run", "serve"))

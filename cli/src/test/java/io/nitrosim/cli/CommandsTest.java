@@ -148,14 +148,14 @@ class CommandsTest extends CliTestBase
         }
         final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
             () -> run("serve", scenario.toString(), "--port", String.valueOf(port)));
-        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
         HttpResponse<String> metrics = null;
         for (int attempt = 0; attempt < 100 && metrics == null && !exit.isDone(); attempt++)
         {
             try
             {
                 metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
             }
             catch (final ConnectException notYetListening)
             {
