@@ -130,6 +130,8 @@ public final class ExperimentCommand implements Callable<Integer>
 
         final List<Point> points = new ArrayList<>();
         grid(names, values, 0, new LinkedHashMap<>(), base, source, points);
+        final OutputDirectory outputs = OutputDirectory.prepare(outDir != null ? outDir : Path.of("nitro-sim-out", name),
+            List.of(ExperimentReport.EXPERIMENT_CSV, ExperimentReport.EXPERIMENT_JSON, ExperimentReport.EXPERIMENT_HTML));
         final PrintWriter out = spec.commandLine().getOut();
         out.println("experiment '" + name + "': " + points.size() + " points of " + scenarioPath + " on " + threads
             + " thread(s)");
@@ -137,8 +139,11 @@ public final class ExperimentCommand implements Callable<Integer>
 
         final List<RunResults> runs = runAll(points, out);
         final ExperimentResults results = toResults(name, scenarioPath, names, points, runs);
-        final Path dir = outDir != null ? outDir : Path.of("nitro-sim-out", name);
-        final ExperimentReport.OutputFiles files = ExperimentReport.writeAll(results, dir);
+        outputs.write(dir -> ExperimentReport.writeAll(results, dir));
+        final Path dir = outputs.path();
+        final ExperimentReport.OutputFiles files = new ExperimentReport.OutputFiles(dir.resolve(
+            ExperimentReport.EXPERIMENT_CSV), dir.resolve(ExperimentReport.EXPERIMENT_JSON),
+            dir.resolve(ExperimentReport.EXPERIMENT_HTML));
         boolean allPassed = true;
         for (int i = 0; i < points.size(); i++)
         {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -24,32 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CommandsTest
+class CommandsTest extends CliTestBase
 {
-    private static final String SMALL = "name: small\nduration: 3s\nseed: 2\n"
-        + "instances:\n  - {name: a, type: c5.large}\n  - {name: b, type: c5.large}\n"
-        + "workloads:\n  - {name: bulk, kind: iperf, from: a, to: b, streams: 2}\n";
-
-    @TempDir
-    Path dir;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(final String... args)
-    {
-        return NitroSim.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    }
-
-    private Path write(final String name, final String text) throws Exception
-    {
-        final Path file = dir.resolve(name);
-        Files.writeString(file, text);
-        return file;
-    }
-
     @Test
     void shouldRunAScenarioWriteItsFilesAndExit0WhenExpectationsHold() throws Exception
     {
@@ -196,7 +171,8 @@ class CommandsTest
         final Path tooBig = write("sweep3.yaml", "name: types\nscenario: s.yaml\nparameters:\n"
             + "  instances[0].type: [c5.18xlarge]\n");
         assertEquals(2, run("experiment", tooBig.toString(), "--out", dir.resolve("exp").toString()));
-        assertTrue(err.toString().contains("Insufficient capacity on this host for c5.large"), err.toString());
+        assertTrue(err.toString().contains("instances[1]: InsufficientInstanceCapacity: b (c5.large, 2 vCPUs, 4 GiB) "
+            + "does not fit on host host-1"), err.toString());
         assertFalse(Files.exists(dir.resolve("exp")));
     }
 
@@ -219,7 +195,7 @@ class CommandsTest
         }
         final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
             () -> run("serve", scenario.toString(), "--port", String.valueOf(port)));
-        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
         HttpResponse<String> metrics = null;
         for (int attempt = 0; attempt < 100 && metrics == null && !exit.isDone(); attempt++)
         {

@@ -149,7 +149,7 @@ class ScenarioLoaderTest
     {
         final ScenarioException ex = assertThrows(ScenarioException.class,
             () -> yaml(MINIMAL + "expectations:\n  - {metric: speed, instance: a, min: 1}\n"));
-        assertEquals("s.yaml:7:6: expectations[0].metric: unknown metric 'speed'; accepted: "
+        assertEquals("s.yaml:7:6: expectations[0].metric: 'speed' is not accepted; accepted: "
             + String.join(", ", ExpectationMetric.keys()), ex.getMessage());
     }
 
@@ -163,9 +163,10 @@ class ScenarioLoaderTest
     @Test
     void shouldRefuseOverlappingSubnetsAndHostBits()
     {
-        assertError("s.yaml:9:5: vpcs[0].subnets[1].cidr: 10.0.1.0/25 overlaps subnet s1 (10.0.1.0/24)", MINIMAL
+        assertError("s.yaml:9:57: vpcs[0].subnets[1].cidr: 10.0.1.0/25 overlaps subnet s1 (10.0.1.0/24)", MINIMAL
             + "vpcs:\n  - name: v\n    cidr: 10.0.0.0/16\n    subnets: [{name: s1, cidr: 10.0.1.0/24}, {name: s2, cidr: 10.0.1.0/25}]\n");
-        assertError("s.yaml:8:5: vpcs[0].cidr: '10.0.0.1/16' has host bits set; did you mean 10.0.0.0/16?", MINIMAL
+        assertError("s.yaml:8:5: vpcs[0].cidr: invalid CIDR \"10.0.0.1/16\": host bits are set, did you mean "
+            + "10.0.0.0/16?", MINIMAL
             + "vpcs:\n  - name: v\n    cidr: 10.0.0.1/16\n    subnets: [{name: s1, cidr: 10.0.1.0/24}]\n");
     }
 

@@ -9,6 +9,8 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -212,5 +214,64 @@ class MetricsServerTest
         assertEquals("port must be in [0, 65535] (0 = any free port), got 65536",
             assertThrows(IllegalArgumentException.class, () -> MetricsServer.start(65536, () -> "", () -> "x"))
                 .getMessage());
+    }
+
+    /** Sends raw bytes on a new connection and returns everything the server answers until it closes. */
+    private static String raw(final int port, final String request) throws Exception
+    {
+        try (Socket socket = new Socket("127.0.0.1", port))
+        {
+            socket.setSoTimeout((int)TIMEOUT.toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void shouldAnswer505ToAnUnsupportedHttpVersion() throws Exception
+    {
+        final String response = raw(port, "GET /metrics HTTP/9.9\r\nHost: x\r\n\r\n");
+        assertTrue(response.startsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n"), response);
+        assertTrue(response.endsWith("HTTP version HTTP/9.9 not supported, use HTTP/1.1 or HTTP/1.0\n"), response);
+    }
+
+    @Test
+    void shouldCloseARequestThatNeverFinishes() throws Exception
+    {
+        try (MetricsServer strict = MetricsServer.start(0, () -> "", () -> "x", new MetricsServer.Limits(300, 4)))
+        {
+            final int strictPort = strict.bound().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getPort();
+            final String response = raw(strictPort, "GET /metrics HTTP/1.1\r\nHost: x\r\n"); // no final CRLF
+            assertTrue(response.startsWith("HTTP/1.1 408 Request Timeout\r\n"), response);
+            assertTrue(response.endsWith("request timeout: a whole request must arrive within 300 ms\n"), response);
+            // an idle connection (nothing sent) is closed the same way
+            assertTrue(raw(strictPort, "").startsWith("HTTP/1.1 408 Request Timeout\r\n"));
+        }
+    }
+
+    @Test
+    void shouldBoundTheNumberOfConnections() throws Exception
+    {
+        try (MetricsServer small = MetricsServer.start(0, () -> "m\n", () -> "x", new MetricsServer.Limits(10_000, 2)))
+        {
+            final int smallPort = small.bound().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getPort();
+            final Socket first = new Socket("127.0.0.1", smallPort);
+            final Socket second = new Socket("127.0.0.1", smallPort);
+            first.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            first.setSoTimeout((int)TIMEOUT.toMillis());
+            assertEquals('H', first.getInputStream().read(), "the first connection is served");
+            assertEquals("", raw(smallPort, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"),
+                "a third connection is closed without an answer");
+            second.close();
+            first.close();
+            String answer = "";
+            for (int attempt = 0; attempt < 50 && answer.isEmpty(); attempt++)
+            {
+                // the server counts a closed connection when it notices the close: retry until it has
+                answer = raw(smallPort, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
+        }
     }
 }
