@@ -15,7 +15,9 @@ import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.nic.card.VpcCard;
 import io.nitrosim.nic.shaping.EniCounters;
+import io.nitrosim.simulator.analysis.DerivedFigures;
 import io.nitrosim.simulator.results.AllowanceCounters;
+import io.nitrosim.simulator.results.BurstFigures;
 import io.nitrosim.simulator.results.Column;
 import io.nitrosim.simulator.results.DirectionResult;
 import io.nitrosim.simulator.results.EbsInstanceResult;
@@ -325,9 +327,10 @@ public final class Simulation implements AutoCloseable
         final List<FioJobResult> jobs = storage.fioResults();
         final List<ExpectationResult> expectations =
             new ExpectationEvaluator(series, instanceResults, volumes, streams, jobs).evaluate(scenario.expectations());
+        final List<BurstFigures> derived = DerivedFigures.of(series, instanceResults, volumes, endNs / 1e9);
         return new RunResults(scenario.name(), scenario.seed(), scenario.clock().name().toLowerCase(Locale.ROOT),
             scenario.payload() == Scenario.PayloadMode.FULL ? "full" : "timing-only", endNs / 1e9, wallNs / 1e9,
-            instanceResults, volumes, streams, jobs, expectations);
+            instanceResults, volumes, streams, jobs, expectations, derived);
     }
 
     private static Map<String, Long> allowanceOf(final EniCounters c)

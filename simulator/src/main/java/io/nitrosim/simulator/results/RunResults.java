@@ -16,6 +16,8 @@ import java.util.List;
  * @param streams          iperf-like streams.
  * @param fioJobs          fio-like jobs.
  * @param expectations     the scenario's expectations in scenario order.
+ * @param derived          figures derived from the time series: per instance and volume quantity that carried
+ *                         traffic, the burst it held, its duration, the baseline after it, the credit drain.
  */
 public record RunResults(
     String scenario,
@@ -28,7 +30,8 @@ public record RunResults(
     List<VolumeResult> volumes,
     List<StreamResult> streams,
     List<FioJobResult> fioJobs,
-    List<ExpectationResult> expectations)
+    List<ExpectationResult> expectations,
+    List<BurstFigures> derived)
 {
     public RunResults
     {
@@ -42,6 +45,25 @@ public record RunResults(
         streams = Checks.list("streams", streams);
         fioJobs = Checks.list("fioJobs", fioJobs);
         expectations = Checks.list("expectations", expectations);
+        derived = Checks.list("derived", derived);
+    }
+
+    /** Results without derived figures. */
+    public RunResults(
+        final String scenario, final long seed, final String clockMode, final String payloadMode,
+        final double simulatedSeconds, final double wallSeconds, final List<InstanceResult> instances,
+        final List<VolumeResult> volumes, final List<StreamResult> streams, final List<FioJobResult> fioJobs,
+        final List<ExpectationResult> expectations)
+    {
+        this(scenario, seed, clockMode, payloadMode, simulatedSeconds, wallSeconds, instances, volumes, streams,
+            fioJobs, expectations, List.of());
+    }
+
+    /** These results with the derived figures and expectation outcomes given. */
+    public RunResults with(final List<ExpectationResult> expectations, final List<BurstFigures> derived)
+    {
+        return new RunResults(scenario, seed, clockMode, payloadMode, simulatedSeconds, wallSeconds, instances,
+            volumes, streams, fioJobs, expectations, derived);
     }
 
     /** Whether every expectation held (true when there are none): exit code 0 rather than 3. */
