@@ -98,7 +98,7 @@ class CommandsTest
     @Test
     void shouldPrintHelpForEveryCommand()
     {
-        for (final String command : List.of("catalog", "demo", "run", "experiment", "serve"))
+        for (final String command : List.of("catalog", "demo", "run", "experiment", "worker", "serve"))
         {
             out.getBuffer().setLength(0);
             assertEquals(0, run(command, "--help"), command);
