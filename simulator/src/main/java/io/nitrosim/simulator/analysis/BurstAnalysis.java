@@ -58,11 +58,14 @@ public final class BurstAnalysis
      * @param timesNs      sample times, strictly increasing, the first after 0.
      * @param rates        the rate at each sample (mean over the interval ending there).
      * @param credits      the credit balance (percent) at each sample, or null for a quantity without credits.
-     * @param baselineCap  the baseline cap in the rate's unit (equal to the peak when it does not burst).
+     * @param peakCap      the peak cap in the rate's unit.
+     * @param baselineCap  the baseline cap (equal to the peak when the quantity does not burst: then the few
+     *                     milliseconds of peak-bucket depth a run starts with are no burst).
      * @return the figures, or null when the series never carried traffic.
      */
     public static Result analyze(
-        final long[] timesNs, final double[] rates, final double[] credits, final double baselineCap)
+        final long[] timesNs, final double[] rates, final double[] credits, final double peakCap,
+        final double baselineCap)
     {
         if (rates.length != timesNs.length || (credits != null && credits.length != timesNs.length))
         {
@@ -80,7 +83,7 @@ public final class BurstAnalysis
             max = Math.max(max, r);
         }
         final Double finalCredits = credits == null ? null : credits[credits.length - 1];
-        if (max <= baselineCap * BURST_MARGIN)
+        if (peakCap <= baselineCap || max <= baselineCap * BURST_MARGIN)
         {
             final double held = wholeSampleMean(timesNs, rates, first, last);
             return new Result(seconds(startNs(timesNs, rates, first, held)), held, false, null, null, null, false,

@@ -95,7 +95,7 @@ public final class DerivedFigures
             final double[] credits = creditKey != null && series.columnIndex(creditKey) >= 0 ?
                 series.values(creditKey) : null;
             final BurstAnalysis.Result r = BurstAnalysis.analyze(series.timesNs(), series.values(c.key()), credits,
-                baseline);
+                peak, baseline);
             if (r == null)
             {
                 continue;

@@ -61,7 +61,7 @@ class BurstAnalysisTest
         // A c5.large sending one 5 Gbps flow: 185 Gbit of credits spent at 5 - 0.75 Gbps last 43.53 s.
         final double burst = 185 / (5 - 0.75);
         final BurstAnalysis.Result r = BurstAnalysis.analyze(seconds(60), rates(60, 0, burst, 5, 0.75),
-            credits(60, 0, 185, 4.25), 0.75);
+            credits(60, 0, 185, 4.25), 10, 0.75);
 
         assertEquals(0.0, r.startSeconds());
         assertEquals(5.0, r.peakHeld(), 1e-12);
@@ -78,7 +78,7 @@ class BurstAnalysisTest
     void shouldPlaceTrafficThatStartsInsideASample()
     {
         final BurstAnalysis.Result r = BurstAnalysis.analyze(seconds(40), rates(40, 2.25, 22.25, 10, 0.75),
-            null, 0.75);
+            null, 10, 0.75);
 
         assertEquals(2.25, r.startSeconds(), 1e-9);
         assertEquals(10.0, r.peakHeld(), 1e-12);
@@ -93,7 +93,7 @@ class BurstAnalysisTest
     {
         // A c5.xlarge at 10 Gbps: (10 - 1.25) x 780 s of credits, spent at 8.75 Gbps, last 780 s.
         final BurstAnalysis.Result r = BurstAnalysis.analyze(seconds(60), rates(60, 0, 1e9, 10, 1.25),
-            credits(60, 0, 8.75 * 780, 8.75), 1.25);
+            credits(60, 0, 8.75 * 780, 8.75), 10, 1.25);
 
         assertFalse(r.burstEnded());
         assertNull(r.burstSeconds());
@@ -108,7 +108,7 @@ class BurstAnalysisTest
     void shouldReportTheHeldRateOfAQuantityThatNeverBursts()
     {
         final BurstAnalysis.Result r = BurstAnalysis.analyze(seconds(10), rates(10, 0.5, 1e9, 9.5, 9.5),
-            null, 10);
+            null, 10, 10);
 
         assertEquals(9.5, r.peakHeld(), 1e-12);
         assertEquals(0.5, r.startSeconds(), 1e-9);
@@ -118,9 +118,22 @@ class BurstAnalysisTest
     }
 
     @Test
+    void shouldTakeTheStartingBucketDepthOfAFixedCapForNoBurst()
+    {
+        // A gp3 volume held to 3000 IOPS: the first quarter second carries the bucket's depth on top (3052).
+        final long[] t = {250_000_000L, 500_000_000L, 750_000_000L, 1_000_000_000L};
+        final BurstAnalysis.Result r = BurstAnalysis.analyze(t, new double[] {3052, 3000, 3000, 3000}, null, 3000,
+            3000);
+
+        assertFalse(r.burstEnded());
+        assertNull(r.burstSeconds());
+        assertEquals(3000.0, r.peakHeld(), 1e-9);
+    }
+
+    @Test
     void shouldGiveNothingForASeriesThatNeverCarriedTraffic()
     {
-        assertNull(BurstAnalysis.analyze(seconds(5), new double[5], credits(5, 0, 1, 0), 0.75));
+        assertNull(BurstAnalysis.analyze(seconds(5), new double[5], credits(5, 0, 1, 0), 10, 0.75));
     }
 
     @Test
@@ -128,7 +141,7 @@ class BurstAnalysisTest
     {
         final double[] r = rates(40, 0, 20, 10, 0.75);
         r[9] = 4; // a TCP-like sender halving its window for one sample
-        final BurstAnalysis.Result result = BurstAnalysis.analyze(seconds(40), r, null, 0.75);
+        final BurstAnalysis.Result result = BurstAnalysis.analyze(seconds(40), r, null, 10, 0.75);
 
         assertEquals(20.0, result.burstSeconds(), 1e-9);
         assertEquals((18 * 10 + 4) / 19.0, result.peakHeld(), 1e-12); // the whole samples (1, 20] s of the burst
@@ -138,7 +151,7 @@ class BurstAnalysisTest
     void shouldEndTheBurstWhereTrafficStopsWithoutClaimingTheCreditsRanOut()
     {
         final BurstAnalysis.Result r = BurstAnalysis.analyze(seconds(40), rates(40, 0, 30.5, 10, 0),
-            credits(40, 0, 9.25 * 420, 9.25), 0.75);
+            credits(40, 0, 9.25 * 420, 9.25), 10, 0.75);
 
         assertTrue(r.burstEnded());
         assertEquals(30.5, r.burstSeconds(), 1e-9);
