@@ -33,7 +33,8 @@ final class OutputDirectory
 
     /**
      * Checks {@code dir} and creates it: refused (exit 2, one line) when it is empty, is a file, cannot be created
-     * or written, or holds one of {@code fileNames} as something other than a regular file.
+     * or written, or holds one of {@code fileNames} as something other than a regular file. A name ending in
+     * {@code /} is an output directory (replaced whole), which must not exist as a file.
      */
     static OutputDirectory prepare(final Path dir, final List<String> fileNames)
     {
@@ -58,7 +59,8 @@ final class OutputDirectory
         for (final String name : fileNames)
         {
             final Path file = dir.resolve(name);
-            if (Files.exists(file) && !Files.isRegularFile(file))
+            if (name.endsWith("/") ? Files.exists(file) && !Files.isDirectory(file)
+                : Files.exists(file) && !Files.isRegularFile(file))
             {
                 throw new BadInputException(shown + ": " + name + " exists and is not a regular file; it would not be "
                     + "replaced by the results");
@@ -105,6 +107,10 @@ final class OutputDirectory
 
     private static void move(final Path from, final Path to) throws IOException
     {
+        if (Files.isDirectory(from) && Files.isDirectory(to))
+        {
+            TempDirectories.deleteRecursively(to); // an output directory is replaced whole
+        }
         try
         {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -17,7 +17,9 @@ import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.nic.card.VpcCard;
 import io.nitrosim.nic.card.VpcCardMeter;
 import io.nitrosim.nic.shaping.EniMeter;
+import io.nitrosim.simulator.analysis.DerivedFigures;
 import io.nitrosim.simulator.results.AllowanceCounters;
+import io.nitrosim.simulator.results.BurstFigures;
 import io.nitrosim.simulator.results.Column;
 import io.nitrosim.simulator.results.DirectionResult;
 import io.nitrosim.simulator.results.EbsInstanceResult;
@@ -310,9 +312,10 @@ public final class Simulation implements AutoCloseable
         final RealTimeResult realTime = paced == null ? null : realTimeResult(paced.pace());
         final List<ExpectationResult> expectations = new ExpectationEvaluator(series, instanceResults, volumes, streams,
             jobs, realTime).evaluate(scenario.expectations());
+        final List<BurstFigures> derived = DerivedFigures.of(series, instanceResults, volumes, endNs / 1e9);
         return new RunResults(scenario.name(), scenario.seed(), scenario.clock().name().toLowerCase(Locale.ROOT),
             scenario.payload() == Scenario.PayloadMode.FULL ? "full" : "timing-only", endNs / 1e9, wallNs / 1e9,
-            realTime, instanceResults, volumes, streams, jobs, expectations);
+            realTime, instanceResults, volumes, streams, jobs, expectations, derived);
     }
 
     private RealTimeResult realTimeResult(final PaceReport pace)

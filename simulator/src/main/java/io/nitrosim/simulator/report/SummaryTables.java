@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.nitrosim.simulator.results.AllowanceCounters;
+import io.nitrosim.simulator.results.BurstFigures;
 import io.nitrosim.simulator.results.DirectionResult;
 import io.nitrosim.simulator.results.EbsInstanceResult;
 import io.nitrosim.simulator.results.EniResult;
@@ -17,6 +18,7 @@ import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.results.VolumeResult;
 
+import static io.nitrosim.simulator.report.Figures.FRACTION_DECIMALS;
 import static io.nitrosim.simulator.report.Figures.GBPS_DECIMALS;
 import static io.nitrosim.simulator.report.Figures.IOPS_DECIMALS;
 import static io.nitrosim.simulator.report.Figures.LOSS_PERCENT_DECIMALS;
@@ -52,6 +54,7 @@ final class SummaryTables
         addIfRows(tables, volumeLatency(r));
         addIfRows(tables, streams(r));
         addIfRows(tables, fioJobs(r));
+        addIfRows(tables, derived(r));
         return tables;
     }
 
@@ -360,6 +363,39 @@ final class SummaryTables
         return new Table("table-fio", "EBS jobs (fio-like)",
             List.of("workload", "job", "instance", "volume", "rw", "bs B", "iodepth", "IOPS", "MiB/s",
                 "p50 ms", "p99 ms", "p99.9 ms", "max ms", "verify errors"),
+            rows);
+    }
+
+    /** Derived figures: one row per quantity that carried traffic; "-" where a figure does not apply. */
+    private static Table derived(final RunResults r)
+    {
+        final List<List<Cell>> rows = new ArrayList<>();
+        for (int i = 0; i < r.derived().size(); i++)
+        {
+            final BurstFigures b = r.derived().get(i);
+            final String p = "/derived/" + i;
+            final int decimals = Figures.rateDecimals(b.unit());
+            rows.add(List.of(
+                Cell.text(b.subject(), p + "/subject"),
+                Cell.text(b.instance(), p + "/instance"),
+                Cell.text(b.quantity(), p + "/quantity"),
+                Cell.text(b.unit(), p + "/unit"),
+                Cell.number(b.peakCap(), decimals, p + "/peakCap"),
+                Cell.number(b.baselineCap(), decimals, p + "/baselineCap"),
+                Cell.number(b.startSeconds(), SECONDS_DECIMALS, p + "/startSeconds"),
+                Cell.number(b.peakHeld(), decimals, p + "/peakHeld"),
+                Cell.flag(b.burstEnded(), p + "/burstEnded"),
+                Cell.optionalNumber(b.burstSeconds(), SECONDS_DECIMALS, p + "/burstSeconds"),
+                Cell.optionalNumber(b.baselineAfter(), decimals, p + "/baselineAfter"),
+                Cell.optionalNumber(b.drainSeconds(), SECONDS_DECIMALS, p + "/drainSeconds"),
+                Cell.flag(b.drainProjected(), p + "/drainProjected"),
+                Cell.optionalNumber(b.finalCreditsPercent(), PERCENT_DECIMALS, p + "/finalCreditsPercent"),
+                Cell.number(b.throttledFraction(), FRACTION_DECIMALS, p + "/throttledFraction")));
+        }
+        return new Table("table-derived", "Derived figures: peak and baseline caps, the rate held in the burst, "
+            + "its length, the rate after it, time to drain the credits, credits at the end, throttled fraction",
+            List.of("subject", "instance", "quantity", "unit", "peak", "baseline", "start s", "held", "ended",
+                "burst s", "after", "drain s", "projected", "credits %", "throttled"),
             rows);
     }
 

@@ -20,6 +20,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param streams          iperf-like streams.
  * @param fioJobs          fio-like jobs.
  * @param expectations     the scenario's expectations in scenario order.
+ * @param derived          figures derived from the time series: per instance and volume quantity that carried
+ *                         traffic, the burst it held, its duration, the baseline after it, the credit drain.
  */
 public record RunResults(
     String scenario,
@@ -33,7 +35,8 @@ public record RunResults(
     List<VolumeResult> volumes,
     List<StreamResult> streams,
     List<FioJobResult> fioJobs,
-    List<ExpectationResult> expectations)
+    List<ExpectationResult> expectations,
+    List<BurstFigures> derived)
 {
     public RunResults
     {
@@ -47,9 +50,10 @@ public record RunResults(
         streams = Checks.list("streams", streams);
         fioJobs = Checks.list("fioJobs", fioJobs);
         expectations = Checks.list("expectations", expectations);
+        derived = Checks.list("derived", derived);
     }
 
-    /** Results of a virtual run (no real-time figures). */
+    /** Results of a virtual run (no real-time figures), without derived figures. */
     public RunResults(
         final String scenario, final long seed, final String clockMode, final String payloadMode,
         final double simulatedSeconds, final double wallSeconds, final List<InstanceResult> instances,
@@ -57,7 +61,25 @@ public record RunResults(
         final List<ExpectationResult> expectations)
     {
         this(scenario, seed, clockMode, payloadMode, simulatedSeconds, wallSeconds, null, instances, volumes, streams,
-            fioJobs, expectations);
+            fioJobs, expectations, List.of());
+    }
+
+    /** Results without derived figures. */
+    public RunResults(
+        final String scenario, final long seed, final String clockMode, final String payloadMode,
+        final double simulatedSeconds, final double wallSeconds, final RealTimeResult realTime,
+        final List<InstanceResult> instances, final List<VolumeResult> volumes, final List<StreamResult> streams,
+        final List<FioJobResult> fioJobs, final List<ExpectationResult> expectations)
+    {
+        this(scenario, seed, clockMode, payloadMode, simulatedSeconds, wallSeconds, realTime, instances, volumes,
+            streams, fioJobs, expectations, List.of());
+    }
+
+    /** These results with the derived figures and expectation outcomes given. */
+    public RunResults with(final List<ExpectationResult> expectations, final List<BurstFigures> derived)
+    {
+        return new RunResults(scenario, seed, clockMode, payloadMode, simulatedSeconds, wallSeconds, realTime,
+            instances, volumes, streams, fioJobs, expectations, derived);
     }
 
     /**

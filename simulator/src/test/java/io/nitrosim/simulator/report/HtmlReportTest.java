@@ -58,7 +58,7 @@ class HtmlReportTest
 
         // Every scalar of results.json is in a table, and nothing else claims to be.
         assertEquals(HtmlFigures.leafPointers(json), shown);
-        assertEquals(219, shown.size());
+        assertEquals(247, shown.size());
     }
 
     @Test

@@ -60,7 +60,7 @@ class RunResultsJsonTest
     {
         final JsonNode root = ResultsJson.mapper().readTree(ResultsJson.toJson(SyntheticRun.results()));
         assertEquals(List.of("scenario", "seed", "clockMode", "payloadMode", "simulatedSeconds", "wallSeconds",
-            "instances", "volumes", "streams", "fioJobs", "expectations"), names(root));
+            "instances", "volumes", "streams", "fioJobs", "expectations", "derived"), names(root));
         final JsonNode instance = root.get("instances").get(0);
         assertEquals(List.of("name", "id", "type", "host", "netIn", "netOut", "ebs", "allowance", "enis"),
             names(instance));
@@ -81,6 +81,13 @@ class RunResultsJsonTest
         assertEquals(List.of("workload", "job", "instance", "volume", "rw", "blockSizeBytes", "iodepth", "iops",
             "bandwidthMBps", "latency", "verifyErrors"), names(root.get("fioJobs").get(0)));
         assertEquals(List.of("description", "passed", "actual", "expected"), names(root.get("expectations").get(0)));
+        assertEquals(List.of("subject", "instance", "quantity", "unit", "peakCap", "baselineCap", "startSeconds",
+            "peakHeld", "burstEnded", "burstSeconds", "baselineAfter", "drainSeconds", "drainProjected",
+            "finalCreditsPercent", "throttledFraction"), names(root.get("derived").get(0)));
+        // Figures that do not apply are left out rather than written as null.
+        assertEquals(List.of("subject", "instance", "quantity", "unit", "peakCap", "baselineCap", "startSeconds",
+            "peakHeld", "burstEnded", "drainSeconds", "drainProjected", "finalCreditsPercent", "throttledFraction"),
+            names(root.get("derived").get(1)));
         assertEquals(5432, instance.get("allowance").get("bw_out_allowance_exceeded").asLong());
         assertEquals(339_000_000_123L, instance.get("netOut").get("bytes").asLong());
     }
