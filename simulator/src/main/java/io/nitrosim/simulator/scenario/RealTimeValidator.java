@@ -47,8 +47,13 @@ final class RealTimeValidator
             return Math.max(1, percent.multiply(BigDecimal.valueOf(durationNs)).divide(BigDecimal.valueOf(100),
                 RoundingMode.DOWN).longValueExact());
         }
-        final long ns = checks.duration("allowedLag", t, -1, ScenarioLimits.MAX_DURATION_NS);
-        if (ns <= 0)
+        final long ns = DurationParser.parseNs(t);
+        if (ns == DurationParser.TOO_LONG || ns > ScenarioLimits.MAX_DURATION_NS)
+        {
+            throw checks.error("allowedLag", MessageText.quoted(text) + " is too long, accepted at most "
+                + DurationParser.format(ScenarioLimits.MAX_DURATION_NS));
+        }
+        if (ns == DurationParser.INVALID || ns <= 0)
         {
             throw checks.error("allowedLag", MessageText.quoted(text) + " is not accepted; " + ALLOWED_LAG_ACCEPTED);
         }

@@ -39,7 +39,7 @@ class RunResultsJsonTest
         assertEquals(real, ResultsJson.parseRun(json));
         final JsonNode root = ResultsJson.mapper().readTree(json);
         assertEquals(List.of("scenario", "seed", "clockMode", "payloadMode", "simulatedSeconds", "wallSeconds",
-            "realTime", "instances", "volumes", "streams", "fioJobs", "expectations"), names(root));
+            "realTime", "instances", "volumes", "streams", "fioJobs", "expectations", "derived"), names(root));
         assertEquals(List.of("maxLagMs", "timeBehindSeconds", "realTimeFactor", "allowedLagMs", "keptPace",
             "threadBusyPercent", "busiestAgents"), names(root.get("realTime")));
         assertEquals(List.of("agent", "busyPercent"), names(root.get("realTime").get("busiestAgents").get(0)));
