@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +114,24 @@ class ScenarioLoaderTest
         }
         assertError("s.yaml:4:5: instances[0]: 29 attachments (primary ENI + 0 ENIs + 28 volumes) exceed the limit of 28: "
             + ScenarioValidator.ATTACHMENT_LIMIT_MESSAGE, yaml.toString());
+    }
+
+    @Test
+    void shouldNameTwentySevenVolumesWithoutDeviceNamesAsEc2Continues() throws Exception
+    {
+        final StringBuilder yaml = new StringBuilder(MINIMAL.replace("c5.large", "c5.18xlarge")).append("    volumes:\n");
+        for (int i = 0; i < 27; i++)
+        {
+            yaml.append("      - {name: v").append(i).append(", sizeGiB: 10").append(i == 1 ? ", device: /dev/sdf" : "")
+                .append("}\n");
+        }
+        final List<Scenario.Volume> volumes = yaml(yaml.toString()).instances().get(0).volumes();
+        assertEquals(27, volumes.size());
+        assertEquals("/dev/sdg", volumes.get(0).device()); // /dev/sdf is taken by v1 explicitly
+        assertEquals("/dev/sdf", volumes.get(1).device());
+        assertEquals("/dev/sdz", volumes.get(20).device());
+        assertEquals("/dev/sdaa", volumes.get(21).device());
+        assertEquals("/dev/sdaf", volumes.get(26).device());
     }
 
     @Test
