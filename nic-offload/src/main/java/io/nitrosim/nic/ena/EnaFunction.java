@@ -23,6 +23,7 @@ import io.nitrosim.nic.frame.EthernetFrame;
 import io.nitrosim.nic.shaping.EniCounters;
 import io.nitrosim.pci.DmaPort;
 import io.nitrosim.pci.PciFunction;
+import io.nitrosim.pci.PciFunctionBuilder;
 import io.nitrosim.time.SimAgent;
 
 /**
@@ -151,7 +152,7 @@ public final class EnaFunction extends PciFunction
     private final boolean[] vectorArmed;
     private final boolean[] vectorPending;
 
-    private EnaFunction(final Context ctx, final Builder builder)
+    private EnaFunction(final Context ctx, final PciFunctionBuilder builder)
     {
         super(builder);
         this.ctx = ctx;
@@ -1555,7 +1556,7 @@ public final class EnaFunction extends PciFunction
             }
             final String instanceId = port.instance().instanceId();
             final String eniId = port.eni().id();
-            final Builder builder = PciFunction.builder()
+            final PciFunctionBuilder builder = PciFunction.builder()
                 .name("ena-" + eniId)
                 .vendorId(VENDOR_ID).deviceId(DEVICE_ID).classCode(CLASS_CODE_ETHERNET)
                 .subsystem(VENDOR_ID, DEVICE_ID)
