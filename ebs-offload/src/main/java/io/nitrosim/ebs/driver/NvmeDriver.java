@@ -16,12 +16,13 @@ import io.nitrosim.pci.ConfigSpace;
 import io.nitrosim.pci.FunctionAccess;
 import io.nitrosim.pci.GuestMemoryAccess;
 import io.nitrosim.pci.GuestMemoryAllocator;
+import io.nitrosim.pci.GuestTask;
 import io.nitrosim.pci.MsixTable;
 
 /**
  * The reference guest NVMe driver: brings a controller up from reset and runs I/O through configuration space,
  * BAR0 and guest memory alone, as a guest kernel driver does. Single-threaded (the vCPU's), never blocks:
- * {@link #poll(long)} advances the bring-up state machine, reaps completions and rings doorbells.
+ * {@link #doWork(long)} advances the bring-up state machine, reaps completions and rings doorbells.
  * <p>
  * <b>Bring-up</b> ({@link State}): enable memory space + bus master; program MSI-X entries 0..N (address given,
  * data = firstVector + entry) and enable MSI-X; clear CC.EN if set and wait CSTS.RDY = 0; set AQA/ASQ/ACQ and
@@ -32,12 +33,12 @@ import io.nitrosim.pci.MsixTable;
  * <b>I/O</b>: {@link #submitRead}/{@link #submitWrite} build PRPs from a contiguous guest buffer (PRP1, PRP2 as
  * a second page, or PRP2 pointing at a per-command PRP list), {@link #submitFlush}, {@link #submitDeallocate},
  * {@link #submitRaw} for any hand-made command. Submissions only write the SQ entry; the tail doorbell is
- * written once per queue per {@link #ringDoorbells()} (also called at the end of every poll): doorbell
- * batching. Completions are found by phase tag; the CQ head doorbell is written once per poll per queue.
- * In interrupt mode only CQs whose vector fired are scanned; in polling mode every CQ is scanned each poll.
+ * written once per queue per {@link #ringDoorbells()} (also called at the end of every doWork): doorbell
+ * batching. Completions are found by phase tag; the CQ head doorbell is written once per doWork per queue.
+ * In interrupt mode only CQs whose vector fired are scanned; in polling mode every CQ is scanned each doWork.
  * A queue of E entries holds at most E - 1 commands.
  */
-public final class NvmeDriver
+public final class NvmeDriver implements GuestTask
 {
     /** Driver states. */
     public enum State
@@ -74,6 +75,7 @@ public final class NvmeDriver
     private State state = State.START;
     private String failureReason;
     private long deadlineNs;
+    private long lastNowNs;
     private long cap;
     private int grantedPairs;
     private int step;
@@ -132,7 +134,7 @@ public final class NvmeDriver
         tags = new long[maxQueues][];
     }
 
-    /** A driver for one function; nothing is touched until the first {@link #poll}. */
+    /** A driver for one function; nothing is touched until the first {@link #doWork}. */
     public static NvmeDriver create(
         final FunctionAccess fn, final GuestMemoryAccess memory, final GuestMemoryAllocator allocator, final Config config)
     {
@@ -257,7 +259,8 @@ public final class NvmeDriver
             == NvmeRegisters.CSTS_SHST_COMPLETE;
     }
 
-    /** An MSI-X interrupt with {@code vector} reached the vCPU: its CQ is scanned on the next poll. */
+    /** An MSI-X interrupt with {@code vector} reached the vCPU: its CQ is scanned on the next doWork. */
+    @Override
     public void onInterrupt(final int vector)
     {
         final int q = vector - config.firstVector;
@@ -271,8 +274,10 @@ public final class NvmeDriver
     // Polling.
 
     /** Advances bring-up, reaps completions, rings doorbells. @return work done (0 when idle). */
-    public int poll(final long nowNs)
+    @Override
+    public int doWork(final long nowNs)
     {
+        lastNowNs = nowNs;
         int work = 0;
         if (state != State.START && state != State.FAILED && state != State.WAIT_NOT_READY
             && state != State.WAIT_READY && queuesAllocated)
@@ -764,8 +769,10 @@ public final class NvmeDriver
     }
 
     /** When the driver next needs to run without input: a bring-up wait, or never (interrupt-driven). */
-    public long nextDeadlineNs(final long nowNs)
+    @Override
+    public long nextDeadlineNs()
     {
+        final long nowNs = lastNowNs;
         if (state == State.WAIT_NOT_READY || state == State.WAIT_READY)
         {
             return Math.min(deadlineNs + 1, nowNs + 1_000_000L); // poll CSTS every 1 ms of simulated time
@@ -774,7 +781,7 @@ public final class NvmeDriver
         {
             return nowNs;
         }
-        return Long.MAX_VALUE;
+        return NO_DEADLINE;
     }
 
     private int findCapability(final int id)

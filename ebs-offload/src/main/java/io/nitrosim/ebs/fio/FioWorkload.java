@@ -12,6 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.nitrosim.ebs.driver.NvmeDriver;
 import io.nitrosim.pci.GuestMemoryAccess;
 import io.nitrosim.pci.GuestMemoryAllocator;
+import io.nitrosim.pci.GuestTask;
 
 /**
  * A fio-like guest workload running on the reference {@link NvmeDriver}: brings the driver up, then runs its
@@ -29,7 +30,7 @@ import io.nitrosim.pci.GuestMemoryAllocator;
  * word 0 = L, word 1 = G | CRC32C(words 2..) &lt;&lt; 32, word i &gt;= 2 = splitmix64(L * 0x9E3779B97F4A7C15 ^ G &lt;&lt; 40
  * ^ i). A read of a block with G &gt; 0 is checked whole; blocks never written (or whose write failed) are not.
  */
-public final class FioWorkload
+public final class FioWorkload implements GuestTask
 {
     private static final int PHASE_RUN = 0;
     private static final int PHASE_VERIFY = 1;
@@ -84,6 +85,7 @@ public final class FioWorkload
     }
 
     /** Forwards an MSI-X interrupt to the driver. */
+    @Override
     public void onInterrupt(final int vector)
     {
         driver.onInterrupt(vector);
@@ -96,10 +98,11 @@ public final class FioWorkload
     }
 
     /** One slice of the workload. @return work done (0 when waiting for the device). */
+    @Override
     public int doWork(final long nowNs)
     {
         lastNowNs = nowNs;
-        int work = driver.poll(nowNs);
+        int work = driver.doWork(nowNs);
         if (!driver.isReady() || done)
         {
             return work;
@@ -120,13 +123,14 @@ public final class FioWorkload
     }
 
     /** When the workload needs to run without input: driver bring-up waits; I/O completions raise work themselves. */
+    @Override
     public long nextDeadlineNs()
     {
         if (!driver.isReady() && !driver.isFailed())
         {
-            return driver.nextDeadlineNs(lastNowNs);
+            return driver.nextDeadlineNs();
         }
-        return Long.MAX_VALUE;
+        return NO_DEADLINE;
     }
 
     /** Results per clone ("name.j"), in job then clone order; empty before the driver is ready. */

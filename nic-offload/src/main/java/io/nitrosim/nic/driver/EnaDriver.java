@@ -23,6 +23,7 @@ import io.nitrosim.pci.ConfigSpace;
 import io.nitrosim.pci.FunctionAccess;
 import io.nitrosim.pci.GuestMemoryAccess;
 import io.nitrosim.pci.GuestMemoryAllocator;
+import io.nitrosim.pci.GuestTask;
 import io.nitrosim.pci.MsixTable;
 import io.nitrosim.time.SimAgent;
 
@@ -51,7 +52,7 @@ import io.nitrosim.time.SimAgent;
  * driver in {@link #STATE_FAILED} with an ENA reset reason; {@link #reset(int)} starts over with that reason in
  * DEV_CTL. Allocation-free after construction. Single-threaded (the vCPU's).
  */
-public final class EnaDriver
+public final class EnaDriver implements GuestTask
 {
     public static final int STATE_OFF = 0;
     public static final int STATE_WAIT_READY = 1;
@@ -176,6 +177,7 @@ public final class EnaDriver
      * One slice of driver work at simulated time {@code nowNs}: advance bring-up, reap completions, deliver
      * received frames, ring doorbells. @return work done (0 when idle).
      */
+    @Override
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
@@ -199,6 +201,7 @@ public final class EnaDriver
     }
 
     /** When doWork next has something to do without an interrupt or other input. */
+    @Override
     public long nextDeadlineNs()
     {
         switch (state)
@@ -228,6 +231,7 @@ public final class EnaDriver
     }
 
     /** An MSI-X message with x86 vector {@code vector} reached the vCPU (only this driver's vectors matter). */
+    @Override
     public void onInterrupt(final int vector)
     {
         final int index = vector - ctx.firstVector;

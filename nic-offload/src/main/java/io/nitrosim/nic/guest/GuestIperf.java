@@ -11,6 +11,7 @@ import io.nitrosim.nic.traffic.StreamReceiver;
 import io.nitrosim.nic.traffic.StreamResult;
 import io.nitrosim.nic.traffic.StreamSpec;
 import io.nitrosim.nic.traffic.TrafficStream;
+import io.nitrosim.pci.GuestTask;
 
 /**
  * An iperf-like workload running inside a guest on the ENA reference driver: the guest program of one
@@ -28,7 +29,7 @@ import io.nitrosim.nic.traffic.TrafficStream;
  * A stream starts once both guests' drivers are up (the sender learns its own MAC from its device and the peer's
  * from the peer's device, standing in for ARP). Allocation-free per frame.
  */
-public final class GuestIperf
+public final class GuestIperf implements GuestTask
 {
     public static final int BASE_SRC_PORT = 40000;
     public static final int BASE_DST_PORT = 5201;
@@ -150,9 +151,10 @@ public final class GuestIperf
     // ---------------------------------------------------------------------------------------------------------
     // Guest program face
 
-    /** One slice of guest execution. @return work done. */
     private int nextFirstSender;
 
+    /** One slice of guest execution. @return work done. */
+    @Override
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
@@ -193,6 +195,7 @@ public final class GuestIperf
     }
 
     /** When doWork next has something to do without new input. */
+    @Override
     public long nextDeadlineNs()
     {
         long deadline = driver.nextDeadlineNs();
@@ -210,6 +213,7 @@ public final class GuestIperf
     }
 
     /** An interrupt reached the vCPU running this guest. */
+    @Override
     public void onInterrupt(final int vector)
     {
         driver.onInterrupt(vector);

@@ -78,27 +78,7 @@ final class NetworkWorkloads
                 .queuePairs(Math.min(NetworkSide.MAX_QUEUE_PAIRS, h.spec().type().vcpus()))
                 .mtu(GUEST_MTU);
             guest = GuestIperf.create(driver, eni.eni().primaryIp());
-            final GuestIperf g = guest;
-            side.add(new GuestSide.Task()
-            {
-                @Override
-                public int doWork(final long nowNs)
-                {
-                    return g.doWork(nowNs);
-                }
-
-                @Override
-                public long nextDeadlineNs()
-                {
-                    return g.nextDeadlineNs();
-                }
-
-                @Override
-                public void onInterrupt(final int vector)
-                {
-                    g.onInterrupt(vector);
-                }
-            });
+            side.add(guest);
             guests.put(h.spec().name(), guest);
         }
         return guest;
