@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 import io.nitrosim.nic.driver.EnaDriver;
+import io.nitrosim.nic.driver.EnaDriverContext;
 import io.nitrosim.nic.frame.FrameOutlet;
 import io.nitrosim.nic.traffic.PortDemux;
 import io.nitrosim.nic.traffic.StreamReceiver;
@@ -47,7 +48,7 @@ public final class GuestIperf implements GuestTask
     private int nextDstPort = BASE_DST_PORT;
     private long nowNs;
 
-    private GuestIperf(final EnaDriver.Context driverContext, final int localIp)
+    private GuestIperf(final EnaDriverContext driverContext, final int localIp)
     {
         this.driver = driverContext.receiver(demux).build();
         this.localIp = localIp;
@@ -59,7 +60,7 @@ public final class GuestIperf implements GuestTask
      * @param driverContext the driver's configuration; its receiver is set to this guest's port demultiplexer.
      * @param localIp       the interface's IPv4 address (what DHCP would have given the guest).
      */
-    public static GuestIperf create(final EnaDriver.Context driverContext, final int localIp)
+    public static GuestIperf create(final EnaDriverContext driverContext, final int localIp)
     {
         return new GuestIperf(driverContext, localIp);
     }

@@ -13,7 +13,8 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
  * The bounded hand-off from a card's agent to one function's agent (received frames, storage completions): an
- * Agrona one-to-one ring of {@link HandoffRecord}s, so the two agents may run on different threads. The card
+ * Agrona one-to-one ring of {@link HandoffRecord}s of one {@link HandoffLayout}, so the two agents may run on
+ * different threads. The card
  * {@link #offer}s records (a full ring refuses, and the card decides what that means: a frame dropped and
  * counted, a completion kept until there is room); the function {@link #drain}s them in order, and may stop at a
  * record it cannot take yet (ABORT: it stays at the head).
@@ -24,8 +25,10 @@ public final class HandoffRing
     public static final int MSG_TYPE = 1;
 
     private final OneToOneRingBuffer ring;
+    private final HandoffLayout layout;
+    private final int headerBytes;
     private final HandoffRecord produced = new HandoffRecord();
-    private final Reader reader = new Reader();
+    private final Reader reader;
 
     /** What the function does with each record. Implement with a field-held object: draining allocates nothing. */
     @FunctionalInterface
@@ -36,8 +39,11 @@ public final class HandoffRing
     }
 
     /** @param capacityBytes a power of two (see {@link #capacityFor}). */
-    public HandoffRing(final int capacityBytes)
+    public HandoffRing(final int capacityBytes, final HandoffLayout layout)
     {
+        this.layout = layout;
+        this.headerBytes = layout.headerBytes();
+        this.reader = new Reader(layout);
         if (capacityBytes < 1024 || Integer.bitCount(capacityBytes) != 1)
         {
             throw new IllegalArgumentException("hand-off ring capacity " + capacityBytes
@@ -48,9 +54,9 @@ public final class HandoffRing
     }
 
     /** The capacity (a power of two, at least 4 KiB) that holds {@code records} records of {@code payloadBytes}. */
-    public static int capacityFor(final int records, final int payloadBytes)
+    public static int capacityFor(final HandoffLayout layout, final int records, final int payloadBytes)
     {
-        final int record = BitUtil.align(RecordDescriptor.HEADER_LENGTH + HandoffRecord.HEADER_LENGTH + payloadBytes,
+        final int record = BitUtil.align(RecordDescriptor.HEADER_LENGTH + layout.headerBytes() + payloadBytes,
             RecordDescriptor.ALIGNMENT);
         return BitUtil.findNextPositivePowerOfTwo(Math.max(4096, record * records));
     }
@@ -58,22 +64,49 @@ public final class HandoffRing
     /** The largest payload one record can carry. */
     public int maxPayloadBytes()
     {
-        return ring.maxMsgLength() - HandoffRecord.HEADER_LENGTH;
+        return ring.maxMsgLength() - headerBytes;
     }
 
-    /** Card side: hands over a record. @return false, changing nothing, when the ring has no room. */
-    public boolean offer(final int id, final int generation, final int status, final int length,
-        final DirectBuffer payload, final int payloadIndex, final int payloadLength)
+    public HandoffLayout layout()
     {
-        final int index = ring.tryClaim(MSG_TYPE, HandoffRecord.HEADER_LENGTH + payloadLength);
+        return layout;
+    }
+
+    /** Card side: hands over a frame (of {@code length} bytes, {@code payloadLength} of them carried). */
+    public boolean offer(final int length, final DirectBuffer payload, final int payloadIndex, final int payloadLength)
+    {
+        final int index = claim(payloadLength);
         if (index < 0)
         {
             return false;
         }
-        produced.wrap(ring.buffer(), index, HandoffRecord.HEADER_LENGTH + payloadLength)
-            .set(id, generation, status, length).payload(payload, payloadIndex, payloadLength);
+        produced.set(length).payload(payload, payloadIndex, payloadLength);
         ring.commit(index);
         return true;
+    }
+
+    /** Card side: hands over a completion. @return false, changing nothing, when the ring has no room. */
+    public boolean offer(final int id, final int generation, final int status, final int length,
+        final DirectBuffer payload, final int payloadIndex, final int payloadLength)
+    {
+        final int index = claim(payloadLength);
+        if (index < 0)
+        {
+            return false;
+        }
+        produced.set(id, generation, status, length).payload(payload, payloadIndex, payloadLength);
+        ring.commit(index);
+        return true;
+    }
+
+    private int claim(final int payloadLength)
+    {
+        final int index = ring.tryClaim(MSG_TYPE, headerBytes + payloadLength);
+        if (index >= 0)
+        {
+            produced.wrap(ring.buffer(), index, headerBytes + payloadLength, layout);
+        }
+        return index;
     }
 
     /** Card side: hands over a copy of {@code record} (one kept aside while the ring was full). */
@@ -104,12 +137,18 @@ public final class HandoffRing
     private static final class Reader implements ControlledMessageHandler
     {
         private final HandoffRecord record = new HandoffRecord();
+        private final HandoffLayout layout;
         private Handler handler;
+
+        Reader(final HandoffLayout layout)
+        {
+            this.layout = layout;
+        }
 
         @Override
         public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
         {
-            return handler.onRecord(record.wrap(buffer, index, length));
+            return handler.onRecord(record.wrap(buffer, index, length, layout));
         }
     }
 }

@@ -14,7 +14,8 @@
  *   <li>MSI-X vectors a device raises once per pass, optionally one-shot until the driver re-arms them
  *       ({@link io.nitrosim.pci.queue.InterruptVectors});</li>
  *   <li>the bounded hand-off from a card's agent to a function's agent
- *       ({@link io.nitrosim.pci.queue.HandoffRing}, records read through {@link io.nitrosim.pci.queue.HandoffRecord});</li>
+ *       ({@link io.nitrosim.pci.queue.HandoffRing}, records of a {@link io.nitrosim.pci.queue.HandoffLayout} read
+ *       through {@link io.nitrosim.pci.queue.HandoffRecord});</li>
  *   <li>a driver's PCI bring-up: memory space, bus master and the MSI-X table
  *       ({@link io.nitrosim.pci.queue.FunctionSetup}).</li>
  * </ul>

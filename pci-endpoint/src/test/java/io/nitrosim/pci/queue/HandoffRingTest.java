@@ -36,7 +36,7 @@ class HandoffRingTest
     @Test
     void shouldHandRecordsOverInOrderAndKeepAnAbortedOneAtTheHead()
     {
-        final HandoffRing ring = new HandoffRing(HandoffRing.capacityFor(4, 16));
+        final HandoffRing ring = new HandoffRing(HandoffRing.capacityFor(HandoffLayout.COMPLETION, 4, 16), HandoffLayout.COMPLETION);
         final UnsafeBuffer data = new UnsafeBuffer("abcdefgh".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         assertTrue(ring.isEmpty());
         assertTrue(ring.offer(7, 2, 0, 1514, data, 0, 3));
@@ -55,7 +55,7 @@ class HandoffRingTest
     @Test
     void shouldRefuseWhenFullAndAcceptACopyOfAKeptRecordLater()
     {
-        final HandoffRing ring = new HandoffRing(4096);
+        final HandoffRing ring = new HandoffRing(4096, HandoffLayout.COMPLETION);
         final UnsafeBuffer big = new UnsafeBuffer(new byte[200]);
         int offered = 0;
         while (ring.offer(offered, 0, 0, 200, big, 0, 200))
@@ -64,8 +64,8 @@ class HandoffRingTest
         }
         assertEquals(18, offered, "4096 B hold eighteen 224-byte records (8 + 16 header bytes + 200)");
         final String text = "k".repeat(48); // 72 B with both headers: more than the 64 B left
-        final UnsafeBuffer kept = new UnsafeBuffer(new byte[HandoffRecord.HEADER_LENGTH + text.length()]);
-        final HandoffRecord record = new HandoffRecord().wrap(kept, 0, kept.capacity()).set(99, 1, 3, 48)
+        final UnsafeBuffer kept = new UnsafeBuffer(new byte[HandoffLayout.COMPLETION.headerBytes() + text.length()]);
+        final HandoffRecord record = new HandoffRecord().wrap(kept, 0, kept.capacity(), HandoffLayout.COMPLETION).set(99, 1, 3, 48)
             .payload(new UnsafeBuffer(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0, 48);
         assertFalse(ring.offer(record));
         final Taker taker = new Taker();
@@ -74,5 +74,23 @@ class HandoffRingTest
         assertEquals(1, ring.drain(taker, 10) + ring.drain(taker, 10), "a drain stops at the buffer's end");
         assertEquals("99/1/3/48/" + text, taker.taken.get(18));
         assertTrue(ring.maxPayloadBytes() > 0);
+    }
+
+    @Test
+    void shouldCarryFramesWithAFourByteHeader()
+    {
+        final HandoffRing ring = new HandoffRing(HandoffRing.capacityFor(HandoffLayout.FRAME, 16, 128),
+            HandoffLayout.FRAME);
+        final UnsafeBuffer frame = new UnsafeBuffer("headers".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(ring.offer(9015, frame, 0, 7));
+        final List<String> seen = new ArrayList<>();
+        assertEquals(1, ring.drain(record ->
+        {
+            seen.add(record.length() + "/" + record.payloadLength() + "/" + (record.payloadIndex() - record.index()));
+            return Action.CONTINUE;
+        }, 10));
+        assertEquals(List.of("9015/7/4"), seen, "full length 9015, 7 bytes carried after a 4-byte header");
+        assertEquals(4096, HandoffRing.capacityFor(HandoffLayout.FRAME, 16, 128), "16 x 144 B rounded up to 4 KiB");
+        assertEquals(65_536, HandoffRing.capacityFor(HandoffLayout.FRAME, 256, 128));
     }
 }

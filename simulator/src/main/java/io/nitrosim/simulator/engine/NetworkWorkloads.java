@@ -8,6 +8,7 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 import io.nitrosim.nic.driver.EnaDriver;
+import io.nitrosim.nic.driver.EnaDriverContext;
 import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.traffic.StreamReceiver;
 import io.nitrosim.nic.traffic.StreamSpec;
@@ -73,7 +74,7 @@ final class NetworkWorkloads
         {
             final NetworkSide.EniHandle eni = h.network().primary();
             final GuestSide side = h.guest();
-            final EnaDriver.Context driver = EnaDriver.context().function(side.function(eni.address()))
+            final EnaDriverContext driver = EnaDriver.context().function(side.function(eni.address()))
                 .memory(side.memory()).allocator(side.allocator()).timingOnly(timingOnly)
                 .queuePairs(Math.min(NetworkSide.MAX_QUEUE_PAIRS, h.spec().type().vcpus()))
                 .mtu(GUEST_MTU);
