@@ -48,7 +48,8 @@ import io.nitrosim.time.SimAgent;
  * opcode, FUSE/PSDT (invalid field), namespace, LBA range, transfer size against MDTS (invalid field), PRP
  * offsets (PRP offset invalid), PRP list fetch and write data DMA (data transfer error). A command that passes
  * gets a slot and a shaped-ring record ({@code readyAtNs} = now + the volume's service time); the card completes
- * it through the completion ring with a storage status, which the controller maps to NVMe's. Commands stay in their SQ (back-pressure) while no slot or ring space is free.
+ * it through the completion ring with a storage status, which the controller maps to NVMe's. Commands stay in
+ * their SQ (back-pressure) while no slot or ring space is free.
  * Errors carry DNR and are logged in the error log page.
  * <p>
  * <b>Counters</b> (registry names, tags {@code instance}, {@code volume}): {@code ebs.read.ops},
@@ -142,7 +143,8 @@ public final class NvmeController extends PciFunction
         this.volumeShaping = volumeShaping;
         this.registers.wrap(registers(0).buffer(), 0);
         final int maxPayload = StorageRequest.DATA_OFFSET
-            + Math.max(timingOnly ? 0 : MAX_TRANSFER_BYTES, DatasetManagementRange.MAX_RANGES * StorageRequest.RANGE_LENGTH);
+            + Math.max(timingOnly ? 0 : MAX_TRANSFER_BYTES,
+            DatasetManagementRange.MAX_RANGES * StorageRequest.RANGE_LENGTH);
         final ShapedRing ring = ShapedRing.builder("ebs-" + spec.volumeId())
             .capacityBytes(ringCapacityBytes).maxPayloadBytes(maxPayload).gate(gate).counters(registry, tags).build();
         final HandoffRing completions = new HandoffRing(doneRingCapacityBytes, HandoffLayout.COMPLETION);

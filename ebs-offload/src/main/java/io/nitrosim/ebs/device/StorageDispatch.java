@@ -45,8 +45,8 @@ final class StorageDispatch implements StorageCompletionHandler
     private final StorageBackend backend;
     private final AtomicCounter backendErrors;
     private final StorageRequest request = new StorageRequest();
-    private final UnsafeBuffer kept =
-        new UnsafeBuffer(ByteBuffer.allocateDirect(HandoffLayout.COMPLETION.headerBytes() + NvmeController.MAX_TRANSFER_BYTES));
+    private final UnsafeBuffer kept = new UnsafeBuffer(
+        ByteBuffer.allocateDirect(HandoffLayout.COMPLETION.headerBytes() + NvmeController.MAX_TRANSFER_BYTES));
     private final HandoffRecord keptRecord = new HandoffRecord();
     private Volume[] volumes = new Volume[0];
     private Volume keptFor;

@@ -7,10 +7,10 @@ import io.nitrosim.shaping.ShapedRing;
 /**
  * What the EBS card sees of one attached volume's front end, in storage terms only: the shaped ring of
  * {@link StorageRequest}s the front end produces (ready times and charged bytes; the card's gate governs it), the
- * hand-off ring the card returns completions on ({@code HandoffLayout.COMPLETION} records: id = the request's slot, generation = its epoch, status = a
- * {@link io.nitrosim.ebs.storage.StorageStatus}, payload = read data), and the front end's epoch: requests of an
- * older epoch were abandoned by a reset and are dropped unserved. The NVMe controller is the front end here; the
- * card never learns its commands or statuses.
+ * hand-off ring the card returns completions on ({@code HandoffLayout.COMPLETION} records: id = the request's
+ * slot, generation = its epoch, status = a {@link io.nitrosim.ebs.storage.StorageStatus}, payload = read data),
+ * and the front end's epoch: requests of an older epoch were abandoned by a reset and are dropped unserved. The
+ * NVMe controller is the front end here; the card never learns its commands or statuses.
  */
 final class VolumePort
 {

@@ -342,7 +342,7 @@ public final class NvmeDriver implements GuestTask
     // ---------------------------------------------------------------------------------------------------------
     // Submission.
 
-    /** Reads {@code blocks} blocks at {@code lba} into the guest buffer at {@code bufferGpa}. @return CID or -1 if the queue is full. */
+    /** Reads {@code blocks} blocks at {@code lba} into the guest buffer at {@code bufferGpa}. @return CID or -1. */
     public int submitRead(final int queueId, final long lba, final int blocks, final long bufferGpa, final long tag)
     {
         return submitReadWrite(queueId, NvmeOpcodes.IO_READ, lba, blocks, bufferGpa, tag);

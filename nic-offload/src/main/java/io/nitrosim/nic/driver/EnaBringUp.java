@@ -150,8 +150,8 @@ final class EnaBringUp
                 admin.allocate(ctx.allocator);
                 for (int i = 0; i < ctx.queuePairs; i++)
                 {
-                    tx[i].allocate(ctx.allocator);
-                    rx[i].allocate(ctx.allocator);
+                    tx[i].ring.allocate(ctx.allocator);
+                    rx[i].ring.allocate(ctx.allocator);
                 }
                 memoryAllocated = true;
             }
@@ -209,19 +209,19 @@ final class EnaBringUp
         {
             case 0:
                 command.opcode(EnaAdmin.CREATE_CQ).createCq(interrupts, TxCompletion.ENTRY_SIZE_WORDS,
-                    ctx.txDepth, interrupts ? 1 + pair : 0, tx[pair].cqBase);
+                    ctx.txDepth, interrupts ? 1 + pair : 0, tx[pair].ring.cqBase);
                 break;
             case 1:
                 command.opcode(EnaAdmin.CREATE_SQ).createSq(EnaAdmin.SQ_DIRECTION_TX, EnaAdmin.PLACEMENT_POLICY_HOST,
-                    EnaAdmin.COMPLETION_POLICY_DESC_ON_DEMAND, tx[pair].cqIdx, ctx.txDepth, tx[pair].sqBase);
+                    EnaAdmin.COMPLETION_POLICY_DESC_ON_DEMAND, tx[pair].ring.cqIdx, ctx.txDepth, tx[pair].ring.sqBase);
                 break;
             case 2:
                 command.opcode(EnaAdmin.CREATE_CQ).createCq(interrupts, RxCompletion.ENTRY_SIZE_WORDS,
-                    ctx.rxDepth, interrupts ? 1 + pair : 0, rx[pair].cqBase);
+                    ctx.rxDepth, interrupts ? 1 + pair : 0, rx[pair].ring.cqBase);
                 break;
             default:
                 command.opcode(EnaAdmin.CREATE_SQ).createSq(EnaAdmin.SQ_DIRECTION_RX, EnaAdmin.PLACEMENT_POLICY_HOST,
-                    EnaAdmin.COMPLETION_POLICY_DESC_ON_DEMAND, rx[pair].cqIdx, ctx.rxDepth, rx[pair].sqBase);
+                    EnaAdmin.COMPLETION_POLICY_DESC_ON_DEMAND, rx[pair].ring.cqIdx, ctx.rxDepth, rx[pair].ring.sqBase);
                 break;
         }
     }
@@ -285,20 +285,20 @@ final class EnaBringUp
         switch (q % 4)
         {
             case 0:
-                tx[pair].cqIdx = c.u16(AdminCompletion.CREATE_CQ_IDX_OFFSET);
-                tx[pair].unmaskOffset = c.u32(AdminCompletion.CREATE_CQ_UNMASK_REGISTER_OFFSET);
+                tx[pair].ring.cqIdx = c.u16(AdminCompletion.CREATE_CQ_IDX_OFFSET);
+                tx[pair].ring.unmaskOffset = c.u32(AdminCompletion.CREATE_CQ_UNMASK_REGISTER_OFFSET);
                 break;
             case 1:
-                tx[pair].sqIdx = c.u16(AdminCompletion.CREATE_SQ_IDX_OFFSET);
-                tx[pair].doorbellOffset = c.u32(AdminCompletion.CREATE_SQ_DOORBELL_OFFSET_OFFSET);
+                tx[pair].ring.sqIdx = c.u16(AdminCompletion.CREATE_SQ_IDX_OFFSET);
+                tx[pair].ring.doorbellOffset = c.u32(AdminCompletion.CREATE_SQ_DOORBELL_OFFSET_OFFSET);
                 break;
             case 2:
-                rx[pair].cqIdx = c.u16(AdminCompletion.CREATE_CQ_IDX_OFFSET);
-                rx[pair].unmaskOffset = c.u32(AdminCompletion.CREATE_CQ_UNMASK_REGISTER_OFFSET);
+                rx[pair].ring.cqIdx = c.u16(AdminCompletion.CREATE_CQ_IDX_OFFSET);
+                rx[pair].ring.unmaskOffset = c.u32(AdminCompletion.CREATE_CQ_UNMASK_REGISTER_OFFSET);
                 break;
             default:
-                rx[pair].sqIdx = c.u16(AdminCompletion.CREATE_SQ_IDX_OFFSET);
-                rx[pair].doorbellOffset = c.u32(AdminCompletion.CREATE_SQ_DOORBELL_OFFSET_OFFSET);
+                rx[pair].ring.sqIdx = c.u16(AdminCompletion.CREATE_SQ_IDX_OFFSET);
+                rx[pair].ring.doorbellOffset = c.u32(AdminCompletion.CREATE_SQ_DOORBELL_OFFSET_OFFSET);
                 break;
         }
     }

@@ -529,7 +529,7 @@ public final class EnaDriver implements GuestTask
                     }
                     else
                     {
-                        ctx.function.mmioWrite(EnaRegisters.REGISTER_BAR, rx[i].unmaskOffset, 4,
+                        ctx.function.mmioWrite(EnaRegisters.REGISTER_BAR, rx[i].ring.unmaskOffset, 4,
                             EnaRegisters.INTR_REG_UNMASK & 0xFFFF_FFFFL);
                     }
                 }

@@ -2,14 +2,11 @@ package io.nitrosim.nic.driver;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
-import io.nitrosim.nic.ena.EnaRegisters;
 import io.nitrosim.nic.ena.EnaResetReason;
 import io.nitrosim.nic.ena.RxCompletion;
 import io.nitrosim.nic.ena.RxDescriptor;
 import io.nitrosim.pci.GuestMemoryAccess;
-import io.nitrosim.pci.GuestMemoryAllocator;
 import io.nitrosim.pci.queue.CompletionQueueReader;
-import io.nitrosim.pci.queue.RingNumbering;
 import io.nitrosim.pci.queue.SubmissionQueueWriter;
 
 /**
@@ -28,17 +25,9 @@ final class EnaRxRing
     private final RxDescriptor descriptor = new RxDescriptor();
     private final RxCompletion completion = new RxCompletion();
     private final int[] frameBuffers = new int[EnaDriver.MAX_FRAME_DESCS];
-    private final SubmissionQueueWriter sq = new SubmissionQueueWriter(RingNumbering.RUNNING_COUNTER);
-    private final CompletionQueueReader cq = new CompletionQueueReader(RingNumbering.RUNNING_COUNTER,
-        RxCompletion.PHASE_TAG);
-    long sqBase;
-    long cqBase;
-    private long bufBase;
-    int cqIdx;
-    int sqIdx;
-    int doorbellOffset;
-    int unmaskOffset;
-    private boolean running;
+    final EnaRing ring;
+    private final SubmissionQueueWriter sq;
+    private final CompletionQueueReader cq;
     private int frameDescs;
     private int frameLength;
     private int frameCaptured;
@@ -51,22 +40,16 @@ final class EnaRxRing
         this.ctx = ctx;
         this.memory = ctx.memory;
         this.frame = new UnsafeBuffer(new byte[ctx.captureBytes]);
-    }
-
-    void allocate(final GuestMemoryAllocator alloc)
-    {
-        sqBase = alloc.allocate((long)ctx.rxDepth * RxDescriptor.LENGTH, 4096);
-        cqBase = alloc.allocate((long)ctx.rxDepth * RxCompletion.LENGTH, 4096);
-        bufBase = alloc.allocate((long)ctx.rxDepth * ctx.rxBufferBytes, 4096);
+        this.ring = new EnaRing(RxCompletion.PHASE_TAG, ctx.rxDepth, RxCompletion.LENGTH, ctx.rxBufferBytes);
+        this.sq = ring.sq;
+        this.cq = ring.cq;
     }
 
     /** The queues exist on the device: post every buffer (the doorbell rings later). */
     void start()
     {
-        cq.clear(memory, cqBase, ctx.rxDepth, RxCompletion.LENGTH);
-        sq.open(sqBase, ctx.rxDepth, RxDescriptor.LENGTH);
+        ring.start(memory);
         frameDescs = 0;
-        running = true;
         for (int id = 0; id < ctx.rxDepth; id++)
         {
             post(id);
@@ -77,14 +60,14 @@ final class EnaRxRing
     private void post(final int id)
     {
         descriptor.wrap(descriptorBuffer, 0).set(ctx.rxBufferBytes & 0xFFFF, id, sq.tail().phase(),
-            bufBase + (long)id * ctx.rxBufferBytes);
+            ring.buffer(id));
         sq.write(memory, descriptorBuffer, 0);
     }
 
     /** Writes the SQ tail doorbell if buffers were posted since the last one. @return doorbells written. */
     int ringDoorbell()
     {
-        if (!running || !sq.ring(ctx.function, EnaRegisters.REGISTER_BAR, doorbellOffset))
+        if (!ring.ringDoorbell(ctx.function))
         {
             return 0;
         }
@@ -95,7 +78,7 @@ final class EnaRxRing
     /** Reaps up to {@code budget} RX completions, delivering whole frames and reposting their buffers. */
     int reap(final int budget, final long nowNs)
     {
-        if (!running)
+        if (!ring.running)
         {
             return 0;
         }
@@ -128,7 +111,7 @@ final class EnaRxRing
             final int copy = Math.min(length, ctx.captureBytes - frameCaptured);
             if (copy > 0)
             {
-                memory.read(bufBase + (long)id * ctx.rxBufferBytes, frame, frameCaptured, copy);
+                memory.read(ring.buffer(id), frame, frameCaptured, copy);
                 frameCaptured += copy;
             }
             frameLength += length;
@@ -153,6 +136,6 @@ final class EnaRxRing
     /** Whether completions are waiting (a reap ran out of budget). */
     boolean backlog()
     {
-        return running && cq.hasEntry(memory);
+        return ring.backlog(memory);
     }
 }

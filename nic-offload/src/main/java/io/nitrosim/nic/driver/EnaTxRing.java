@@ -3,15 +3,12 @@ package io.nitrosim.nic.driver;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import io.nitrosim.nic.ena.EnaRegisters;
 import io.nitrosim.nic.ena.EnaResetReason;
 import io.nitrosim.nic.ena.TxCompletion;
 import io.nitrosim.nic.ena.TxDescriptor;
 import io.nitrosim.nic.frame.FrameOutlet;
 import io.nitrosim.pci.GuestMemoryAccess;
-import io.nitrosim.pci.GuestMemoryAllocator;
 import io.nitrosim.pci.queue.CompletionQueueReader;
-import io.nitrosim.pci.queue.RingNumbering;
 import io.nitrosim.pci.queue.SubmissionQueueWriter;
 
 /**
@@ -32,18 +29,10 @@ final class EnaTxRing implements FrameOutlet
     private final TxDescriptor descriptor = new TxDescriptor();
     private final TxCompletion completion = new TxCompletion();
     private final int[] descsOfReq;
-    private final SubmissionQueueWriter sq = new SubmissionQueueWriter(RingNumbering.RUNNING_COUNTER);
-    private final CompletionQueueReader cq = new CompletionQueueReader(RingNumbering.RUNNING_COUNTER,
-        TxCompletion.PHASE_TAG);
-    long sqBase;
-    long cqBase;
-    private long bufBase;
-    int cqIdx;
-    int sqIdx;
-    int doorbellOffset;
-    int unmaskOffset;
+    final EnaRing ring;
+    private final SubmissionQueueWriter sq;
+    private final CompletionQueueReader cq;
     private int cleanHead;
-    private boolean running;
     private boolean claimed;
     private int claimedCaptured;
     private int claimedLength;
@@ -61,24 +50,18 @@ final class EnaTxRing implements FrameOutlet
         this.pair = pair;
         this.staging = new UnsafeBuffer(new byte[ctx.captureBytes]);
         this.descsOfReq = new int[ctx.txDepth];
-    }
-
-    void allocate(final GuestMemoryAllocator alloc)
-    {
-        sqBase = alloc.allocate((long)ctx.txDepth * TxDescriptor.LENGTH, 4096);
-        cqBase = alloc.allocate((long)ctx.txDepth * TxCompletion.LENGTH, 4096);
-        bufBase = alloc.allocate((long)ctx.txDepth * ctx.txBufferBytes, 4096);
+        this.ring = new EnaRing(TxCompletion.PHASE_TAG, ctx.txDepth, TxCompletion.LENGTH, ctx.txBufferBytes);
+        this.sq = ring.sq;
+        this.cq = ring.cq;
     }
 
     /** The queues exist on the device: start from empty rings. */
     void start()
     {
-        cq.clear(memory, cqBase, ctx.txDepth, TxCompletion.LENGTH);
-        sq.open(sqBase, ctx.txDepth, TxDescriptor.LENGTH);
+        ring.start(memory);
         cleanHead = 0;
         claimed = false;
         java.util.Arrays.fill(descsOfReq, 0);
-        running = true;
     }
 
     private int free()
@@ -89,7 +72,7 @@ final class EnaTxRing implements FrameOutlet
     @Override
     public int tryClaim(final int capturedLength, final int frameLength)
     {
-        if (!driver.isUp() || !running || claimed || frameLength < 1
+        if (!driver.isUp() || !ring.running || claimed || frameLength < 1
             || frameLength > 0xFFFF * EnaDriver.MAX_FRAME_DESCS)
         {
             return -1;
@@ -132,7 +115,7 @@ final class EnaTxRing implements FrameOutlet
         int capturedLeft = claimedCaptured;
         for (int d = 0; d < claimedDescs; d++)
         {
-            final long buffer = bufBase + (long)sq.tail().slotAhead(d) * segment;
+            final long buffer = ring.buffer(sq.tail().slotAhead(d));
             final int length = Math.min(segment, remaining);
             final int copy = Math.min(length, capturedLeft);
             if (copy > 0)
@@ -153,13 +136,13 @@ final class EnaTxRing implements FrameOutlet
     @Override
     public boolean hasRoom()
     {
-        return driver.isUp() && running && free() >= 1;
+        return driver.isUp() && ring.running && free() >= 1;
     }
 
     /** Writes the SQ tail doorbell if descriptors were posted since the last one. @return doorbells written. */
     int ringDoorbell()
     {
-        if (!running || !sq.ring(ctx.function, EnaRegisters.REGISTER_BAR, doorbellOffset))
+        if (!ring.ringDoorbell(ctx.function))
         {
             return 0;
         }
@@ -170,7 +153,7 @@ final class EnaTxRing implements FrameOutlet
     /** Reaps up to {@code budget} TX completions, freeing their descriptors. @return completions reaped. */
     int reap(final int budget)
     {
-        if (!running)
+        if (!ring.running)
         {
             return 0;
         }
@@ -203,6 +186,6 @@ final class EnaTxRing implements FrameOutlet
     /** Whether completions are waiting (a reap ran out of budget). */
     boolean backlog()
     {
-        return running && cq.hasEntry(memory);
+        return ring.backlog(memory);
     }
 }
