@@ -11,6 +11,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import io.nitrosim.ebs.shaping.EbsInstanceCaps;
 import io.nitrosim.ebs.shaping.EbsShaping;
+import io.nitrosim.ebs.shaping.EbsShapingMeter;
 import io.nitrosim.ebs.shaping.VolumeShaping;
 import io.nitrosim.ebs.storage.StorageBackend;
 import io.nitrosim.ebs.volume.ServiceLatencyModel;
@@ -19,14 +20,12 @@ import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.shaping.ShapedRecordHandler;
-import io.nitrosim.shaping.ShapedRing;
-import io.nitrosim.shaping.ShapingGate;
 import io.nitrosim.time.SimAgent;
 
 /**
  * The EBS card of one instance: owns the instance's {@link EbsShaping} (EBS bytes and IOPS buckets shared by all
  * its volumes, plus each volume's own) and consumes every attached {@link NvmeController}'s shaped ring, so the
- * shared buckets have one owner (DESIGN.md sections 3 and 5). Add the card itself and each controller's
+ * shared buckets have one owner. Add the card itself and each controller's
  * {@link NvmeController#agent()} to the runtime.
  * <p>
  * <b>Data path.</b> The card speaks storage, not NVMe: each volume's front end (its {@link NvmeController}) turns
@@ -40,13 +39,10 @@ import io.nitrosim.time.SimAgent;
  * read data to the guest's PRPs and posts the completion. In timing-only mode an admitted request completes at
  * once.
  * <p>
- * <b>Counters</b> (tags {@code instance}, and {@code volume} for volume meters):
- * {@code ebs.instance.throttled.ops} / {@code ebs.instance.throttled.bytes} (I/Os held back by an instance
- * bucket, counted once per I/O), {@code ebs.throttled.ops} / {@code ebs.throttled.bytes} (held back by the
- * volume's own buckets), {@code ebs.backend.errors}; gauges {@code ebs.io_balance.ppm} (EBSIOBalance% x 10^4),
- * {@code ebs.byte_balance.ppm} (EBSByteBalance% x 10^4), {@code ebs.volume.burst_balance.ppm} (BurstBalance% x
- * 10^4), plus each controller's meters (see {@link NvmeController}). Gauges read bucket state owned by the card's
- * agent: exact in virtual time, approximate when read from another thread in real time.
+ * <b>Shaping.</b> Each volume's ring is gated by its {@link EbsShaping#gateFor gate}, which says which limits hold
+ * an I/O and counts them ({@link io.nitrosim.ebs.shaping.EbsShapingMeter}: instance and volume throttle counters,
+ * credit balances); {@link EbsMeter#BACKEND_ERRORS} is the card's own. Gauges read bucket state owned by the
+ * card's agent without changing it: exact in virtual time, approximate when read from another thread.
  */
 public final class EbsCard implements SimAgent
 {
@@ -58,11 +54,10 @@ public final class EbsCard implements SimAgent
     private final StorageBackend backend;
     private final SplittableRandom random;
     private final MetricTags tags;
-    private final AtomicCounter instanceThrottledOps;
-    private final AtomicCounter instanceThrottledBytes;
     private final AtomicCounter backendErrors;
     private final List<NvmeController> attached = new ArrayList<>();
-    private volatile Volume[] volumes = new Volume[0];
+    /** Attached controllers by index (null where one was detached), replaced whole on attach and detach. */
+    private volatile NvmeController[] volumes = new NvmeController[0];
     private final StorageDispatch dispatch;
     private final RecordHandler recordHandler = new RecordHandler();
     private int rotation;
@@ -75,25 +70,15 @@ public final class EbsCard implements SimAgent
         this.random = new SplittableRandom(ctx.seed);
         this.tags = MetricTags.of("instance", ctx.instanceId);
         this.shaping = EbsShaping.context(ctx.caps).nowNs(clock.nanoTime()).counters(ctx.registry, tags).build();
-        this.instanceThrottledOps = counter("ebs.instance.throttled.ops", tags);
-        this.instanceThrottledBytes = counter("ebs.instance.throttled.bytes", tags);
-        this.backendErrors = counter("ebs.backend.errors", tags);
+        this.backendErrors = EbsMeter.BACKEND_ERRORS.newCounter(ctx.registry, tags);
         this.dispatch = new StorageDispatch(backend, backendErrors);
-        if (ctx.registry != null)
-        {
-            ctx.registry.gauge("ebs.io_balance.ppm", tags, () -> shaping.ioBalancePpm(clock.nanoTime()));
-            ctx.registry.gauge("ebs.byte_balance.ppm", tags, () -> shaping.byteBalancePpm(clock.nanoTime()));
-        }
+        EbsShapingMeter.IO_BALANCE.newGauge(ctx.registry, tags, () -> shaping.ioBalancePpm(clock.nanoTime()));
+        EbsShapingMeter.BYTE_BALANCE.newGauge(ctx.registry, tags, () -> shaping.byteBalancePpm(clock.nanoTime()));
     }
 
     public static Context context()
     {
         return new Context();
-    }
-
-    private AtomicCounter counter(final String name, final MetricTags meterTags)
-    {
-        return ctx.registry == null ? CounterRegistry.unregistered() : ctx.registry.counter(name, meterTags);
     }
 
     public String instanceId()
@@ -160,28 +145,12 @@ public final class EbsCard implements SimAgent
             timingOnly ? ctx.timingRingCapacityBytes : ctx.ringCapacityBytes,
             timingOnly ? ctx.timingRingCapacityBytes : ctx.doneRingCapacityBytes,
             ctx.registry, volumeTags);
-        final ShapingGate.Builder volumeGate = ShapingGate.builder().opUnitBytes(spec.type().ioUnitBytes())
-            .ops(volumeShaping.iopsPeakBucket()).bytes(volumeShaping.bytesPeakBucket());
-        if (volumeShaping.iopsCreditBucket() != null)
-        {
-            volumeGate.ops(volumeShaping.iopsCreditBucket());
-        }
-        if (volumeShaping.bytesCreditBucket() != null)
-        {
-            volumeGate.bytes(volumeShaping.bytesCreditBucket());
-        }
-        final ShapingGate instanceGate = ShapingGate.builder().opUnitBytes(spec.type().ioUnitBytes())
-            .bytes(shaping.instanceBytes()).ops(shaping.instanceIops()).build();
-        final Volume volume = new Volume(controller, volumeShaping, volumeGate.build(), instanceGate);
-        final Volume[] grown = java.util.Arrays.copyOf(volumes, index + 1);
-        grown[index] = volume;
+        final NvmeController[] grown = java.util.Arrays.copyOf(volumes, index + 1);
+        grown[index] = controller;
         volumes = grown;
         attached.add(controller);
-        if (ctx.registry != null)
-        {
-            ctx.registry.gauge("ebs.volume.burst_balance.ppm", volumeTags,
-                () -> volumeShaping.burstBalancePpm(clock.nanoTime()));
-        }
+        EbsShapingMeter.BURST_BALANCE.newGauge(ctx.registry, volumeTags,
+            () -> volumeShaping.burstBalancePpm(clock.nanoTime()));
         dispatch.attach(controller.port(), spec.sizeBytes());
         return controller;
     }
@@ -194,12 +163,12 @@ public final class EbsCard implements SimAgent
     public boolean detach(final NvmeController controller)
     {
         final int index = controller.index();
-        final Volume[] vols = volumes;
-        if (index < 0 || index >= vols.length || vols[index] == null || vols[index].controller != controller)
+        final NvmeController[] vols = volumes;
+        if (index < 0 || index >= vols.length || vols[index] != controller)
         {
             return false;
         }
-        final Volume[] copy = vols.clone();
+        final NvmeController[] copy = vols.clone();
         copy[index] = null;
         volumes = copy;
         dispatch.detach(index);
@@ -230,16 +199,6 @@ public final class EbsCard implements SimAgent
         return null;
     }
 
-    public long instanceThrottledOps()
-    {
-        return instanceThrottledOps.get();
-    }
-
-    public long instanceThrottledBytes()
-    {
-        return instanceThrottledBytes.get();
-    }
-
     public long backendErrors()
     {
         return backendErrors.get();
@@ -262,7 +221,7 @@ public final class EbsCard implements SimAgent
         work += dispatch.pollBackend();
         // Round robin, one record per volume per round, starting with a different volume each pass, so volumes
         // sharing the instance buckets share them fairly.
-        final Volume[] vols = volumes;
+        final NvmeController[] vols = volumes;
         final int n = vols.length;
         if (n > 0)
         {
@@ -272,20 +231,13 @@ public final class EbsCard implements SimAgent
                 int delivered = 0;
                 for (int k = 0; k < n; k++)
                 {
-                    final Volume v = vols[(first + k) % n];
+                    final NvmeController v = vols[(first + k) % n];
                     if (v == null)
                     {
                         continue;
                     }
-                    recordHandler.volume = v;
-                    final ShapedRing ring = v.controller.ring();
-                    final long throttledBefore = ring.throttledRecords();
-                    final long throttledBytesBefore = ring.throttledBytes();
-                    delivered += ring.poll(recordHandler, 1, nowNs);
-                    if (ring.throttledRecords() != throttledBefore)
-                    {
-                        classifyThrottle(v, ring.throttledBytes() - throttledBytesBefore, nowNs);
-                    }
+                    recordHandler.port = v.port();
+                    delivered += v.ring().poll(recordHandler, 1, nowNs);
                 }
                 work += delivered;
                 if (delivered == 0)
@@ -294,67 +246,36 @@ public final class EbsCard implements SimAgent
                 }
             }
         }
-        recordHandler.volume = null;
+        recordHandler.port = null;
         work += dispatch.pollBackend();
         return work;
-    }
-
-    private void classifyThrottle(final Volume v, final long bytes, final long nowNs)
-    {
-        if (!v.instanceGate.canAdmit(bytes, nowNs))
-        {
-            instanceThrottledOps.getAndAdd(v.instanceGate.opsFor(bytes));
-            instanceThrottledBytes.getAndAdd(bytes);
-        }
-        if (!v.volumeGate.canAdmit(bytes, nowNs))
-        {
-            v.shaping.recordThrottled(bytes, v.volumeGate.opsFor(bytes));
-        }
     }
 
     @Override
     public long nextDeadlineNs()
     {
         long deadline = NO_DEADLINE;
-        for (final Volume v : volumes)
+        for (final NvmeController v : volumes)
         {
             if (v != null)
             {
-                deadline = Math.min(deadline, v.controller.ring().nextEligibleNs());
+                deadline = Math.min(deadline, v.ring().nextEligibleNs());
             }
         }
         return deadline;
     }
 
-    /** Per attached volume: its front end and the buckets that govern its ring. */
-    private static final class Volume
-    {
-        final NvmeController controller;
-        final VolumeShaping shaping;
-        final ShapingGate volumeGate;
-        final ShapingGate instanceGate;
-
-        Volume(final NvmeController controller, final VolumeShaping shaping, final ShapingGate volumeGate,
-            final ShapingGate instanceGate)
-        {
-            this.instanceGate = instanceGate;
-            this.controller = controller;
-            this.shaping = shaping;
-            this.volumeGate = volumeGate;
-        }
-    }
-
     /** Hands each admitted record of the volume being polled to the storage path. */
     private final class RecordHandler implements ShapedRecordHandler
     {
-        Volume volume;
+        VolumePort port;
 
         @Override
         public boolean onRecord(
             final int tag, final DirectBuffer buffer, final int payloadIndex, final int payloadLength,
             final int chargedBytes, final long readyAtNs, final long nowNs)
         {
-            return dispatch.dispatch(volume.controller.port(), buffer, payloadIndex);
+            return dispatch.dispatch(port, buffer, payloadIndex);
         }
     }
 

@@ -161,10 +161,7 @@ public final class NvmeController extends PciFunction
         this.io = new NvmeIo(this, queues, logs, meters, prps, port, serviceTimer, card.clock(), lbaShift,
             namespaceBlocks);
         this.admin = new NvmeAdmin(this, queues, io, logs, meters, prps);
-        if (registry != null)
-        {
-            registry.gauge("ebs.queue.depth", tags, this::queueDepth);
-        }
+        EbsMeter.QUEUE_DEPTH.newGauge(registry, tags, this::queueDepth);
         admin.identify(spec, deviceName, index, namespaceBlocks, lbaShift);
         resetController();
     }

@@ -5,7 +5,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 
-/** The counters of one NVMe controller (tags {@code instance}, {@code volume}), shared by its parts. */
+/** The counters of one NVMe controller (its {@link EbsMeter}s, tags {@code instance}, {@code volume}), shared by its parts. */
 final class NvmeMeters
 {
     final AtomicCounter readOps;
@@ -21,20 +21,15 @@ final class NvmeMeters
 
     NvmeMeters(final CounterRegistry registry, final MetricTags tags)
     {
-        readOps = counter(registry, "ebs.read.ops", tags);
-        readBytes = counter(registry, "ebs.read.bytes", tags);
-        writeOps = counter(registry, "ebs.write.ops", tags);
-        writeBytes = counter(registry, "ebs.write.bytes", tags);
-        flushOps = counter(registry, "ebs.flush.ops", tags);
-        trimOps = counter(registry, "ebs.trim.ops", tags);
-        ioErrors = counter(registry, "ebs.io.errors", tags);
-        adminCommands = counter(registry, "ebs.admin.commands", tags);
-        invalidDoorbells = counter(registry, "ebs.doorbell.invalid", tags);
-        fatalErrors = counter(registry, "ebs.controller.fatal", tags);
-    }
-
-    private static AtomicCounter counter(final CounterRegistry registry, final String name, final MetricTags tags)
-    {
-        return registry == null ? CounterRegistry.unregistered() : registry.counter(name, tags);
+        readOps = EbsMeter.READ_OPS.newCounter(registry, tags);
+        readBytes = EbsMeter.READ_BYTES.newCounter(registry, tags);
+        writeOps = EbsMeter.WRITE_OPS.newCounter(registry, tags);
+        writeBytes = EbsMeter.WRITE_BYTES.newCounter(registry, tags);
+        flushOps = EbsMeter.FLUSH_OPS.newCounter(registry, tags);
+        trimOps = EbsMeter.TRIM_OPS.newCounter(registry, tags);
+        ioErrors = EbsMeter.IO_ERRORS.newCounter(registry, tags);
+        adminCommands = EbsMeter.ADMIN_COMMANDS.newCounter(registry, tags);
+        invalidDoorbells = EbsMeter.DOORBELL_INVALID.newCounter(registry, tags);
+        fatalErrors = EbsMeter.CONTROLLER_FATAL.newCounter(registry, tags);
     }
 }

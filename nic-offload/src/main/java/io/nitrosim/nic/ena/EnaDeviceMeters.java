@@ -5,10 +5,12 @@ import org.agrona.concurrent.status.AtomicCounter;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.nic.shaping.EniCounters;
+import io.nitrosim.nic.shaping.EniMeter;
 
 /**
- * The counters of one ENA function (tags {@code instance}, {@code eni}), and the ENI counters of its card port it
- * reports to the driver (GET_STATS, keep-alive events): one place for all of them, shared by the function's parts.
+ * The counters of one ENA function (its {@link EnaMeter}s, tags {@code instance}, {@code eni}), and the ENI counters
+ * of its card port it reports to the driver (GET_STATS, keep-alive events): one place for all of them, shared by the
+ * function's parts.
  */
 final class EnaDeviceMeters
 {
@@ -27,33 +29,28 @@ final class EnaDeviceMeters
     EnaDeviceMeters(final CounterRegistry registry, final MetricTags tags, final EniCounters eni)
     {
         this.eni = eni;
-        txFrames = counter(registry, "ena.tx.frames", tags);
-        txBytes = counter(registry, "ena.tx.bytes", tags);
-        txErrors = counter(registry, "ena.tx.errors", tags);
-        txBlocked = counter(registry, "ena.tx.blocked", tags);
-        rxFrames = counter(registry, "ena.rx.frames", tags);
-        rxBytes = counter(registry, "ena.rx.bytes", tags);
-        rxOverruns = counter(registry, "ena.rx.overruns", tags);
-        fatalErrors = counter(registry, "ena.fatal_errors", tags);
-        aenqDropped = counter(registry, "ena.aenq.dropped", tags);
-        adminCommands = counter(registry, "ena.admin.commands", tags);
-    }
-
-    private static AtomicCounter counter(final CounterRegistry registry, final String name, final MetricTags tags)
-    {
-        return registry == null ? CounterRegistry.unregistered() : registry.counter(name, tags);
+        txFrames = EnaMeter.TX_FRAMES.newCounter(registry, tags);
+        txBytes = EnaMeter.TX_BYTES.newCounter(registry, tags);
+        txErrors = EnaMeter.TX_ERRORS.newCounter(registry, tags);
+        txBlocked = EnaMeter.TX_BLOCKED.newCounter(registry, tags);
+        rxFrames = EnaMeter.RX_FRAMES.newCounter(registry, tags);
+        rxBytes = EnaMeter.RX_BYTES.newCounter(registry, tags);
+        rxOverruns = EnaMeter.RX_OVERRUNS.newCounter(registry, tags);
+        fatalErrors = EnaMeter.FATAL_ERRORS.newCounter(registry, tags);
+        aenqDropped = EnaMeter.AENQ_DROPPED.newCounter(registry, tags);
+        adminCommands = EnaMeter.ADMIN_COMMANDS.newCounter(registry, tags);
     }
 
     /** A received frame no posted buffer could take (the ENI's {@code nic.rx_no_buffer_dropped}). */
     void countRxDrop()
     {
-        eni.rxNoBufferDropped.increment();
+        eni.increment(EniMeter.RX_NO_BUFFER_DROPPED);
     }
 
     /** GET_STATS rx_drops and the keep-alive's rx_drops. */
     long rxDrops()
     {
-        return eni.rxNoBufferDropped.get();
+        return eni.get(EniMeter.RX_NO_BUFFER_DROPPED);
     }
 
     /** ENI allowance statistic {@code index} in ENA's order (GET_STATS ENI). */
