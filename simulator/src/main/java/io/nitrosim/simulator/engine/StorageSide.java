@@ -191,27 +191,7 @@ final class StorageSide implements AutoCloseable
             }
             final FioWorkload fio = FioWorkload.create(driver, guest.memory(), guest.allocator(), scenario.seed(),
                 jobs.toArray(new FioJob[0]));
-            final long fioStartNs = startNs;
-            guest.add(new GuestSide.Task()
-            {
-                @Override
-                public int doWork(final long nowNs)
-                {
-                    return nowNs < fioStartNs ? 0 : fio.doWork(nowNs);
-                }
-
-                @Override
-                public long nextDeadlineNs()
-                {
-                    return runtime.clock().nanoTime() < fioStartNs ? fioStartNs : fio.nextDeadlineNs();
-                }
-
-                @Override
-                public void onInterrupt(final int vector)
-                {
-                    fio.onInterrupt(vector);
-                }
-            });
+            guest.add(fio, startNs);
             fioRuns.add(new FioRun(e.getValue(), volume, fio));
         }
     }
