@@ -146,8 +146,8 @@ class CommandsTest extends CliTestBase
         // Two flows of 5 Gbps each fill both types' 10 Gbps (an "up to" peak for c5.large, fixed for c5.9xlarge).
         for (final JsonNode point : json.get("points"))
         {
-            assertEquals(10.0, point.get("caps").get("a.net_out_gbps").asDouble());
-            assertEquals(10.0, point.get("metrics").get("a.net_out_gbps").asDouble(), 0.2);
+            assertEquals(10.0, point.get("caps").get("a.net.out.gbps").asDouble());
+            assertEquals(10.0, point.get("metrics").get("a.net.out.gbps").asDouble(), 0.2);
         }
     }
 
