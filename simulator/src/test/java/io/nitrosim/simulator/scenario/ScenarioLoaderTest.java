@@ -173,6 +173,18 @@ class ScenarioLoaderTest
     }
 
     @Test
+    void shouldLabelAnExpectationWindowWithBothEndsInOneUnit() throws Exception
+    {
+        final Scenario s = yaml(MINIMAL.replace("10s", "10m")
+            + "expectations:\n  - {metric: net-out-gbps, instance: a, from: 430s, to: 480s, min: 0.7}\n"
+            + "  - {metric: net-out-gbps, instance: a, from: 1m, to: 150s, max: 1}\n"
+            + "  - {metric: net-out-gbps, instance: a, from: 2m, to: 8m, max: 1}\n");
+        assertEquals("net-out-gbps instance a over 430s-480s at least 0.7", s.expectations().get(0).describe());
+        assertEquals("net-out-gbps instance a over 60s-150s at most 1.0", s.expectations().get(1).describe());
+        assertEquals("net-out-gbps instance a over 2m-8m at most 1.0", s.expectations().get(2).describe());
+    }
+
+    @Test
     void shouldRefuseFieldsThatDoNotApplyToTheWorkloadKind()
     {
         assertError("s.yaml:8:48: workloads[0].streams: does not apply to fio", MINIMAL
