@@ -1,0 +1,758 @@
+package io.nitrosim.ebs.nbd;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One NBD client connection, on its channel's event loop: the fixed newstyle handshake, then the transmission
+ * phase with simple replies. It checks every request against the export (bounds, alignment, flags, read-only)
+ * and answers what it can itself with an error reply; the rest becomes a {@link BlockRequest} for the export's
+ * device. Completions come back on a one-to-one queue (the device is its only producer) and are turned into
+ * replies on the event loop.
+ * <p>
+ * Hard disconnects happen only where the protocol leaves no reply to give: unknown client flags, a bad option
+ * or request magic (the stream cannot be parsed any further), NBD_OPT_EXPORT_NAME of an unknown export, a
+ * payload larger than the server will ever accept (answered with an error first), and the timeouts.
+ */
+final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockRequest.Owner
+{
+    private static final int CLIENT_FLAGS = 0;
+    private static final int OPTIONS = 1;
+    private static final int TRANSMISSION = 2;
+    private static final int CLOSING = 3;
+
+    private final NbdServer server;
+    private final NbdServer.Context limits;
+    private final ArrayDeque<BlockRequest> pool = new ArrayDeque<>();
+    private final OneToOneConcurrentArrayQueue<BlockRequest> completed;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private ChannelHandlerContext ctx;
+    private ByteBuf in;
+    private int state = CLIENT_FLAGS;
+    private boolean admitted;
+    private boolean noZeroes;
+    private NbdExport export;
+    private int created;
+    private int inFlight;
+    private long queuedBytes;
+    private boolean readPaused;
+    private boolean closed;
+    private ScheduledFuture<?> handshakeTimer;
+
+    // A payload being skipped, and what to answer once it is.
+    private long discardRemaining;
+    private boolean discardInHandshake;
+    private int discardOption;
+    private long discardCookie;
+    private int discardError;
+    private boolean closeAfterDiscard;
+
+    NbdConnection(final NbdServer server)
+    {
+        this.server = server;
+        this.limits = server.limits();
+        this.completed = new OneToOneConcurrentArrayQueue<>(limits.maxInFlight);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Channel events
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+        admitted = server.admit();
+        final ByteBuf greeting = ctx.alloc().buffer(NbdProtocol.GREETING_LENGTH);
+        greeting.writeLong(NbdProtocol.NBDMAGIC).writeLong(NbdProtocol.IHAVEOPT)
+            .writeShort(NbdProtocol.FLAG_FIXED_NEWSTYLE | NbdProtocol.FLAG_NO_ZEROES);
+        ctx.writeAndFlush(greeting);
+        handshakeTimer = ctx.executor().schedule(this::handshakeTimedOut, limits.handshakeTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        final ByteBuf data = (ByteBuf)msg;
+        if (closed)
+        {
+            data.release();
+            return;
+        }
+        in = in == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, data);
+        process();
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        maybeResume();
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
+    {
+        if (evt instanceof IdleStateEvent && inFlight == 0)
+        {
+            server.timeouts.increment();
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        ctx.close(); // a reset or broken connection: nothing more can be said to this client
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        closed = true;
+        if (handshakeTimer != null)
+        {
+            handshakeTimer.cancel(false);
+        }
+        if (in != null)
+        {
+            in.release();
+            in = null;
+        }
+        server.released();
+    }
+
+    private void handshakeTimedOut()
+    {
+        if (state < TRANSMISSION && !closed)
+        {
+            server.timeouts.increment();
+            ctx.close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Parsing
+
+    private void process()
+    {
+        while (in != null && !closed)
+        {
+            if (discardRemaining > 0)
+            {
+                final int n = (int)Math.min(in.readableBytes(), discardRemaining);
+                in.skipBytes(n);
+                discardRemaining -= n;
+                if (discardRemaining > 0)
+                {
+                    break;
+                }
+                finishDiscard();
+                continue;
+            }
+            final boolean progressed;
+            switch (state)
+            {
+                case CLIENT_FLAGS:
+                    progressed = clientFlags();
+                    break;
+                case OPTIONS:
+                    progressed = option();
+                    break;
+                case TRANSMISSION:
+                    progressed = request();
+                    break;
+                default:
+                    in.skipBytes(in.readableBytes()); // nothing may follow NBD_CMD_DISC
+                    progressed = false;
+                    break;
+            }
+            if (!progressed)
+            {
+                break;
+            }
+        }
+        if (in != null && !in.isReadable())
+        {
+            in.release();
+            in = null;
+        }
+    }
+
+    private boolean clientFlags()
+    {
+        if (in.readableBytes() < 4)
+        {
+            return false;
+        }
+        final int flags = in.readInt();
+        if ((flags & ~(NbdProtocol.FLAG_C_FIXED_NEWSTYLE | NbdProtocol.FLAG_C_NO_ZEROES)) != 0)
+        {
+            violation(); // the server MUST drop the connection on unknown client flags
+            return false;
+        }
+        noZeroes = (flags & NbdProtocol.FLAG_C_NO_ZEROES) != 0;
+        state = OPTIONS;
+        return true;
+    }
+
+    private boolean option()
+    {
+        if (in.readableBytes() < NbdProtocol.OPTION_HEADER_LENGTH)
+        {
+            return false;
+        }
+        final int start = in.readerIndex();
+        if (in.getLong(start) != NbdProtocol.IHAVEOPT)
+        {
+            violation();
+            return false;
+        }
+        final int option = in.getInt(start + 8);
+        final long length = in.getUnsignedInt(start + 12);
+        if (length > NbdServer.MAX_OPTION_BYTES)
+        {
+            in.skipBytes(NbdProtocol.OPTION_HEADER_LENGTH);
+            discard(length, true, option, 0, NbdProtocol.REP_ERR_TOO_BIG, length > NbdProtocol.DOS_PAYLOAD_FLOOR);
+            return true;
+        }
+        if (in.readableBytes() < NbdProtocol.OPTION_HEADER_LENGTH + length)
+        {
+            return false;
+        }
+        in.skipBytes(NbdProtocol.OPTION_HEADER_LENGTH);
+        final ByteBuf data = in.readSlice((int)length);
+        handleOption(option, data);
+        return true;
+    }
+
+    private boolean request()
+    {
+        if (inFlight >= limits.maxInFlight || queuedBytes >= limits.maxQueuedBytes || !ctx.channel().isWritable())
+        {
+            pauseReading();
+            return false;
+        }
+        if (in.readableBytes() < NbdProtocol.REQUEST_HEADER_LENGTH)
+        {
+            return false;
+        }
+        final int start = in.readerIndex();
+        if (in.getInt(start) != NbdProtocol.REQUEST_MAGIC)
+        {
+            violation(); // without a valid header the next request cannot be found
+            return false;
+        }
+        final int flags = in.getUnsignedShort(start + 4);
+        final int type = in.getUnsignedShort(start + 6);
+        final long cookie = in.getLong(start + 8);
+        final long offset = in.getLong(start + 16);
+        final long length = in.getUnsignedInt(start + 24);
+        server.requests.increment();
+        if (type == NbdProtocol.CMD_WRITE)
+        {
+            final int error = checkWrite(flags, offset, length);
+            if (error != 0)
+            {
+                in.skipBytes(NbdProtocol.REQUEST_HEADER_LENGTH);
+                // A payload the server would never take is skipped when the protocol says it must be tolerated
+                // (up to 32 MiB), otherwise answered and the connection closed.
+                discard(length, false, 0, cookie, error, length > Math.max(export.maxPayloadBytes(),
+                    NbdProtocol.DOS_PAYLOAD_FLOOR));
+                return true;
+            }
+            if (in.readableBytes() < NbdProtocol.REQUEST_HEADER_LENGTH + length)
+            {
+                return false;
+            }
+            in.skipBytes(NbdProtocol.REQUEST_HEADER_LENGTH);
+            final ByteBuf payload = ctx.alloc().directBuffer((int)length);
+            payload.writeBytes(in, (int)length);
+            submit(BlockRequest.OP_WRITE, flags, cookie, offset, length, payload);
+            return true;
+        }
+        in.skipBytes(NbdProtocol.REQUEST_HEADER_LENGTH);
+        command(type, flags, cookie, offset, length);
+        return true;
+    }
+
+    private void discard(final long length, final boolean handshake, final int option, final long cookie,
+        final int error, final boolean thenClose)
+    {
+        discardInHandshake = handshake;
+        discardOption = option;
+        discardCookie = cookie;
+        discardError = error;
+        closeAfterDiscard = thenClose;
+        if (thenClose)
+        {
+            finishDiscard();
+            return;
+        }
+        discardRemaining = length;
+        if (length == 0)
+        {
+            finishDiscard();
+        }
+    }
+
+    private void finishDiscard()
+    {
+        if (discardInHandshake)
+        {
+            optionReply(discardOption, discardError, "option data too long: accepted up to "
+                + NbdServer.MAX_OPTION_BYTES + " bytes");
+        }
+        else
+        {
+            errorReply(discardCookie, discardError);
+        }
+        if (closeAfterDiscard)
+        {
+            server.violations.increment();
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            closed = true;
+        }
+    }
+
+    private void violation()
+    {
+        server.violations.increment();
+        ctx.flush();
+        ctx.close();
+        closed = true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Handshake
+
+    private void handleOption(final int option, final ByteBuf data)
+    {
+        if (!admitted && option != NbdProtocol.OPT_ABORT)
+        {
+            if (option == NbdProtocol.OPT_EXPORT_NAME)
+            {
+                violation(); // EXPORT_NAME cannot be answered with an error
+                return;
+            }
+            optionReply(option, NbdProtocol.REP_ERR_POLICY, "too many connections: the server takes "
+                + limits.maxConnections);
+            return;
+        }
+        switch (option)
+        {
+            case NbdProtocol.OPT_EXPORT_NAME:
+            {
+                final NbdExport e = server.find(data.toString(StandardCharsets.UTF_8));
+                if (e == null)
+                {
+                    violation(); // the protocol: an unknown EXPORT_NAME terminates the session
+                    return;
+                }
+                final ByteBuf reply = ctx.alloc().buffer(10 + NbdProtocol.EXPORT_NAME_REPLY_ZEROES);
+                reply.writeLong(e.sizeBytes()).writeShort(e.transmissionFlags());
+                if (!noZeroes)
+                {
+                    reply.writeZero(NbdProtocol.EXPORT_NAME_REPLY_ZEROES);
+                }
+                ctx.write(reply);
+                enterTransmission(e);
+                break;
+            }
+            case NbdProtocol.OPT_ABORT:
+                optionReply(option, NbdProtocol.REP_ACK, null);
+                ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+                closed = true;
+                break;
+            case NbdProtocol.OPT_LIST:
+                if (data.isReadable())
+                {
+                    optionReply(option, NbdProtocol.REP_ERR_INVALID, "NBD_OPT_LIST takes no data");
+                    break;
+                }
+                for (final NbdExport e : server.exports())
+                {
+                    final byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
+                    final ByteBuf reply = optionReplyHeader(option, NbdProtocol.REP_SERVER, 4 + name.length);
+                    reply.writeInt(name.length).writeBytes(name);
+                    ctx.write(reply);
+                }
+                optionReply(option, NbdProtocol.REP_ACK, null);
+                break;
+            case NbdProtocol.OPT_INFO:
+            case NbdProtocol.OPT_GO:
+                infoOrGo(option, data);
+                break;
+            default:
+                optionReply(option, NbdProtocol.REP_ERR_UNSUP, null);
+                break;
+        }
+    }
+
+    private void infoOrGo(final int option, final ByteBuf data)
+    {
+        final int length = data.readableBytes();
+        final long nameLength = length < 6 ? -1 : data.getUnsignedInt(0);
+        if (nameLength < 0 || nameLength > length - 6
+            || length != 4 + nameLength + 2 + 2L * data.getUnsignedShort(4 + (int)nameLength))
+        {
+            optionReply(option, NbdProtocol.REP_ERR_INVALID, "malformed option data");
+            return;
+        }
+        final String name = data.toString(4, (int)nameLength, StandardCharsets.UTF_8);
+        final int requests = data.getUnsignedShort(4 + (int)nameLength);
+        boolean wantName = false;
+        boolean wantDescription = false;
+        for (int i = 0; i < requests; i++)
+        {
+            final int info = data.getUnsignedShort(6 + (int)nameLength + 2 * i);
+            wantName |= info == NbdProtocol.INFO_NAME;
+            wantDescription |= info == NbdProtocol.INFO_DESCRIPTION;
+        }
+        final NbdExport e = server.find(name);
+        if (e == null)
+        {
+            final StringBuilder known = new StringBuilder();
+            for (final NbdExport x : server.exports())
+            {
+                known.append(known.length() == 0 ? "" : ", ").append(x.name());
+            }
+            optionReply(option, NbdProtocol.REP_ERR_UNKNOWN, "no export named '" + name + "'; exports: " + known);
+            return;
+        }
+        ByteBuf reply = optionReplyHeader(option, NbdProtocol.REP_INFO, 12);
+        reply.writeShort(NbdProtocol.INFO_EXPORT).writeLong(e.sizeBytes()).writeShort(e.transmissionFlags());
+        ctx.write(reply);
+        reply = optionReplyHeader(option, NbdProtocol.REP_INFO, 14);
+        reply.writeShort(NbdProtocol.INFO_BLOCK_SIZE).writeInt(e.minimumBlockBytes()).writeInt(e.preferredBlockBytes())
+            .writeInt(e.maxPayloadBytes());
+        ctx.write(reply);
+        if (wantName)
+        {
+            writeInfoString(option, NbdProtocol.INFO_NAME, e.name());
+        }
+        if (wantDescription && !e.description().isEmpty())
+        {
+            writeInfoString(option, NbdProtocol.INFO_DESCRIPTION, e.description());
+        }
+        optionReply(option, NbdProtocol.REP_ACK, null);
+        if (option == NbdProtocol.OPT_GO)
+        {
+            enterTransmission(e);
+        }
+    }
+
+    private void writeInfoString(final int option, final int info, final String value)
+    {
+        final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        final ByteBuf reply = optionReplyHeader(option, NbdProtocol.REP_INFO, 2 + bytes.length);
+        reply.writeShort(info).writeBytes(bytes);
+        ctx.write(reply);
+    }
+
+    private ByteBuf optionReplyHeader(final int option, final int type, final int length)
+    {
+        final ByteBuf reply = ctx.alloc().buffer(NbdProtocol.OPTION_REPLY_HEADER_LENGTH + length);
+        return reply.writeLong(NbdProtocol.OPTION_REPLY_MAGIC).writeInt(option).writeInt(type).writeInt(length);
+    }
+
+    private void optionReply(final int option, final int type, final String message)
+    {
+        final byte[] bytes = message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
+        ctx.write(optionReplyHeader(option, type, bytes.length).writeBytes(bytes));
+    }
+
+    private void enterTransmission(final NbdExport e)
+    {
+        export = e;
+        state = TRANSMISSION;
+        if (handshakeTimer != null)
+        {
+            handshakeTimer.cancel(false);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Transmission
+
+    private int checkWrite(final int flags, final long offset, final long length)
+    {
+        if ((flags & ~NbdProtocol.CMD_FLAG_FUA) != 0)
+        {
+            return NbdProtocol.EINVAL;
+        }
+        if (export.readOnly())
+        {
+            return NbdProtocol.EPERM;
+        }
+        if (length > export.maxPayloadBytes() || misaligned(offset, length))
+        {
+            return NbdProtocol.EINVAL;
+        }
+        return beyondEnd(offset, length) ? NbdProtocol.ENOSPC : 0;
+    }
+
+    private void command(final int type, final int flags, final long cookie, final long offset, final long length)
+    {
+        switch (type)
+        {
+            case NbdProtocol.CMD_READ:
+                if ((flags & ~NbdProtocol.CMD_FLAG_FUA) != 0 || length > export.maxPayloadBytes()
+                    || misaligned(offset, length) || beyondEnd(offset, length))
+                {
+                    errorReply(cookie, NbdProtocol.EINVAL);
+                }
+                else if (length == 0)
+                {
+                    simpleReply(cookie, 0);
+                }
+                else
+                {
+                    submit(BlockRequest.OP_READ, flags, cookie, offset, length, ctx.alloc().directBuffer((int)length));
+                }
+                break;
+            case NbdProtocol.CMD_FLUSH:
+                if ((flags & ~NbdProtocol.CMD_FLAG_FUA) != 0 || offset != 0 || length != 0)
+                {
+                    errorReply(cookie, NbdProtocol.EINVAL);
+                }
+                else
+                {
+                    submit(BlockRequest.OP_FLUSH, flags, cookie, 0, 0, null);
+                }
+                break;
+            case NbdProtocol.CMD_TRIM:
+            case NbdProtocol.CMD_WRITE_ZEROES:
+            {
+                final boolean zeroes = type == NbdProtocol.CMD_WRITE_ZEROES;
+                final int allowed = NbdProtocol.CMD_FLAG_FUA | (zeroes ? NbdProtocol.CMD_FLAG_NO_HOLE : 0);
+                if ((flags & ~allowed) != 0 || misaligned(offset, length))
+                {
+                    errorReply(cookie, NbdProtocol.EINVAL);
+                }
+                else if (export.readOnly())
+                {
+                    errorReply(cookie, NbdProtocol.EPERM);
+                }
+                else if (beyondEnd(offset, length))
+                {
+                    errorReply(cookie, zeroes ? NbdProtocol.ENOSPC : NbdProtocol.EINVAL);
+                }
+                else if (length == 0)
+                {
+                    simpleReply(cookie, 0);
+                }
+                else
+                {
+                    submit(zeroes ? BlockRequest.OP_WRITE_ZEROES : BlockRequest.OP_TRIM, flags, cookie, offset, length,
+                        null);
+                }
+                break;
+            }
+            case NbdProtocol.CMD_DISC:
+                state = CLOSING; // answer what is in flight, then close
+                pauseReading();
+                closeIfDone();
+                break;
+            default:
+                errorReply(cookie, NbdProtocol.EINVAL);
+                break;
+        }
+    }
+
+    private boolean misaligned(final long offset, final long length)
+    {
+        final long mask = export.minimumBlockBytes() - 1;
+        return (offset & mask) != 0 || (length & mask) != 0;
+    }
+
+    private boolean beyondEnd(final long offset, final long length)
+    {
+        return Long.compareUnsigned(offset, export.sizeBytes()) > 0 || length > export.sizeBytes() - offset;
+    }
+
+    private void submit(
+        final int op, final int flags, final long cookie, final long offset, final long length, final ByteBuf buffer)
+    {
+        final BlockRequest r = pool.isEmpty() ? newRequest() : pool.poll();
+        r.set(op, (flags & NbdProtocol.CMD_FLAG_FUA) != 0, (flags & NbdProtocol.CMD_FLAG_NO_HOLE) != 0, offset, length);
+        r.cookie = cookie;
+        r.buffer = buffer;
+        if (buffer != null)
+        {
+            if (buffer.hasMemoryAddress())
+            {
+                r.data(buffer.memoryAddress(), (int)length);
+            }
+            else
+            {
+                r.dataBuffer().wrap(buffer.nioBuffer(0, (int)length));
+            }
+        }
+        else
+        {
+            r.data(0, 0);
+        }
+        inFlight++;
+        queuedBytes += buffer == null ? 0 : length;
+        if (!export.queue().offer(r))
+        {
+            // Cannot happen while the server's bounds hold (the queue holds every connection's limit).
+            onDone(r);
+            errorReply(cookie, NbdProtocol.EIO);
+        }
+    }
+
+    private BlockRequest newRequest()
+    {
+        created++;
+        return new BlockRequest(this);
+    }
+
+    /** Device thread: the request is done; queue it and wake the event loop once. */
+    @Override
+    public void onCompleted(final BlockRequest request)
+    {
+        completed.offer(request); // never full: at most maxInFlight requests exist for this connection
+        if (drainScheduled.compareAndSet(false, true))
+        {
+            ctx.executor().execute(drainTask);
+        }
+    }
+
+    private void drain()
+    {
+        drainScheduled.set(false);
+        BlockRequest r;
+        boolean any = false;
+        while ((r = completed.poll()) != null)
+        {
+            any = true;
+            final ByteBuf buffer = r.buffer;
+            final long cookie = r.cookie;
+            final int error = r.error();
+            final boolean read = r.op() == BlockRequest.OP_READ;
+            final long length = r.lengthBytes();
+            onDone(r);
+            if (closed)
+            {
+                release(buffer);
+                continue;
+            }
+            if (error != 0)
+            {
+                server.errorReplies.increment();
+            }
+            if (read && error == 0)
+            {
+                server.readBytes.getAndAdd(length);
+                buffer.writerIndex((int)length);
+                simpleReply(cookie, 0);
+                ctx.write(buffer);
+            }
+            else
+            {
+                if (r.op() == BlockRequest.OP_WRITE && error == 0)
+                {
+                    server.writeBytes.getAndAdd(length);
+                }
+                release(buffer);
+                simpleReply(cookie, error);
+            }
+        }
+        if (any && !closed)
+        {
+            ctx.flush();
+        }
+        if (!closeIfDone())
+        {
+            maybeResume();
+        }
+    }
+
+    private void onDone(final BlockRequest r)
+    {
+        inFlight--;
+        queuedBytes -= r.buffer == null ? 0 : r.lengthBytes();
+        r.buffer = null;
+        pool.push(r);
+    }
+
+    private static void release(final ByteBuf buffer)
+    {
+        if (buffer != null)
+        {
+            buffer.release();
+        }
+    }
+
+    private boolean closeIfDone()
+    {
+        if (state == CLOSING && inFlight == 0 && !closed)
+        {
+            closed = true;
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            return true;
+        }
+        return closed;
+    }
+
+    private void errorReply(final long cookie, final int error)
+    {
+        server.errorReplies.increment();
+        simpleReply(cookie, error);
+    }
+
+    private void simpleReply(final long cookie, final int error)
+    {
+        final ByteBufAllocator alloc = ctx.alloc();
+        final ByteBuf reply = alloc.buffer(NbdProtocol.SIMPLE_REPLY_LENGTH);
+        reply.writeInt(NbdProtocol.SIMPLE_REPLY_MAGIC).writeInt(error).writeLong(cookie);
+        ctx.write(reply);
+    }
+
+    private void pauseReading()
+    {
+        if (!readPaused)
+        {
+            readPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void maybeResume()
+    {
+        if (readPaused && state == TRANSMISSION && !closed && inFlight < limits.maxInFlight
+            && queuedBytes < limits.maxQueuedBytes && ctx.channel().isWritable())
+        {
+            readPaused = false;
+            ctx.channel().config().setAutoRead(true);
+            process();
+            ctx.flush();
+        }
+    }
+
+    /** Requests allocated so far (at most the in-flight limit): the pool's size. */
+    int requestsCreated()
+    {
+        return created;
+    }
+}
