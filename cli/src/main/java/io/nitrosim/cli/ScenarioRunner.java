@@ -35,6 +35,11 @@ final class ScenarioRunner
         final Path work = createWorkDirectory();
         try (Simulation simulation = Simulation.prepare(scenario, work))
         {
+            for (final String door : simulation.doors())
+            {
+                out.println("listening: " + door);
+            }
+            out.flush();
             final ProgressPrinter progress = quiet ? null : System.console() != null ?
                 ProgressPrinter.forTerminal(out, WallClock::nanoTime) : ProgressPrinter.forLog(out, WallClock::nanoTime);
             results = simulation.run(progress == null ? null :

@@ -59,7 +59,7 @@ public final class ServeCommand implements Callable<Integer>
         final Scenario scenario = new Scenario(loaded.source(), loaded.name(), loaded.description(), loaded.seed(),
             loaded.durationNs(), Scenario.ClockMode.REAL, loaded.payload(), loaded.sampleIntervalNs(), loaded.network(),
             loaded.ebs(), loaded.hosts(), loaded.vpcs(), loaded.peerings(), loaded.securityGroups(), loaded.instances(),
-            loaded.workloads(), loaded.expectations());
+            loaded.workloads(), loaded.expectations(), loaded.exports(), loaded.ports());
         final PrintWriter out = spec.commandLine().getOut();
         final Path work = Files.createTempDirectory("nitro-sim-serve");
         try (Simulation simulation = Simulation.prepare(scenario, work);
@@ -67,6 +67,10 @@ public final class ServeCommand implements Callable<Integer>
                 () -> status(simulation, scenario)))
         {
             final int boundPort = awaitPort(server);
+            for (final String door : simulation.doors())
+            {
+                out.println("listening: " + door);
+            }
             out.println("serving http://127.0.0.1:" + boundPort + "/metrics and /status for scenario '"
                 + scenario.name() + "' (" + scenario.durationNs() / 1_000_000_000L + " s, real time)");
             out.flush();

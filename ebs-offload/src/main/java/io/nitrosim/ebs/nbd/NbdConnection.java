@@ -190,10 +190,17 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
                 break;
             }
         }
-        if (in != null && !in.isReadable())
+        if (in != null)
         {
-            in.release();
-            in = null;
+            if (!in.isReadable())
+            {
+                in.release();
+                in = null;
+            }
+            else
+            {
+                in.discardSomeReadBytes(); // keeps the cumulation at about one request, however long the stream
+            }
         }
     }
 
@@ -266,13 +273,13 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
         final long cookie = in.getLong(start + 8);
         final long offset = in.getLong(start + 16);
         final long length = in.getUnsignedInt(start + 24);
-        server.requests.increment();
         if (type == NbdProtocol.CMD_WRITE)
         {
             final int error = checkWrite(flags, offset, length);
             if (error != 0)
             {
                 in.skipBytes(NbdProtocol.REQUEST_HEADER_LENGTH);
+                server.requests.increment();
                 // A payload the server would never take is skipped when the protocol says it must be tolerated
                 // (up to 32 MiB), otherwise answered and the connection closed.
                 discard(length, false, 0, cookie, error, length > Math.max(export.maxPayloadBytes(),
@@ -284,12 +291,14 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
                 return false;
             }
             in.skipBytes(NbdProtocol.REQUEST_HEADER_LENGTH);
+            server.requests.increment();
             final ByteBuf payload = ctx.alloc().directBuffer((int)length);
             payload.writeBytes(in, (int)length);
             submit(BlockRequest.OP_WRITE, flags, cookie, offset, length, payload);
             return true;
         }
         in.skipBytes(NbdProtocol.REQUEST_HEADER_LENGTH);
+        server.requests.increment();
         command(type, flags, cookie, offset, length);
         return true;
     }

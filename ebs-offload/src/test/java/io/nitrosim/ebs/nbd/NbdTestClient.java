@@ -13,39 +13,39 @@ import java.nio.charset.StandardCharsets;
 /**
  * A small blocking NBD client written from the protocol document for the tests: it speaks the fixed newstyle
  * handshake byte by byte (every magic and number below is the document's literal value, not the server's
- * constants) and sends transmission requests with simple replies.
+ * constants) and sends transmission requests with simple replies. Shared with other modules' tests (test-jar).
  */
-final class NbdTestClient implements AutoCloseable
+public final class NbdTestClient implements AutoCloseable
 {
-    static final long NBDMAGIC = 0x4e42444d41474943L;
-    static final long IHAVEOPT = 0x49484156454F5054L;
-    static final long REPLY_MAGIC = 0x3e889045565a9L;
-    static final int REQUEST_MAGIC = 0x25609513;
-    static final int SIMPLE_REPLY_MAGIC = 0x67446698;
+    public static final long NBDMAGIC = 0x4e42444d41474943L;
+    public static final long IHAVEOPT = 0x49484156454F5054L;
+    public static final long REPLY_MAGIC = 0x3e889045565a9L;
+    public static final int REQUEST_MAGIC = 0x25609513;
+    public static final int SIMPLE_REPLY_MAGIC = 0x67446698;
 
     final Socket socket;
     final DataInputStream in;
     final DataOutputStream out;
     int handshakeFlags;
-    long exportSize;
-    int transmissionFlags;
+    public long exportSize;
+    public int transmissionFlags;
     private long nextCookie = 1;
 
     /** An option reply: option, type, data. */
-    record OptionReply(int option, int type, byte[] data)
+    public record OptionReply(int option, int type, byte[] data)
     {
-        String text()
+        public String text()
         {
             return new String(data, StandardCharsets.UTF_8);
         }
     }
 
     /** A simple reply: error, cookie, data (READ). */
-    record Reply(int error, long cookie, byte[] data)
+    public record Reply(int error, long cookie, byte[] data)
     {
     }
 
-    NbdTestClient(final InetSocketAddress address) throws IOException
+    public NbdTestClient(final InetSocketAddress address) throws IOException
     {
         socket = new Socket();
         socket.setSoTimeout(20_000);
@@ -56,7 +56,7 @@ final class NbdTestClient implements AutoCloseable
     }
 
     /** Reads the greeting and answers with client flags (1 = fixed newstyle, 3 = + no zeroes). */
-    NbdTestClient greet(final int clientFlags) throws IOException
+    public NbdTestClient greet(final int clientFlags) throws IOException
     {
         if (in.readLong() != NBDMAGIC || in.readLong() != IHAVEOPT)
         {
@@ -68,7 +68,7 @@ final class NbdTestClient implements AutoCloseable
         return this;
     }
 
-    void sendOption(final int option, final byte[] data) throws IOException
+    public void sendOption(final int option, final byte[] data) throws IOException
     {
         out.writeLong(IHAVEOPT);
         out.writeInt(option);
@@ -77,7 +77,7 @@ final class NbdTestClient implements AutoCloseable
         out.flush();
     }
 
-    OptionReply readOptionReply() throws IOException
+    public OptionReply readOptionReply() throws IOException
     {
         final long magic = in.readLong();
         if (magic != REPLY_MAGIC)
@@ -92,7 +92,7 @@ final class NbdTestClient implements AutoCloseable
         return new OptionReply(option, type, data);
     }
 
-    static byte[] infoRequest(final String name, final int... infos)
+    public static byte[] infoRequest(final String name, final int... infos)
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final DataOutputStream d = new DataOutputStream(bytes);
@@ -115,7 +115,7 @@ final class NbdTestClient implements AutoCloseable
     }
 
     /** NBD_OPT_GO (7) with NBD_INFO_BLOCK_SIZE (3); reads replies to the final one; returns it. */
-    OptionReply go(final String name) throws IOException
+    public OptionReply go(final String name) throws IOException
     {
         sendOption(7, infoRequest(name, 3));
         OptionReply r;
@@ -132,7 +132,7 @@ final class NbdTestClient implements AutoCloseable
     }
 
     /** Greets (fixed newstyle + no zeroes) and goes to {@code name}; fails unless the server says ACK. */
-    static NbdTestClient open(final InetSocketAddress address, final String name) throws IOException
+    public static NbdTestClient open(final InetSocketAddress address, final String name) throws IOException
     {
         final NbdTestClient c = new NbdTestClient(address).greet(3);
         final OptionReply r = c.go(name);
@@ -144,7 +144,7 @@ final class NbdTestClient implements AutoCloseable
         return c;
     }
 
-    long send(final int flags, final int type, final long offset, final long length, final byte[] payload)
+    public long send(final int flags, final int type, final long offset, final long length, final byte[] payload)
         throws IOException
     {
         final long cookie = nextCookie++;
@@ -163,7 +163,7 @@ final class NbdTestClient implements AutoCloseable
     }
 
     /** Reads one simple reply; READ data follows when {@code readLength} > 0 and the error is 0. */
-    Reply readReply(final int readLength) throws IOException
+    public Reply readReply(final int readLength) throws IOException
     {
         final int magic = in.readInt();
         if (magic != SIMPLE_REPLY_MAGIC)
@@ -181,31 +181,31 @@ final class NbdTestClient implements AutoCloseable
         return new Reply(error, cookie, data);
     }
 
-    Reply write(final long offset, final byte[] data, final int flags) throws IOException
+    public Reply write(final long offset, final byte[] data, final int flags) throws IOException
     {
         send(flags, 1, offset, data.length, data);
         return readReply(0);
     }
 
-    Reply read(final long offset, final int length) throws IOException
+    public Reply read(final long offset, final int length) throws IOException
     {
         send(0, 0, offset, length, null);
         return readReply(length);
     }
 
-    Reply command(final int type, final int flags, final long offset, final long length) throws IOException
+    public Reply command(final int type, final int flags, final long offset, final long length) throws IOException
     {
         send(flags, type, offset, length, null);
         return readReply(0);
     }
 
-    void disconnect() throws IOException
+    public void disconnect() throws IOException
     {
         send(0, 2, 0, 0, null);
     }
 
     /** True when the server closed the connection (EOF) within the socket timeout. */
-    boolean closedByServer() throws IOException
+    public boolean closedByServer() throws IOException
     {
         try
         {

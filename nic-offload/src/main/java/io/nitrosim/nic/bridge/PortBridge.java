@@ -48,6 +48,7 @@ public final class PortBridge implements FrameReceiver
     private final List<ReliableStream> streams = new ArrayList<>();
     private final List<DatagramFlow> flows = new ArrayList<>();
     private final long[] flowLastActiveNs;
+    private final int[] ephemeralPorts;
     private final int[] freePorts;
     private int freeCount;
     private final DatagramSender datagramSender = new DatagramSender();
@@ -69,11 +70,23 @@ public final class PortBridge implements FrameReceiver
         this.ctx = ctx;
         this.driver = ctx.driver;
         this.sockets = ctx.sockets;
+        // local ports of the connections and flows this side opens: from the first ephemeral port up, around the
+        // ports it serves (a local target may listen anywhere, even there)
         final int ephemeral = ctx.maxConnections + ctx.maxFlows;
+        this.ephemeralPorts = new int[ephemeral];
+        int port = ctx.firstEphemeralPort;
+        for (int i = 0; i < ephemeral; i++, port++)
+        {
+            while (ctx.servedTcp.contains(port) || ctx.servedUdp.contains(port))
+            {
+                port++;
+            }
+            ephemeralPorts[i] = port;
+        }
         this.freePorts = new int[ephemeral];
         for (int i = ephemeral - 1; i >= 0; i--)
         {
-            freePorts[freeCount++] = ctx.firstEphemeralPort + i;
+            freePorts[freeCount++] = ephemeralPorts[i];
         }
         this.flowLastActiveNs = new long[65_536];
     }
@@ -86,16 +99,15 @@ public final class PortBridge implements FrameReceiver
     /** Every destination port this bridge receives on: the served ports and the ephemeral range. */
     public int[] ports()
     {
-        final int ephemeral = ctx.maxConnections + ctx.maxFlows;
-        final int[] ports = new int[ctx.servedPorts.size() + ephemeral];
+        final int[] ports = new int[ctx.servedPorts.size() + ephemeralPorts.length];
         int n = 0;
         for (final int p : ctx.servedPorts)
         {
             ports[n++] = p;
         }
-        for (int i = 0; i < ephemeral; i++)
+        for (final int p : ephemeralPorts)
         {
-            ports[n++] = ctx.firstEphemeralPort + i;
+            ports[n++] = p;
         }
         return ports;
     }
@@ -566,7 +578,7 @@ public final class PortBridge implements FrameReceiver
                 throw new IllegalArgumentException("bridge limits: " + maxConnections + " connections, " + maxFlows
                     + " flows: accepted 1..4096 each");
             }
-            if (firstEphemeralPort < 1024 || firstEphemeralPort + maxConnections + maxFlows > 65_536)
+            if (firstEphemeralPort < 1024 || firstEphemeralPort + maxConnections + maxFlows + servedPorts.size() > 65_536)
             {
                 throw new IllegalArgumentException("ephemeral ports from " + firstEphemeralPort + " for "
                     + (maxConnections + maxFlows) + " connections and flows do not fit 1024..65535");

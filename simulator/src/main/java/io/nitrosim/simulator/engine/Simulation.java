@@ -53,6 +53,12 @@ public final class Simulation implements AutoCloseable
         void onProgress(long simulatedNs, long durationNs, TimeSeriesRecorder recorder);
     }
 
+    /**
+     * Real-time runs advance the simulation in slices this long and wait for the wall clock between them, so an
+     * outside program's request is seen within about a slice (and the simulation runs at most a slice ahead).
+     */
+    static final long REAL_TIME_SLICE_NS = 1_000_000L;
+
     /** Guest memory each instance's drivers may use for queues and buffers. */
     static final long GUEST_DMA_REGION_BYTES = 1L << 30;
 
@@ -64,6 +70,7 @@ public final class Simulation implements AutoCloseable
     private final NetworkSide network;
     private final NetworkWorkloads networkWorkloads;
     private final StorageSide storage;
+    private final ToolsSide tools;
     private final TimeSeriesRecorder recorder;
     private long wallNs;
     private boolean ran;
@@ -108,6 +115,7 @@ public final class Simulation implements AutoCloseable
             }
             networkWorkloads = new NetworkWorkloads(scenario, instances);
             storage.addWorkloads(scenario.workloads());
+            tools = new ToolsSide(scenario, instances, storage, networkWorkloads, registry);
             for (final InstanceHandle h : instances.values())
             {
                 if (h.guest().hasTasks())
@@ -216,12 +224,22 @@ public final class Simulation implements AutoCloseable
         while (nowNs < durationNs)
         {
             final long targetNs = Math.min(durationNs, nowNs + stepNs);
-            runtime.runUntil(targetNs);
-            nowNs = targetNs;
             if (scenario.clock() == Scenario.ClockMode.REAL)
             {
-                WallClock.parkUntil(startWall + targetNs);
+                // a slice ahead of the wall clock at most; when behind, one step to where the wall clock is
+                for (long reachedNs = nowNs; reachedNs < targetNs && !stopRequested; )
+                {
+                    reachedNs = Math.min(targetNs,
+                        Math.max(reachedNs + REAL_TIME_SLICE_NS, WallClock.nanoTime() - startWall));
+                    runtime.runUntil(reachedNs);
+                    WallClock.parkUntil(startWall + reachedNs);
+                }
             }
+            else
+            {
+                runtime.runUntil(targetNs);
+            }
+            nowNs = targetNs;
             if (stopRequested)
             {
                 break;
@@ -267,6 +285,30 @@ public final class Simulation implements AutoCloseable
     public CounterRegistry counters()
     {
         return registry;
+    }
+
+    /** The EBS volume id of the scenario's volume {@code name} (the tag of its meters, an alias of its export). */
+    public String volumeId(final String name)
+    {
+        return storage.exportTarget(name).volume().volumeId().toString();
+    }
+
+    /** Where the NBD export of {@code volume} listens (docs/tools.md). */
+    public java.net.InetSocketAddress exportAddress(final String volume)
+    {
+        return tools.exportAddress(volume);
+    }
+
+    /** Where the scenario's port mapping number {@code index} listens (its port, when 0 was asked for). */
+    public java.net.InetSocketAddress portAddress(final int index)
+    {
+        return tools.portAddress(index);
+    }
+
+    /** One line per export and port: what outside programs connect to. */
+    public List<String> doors()
+    {
+        return tools.doors();
     }
 
     public Scenario scenario()
@@ -343,6 +385,10 @@ public final class Simulation implements AutoCloseable
     @Override
     public void close()
     {
+        if (tools != null)
+        {
+            tools.close();
+        }
         if (runtime != null)
         {
             runtime.close();

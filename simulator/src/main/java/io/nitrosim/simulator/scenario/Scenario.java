@@ -26,7 +26,9 @@ public record Scenario(
     List<SecurityGroup> securityGroups,
     List<Instance> instances,
     List<Workload> workloads,
-    List<Expectation> expectations)
+    List<Expectation> expectations,
+    List<Export> exports,
+    List<Port> ports)
 {
     public enum ClockMode
     {
@@ -91,6 +93,16 @@ public record Scenario(
 
     public record Volume(
         String name, String instance, String type, long sizeGiB, long iops, long throughputMiBps, String device)
+    {
+    }
+
+    /** A volume served over NBD: {@code instance} owns {@code volume}; port 0 = any free port. */
+    public record Export(String volume, String instance, int port, boolean readOnly)
+    {
+    }
+
+    /** A bridged port from {@code instance}'s listen address to {@code toInstance}:{@code toPort}. */
+    public record Port(String instance, String listenHost, int listenPort, String toInstance, int toPort, String protocol)
     {
     }
 

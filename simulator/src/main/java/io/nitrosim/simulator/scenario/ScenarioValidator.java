@@ -112,8 +112,11 @@ public final class ScenarioValidator
             instances(spec.instances(), types, hostNames, subnets, groupNames, hosts.get(0).name());
         final List<Scenario.Workload> workloads = workloads(spec.workloads(), instances, durationNs);
         final List<Scenario.Expectation> expectations = expectations(spec.expectations(), instances, workloads, durationNs);
+        final ToolsValidator.Tools tools = new ToolsValidator(source, locations).validate(spec, clock, payload, instances,
+            workloads);
         return new Scenario(source, name, spec.description() == null ? "" : spec.description(), seed, durationNs, clock,
-            payload, sampleIntervalNs, network, ebs, hosts, vpcs, peerings, groups, instances, workloads, expectations);
+            payload, sampleIntervalNs, network, ebs, hosts, vpcs, peerings, groups, instances, workloads, expectations,
+            tools.exports(), tools.ports());
     }
 
     // ---------------------------------------------------------------------------------------------------------
