@@ -23,6 +23,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.DatagramPacket;
@@ -40,6 +41,10 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 public final class BridgeSockets implements SocketSide, AutoCloseable
 {
     private static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** Room for the largest UDP datagram (Netty's default of 2048 bytes would cut longer ones short). */
+    private static final FixedRecvByteBufAllocator DATAGRAMS = new FixedRecvByteBufAllocator(65_536);
+    /** Socket buffer asked for UDP sockets, so a busy event loop drops less (the kernel caps it at rmem_max). */
+    private static final int DATAGRAM_SOCKET_BUFFER = 4 << 20;
     private static final DirectBuffer EMPTY = new org.agrona.concurrent.UnsafeBuffer(new byte[0]);
 
     private final EventLoopGroup group;
@@ -104,6 +109,8 @@ public final class BridgeSockets implements SocketSide, AutoCloseable
                 else
                 {
                     channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                        .option(ChannelOption.RECVBUF_ALLOCATOR, DATAGRAMS)
+                        .option(ChannelOption.SO_RCVBUF, DATAGRAM_SOCKET_BUFFER)
                         .handler(new ClientDatagrams(index))
                         .bind(m.listenHost(), m.listenPort()).syncUninterruptibly().channel();
                 }
@@ -197,6 +204,8 @@ public final class BridgeSockets implements SocketSide, AutoCloseable
     public void open(final DatagramFlow f)
     {
         new Bootstrap().group(group).channel(NioDatagramChannel.class)
+            .option(ChannelOption.RECVBUF_ALLOCATOR, DATAGRAMS)
+            .option(ChannelOption.SO_RCVBUF, DATAGRAM_SOCKET_BUFFER)
             .handler(new TargetDatagrams(f))
             .connect(new InetSocketAddress("127.0.0.1", f.targetPort), new InetSocketAddress("127.0.0.1", 0))
             .addListener((ChannelFutureListener)future ->

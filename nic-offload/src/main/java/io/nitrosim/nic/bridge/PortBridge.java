@@ -60,6 +60,8 @@ public final class PortBridge implements FrameReceiver
     private long connectionsRefused;
     private long connectionsReset;
     private long retransmitsOfClosed;
+    private long timeoutsOfClosed;
+    private long lossEventsOfClosed;
     private long datagramsSent;
     private long datagramsReceived;
     private long datagramsDropped;
@@ -151,6 +153,28 @@ public final class PortBridge implements FrameReceiver
         for (int i = 0; i < streams.size(); i++)
         {
             total += streams.get(i).retransmits();
+        }
+        return total;
+    }
+
+    /** Retransmission timeouts of every connection so far. */
+    public long timeouts()
+    {
+        long total = timeoutsOfClosed;
+        for (int i = 0; i < streams.size(); i++)
+        {
+            total += streams.get(i).congestionWindow().timeouts();
+        }
+        return total;
+    }
+
+    /** Loss episodes (fast retransmits) of every connection so far. */
+    public long lossEvents()
+    {
+        long total = lossEventsOfClosed;
+        for (int i = 0; i < streams.size(); i++)
+        {
+            total += streams.get(i).congestionWindow().lossEvents();
         }
         return total;
     }
@@ -292,6 +316,8 @@ public final class PortBridge implements FrameReceiver
     {
         streamsByKey.remove(key(s.remoteIp, s.remotePort, s.localPort));
         retransmitsOfClosed += s.retransmits();
+        timeoutsOfClosed += s.congestionWindow().timeouts();
+        lossEventsOfClosed += s.congestionWindow().lossEvents();
         final int state = s.connection.state();
         if (state == StreamConnection.REFUSED)
         {
@@ -471,10 +497,10 @@ public final class PortBridge implements FrameReceiver
         private final org.agrona.collections.IntHashSet servedUdp = new org.agrona.collections.IntHashSet();
         private final List<Integer> servedPorts = new ArrayList<>();
         private int ringBytes = 1 << 20;
-        private int udpRingBytes = 256 * 1024;
+        private int udpRingBytes = 1 << 20;
         private int maxConnections = 64;
         private int maxFlows = 64;
-        private long connectTimeoutNs = 1_000_000_000L;
+        private long connectTimeoutNs = 3_000_000_000L;
         private long flowIdleNs = 60_000_000_000L;
         private int firstEphemeralPort = 49_152;
 
@@ -547,7 +573,7 @@ public final class PortBridge implements FrameReceiver
             return this;
         }
 
-        /** How long an active open waits for the SYN-ACK before the local connection is refused. Default 1 s. */
+        /** How long an active open waits for the SYN-ACK before the local connection is refused. Default 3 s. */
         public Context connectTimeoutNs(final long connectTimeoutNs)
         {
             this.connectTimeoutNs = connectTimeoutNs;

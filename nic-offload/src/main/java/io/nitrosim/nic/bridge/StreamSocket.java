@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import org.agrona.DirectBuffer;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -85,6 +87,11 @@ final class StreamSocket extends ChannelInboundHandlerAdapter
     /** Copies what the outbound ring takes; while something is left, reading stops and the guest is asked to wake us. */
     private void pushPending()
     {
+        if (closed)
+        {
+            pushAfterClose();
+            return;
+        }
         copyPending();
         if (!pending.isEmpty())
         {
@@ -154,11 +161,42 @@ final class StreamSocket extends ChannelInboundHandlerAdapter
         onWake();
     }
 
+    /**
+     * The socket closed after the program finished sending, with bytes still waiting for room in the outbound
+     * ring: they are the program's last words and go out before the FIN (the guest wakes us as the ring frees).
+     */
+    private void pushAfterClose()
+    {
+        copyPending();
+        if (pending.isEmpty() && !c.released)
+        {
+            c.localFinished = true;
+            c.released = true;
+        }
+        else if (!pending.isEmpty())
+        {
+            c.waitingForRoom = true;
+            copyPending();
+            if (pending.isEmpty())
+            {
+                pushAfterClose();
+            }
+        }
+    }
+
     /** The guest changed something: state, inbound bytes, room in the outbound ring. */
     private void onWake()
     {
         c.wakeup.woken();
-        if (closed || ctx == null)
+        if (closed)
+        {
+            if (!pending.isEmpty())
+            {
+                pushAfterClose();
+            }
+            return;
+        }
+        if (ctx == null)
         {
             return;
         }
@@ -181,9 +219,10 @@ final class StreamSocket extends ChannelInboundHandlerAdapter
         {
             pushPending();
         }
-        if (state == StreamConnection.CLOSED && c.inbound.readable() == 0)
+        if (state == StreamConnection.CLOSED && c.inbound.readable() == 0 && !closed)
         {
-            closeNow();
+            closed = true; // after the last bytes are written out
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
@@ -208,7 +247,9 @@ final class StreamSocket extends ChannelInboundHandlerAdapter
         if (c.remoteFinished && c.inbound.readable() == 0 && !outputShut)
         {
             outputShut = true;
-            ((SocketChannel)ctx.channel()).shutdownOutput(); // the peer finished: so does this socket
+            // the peer finished: so does this socket, once what was written is out (shutting down drops the rest)
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                .addListener((ChannelFutureListener)f -> ((SocketChannel)ctx.channel()).shutdownOutput());
         }
     }
 
@@ -228,14 +269,20 @@ final class StreamSocket extends ChannelInboundHandlerAdapter
     public void channelInactive(final ChannelHandlerContext ctx)
     {
         closed = true;
+        final int state = c.state;
+        final boolean open = state == StreamConnection.OPENING || state == StreamConnection.ESTABLISHED;
+        if (inputDone && outputShut && open && !pending.isEmpty())
+        {
+            pushAfterClose(); // a graceful close with bytes still to send: they go first
+            return;
+        }
         ByteBuf b;
         while ((b = pending.poll()) != null)
         {
             b.release();
         }
-        final int state = c.state;
         final boolean graceful = c.localFinished && outputShut; // both halves finished: the guest completes alone
-        if (!graceful && (state == StreamConnection.OPENING || state == StreamConnection.ESTABLISHED))
+        if (!graceful && open)
         {
             c.localFailed = true;
         }

@@ -287,6 +287,12 @@ public final class Simulation implements AutoCloseable
         return registry;
     }
 
+    /** The EC2 instance id of the scenario's instance {@code name} (the tag of its meters). */
+    public String instanceId(final String name)
+    {
+        return instances.get(name).instance().id();
+    }
+
     /** The EBS volume id of the scenario's volume {@code name} (the tag of its meters, an alias of its export). */
     public String volumeId(final String name)
     {

@@ -58,7 +58,7 @@ final class ToolsSide implements AutoCloseable
         try
         {
             exports(scenario, storage, registry);
-            ports(scenario, instances, network);
+            ports(scenario, instances, network, registry);
         }
         catch (final RuntimeException ex)
         {
@@ -148,7 +148,7 @@ final class ToolsSide implements AutoCloseable
     }
 
     private void ports(final Scenario scenario, final Map<String, Simulation.InstanceHandle> instances,
-        final NetworkWorkloads network)
+        final NetworkWorkloads network, final CounterRegistry registry)
     {
         if (scenario.ports().isEmpty())
         {
@@ -174,7 +174,7 @@ final class ToolsSide implements AutoCloseable
         }
         for (final Map.Entry<String, BridgePlan> e : plans.entrySet())
         {
-            bridge(e.getKey(), e.getValue(), instances.get(e.getKey()), network, macs);
+            bridge(e.getKey(), e.getValue(), instances.get(e.getKey()), network, macs, registry);
         }
         for (int i = 0; i < scenario.ports().size(); i++)
         {
@@ -187,7 +187,7 @@ final class ToolsSide implements AutoCloseable
     }
 
     private void bridge(final String name, final BridgePlan plan, final Simulation.InstanceHandle h,
-        final NetworkWorkloads network, final Long2LongHashMap macs)
+        final NetworkWorkloads network, final Long2LongHashMap macs, final CounterRegistry registry)
     {
         final GuestIperf guestNet = network.guestOf(h);
         final PortBridge.Context context = PortBridge.context().driver(guestNet.driver())
@@ -197,9 +197,22 @@ final class ToolsSide implements AutoCloseable
         {
             context.serve(s[0] == 1, s[1]);
         }
-        final BridgeSockets socketSide = new BridgeSockets(group, plan.mappings, 1 << 20, 256 * 1024, 64, 64);
+        final BridgeSockets socketSide = new BridgeSockets(group, plan.mappings, 1 << 20, 1 << 20, 64, 64);
         sockets.add(socketSide);
         final PortBridge bridge = context.sockets(socketSide).build();
+        // read when exported (a few plain fields of the guest's bridge; a scrape may see them a pass old)
+        final MetricTags tags = MetricTags.of("instance", name);
+        registry.gauge("bridge.connections", tags, bridge::connections);
+        registry.gauge("bridge.connections.opened", tags, bridge::connectionsOpened);
+        registry.gauge("bridge.connections.accepted", tags, bridge::connectionsAccepted);
+        registry.gauge("bridge.connections.refused", tags, () -> bridge.connectionsRefused() + socketSide.refusedConnections());
+        registry.gauge("bridge.connections.reset", tags, bridge::connectionsReset);
+        registry.gauge("bridge.retransmits", tags, bridge::retransmits);
+        registry.gauge("bridge.timeouts", tags, bridge::timeouts);
+        registry.gauge("bridge.loss_events", tags, bridge::lossEvents);
+        registry.gauge("bridge.datagrams.sent", tags, bridge::datagramsSent);
+        registry.gauge("bridge.datagrams.received", tags, bridge::datagramsReceived);
+        registry.gauge("bridge.datagrams.dropped", tags, () -> bridge.datagramsDropped() + socketSide.datagramsDropped());
         for (final int port : bridge.ports())
         {
             try
