@@ -1,6 +1,5 @@
 package io.nitrosim.ebs.nbd;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,8 +16,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * One NBD client connection, on its channel's event loop: the fixed newstyle handshake, then the transmission
- * phase with simple replies. It checks every request against the export (bounds, alignment, flags, read-only)
+ * One NBD client connection, on its channel's event loop: the fixed newstyle handshake (its options answered by
+ * {@link NbdHandshake}), then the transmission phase with simple replies. It checks every request against the export (bounds, alignment, flags, read-only)
  * and answers what it can itself with an error reply; the rest becomes a {@link BlockRequest} for the export's
  * device. Completions come back on a one-to-one queue (the device is its only producer) and are turned into
  * replies on the event loop.
@@ -40,6 +39,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
     private final OneToOneConcurrentArrayQueue<BlockRequest> completed;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    private final NbdHandshake handshake;
     private ChannelHandlerContext ctx;
     private ByteBuf in;
     private int state = CLIENT_FLAGS;
@@ -66,6 +66,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
         this.server = server;
         this.limits = server.limits();
         this.completed = new OneToOneConcurrentArrayQueue<>(limits.maxInFlight);
+        this.handshake = new NbdHandshake(server, this);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -75,6 +76,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
     public void channelActive(final ChannelHandlerContext ctx)
     {
         this.ctx = ctx;
+        handshake.context(ctx);
         admitted = server.admit();
         final ByteBuf greeting = ctx.alloc().buffer(NbdProtocol.GREETING_LENGTH);
         greeting.writeLong(NbdProtocol.NBDMAGIC).writeLong(NbdProtocol.IHAVEOPT)
@@ -247,7 +249,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
         }
         in.skipBytes(NbdProtocol.OPTION_HEADER_LENGTH);
         final ByteBuf data = in.readSlice((int)length);
-        handleOption(option, data);
+        handshake.option(option, data, admitted, noZeroes);
         return true;
     }
 
@@ -327,7 +329,7 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
     {
         if (discardInHandshake)
         {
-            optionReply(discardOption, discardError, "option data too long: accepted up to "
+            handshake.reply(discardOption, discardError, "option data too long: accepted up to "
                 + NbdServer.MAX_OPTION_BYTES + " bytes");
         }
         else
@@ -342,7 +344,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
         }
     }
 
-    private void violation()
+    /** A break of the protocol that no reply can answer: close. */
+    void violation()
     {
         server.violations.increment();
         ctx.flush();
@@ -350,146 +353,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
         closed = true;
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-    // Handshake
-
-    private void handleOption(final int option, final ByteBuf data)
-    {
-        if (!admitted && option != NbdProtocol.OPT_ABORT)
-        {
-            if (option == NbdProtocol.OPT_EXPORT_NAME)
-            {
-                violation(); // EXPORT_NAME cannot be answered with an error
-                return;
-            }
-            optionReply(option, NbdProtocol.REP_ERR_POLICY, "too many connections: the server takes "
-                + limits.maxConnections);
-            return;
-        }
-        switch (option)
-        {
-            case NbdProtocol.OPT_EXPORT_NAME:
-            {
-                final NbdExport e = server.find(data.toString(StandardCharsets.UTF_8));
-                if (e == null)
-                {
-                    violation(); // the protocol: an unknown EXPORT_NAME terminates the session
-                    return;
-                }
-                final ByteBuf reply = ctx.alloc().buffer(10 + NbdProtocol.EXPORT_NAME_REPLY_ZEROES);
-                reply.writeLong(e.sizeBytes()).writeShort(e.transmissionFlags());
-                if (!noZeroes)
-                {
-                    reply.writeZero(NbdProtocol.EXPORT_NAME_REPLY_ZEROES);
-                }
-                ctx.write(reply);
-                enterTransmission(e);
-                break;
-            }
-            case NbdProtocol.OPT_ABORT:
-                optionReply(option, NbdProtocol.REP_ACK, null);
-                ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
-                closed = true;
-                break;
-            case NbdProtocol.OPT_LIST:
-                if (data.isReadable())
-                {
-                    optionReply(option, NbdProtocol.REP_ERR_INVALID, "NBD_OPT_LIST takes no data");
-                    break;
-                }
-                for (final NbdExport e : server.exports())
-                {
-                    final byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
-                    final ByteBuf reply = optionReplyHeader(option, NbdProtocol.REP_SERVER, 4 + name.length);
-                    reply.writeInt(name.length).writeBytes(name);
-                    ctx.write(reply);
-                }
-                optionReply(option, NbdProtocol.REP_ACK, null);
-                break;
-            case NbdProtocol.OPT_INFO:
-            case NbdProtocol.OPT_GO:
-                infoOrGo(option, data);
-                break;
-            default:
-                optionReply(option, NbdProtocol.REP_ERR_UNSUP, null);
-                break;
-        }
-    }
-
-    private void infoOrGo(final int option, final ByteBuf data)
-    {
-        final int length = data.readableBytes();
-        final long nameLength = length < 6 ? -1 : data.getUnsignedInt(0);
-        if (nameLength < 0 || nameLength > length - 6
-            || length != 4 + nameLength + 2 + 2L * data.getUnsignedShort(4 + (int)nameLength))
-        {
-            optionReply(option, NbdProtocol.REP_ERR_INVALID, "malformed option data");
-            return;
-        }
-        final String name = data.toString(4, (int)nameLength, StandardCharsets.UTF_8);
-        final int requests = data.getUnsignedShort(4 + (int)nameLength);
-        boolean wantName = false;
-        boolean wantDescription = false;
-        for (int i = 0; i < requests; i++)
-        {
-            final int info = data.getUnsignedShort(6 + (int)nameLength + 2 * i);
-            wantName |= info == NbdProtocol.INFO_NAME;
-            wantDescription |= info == NbdProtocol.INFO_DESCRIPTION;
-        }
-        final NbdExport e = server.find(name);
-        if (e == null)
-        {
-            final StringBuilder known = new StringBuilder();
-            for (final NbdExport x : server.exports())
-            {
-                known.append(known.length() == 0 ? "" : ", ").append(x.name());
-            }
-            optionReply(option, NbdProtocol.REP_ERR_UNKNOWN, "no export named '" + name + "'; exports: " + known);
-            return;
-        }
-        ByteBuf reply = optionReplyHeader(option, NbdProtocol.REP_INFO, 12);
-        reply.writeShort(NbdProtocol.INFO_EXPORT).writeLong(e.sizeBytes()).writeShort(e.transmissionFlags());
-        ctx.write(reply);
-        reply = optionReplyHeader(option, NbdProtocol.REP_INFO, 14);
-        reply.writeShort(NbdProtocol.INFO_BLOCK_SIZE).writeInt(e.minimumBlockBytes()).writeInt(e.preferredBlockBytes())
-            .writeInt(e.maxPayloadBytes());
-        ctx.write(reply);
-        if (wantName)
-        {
-            writeInfoString(option, NbdProtocol.INFO_NAME, e.name());
-        }
-        if (wantDescription && !e.description().isEmpty())
-        {
-            writeInfoString(option, NbdProtocol.INFO_DESCRIPTION, e.description());
-        }
-        optionReply(option, NbdProtocol.REP_ACK, null);
-        if (option == NbdProtocol.OPT_GO)
-        {
-            enterTransmission(e);
-        }
-    }
-
-    private void writeInfoString(final int option, final int info, final String value)
-    {
-        final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        final ByteBuf reply = optionReplyHeader(option, NbdProtocol.REP_INFO, 2 + bytes.length);
-        reply.writeShort(info).writeBytes(bytes);
-        ctx.write(reply);
-    }
-
-    private ByteBuf optionReplyHeader(final int option, final int type, final int length)
-    {
-        final ByteBuf reply = ctx.alloc().buffer(NbdProtocol.OPTION_REPLY_HEADER_LENGTH + length);
-        return reply.writeLong(NbdProtocol.OPTION_REPLY_MAGIC).writeInt(option).writeInt(type).writeInt(length);
-    }
-
-    private void optionReply(final int option, final int type, final String message)
-    {
-        final byte[] bytes = message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
-        ctx.write(optionReplyHeader(option, type, bytes.length).writeBytes(bytes));
-    }
-
-    private void enterTransmission(final NbdExport e)
+    /** The handshake chose {@code e}: requests follow. */
+    void enterTransmission(final NbdExport e)
     {
         export = e;
         state = TRANSMISSION;
@@ -757,6 +622,13 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
             process();
             ctx.flush();
         }
+    }
+
+    /** The client ended the handshake with NBD_OPT_ABORT: close once the reply is out. */
+    void abort()
+    {
+        ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        closed = true;
     }
 
     /** Requests allocated so far (at most the in-flight limit): the pool's size. */
