@@ -41,7 +41,8 @@ final class LocationIndex
                     index.put(top.childPath(), parser.currentTokenLocation());
                     continue;
                 }
-                if (top != null && top.isArray)
+                final boolean end = token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY;
+                if (top != null && top.isArray && !end) // an END token closes a value, it does not start an element
                 {
                     top.index++;
                     index.put(top.childPath(), parser.currentTokenLocation());
@@ -51,14 +52,9 @@ final class LocationIndex
                     final String path = top == null ? "" : top.childPath();
                     stack.push(new Frame(path, token == JsonToken.START_ARRAY));
                 }
-                else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY)
+                else if (end)
                 {
                     stack.pop();
-                    final Frame parent = stack.peek();
-                    if (parent != null && parent.isArray)
-                    {
-                        parent.index--; // the END token is not an element
-                    }
                 }
             }
         }

@@ -163,7 +163,7 @@ class ScenarioLoaderTest
     @Test
     void shouldRefuseOverlappingSubnetsAndHostBits()
     {
-        assertError("s.yaml:9:5: vpcs[0].subnets[1].cidr: 10.0.1.0/25 overlaps subnet s1 (10.0.1.0/24)", MINIMAL
+        assertError("s.yaml:9:57: vpcs[0].subnets[1].cidr: 10.0.1.0/25 overlaps subnet s1 (10.0.1.0/24)", MINIMAL
             + "vpcs:\n  - name: v\n    cidr: 10.0.0.0/16\n    subnets: [{name: s1, cidr: 10.0.1.0/24}, {name: s2, cidr: 10.0.1.0/25}]\n");
         assertError("s.yaml:8:5: vpcs[0].cidr: '10.0.0.1/16' has host bits set; did you mean 10.0.0.0/16?", MINIMAL
             + "vpcs:\n  - name: v\n    cidr: 10.0.0.1/16\n    subnets: [{name: s1, cidr: 10.0.1.0/24}]\n");
