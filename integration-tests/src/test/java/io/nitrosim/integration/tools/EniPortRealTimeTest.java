@@ -189,7 +189,7 @@ class EniPortRealTimeTest
         final StringBuilder bridge = new StringBuilder();
         for (final var m : run.simulation.counters().meters())
         {
-            if (m.name().startsWith("bridge.") && instance.equals(m.tags().get("instance")))
+            if (m.name().startsWith("bridge.") && run.simulation.instanceId(instance).equals(m.tags().get("instance")))
             {
                 bridge.append(m.name()).append('=').append(m.value()).append(' ');
             }

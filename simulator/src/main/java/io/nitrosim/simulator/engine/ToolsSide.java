@@ -201,7 +201,7 @@ final class ToolsSide implements AutoCloseable
         sockets.add(socketSide);
         final PortBridge bridge = context.sockets(socketSide).build();
         // read when exported (a few plain fields of the guest's bridge; a scrape may see them a pass old)
-        final MetricTags tags = MetricTags.of("instance", name);
+        final MetricTags tags = MetricTags.of("instance", h.instance().id(), "eni", h.network().primary().eni().id());
         registry.gauge("bridge.connections", tags, bridge::connections);
         registry.gauge("bridge.connections.opened", tags, bridge::connectionsOpened);
         registry.gauge("bridge.connections.accepted", tags, bridge::connectionsAccepted);
