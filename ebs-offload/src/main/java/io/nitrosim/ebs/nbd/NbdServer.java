@@ -66,18 +66,15 @@ public final class NbdServer implements AutoCloseable
         this.exports = List.copyOf(context.exports);
         final CounterRegistry registry = context.registry;
         final MetricTags tags = context.tags;
-        accepted = counter(registry, "nbd.connections.accepted", tags);
-        refused = counter(registry, "nbd.connections.refused", tags);
-        requests = counter(registry, "nbd.requests", tags);
-        readBytes = counter(registry, "nbd.read.bytes", tags);
-        writeBytes = counter(registry, "nbd.write.bytes", tags);
-        errorReplies = counter(registry, "nbd.error.replies", tags);
-        violations = counter(registry, "nbd.protocol.violations", tags);
-        timeouts = counter(registry, "nbd.timeouts", tags);
-        if (registry != null)
-        {
-            registry.gauge("nbd.connections", tags, connections::get);
-        }
+        accepted = NbdMeter.CONNECTIONS_ACCEPTED.newCounter(registry, tags);
+        refused = NbdMeter.CONNECTIONS_REFUSED.newCounter(registry, tags);
+        requests = NbdMeter.REQUESTS.newCounter(registry, tags);
+        readBytes = NbdMeter.READ_BYTES.newCounter(registry, tags);
+        writeBytes = NbdMeter.WRITE_BYTES.newCounter(registry, tags);
+        errorReplies = NbdMeter.ERROR_REPLIES.newCounter(registry, tags);
+        violations = NbdMeter.PROTOCOL_VIOLATIONS.newCounter(registry, tags);
+        timeouts = NbdMeter.TIMEOUTS.newCounter(registry, tags);
+        NbdMeter.CONNECTIONS.newGauge(registry, tags, connections::get);
         this.ownsGroup = context.group == null;
         this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : context.group;
         this.channels = new DefaultChannelGroup("nbd-connections", group.next());
@@ -116,11 +113,6 @@ public final class NbdServer implements AutoCloseable
             throw new IllegalArgumentException("NBD server cannot listen on " + context.host + ":" + context.port + ": "
                 + ex.getMessage(), ex);
         }
-    }
-
-    private static AtomicCounter counter(final CounterRegistry registry, final String name, final MetricTags tags)
-    {
-        return registry == null ? CounterRegistry.unregistered() : registry.counter(name, tags);
     }
 
     public static Context context()

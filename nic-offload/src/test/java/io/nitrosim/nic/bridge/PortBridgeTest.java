@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import io.nitrosim.nic.shaping.EniMeter;
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 import io.nitrosim.nic.shaping.NetworkShapingConfig;
 import io.nitrosim.nic.testbed.TestBed;
@@ -170,7 +171,7 @@ class PortBridgeTest
                 "the receiver's window filled (to its 256-byte unit): " + b.c.inbound.readable());
             assertEquals(0, client.outbound.writable(), "the sender's ring filled behind it");
             assertEquals(a.sent, b.c.inbound.readable() + client.outbound.readable(), "and the program stopped");
-            final long framesDropped = g[1].port.counters().rxNoBufferDropped.get() + g[1].port.counters().enaStat(0);
+            final long framesDropped = g[1].port.counters().get(EniMeter.RX_NO_BUFFER_DROPPED) + g[1].port.counters().enaStat(0);
             assertEquals(0, framesDropped);
             b.draining = true;
             b.c.localFinished = true;

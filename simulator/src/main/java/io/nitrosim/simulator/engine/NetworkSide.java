@@ -14,11 +14,11 @@ import io.nitrosim.hypervisor.pci.Attachment;
 import io.nitrosim.hypervisor.pci.AttachmentKind;
 import io.nitrosim.nic.ena.EnaFunction;
 import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.nic.card.CardInstance;
 import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.card.VpcCard;
 import io.nitrosim.nic.fabric.HostDirectory;
-import io.nitrosim.nic.shaping.EniCounters;
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 import io.nitrosim.nic.shaping.NetworkShapingConfig;
 import io.nitrosim.nic.vpc.Eni;
@@ -57,13 +57,26 @@ final class NetworkSide
         {
             return enis.get(0);
         }
+
+        /** The tags of each ENI's meters, primary first. */
+        List<MetricTags> eniTags()
+        {
+            return enis.stream().map(EniHandle::tags).toList();
+        }
+
+        /** The tags of the instance's network credit balance in one direction ("in", "out"). */
+        MetricTags creditTags(final String direction)
+        {
+            return MetricTags.of("instance", instanceId, "direction", direction);
+        }
     }
 
     record EniHandle(String name, Eni eni, EniPort port, EnaFunction function, PciAddress address)
     {
-        EniCounters counters()
+        /** The tags the card's counters of this ENI carry. */
+        MetricTags tags()
         {
-            return port.counters();
+            return MetricTags.of("instance", eni.instanceId(), "eni", eni.id());
         }
     }
 

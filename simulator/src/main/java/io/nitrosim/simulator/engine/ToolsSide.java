@@ -21,6 +21,7 @@ import io.nitrosim.ebs.nbd.NbdExport;
 import io.nitrosim.ebs.nbd.NbdServer;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
+import io.nitrosim.nic.bridge.BridgeMeter;
 import io.nitrosim.nic.bridge.BridgeSockets;
 import io.nitrosim.nic.bridge.PortBridge;
 import io.nitrosim.nic.bridge.PortMapping;
@@ -202,17 +203,17 @@ final class ToolsSide implements AutoCloseable
         final PortBridge bridge = context.sockets(socketSide).build();
         // read when exported (a few plain fields of the guest's bridge; a scrape may see them a pass old)
         final MetricTags tags = MetricTags.of("instance", h.instance().id(), "eni", h.network().primary().eni().id());
-        registry.gauge("bridge.connections", tags, bridge::connections);
-        registry.gauge("bridge.connections.opened", tags, bridge::connectionsOpened);
-        registry.gauge("bridge.connections.accepted", tags, bridge::connectionsAccepted);
-        registry.gauge("bridge.connections.refused", tags, () -> bridge.connectionsRefused() + socketSide.refusedConnections());
-        registry.gauge("bridge.connections.reset", tags, bridge::connectionsReset);
-        registry.gauge("bridge.retransmits", tags, bridge::retransmits);
-        registry.gauge("bridge.timeouts", tags, bridge::timeouts);
-        registry.gauge("bridge.loss_events", tags, bridge::lossEvents);
-        registry.gauge("bridge.datagrams.sent", tags, bridge::datagramsSent);
-        registry.gauge("bridge.datagrams.received", tags, bridge::datagramsReceived);
-        registry.gauge("bridge.datagrams.dropped", tags, () -> bridge.datagramsDropped() + socketSide.datagramsDropped());
+        BridgeMeter.CONNECTIONS.newGauge(registry, tags, bridge::connections);
+        BridgeMeter.CONNECTIONS_OPENED.newGauge(registry, tags, bridge::connectionsOpened);
+        BridgeMeter.CONNECTIONS_ACCEPTED.newGauge(registry, tags, bridge::connectionsAccepted);
+        BridgeMeter.CONNECTIONS_REFUSED.newGauge(registry, tags, () -> bridge.connectionsRefused() + socketSide.refusedConnections());
+        BridgeMeter.CONNECTIONS_RESET.newGauge(registry, tags, bridge::connectionsReset);
+        BridgeMeter.RETRANSMITS.newGauge(registry, tags, bridge::retransmits);
+        BridgeMeter.TIMEOUTS.newGauge(registry, tags, bridge::timeouts);
+        BridgeMeter.LOSS_EVENTS.newGauge(registry, tags, bridge::lossEvents);
+        BridgeMeter.DATAGRAMS_SENT.newGauge(registry, tags, bridge::datagramsSent);
+        BridgeMeter.DATAGRAMS_RECEIVED.newGauge(registry, tags, bridge::datagramsReceived);
+        BridgeMeter.DATAGRAMS_DROPPED.newGauge(registry, tags, () -> bridge.datagramsDropped() + socketSide.datagramsDropped());
         for (final int port : bridge.ports())
         {
             try

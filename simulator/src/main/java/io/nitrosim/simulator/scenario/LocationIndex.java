@@ -41,8 +41,12 @@ final class LocationIndex
                     index.put(top.childPath(), parser.currentTokenLocation());
                     continue;
                 }
-                final boolean end = token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY;
-                if (top != null && top.isArray && !end) // an END token closes a value, it does not start an element
+                if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY)
+                {
+                    stack.pop(); // an END token closes its own frame and is no element of it
+                    continue;
+                }
+                if (top != null && top.isArray)
                 {
                     top.index++;
                     index.put(top.childPath(), parser.currentTokenLocation());
@@ -51,10 +55,6 @@ final class LocationIndex
                 {
                     final String path = top == null ? "" : top.childPath();
                     stack.push(new Frame(path, token == JsonToken.START_ARRAY));
-                }
-                else if (end)
-                {
-                    stack.pop();
                 }
             }
         }

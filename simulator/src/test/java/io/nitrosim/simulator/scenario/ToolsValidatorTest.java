@@ -74,7 +74,7 @@ class ToolsValidatorTest
     @Test
     void shouldRefuseBadEntriesWithTheirLineAndColumn()
     {
-        assertError("s.yaml:13:5: exports[0].volume: unknown volume 'logs'; volumes: data",
+        assertError("s.yaml:13:5: exports[0].volume: unknown volume 'logs'; defined: data",
             BASE + "exports:\n  - volume: logs\n    port: 1\n");
         assertError("s.yaml:13:5: exports[0].port: port 70000 is out of range; accepted 0..65535 (0 = any free port)",
             BASE + "exports:\n  - port: 70000\n    volume: data\n");
@@ -85,13 +85,13 @@ class ToolsValidatorTest
         assertError("s.yaml:14:5: ports[0].listen: '0.0.0.0:15201' is not a loopback address and port; accepted "
             + "127.x.y.z:PORT, e.g. 127.0.0.1:15201", BASE + "ports:\n  - instance: client\n    listen: 0.0.0.0:15201\n"
             + "    to: server:5201\n".replace("    listen", "    listen"));
-        assertError("s.yaml:15:5: ports[0].to: unknown instance 'db'; instances: client, server",
+        assertError("s.yaml:15:5: ports[0].to: unknown instance 'db'; defined: client, server",
             BASE + "ports:\n  - instance: client\n    listen: 127.0.0.1:1\n    to: db:5201\n");
         assertError("s.yaml:15:5: ports[0].to: 'client:5201' is the instance's own address; a port bridges two "
             + "instances", BASE + "ports:\n  - instance: client\n    listen: 127.0.0.1:1\n    to: client:5201\n");
         assertError("s.yaml:15:5: ports[0].to: port 0 is out of range; accepted 1..65535",
             BASE + "ports:\n  - instance: client\n    listen: 127.0.0.1:1\n    to: server:0\n");
-        assertError("s.yaml:16:5: ports[0].protocol: 'sctp' is not a bridged protocol; accepted: tcp, udp",
+        assertError("s.yaml:16:5: ports[0].protocol: 'sctp' is not accepted; accepted: tcp, udp",
             BASE + "ports:\n  - instance: client\n    listen: 127.0.0.1:1\n    to: server:5\n    protocol: sctp\n");
         assertError("s.yaml:16:5: ports[0].listen: tcp 127.0.0.1:10809 is already taken by another export or port",
             BASE + "exports:\n  - {volume: data, port: 10809}\nports:\n  - instance: client\n    listen: 127.0.0.1:10809\n"
