@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import io.nitrosim.ebs.driver.NvmeDriver;
 import io.nitrosim.pci.GuestMemoryAccess;
 import io.nitrosim.pci.GuestMemoryAllocator;
+import io.nitrosim.pci.GuestTask;
 
 /**
  * The guest side of an NBD export: runs inside the guest, on the vCPU that owns the reference
@@ -19,11 +20,11 @@ import io.nitrosim.pci.GuestMemoryAllocator;
  * blocks as zeroes); WRITE_ZEROES with NO_HOLE writes from a zeroed slot; FUA is a Flush after the request's
  * writes completed. The request completes when its last command does, with EIO if any failed.
  * <p>
- * Shape of a guest task: {@link #doWork(long)} (driver poll, new commands, doorbells), {@link #nextDeadlineNs()},
- * {@link #onInterrupt(int)}. Single-threaded (the vCPU's); the only shared state is the two queues.
- * Allocation-free per request.
+ * A {@link GuestTask} that owns its driver: {@link #doWork(long)} runs the driver's duty cycle (reap, bring-up,
+ * doorbells), then new commands and their doorbells. Single-threaded (the vCPU's); the only shared state is the
+ * two queues. Allocation-free per request.
  */
-public final class GuestBlockDevice
+public final class GuestBlockDevice implements GuestTask
 {
     /** Staging slots (commands in flight) by default: 64 x 256 KiB of guest memory. */
     public static final int DEFAULT_SLOTS = 64;
@@ -53,7 +54,6 @@ public final class GuestBlockDevice
     private int chunkBytes;
     private int blockShift;
     private int nextQueue;
-    private long lastNowNs;
     private boolean failedAll;
 
     private long requestsCompleted;
@@ -112,22 +112,24 @@ public final class GuestBlockDevice
         return commandsSubmitted;
     }
 
+    @Override
     public void onInterrupt(final int vector)
     {
         driver.onInterrupt(vector);
     }
 
     /** When the driver's bring-up needs time; requests and completions are input, not deadlines. */
+    @Override
     public long nextDeadlineNs()
     {
-        return driver.isReady() || driver.isFailed() ? Long.MAX_VALUE : driver.nextDeadlineNs(lastNowNs);
+        return driver.nextDeadlineNs();
     }
 
-    /** One slice: reap completions, start requests while slots and queue entries last, ring doorbells. */
+    /** One slice: the driver's cycle, then requests started while slots and queue entries last, doorbells. */
+    @Override
     public int doWork(final long nowNs)
     {
-        lastNowNs = nowNs;
-        int work = driver.poll(nowNs);
+        int work = driver.doWork(nowNs);
         if (driver.isFailed())
         {
             return work + failEverything();

@@ -13,6 +13,7 @@ import io.nitrosim.nic.driver.EnaDriver;
 import io.nitrosim.nic.frame.EthernetFrame;
 import io.nitrosim.nic.frame.FrameOutlet;
 import io.nitrosim.nic.frame.FrameReceiver;
+import io.nitrosim.pci.GuestTask;
 
 /**
  * The guest half of an interface's port bridge: inside the guest, on the vCPU that runs the interface's ENA
@@ -28,9 +29,11 @@ import io.nitrosim.nic.frame.FrameReceiver;
  * Frames go out through the driver's TX queues and come in through the guest's port demultiplexer (register
  * this receiver for every port of {@link #ports()}), so every byte crosses the ENA device, the VPC cards
  * (security groups, connection tracking, allowances, flow limits) and the fabric. The socket half is only
- * reached through {@link SocketSide} and each connection's rings and flags. Single-threaded (the guest's).
+ * reached through {@link SocketSide} and each connection's rings and flags. A {@link GuestTask} of the guest that
+ * owns the driver (the driver and its interrupts are that program's, such as the guest's iperf). Single-threaded
+ * (the guest's).
  */
-public final class PortBridge implements FrameReceiver
+public final class PortBridge implements FrameReceiver, GuestTask
 {
     private static final int UDP_HEADERS = EthernetFrame.ETH_HEADER_LENGTH + EthernetFrame.IPV4_HEADER_LENGTH
         + EthernetFrame.UDP_HEADER_LENGTH;
@@ -215,6 +218,7 @@ public final class PortBridge implements FrameReceiver
     // Guest task
 
     /** One slice: new connections and flows, every stream's sending and timers, outbound datagrams. */
+    @Override
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
@@ -334,9 +338,10 @@ public final class PortBridge implements FrameReceiver
     }
 
     /** When a stream's timer or the next idle-flow check falls due. */
+    @Override
     public long nextDeadlineNs()
     {
-        long deadline = Long.MAX_VALUE;
+        long deadline = NO_DEADLINE;
         for (int i = 0; i < streams.size(); i++)
         {
             deadline = Math.min(deadline, streams.get(i).nextDeadlineNs());
@@ -346,6 +351,12 @@ public final class PortBridge implements FrameReceiver
             deadline = Math.min(deadline, flowLastActiveNs[flows.get(i).localPort] + ctx.flowIdleNs);
         }
         return deadline;
+    }
+
+    /** The driver's interrupts go to the program that owns the driver; the bridge only sees its frames. */
+    @Override
+    public void onInterrupt(final int vector)
+    {
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.driver.EnaDriver;
+import io.nitrosim.nic.driver.EnaDriverContext;
 import io.nitrosim.nic.ena.EnaFunction;
 import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.testbed.TestBed;
@@ -85,7 +86,7 @@ final class BridgeRig
             final FakeGuestMemory memory = new FakeGuestMemory(base, memoryBytes);
             device.connect(memory, (address, data) -> iperf().onInterrupt(data & 0xFF));
             bed.runtime.add(device.agent());
-            final EnaDriver.Context driver = EnaDriver.context().function(FunctionAccess.of(device))
+            final EnaDriverContext driver = EnaDriver.context().function(FunctionAccess.of(device))
                 .memory(new FakeGuestMemoryAccess(memory)).allocator(new GuestMemoryAllocator(base, memoryBytes))
                 .interrupts(0xFEE0_0000L, 0x40).queuePairs(2).depths(1024, 1024).mtu(9001).timingOnly(false);
             iperf = GuestIperf.create(driver, port.eni().primaryIp());

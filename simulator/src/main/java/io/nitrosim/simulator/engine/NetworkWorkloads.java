@@ -8,6 +8,7 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 import io.nitrosim.nic.driver.EnaDriver;
+import io.nitrosim.nic.driver.EnaDriverContext;
 import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.traffic.StreamReceiver;
 import io.nitrosim.nic.traffic.StreamSpec;
@@ -83,32 +84,12 @@ final class NetworkWorkloads
         {
             final NetworkSide.EniHandle eni = h.network().primary();
             final GuestSide side = h.guest();
-            final EnaDriver.Context driver = EnaDriver.context().function(side.function(eni.address()))
+            final EnaDriverContext driver = EnaDriver.context().function(side.function(eni.address()))
                 .memory(side.memory()).allocator(side.allocator()).timingOnly(timingOnly)
                 .queuePairs(Math.min(NetworkSide.MAX_QUEUE_PAIRS, h.spec().type().vcpus()))
                 .mtu(GUEST_MTU);
             guest = GuestIperf.create(driver, eni.eni().primaryIp());
-            final GuestIperf g = guest;
-            side.add(new GuestSide.Task()
-            {
-                @Override
-                public int doWork(final long nowNs)
-                {
-                    return g.doWork(nowNs);
-                }
-
-                @Override
-                public long nextDeadlineNs()
-                {
-                    return g.nextDeadlineNs();
-                }
-
-                @Override
-                public void onInterrupt(final int vector)
-                {
-                    g.onInterrupt(vector);
-                }
-            });
+            side.add(guest);
             guests.put(h.spec().name(), guest);
         }
         return guest;

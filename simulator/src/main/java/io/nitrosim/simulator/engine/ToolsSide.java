@@ -110,26 +110,7 @@ final class ToolsSide implements AutoCloseable
             NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, t.type().vcpus()))).queueEntries(256));
         final GuestBlockDevice device = GuestBlockDevice.create(driver, guest.memory(), guest.allocator(), queue,
             STAGING_SLOTS);
-        guest.add(new GuestSide.Task()
-        {
-            @Override
-            public int doWork(final long nowNs)
-            {
-                return device.doWork(nowNs);
-            }
-
-            @Override
-            public long nextDeadlineNs()
-            {
-                return device.nextDeadlineNs();
-            }
-
-            @Override
-            public void onInterrupt(final int vector)
-            {
-                device.onInterrupt(vector);
-            }
-        });
+        guest.add(device);
         return NbdExport.builder(e.volume()).alias(t.volume().volumeId().toString())
             .description("EBS volume " + e.volume() + " (" + t.volume().volumeId() + ") of instance " + t.instance())
             .sizeBytes(t.volume().sizeBytes()).minimumBlockBytes(t.blockSizeBytes())
@@ -226,26 +207,7 @@ final class ToolsSide implements AutoCloseable
                     + "taken by an iperf workload's stream; bridge another port", ex);
             }
         }
-        h.guest().add(new GuestSide.Task()
-        {
-            @Override
-            public int doWork(final long nowNs)
-            {
-                return bridge.doWork(nowNs);
-            }
-
-            @Override
-            public long nextDeadlineNs()
-            {
-                return bridge.nextDeadlineNs();
-            }
-
-            @Override
-            public void onInterrupt(final int vector)
-            {
-                // the driver's interrupts reach it through the guest's network program
-            }
-        });
+        h.guest().add(bridge); // after the guest's network program, which runs the driver and its interrupts
         socketSide.start();
         for (int i = 0; i < plan.mappings.size(); i++)
         {
