@@ -65,6 +65,10 @@ public final class ServeCommand implements Callable<Integer>
         {
             running.stopWith(simulation::requestStop);
             final int boundPort = awaitPort(server, port);
+            for (final String door : simulation.doors())
+            {
+                out.println("listening: " + door);
+            }
             out.println("serving http://127.0.0.1:" + boundPort + "/metrics and /status for scenario '"
                 + scenario.name() + "' (" + scenario.durationNs() / 1_000_000_000L + " s, real time)");
             out.flush();

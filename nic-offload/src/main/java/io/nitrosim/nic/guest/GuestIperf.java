@@ -7,6 +7,7 @@ import java.util.List;
 import io.nitrosim.nic.driver.EnaDriver;
 import io.nitrosim.nic.driver.EnaDriverContext;
 import io.nitrosim.nic.frame.FrameOutlet;
+import io.nitrosim.nic.frame.FrameReceiver;
 import io.nitrosim.nic.traffic.PortDemux;
 import io.nitrosim.nic.traffic.StreamReceiver;
 import io.nitrosim.nic.traffic.StreamResult;
@@ -117,6 +118,15 @@ public final class GuestIperf implements GuestTask
     public EnaDriver driver()
     {
         return driver;
+    }
+
+    /**
+     * Hands frames for {@code port} to {@code receiver} (another program of this guest on the same interface,
+     * such as a port bridge). @throws IllegalArgumentException if the port already has a receiver.
+     */
+    public void register(final int port, final FrameReceiver receiver)
+    {
+        demux.register(port, receiver);
     }
 
     public int localIp()

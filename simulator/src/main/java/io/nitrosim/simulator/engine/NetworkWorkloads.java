@@ -27,6 +27,7 @@ final class NetworkWorkloads
 
     private final Map<String, GuestIperf> guests = new LinkedHashMap<>();
     private final List<Run> runs = new ArrayList<>();
+    private final boolean timingOnly;
 
     private record Run(Scenario.IperfWorkload workload, List<GuestIperf.Stream> streams)
     {
@@ -34,7 +35,7 @@ final class NetworkWorkloads
 
     NetworkWorkloads(final Scenario scenario, final Map<String, Simulation.InstanceHandle> instances)
     {
-        final boolean timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
+        timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         for (final Scenario.Workload w : scenario.workloads())
         {
             if (!(w instanceof Scenario.IperfWorkload))
@@ -64,6 +65,15 @@ final class NetworkWorkloads
             }
             runs.add(new Run(iw, streams));
         }
+    }
+
+    /**
+     * The program of the instance's guest that owns the reference ENA driver of its primary ENI (and the port
+     * demultiplexer other programs register with), created on first use.
+     */
+    GuestIperf guestOf(final Simulation.InstanceHandle h)
+    {
+        return guest(h, timingOnly);
     }
 
     /** The instance's guest iperf on its primary ENI, created (with its driver) on first use. */

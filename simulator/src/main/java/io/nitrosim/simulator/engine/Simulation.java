@@ -61,6 +61,12 @@ public final class Simulation implements AutoCloseable
         void onProgress(long simulatedNs, long durationNs, TimeSeriesRecorder recorder);
     }
 
+    /**
+     * Real-time runs with exports or ports advance in slices this long: the paced runtime parks at most this long
+     * when idle, so an outside program's request is seen within about a slice.
+     */
+    static final long REAL_TIME_SLICE_NS = 1_000_000L;
+
     /** Guest memory each instance's drivers may use for queues and buffers. */
     static final long GUEST_DMA_REGION_BYTES = 1L << 30;
 
@@ -75,6 +81,7 @@ public final class Simulation implements AutoCloseable
     private final NetworkSide network;
     private final NetworkWorkloads networkWorkloads;
     private final StorageSide storage;
+    private final ToolsSide tools;
     private final TimeSeriesRecorder recorder;
     private long wallNs;
     private boolean ran;
@@ -120,6 +127,7 @@ public final class Simulation implements AutoCloseable
             }
             networkWorkloads = new NetworkWorkloads(scenario, instances);
             storage.addWorkloads(scenario.workloads());
+            tools = new ToolsSide(scenario, instances, storage, networkWorkloads, registry);
             for (final InstanceHandle h : instances.values())
             {
                 if (h.guest().hasTasks())
@@ -193,12 +201,19 @@ public final class Simulation implements AutoCloseable
         final long durationNs = scenario.durationNs();
         final long stepNs = scenario.clock() == Scenario.ClockMode.REAL ? Math.min(100_000_000L, durationNs) :
             Math.max(scenario.sampleIntervalNs(), durationNs / 200);
+        final long sliceNs = tools.doors().isEmpty() ? stepNs : REAL_TIME_SLICE_NS;
         final long startWall = WallClock.nanoTime();
         long nowNs = 0;
         while (nowNs < durationNs)
         {
             final long targetNs = Math.min(durationNs, nowNs + stepNs);
-            runtime.runUntil(targetNs); // a paced runtime returns when the wall clock gets there (or later)
+            // a paced runtime returns when the wall clock gets there (or later); with doors open it parks at most a
+            // slice at a time, so an outside program's request reaches its guest within about a slice
+            for (long reachedNs = nowNs; reachedNs < targetNs && !stopRequested; )
+            {
+                reachedNs = Math.min(targetNs, reachedNs + sliceNs);
+                runtime.runUntil(reachedNs);
+            }
             nowNs = targetNs;
             if (stopRequested)
             {
@@ -254,6 +269,36 @@ public final class Simulation implements AutoCloseable
     public CounterRegistry counters()
     {
         return registry;
+    }
+
+    /** The EC2 instance id of the scenario's instance {@code name} (the tag of its meters). */
+    public String instanceId(final String name)
+    {
+        return instances.get(name).instance().id();
+    }
+
+    /** The EBS volume id of the scenario's volume {@code name} (the tag of its meters, an alias of its export). */
+    public String volumeId(final String name)
+    {
+        return storage.exportTarget(name).volume().volumeId().toString();
+    }
+
+    /** Where the NBD export of {@code volume} listens (docs/tools.md). */
+    public java.net.InetSocketAddress exportAddress(final String volume)
+    {
+        return tools.exportAddress(volume);
+    }
+
+    /** Where the scenario's port mapping number {@code index} listens (its port, when 0 was asked for). */
+    public java.net.InetSocketAddress portAddress(final int index)
+    {
+        return tools.portAddress(index);
+    }
+
+    /** One line per export and port: what outside programs connect to. */
+    public List<String> doors()
+    {
+        return tools.doors();
     }
 
     public Scenario scenario()
@@ -365,6 +410,10 @@ public final class Simulation implements AutoCloseable
     @Override
     public void close()
     {
+        if (tools != null)
+        {
+            tools.close();
+        }
         if (runtime != null)
         {
             runtime.close();

@@ -128,6 +128,22 @@ final class StorageSide implements AutoCloseable
         }
     }
 
+    /** What an NBD export of a volume needs: the guest that owns it, the controller's slot, the volume. */
+    record ExportTarget(String instance, InstanceType type, GuestSide guest, PciAddress address, VolumeSpec volume,
+        int blockSizeBytes)
+    {
+    }
+
+    /** The volume named {@code name} (validated to exist), as an export sees it. */
+    ExportTarget exportTarget(final String name)
+    {
+        final VolumeHandle v = volumes.get(name);
+        final Scenario.Instance owner = scenario.instances().stream().filter(i -> i.name().equals(v.spec().instance()))
+            .findFirst().orElseThrow();
+        return new ExportTarget(owner.name(), owner.type(), guests.get(owner.name()), v.address(), v.volume(),
+            v.controller().blockSizeBytes());
+    }
+
     private static MetricTags instanceTags(final String instanceId)
     {
         return MetricTags.of("instance", instanceId);

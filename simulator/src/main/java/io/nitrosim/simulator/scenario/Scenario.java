@@ -30,7 +30,9 @@ public record Scenario(
     List<SecurityGroup> securityGroups,
     List<Instance> instances,
     List<Workload> workloads,
-    List<Expectation> expectations)
+    List<Expectation> expectations,
+    List<Export> exports,
+    List<Port> ports)
 {
     /** {@code allowedLag: unlimited}: a real-time run passes however far behind the wall clock it falls. */
     public static final long UNLIMITED_LAG = Long.MAX_VALUE;
@@ -44,7 +46,8 @@ public record Scenario(
     public Scenario withClock(final ClockMode clockMode)
     {
         return new Scenario(source, name, description, seed, durationNs, clockMode, allowedLagNs, payload,
-            sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations);
+            sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
+            exports, ports);
     }
 
     public enum PayloadMode
@@ -105,6 +108,16 @@ public record Scenario(
 
     public record Volume(
         String name, String instance, String type, long sizeGiB, long iops, long throughputMiBps, String device)
+    {
+    }
+
+    /** A volume served over NBD: {@code instance} owns {@code volume}; port 0 = any free port. */
+    public record Export(String volume, String instance, int port, boolean readOnly)
+    {
+    }
+
+    /** A bridged port from {@code instance}'s listen address to {@code toInstance}:{@code toPort}. */
+    public record Port(String instance, String listenHost, int listenPort, String toInstance, int toPort, String protocol)
     {
     }
 

@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.nitrosim.ebs.device.EbsMeter;
+import io.nitrosim.ebs.nbd.NbdMeter;
 import io.nitrosim.ebs.shaping.EbsShapingMeter;
 import io.nitrosim.hypervisor.HostMeter;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MeterDescriptor;
+import io.nitrosim.nic.bridge.BridgeMeter;
 import io.nitrosim.nic.card.VpcCardMeter;
 import io.nitrosim.nic.ena.EnaMeter;
 import io.nitrosim.nic.shaping.EniMeter;
@@ -35,7 +37,7 @@ class MeterCatalogTest
     /** Every module's meter declarations. */
     private static final List<MeterDescriptor> DECLARED = Stream.of(
         RingMeter.values(), PciMeter.values(), HostMeter.values(), EbsMeter.values(), EbsShapingMeter.values(),
-        EniMeter.values(), EnaMeter.values(), VpcCardMeter.values())
+        EniMeter.values(), EnaMeter.values(), VpcCardMeter.values(), NbdMeter.values(), BridgeMeter.values())
         .flatMap(Stream::of).map(MeterDescriptor.class::cast).toList();
 
     @TempDir
