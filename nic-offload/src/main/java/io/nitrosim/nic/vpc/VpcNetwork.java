@@ -441,7 +441,7 @@ public final class VpcNetwork
         }
         if (instances.containsKey(instanceId))
         {
-            throw new VpcException(VpcException.DUPLICATE, "instance " + instanceId + " is already registered");
+            throw new VpcException(VpcException.INVALID_PARAMETER_VALUE, "instance " + instanceId + " is already registered");
         }
         if (caps == null)
         {

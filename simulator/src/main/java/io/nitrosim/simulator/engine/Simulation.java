@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 import io.nitrosim.catalog.InstanceType;
+import io.nitrosim.control.Ec2Exception;
 import io.nitrosim.hypervisor.Host;
-import io.nitrosim.hypervisor.HypervisorException;
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.nic.card.VpcCard;
@@ -118,7 +118,7 @@ public final class Simulation implements AutoCloseable
             recorder = buildRecorder();
             runtime.add(recorder);
         }
-        catch (final HypervisorException | IllegalArgumentException ex)
+        catch (final Ec2Exception | IllegalArgumentException ex)
         {
             close();
             throw new ScenarioException(scenario.source() + ": " + ex.getMessage());
