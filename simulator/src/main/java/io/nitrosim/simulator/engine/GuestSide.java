@@ -19,13 +19,13 @@ import io.nitrosim.pci.GuestMemoryAllocator;
  * What runs inside one instance: the reference drivers and workloads of the cards, on vCPU 0, touching the
  * devices only through the hypervisor's PCI bus and the instance's guest memory, as a guest kernel would.
  */
-final class GuestSide implements GuestProgram
+public final class GuestSide implements GuestProgram
 {
     /** Guest-physical region the guest's drivers allocate queues and buffers from. */
-    static final long DMA_REGION_BASE = 16L << 20;
+    public static final long DMA_REGION_BASE = 16L << 20;
 
     /** A driver or workload driven by the guest program's duty cycle. */
-    interface Task
+    public interface Task
     {
         int doWork(long nowNs);
 
@@ -41,7 +41,7 @@ final class GuestSide implements GuestProgram
     private Task[] tasks = new Task[0];
     private GuestContext context;
 
-    GuestSide(final Instance instance, final long dmaRegionBytes)
+    public GuestSide(final Instance instance, final long dmaRegionBytes)
     {
         this.instance = instance;
         this.memory = new MemoryAccess(instance.memory());
@@ -49,35 +49,35 @@ final class GuestSide implements GuestProgram
             Math.min(dmaRegionBytes, instance.memory().sizeBytes() - DMA_REGION_BASE));
     }
 
-    GuestMemoryAccess memory()
+    public GuestMemoryAccess memory()
     {
         return memory;
     }
 
-    GuestMemoryAllocator allocator()
+    public GuestMemoryAllocator allocator()
     {
         return allocator;
     }
 
     /** The driver's view of the function at {@code address} of this instance's bus. */
-    FunctionAccess function(final PciAddress address)
+    public FunctionAccess function(final PciAddress address)
     {
         return new SlotAccess(address);
     }
 
-    void add(final Task task)
+    public void add(final Task task)
     {
         taskList.add(task);
         tasks = taskList.toArray(new Task[0]);
     }
 
-    boolean hasTasks()
+    public boolean hasTasks()
     {
         return !taskList.isEmpty();
     }
 
     /** Loads this program on vCPU 0 of the instance. */
-    void install()
+    public void install()
     {
         instance.loadProgram(0, this);
     }

@@ -171,7 +171,7 @@ public final class Simulation implements AutoCloseable
 
     private static LongSupplier sum(final NetworkSide.InstanceNetwork net, final boolean out)
     {
-        final EniCounters[] counters = net.enis().stream().map(NetworkSide.EniHandle::counters)
+        final EniCounters[] counters = net.enis().stream().map(EniHandle::counters)
             .toArray(EniCounters[]::new);
         return () ->
         {
@@ -187,7 +187,7 @@ public final class Simulation implements AutoCloseable
     private static LongSupplier allowance(final NetworkSide.InstanceNetwork net, final String name)
     {
         final int index = AllowanceCounters.NAMES.indexOf(name);
-        final EniCounters[] counters = net.enis().stream().map(NetworkSide.EniHandle::counters)
+        final EniCounters[] counters = net.enis().stream().map(EniHandle::counters)
             .toArray(EniCounters[]::new);
         return () ->
         {
@@ -291,7 +291,7 @@ public final class Simulation implements AutoCloseable
             long rxFrames = 0;
             long rxBytes = 0;
             final List<EniResult> enis = new ArrayList<>();
-            for (final NetworkSide.EniHandle e : h.network().enis())
+            for (final EniHandle e : h.network().enis())
             {
                 final EniCounters c = e.counters();
                 txFrames += c.txFrames.get();

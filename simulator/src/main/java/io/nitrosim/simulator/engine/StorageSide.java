@@ -13,19 +13,14 @@ import org.HdrHistogram.Histogram;
 import io.nitrosim.catalog.InstanceType;
 import io.nitrosim.ebs.device.EbsCard;
 import io.nitrosim.ebs.device.NvmeController;
-import io.nitrosim.ebs.driver.NvmeDriver;
 import io.nitrosim.ebs.fio.FioJob;
 import io.nitrosim.ebs.fio.FioResult;
 import io.nitrosim.ebs.fio.FioWorkload;
-import io.nitrosim.ebs.shaping.EbsInstanceCaps;
-import io.nitrosim.ebs.storage.EmbeddedStorageBackend;
 import io.nitrosim.ebs.storage.StorageEngine;
 import io.nitrosim.ebs.volume.VolumeLimits;
 import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.hypervisor.guest.PciAddress;
-import io.nitrosim.hypervisor.pci.Attachment;
-import io.nitrosim.hypervisor.pci.AttachmentKind;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.simulator.results.Column;
 import io.nitrosim.simulator.results.EbsInstanceResult;
@@ -47,7 +42,6 @@ final class StorageSide implements AutoCloseable
 {
     private final Scenario scenario;
     private final SimRuntime runtime;
-    private final CounterRegistry registry;
     private final boolean timingOnly;
     private final StorageEngine engine;
     private final SplittableRandom ids;
@@ -55,7 +49,7 @@ final class StorageSide implements AutoCloseable
     private final Map<String, VolumeHandle> volumes = new LinkedHashMap<>();
     private final Map<String, GuestSide> guests = new LinkedHashMap<>();
     private final List<FioRun> fioRuns = new ArrayList<>();
-    private final List<EmbeddedStorageBackend> backends = new ArrayList<>();
+    private final StoragePlumbing plumbing;
 
     private record VolumeHandle(Scenario.Volume spec, VolumeSpec volume, NvmeController controller, PciAddress address)
     {
@@ -69,7 +63,6 @@ final class StorageSide implements AutoCloseable
     {
         this.scenario = scenario;
         this.runtime = runtime;
-        this.registry = registry;
         this.timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         this.ids = new SplittableRandom(scenario.seed() ^ 0x5EB5L);
         boolean anyVolume = false;
@@ -78,6 +71,7 @@ final class StorageSide implements AutoCloseable
             anyVolume |= !i.volumes().isEmpty();
         }
         this.engine = anyVolume && !timingOnly ? StorageEngine.context(workDirectory.resolve("ebs")).open() : null;
+        this.plumbing = new StoragePlumbing(runtime, registry, engine, timingOnly, scenario.seed());
     }
 
     void addInstance(final Scenario.Instance spec, final Instance instance, final GuestSide guest)
@@ -87,19 +81,7 @@ final class StorageSide implements AutoCloseable
         {
             return;
         }
-        final InstanceType t = spec.type();
-        final EbsInstanceCaps caps = new EbsInstanceCaps(t.ebsPeakBytesPerSec(), t.ebsBaselineBytesPerSec(),
-            t.ebsPeakIops(), t.ebsBaselineIops(), t.ebsBurstSeconds());
-        final EbsCard.Context context = EbsCard.context().instanceId(instance.id()).caps(caps).clock(runtime.clock())
-            .registry(registry).timingOnly(timingOnly).seed(scenario.seed());
-        if (engine != null)
-        {
-            final EmbeddedStorageBackend backend = new EmbeddedStorageBackend(engine, false, 256);
-            backends.add(backend);
-            context.backend(backend);
-        }
-        final EbsCard card = context.build();
-        runtime.add(card);
+        final EbsCard card = plumbing.addCard(instance.id(), spec.type());
         cards.put(spec.name(), card);
         for (final Scenario.Volume v : spec.volumes())
         {
@@ -113,10 +95,8 @@ final class StorageSide implements AutoCloseable
             {
                 b.throughputMiBps((int)v.throughputMiBps());
             }
-            final VolumeSpec volume = b.build();
-            final NvmeController controller = card.attach(volume);
-            final Attachment attachment = instance.attach(controller, AttachmentKind.EBS_VOLUME, volume.volumeId().toString());
-            volumes.put(v.name(), new VolumeHandle(v, volume, controller, attachment.address()));
+            final StoragePlumbing.PluggedVolume plugged = plumbing.plugVolume(card, instance, b.build());
+            volumes.put(v.name(), new VolumeHandle(v, plugged.spec(), plugged.controller(), plugged.address()));
         }
     }
 
@@ -143,8 +123,6 @@ final class StorageSide implements AutoCloseable
             final GuestSide guest = guests.get(first.instance());
             final InstanceType type = scenario.instances().stream().filter(i -> i.name().equals(first.instance()))
                 .findFirst().orElseThrow().type();
-            final NvmeDriver driver = NvmeDriver.create(guest.function(volume.address()), guest.memory(),
-                guest.allocator(), NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, type.vcpus()))));
             final List<FioJob> jobs = new ArrayList<>();
             long startNs = Long.MAX_VALUE;
             for (final Scenario.FioWorkload w : e.getValue())
@@ -163,29 +141,8 @@ final class StorageSide implements AutoCloseable
                 jobs.add(job.build());
                 startNs = Math.min(startNs, w.startNs());
             }
-            final FioWorkload fio = FioWorkload.create(driver, guest.memory(), guest.allocator(), scenario.seed(),
-                jobs.toArray(new FioJob[0]));
-            final long fioStartNs = startNs;
-            guest.add(new GuestSide.Task()
-            {
-                @Override
-                public int doWork(final long nowNs)
-                {
-                    return nowNs < fioStartNs ? 0 : fio.doWork(nowNs);
-                }
-
-                @Override
-                public long nextDeadlineNs()
-                {
-                    return runtime.clock().nanoTime() < fioStartNs ? fioStartNs : fio.nextDeadlineNs();
-                }
-
-                @Override
-                public void onInterrupt(final int vector)
-                {
-                    fio.onInterrupt(vector);
-                }
-            });
+            final FioWorkload fio = GuestWorkloads.fio(guest, volume.address(), type.vcpus(), scenario.seed(),
+                runtime.clock(), startNs, jobs.toArray(new FioJob[0]));
             fioRuns.add(new FioRun(e.getValue(), volume, fio));
         }
     }
@@ -345,10 +302,7 @@ final class StorageSide implements AutoCloseable
     @Override
     public void close()
     {
-        for (final EmbeddedStorageBackend backend : backends)
-        {
-            backend.close();
-        }
+        plumbing.close();
         if (engine != null)
         {
             engine.close();

@@ -1,0 +1,16 @@
+package io.nitrosim.simulator.engine;
+
+import io.nitrosim.hypervisor.guest.PciAddress;
+import io.nitrosim.nic.card.EniPort;
+import io.nitrosim.nic.ena.EnaFunction;
+import io.nitrosim.nic.shaping.EniCounters;
+import io.nitrosim.nic.vpc.Eni;
+
+/** An ENI plugged into an instance: the VPC model's interface, its port on the card, its ENA function and slot. */
+public record EniHandle(String name, Eni eni, EniPort port, EnaFunction function, PciAddress address)
+{
+    public EniCounters counters()
+    {
+        return port.counters();
+    }
+}

@@ -1,0 +1,146 @@
+package io.nitrosim.simulator.region;
+
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
+
+import io.nitrosim.time.SimAgent;
+
+/**
+ * The region's agent in the runtime: runs submitted commands and due timers on the runtime's thread, and holds
+ * the clock's pacing target so that a quiet virtual-time runtime still follows the wall clock.
+ */
+final class ControlAgent implements SimAgent
+{
+    private static final int COMMANDS_PER_PASS = 64;
+
+    record Pending<T>(RegionCommand<T> command, CompletableFuture<T> future)
+    {
+    }
+
+    private record Timer(long dueNs, long sequence, RegionCommand<?> command) implements Comparable<Timer>
+    {
+        @Override
+        public int compareTo(final Timer other)
+        {
+            final int byTime = Long.compare(dueNs, other.dueNs);
+            return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+        }
+    }
+
+    private final ManyToOneConcurrentArrayQueue<Pending<?>> queue;
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final NanoClock clock;
+    private RegionControl control;
+    private long timerSequence;
+    private volatile long pacingTargetNs;
+    private long commandsRun;
+
+    ControlAgent(final int capacity, final NanoClock clock)
+    {
+        this.queue = new ManyToOneConcurrentArrayQueue<>(capacity);
+        this.clock = clock;
+    }
+
+    void control(final RegionControl control)
+    {
+        this.control = control;
+    }
+
+    boolean offer(final Pending<?> pending)
+    {
+        return queue.offer(pending);
+    }
+
+    boolean hasCommands()
+    {
+        return !queue.isEmpty();
+    }
+
+    void pacingTargetNs(final long targetNs)
+    {
+        pacingTargetNs = targetNs;
+    }
+
+    long commandsRun()
+    {
+        return commandsRun;
+    }
+
+    /** On the runtime thread: runs {@code command} at {@code dueNs} of simulated time. */
+    void schedule(final long dueNs, final RegionCommand<?> command)
+    {
+        timers.add(new Timer(dueNs, timerSequence++, command));
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = 0;
+        Pending<?> pending;
+        while (work < COMMANDS_PER_PASS && (pending = queue.poll()) != null)
+        {
+            run(pending);
+            work++;
+        }
+        final long nowNs = clock.nanoTime();
+        while (!timers.isEmpty() && timers.peek().dueNs() <= nowNs)
+        {
+            final Timer timer = timers.poll();
+            try
+            {
+                timer.command().run(control);
+            }
+            catch (final RuntimeException ex)
+            {
+                control.timerFailed(ex);
+            }
+            work++;
+        }
+        return work;
+    }
+
+    private <T> void run(final Pending<T> pending)
+    {
+        commandsRun++;
+        try
+        {
+            pending.future().complete(pending.command().run(control));
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            pending.future().completeExceptionally(ex);
+        }
+    }
+
+    /** Fails every queued command (the region stopped). */
+    void failAll(final Throwable cause)
+    {
+        Pending<?> pending;
+        while ((pending = queue.poll()) != null)
+        {
+            pending.future().completeExceptionally(cause);
+        }
+    }
+
+    @Override
+    public long nextDeadlineNs()
+    {
+        final long nowNs = clock.nanoTime();
+        long deadline = timers.isEmpty() ? NO_DEADLINE : timers.peek().dueNs();
+        final long target = pacingTargetNs;
+        if (target > nowNs)
+        {
+            deadline = Math.min(deadline, target); // keep virtual time moving with the wall clock
+        }
+        return deadline;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "region-control";
+    }
+}
