@@ -126,6 +126,12 @@ public final class Ec2Api implements AutoCloseable
         return "http://" + address().getHostString() + ":" + address().getPort();
     }
 
+    /** Connections the endpoint holds open now. */
+    public int openConnections()
+    {
+        return server.openConnections();
+    }
+
     public Region region()
     {
         return region;

@@ -8,7 +8,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -49,7 +49,7 @@ final class Ec2Fixture
             .endpointOverride(URI.create(endpoint))
             .region(Region.US_EAST_1)
             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secret)))
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .httpClientBuilder(Apache5HttpClient.builder())
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                 .apiCallTimeout(Duration.ofSeconds(30)))
             .build();

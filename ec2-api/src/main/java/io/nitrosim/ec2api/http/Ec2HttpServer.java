@@ -85,8 +85,8 @@ public final class Ec2HttpServer implements AutoCloseable
                 protected void initChannel(final SocketChannel ch)
                 {
                     ch.pipeline()
-                        .addLast(new ConnectionLimit())
                         .addLast(new IdleStateHandler(settings.idleTimeoutSeconds(), 0, 0, TimeUnit.SECONDS))
+                        .addLast(new ConnectionLimit())
                         .addLast(new HttpServerCodec(4096, 16 * 1024, 64 * 1024))
                         .addLast(new BoundedAggregator(settings.maxBodyBytes()))
                         .addLast(new RequestHandler());
@@ -157,8 +157,11 @@ public final class Ec2HttpServer implements AutoCloseable
         {
             if (connections.incrementAndGet() > settings.maxConnections())
             {
-                send(ctx, error(new Ec2Exception(Ec2Error.REQUEST_LIMIT_EXCEEDED, "Request limit exceeded: "
-                    + settings.maxConnections() + " connections are open")), false);
+                // Through the whole pipeline (the HTTP encoder sits after this handler).
+                final FullHttpResponse response = error(new Ec2Exception(Ec2Error.REQUEST_LIMIT_EXCEEDED,
+                    "Request limit exceeded: " + settings.maxConnections() + " connections are open"));
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             super.channelActive(ctx);

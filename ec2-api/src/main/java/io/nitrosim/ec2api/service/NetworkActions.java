@@ -359,7 +359,9 @@ final class NetworkActions
         }
         final int secondary = r.integer("SecondaryPrivateIpAddressCount", 0, 49, 0);
         final Map<String, Map<String, String>> tags = TagActions.tagSpecifications(r);
-        final Eni eni = ctx.region.vpc().createNetworkInterface(subnet.id(), groups, ips, secondary);
+        // The model counts automatic addresses with the primary; EC2's count is of secondary addresses only.
+        final Eni eni = ctx.region.vpc().createNetworkInterface(subnet.id(), groups, ips,
+            ips.isEmpty() ? secondary + 1 : secondary);
         final Ec2State.EniRecord record = new Ec2State.EniRecord(eni.id(),
             r.string("Description") == null ? "" : r.string("Description"));
         ctx.state.enis.put(eni.id(), record);
