@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -49,7 +50,15 @@ public final class Ec2Api implements AutoCloseable
                 Files.createDirectories(ctx.dataDirectory);
                 channel = FileChannel.open(ctx.dataDirectory.resolve("nitro-sim.lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
-                final FileLock lock = channel.tryLock();
+                FileLock lock;
+                try
+                {
+                    lock = channel.tryLock();
+                }
+                catch (final OverlappingFileLockException ex)
+                {
+                    lock = null; // held by this JVM
+                }
                 if (lock == null)
                 {
                     throw new IllegalArgumentException("data directory " + ctx.dataDirectory
