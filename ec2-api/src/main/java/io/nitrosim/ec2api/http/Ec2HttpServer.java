@@ -96,10 +96,16 @@ public final class Ec2HttpServer implements AutoCloseable
         {
             serverChannel = bootstrap.bind(new InetSocketAddress(settings.bindAddress(), settings.port())).sync().channel();
         }
-        catch (final RuntimeException | InterruptedException ex)
+        catch (final InterruptedException ex)
         {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw ex;
+        }
+        catch (final Exception ex) // Netty rethrows the bind's IOException unchecked
+        {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IllegalArgumentException("cannot listen on " + settings.bindAddress() + ":" + settings.port()
+                + ": " + ex.getMessage(), ex);
         }
     }
 
