@@ -49,9 +49,16 @@ public final class Ec2Service
         void run(Ec2Context ctx, QueryRequest request, Xml response);
     }
 
-    /** A finished request: HTTP status and the XML body. */
-    public record Response(int status, String body, String outcome)
+    /**
+     * A finished request: HTTP status and the XML tree, written to text by {@link #body()} on the HTTP thread (not
+     * on the region's, which runs the data plane).
+     */
+    public record Response(int status, Xml xml, String namespace, String outcome)
     {
+        public String body()
+        {
+            return xml.toDocument(namespace);
+        }
     }
 
     private final Region region;
@@ -202,7 +209,7 @@ public final class Ec2Service
         try
         {
             action.handler().run(new Ec2Context(c, state, this, millis, false), request, response);
-            result = new Response(200, response.toDocument(NAMESPACE), outcome);
+            result = new Response(200, response, NAMESPACE, outcome);
         }
         catch (final RuntimeException ex)
         {
@@ -347,7 +354,7 @@ public final class Ec2Service
         final Xml body = Xml.element("Response")
             .add(Xml.element("Errors").add(Xml.element("Error").add("Code", ex.code()).add("Message", ex.detail())))
             .add("RequestID", requestId);
-        return new Response(ex.httpStatus(), body.toDocument(null), ex.code());
+        return new Response(ex.httpStatus(), body, null, ex.code());
     }
 
     private void count(final String action, final String outcome)
