@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the JMH uber-jar (benchmarks/target/benchmarks.jar) and runs the benchmarks with the project's JVM
-# flags, then prints a summary (messages/s, GB/s, shaped/raw ratio, simulated seconds per wall second).
+# flags, then prints a summary (messages/s, GB/s, shaped/raw ratio, simulated seconds per wall second, payload
+# ns/frame and ns/block against memcpy, the full-payload run's delivered bytes per wall second).
 #
 # Usage: benchmarks/run-benchmarks.sh [--quick|--full] [--no-build] [JMH options and benchmark regexps...]
 #   --quick     1 fork, 2 warmup + 3 measurement iterations of 1 s (a single-shot benchmark runs once per

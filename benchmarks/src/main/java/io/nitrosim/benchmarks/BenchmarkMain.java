@@ -26,7 +26,9 @@ import org.openjdk.jmh.util.Statistics;
 
 /**
  * JMH's command line plus a summary of the project's figures after the run: messages/s, GB/s and the
- * shaped/raw ratio per record size, and simulated seconds per wall second (median over iterations).
+ * shaped/raw ratio per record size, simulated seconds per wall second (median over iterations), the payload
+ * workloads' ns per frame or block against the memcpy of the same run, and the full-payload run's delivered
+ * bytes per wall second against that memcpy.
  * Listing and help go straight to {@link org.openjdk.jmh.Main}.
  * <p>
  * One extra option, {@value #QUICK}: 1 fork, 2 warmup and 3 measurement iterations of 1 s, each of which an
@@ -44,6 +46,11 @@ public final class BenchmarkMain
         Comparator.comparingInt(ring -> List.of(RAW, RAW_FORMAT, SHAPED).indexOf(ring));
     private static final String THROUGHPUT = ShapedRingThroughputBenchmark.class.getSimpleName();
     private static final String VIRTUAL_TIME = VirtualTimeFlowBenchmark.class.getSimpleName();
+    private static final String FRAMES = PayloadPatternBenchmark.class.getSimpleName();
+    private static final String BLOCKS = BlockPatternBenchmark.class.getSimpleName();
+    private static final String FULL_RUN = FullPayloadRunBenchmark.class.getSimpleName();
+    private static final String MEMCPY = "memcpy";
+    private static final String GC_ALLOC_NORM = "gc.alloc.rate.norm";
 
     private BenchmarkMain()
     {
@@ -99,6 +106,9 @@ public final class BenchmarkMain
         // scheme -> record bytes -> method -> result; TreeMaps keep the printout in a stable order.
         final Map<String, Map<Integer, Map<String, RunResult>>> throughput = new TreeMap<>();
         final List<RunResult> virtualTime = new ArrayList<>();
+        final List<RunResult> frames = new ArrayList<>();
+        final List<RunResult> blocks = new ArrayList<>();
+        final List<RunResult> fullRuns = new ArrayList<>();
         for (final RunResult result : results)
         {
             final String benchmark = result.getParams().getBenchmark();
@@ -117,6 +127,18 @@ public final class BenchmarkMain
             {
                 virtualTime.add(result);
             }
+            else if (benchmark.contains(FRAMES + '.'))
+            {
+                frames.add(result);
+            }
+            else if (benchmark.contains(BLOCKS + '.'))
+            {
+                blocks.add(result);
+            }
+            else if (benchmark.contains(FULL_RUN + '.'))
+            {
+                fullRuns.add(result);
+            }
         }
         out.println();
         out.println("==== nitro-sim benchmark summary ====");
@@ -128,6 +150,130 @@ public final class BenchmarkMain
         {
             printVirtualTime(result, out);
         }
+        if (!frames.isEmpty())
+        {
+            out.println();
+            out.println("iperf full payload per frame (PayloadPatternBenchmark): bytes = the fill after the 32 B stream"
+                + " header;");
+            printPayload(frames, "mtu", PayloadFigures::fillBytes, out);
+        }
+        if (!blocks.isEmpty())
+        {
+            out.println();
+            out.println("fio verify per block (BlockPatternBenchmark): bytes = bs;");
+            printPayload(blocks, "bs", bs -> bs, out);
+        }
+        for (final RunResult result : fullRuns)
+        {
+            printFullRun(result, memcpyBytesPerSecond(frames), out);
+        }
+    }
+
+    /** Rows of one payload benchmark: ns/op, bytes/s and its ratio to memcpy of the same parameters. */
+    private static void printPayload(final List<RunResult> results, final String param,
+        final java.util.function.IntUnaryOperator bytesPerOp, final PrintStream out)
+    {
+        out.println("ns/op: JMH score +- 99.9% error; cpu: worker CPU time / wall time; GB/s = bytes / ns/op;"
+            + " x memcpy: GB/s over memcpy's in this run (by wall, by cpu); B/op alloc: with -prof gc");
+        out.printf(Locale.ROOT, "%-8s %8s %-22s %5s %8s %9s %-15s %10s%n",
+            "method", param, "ns/op", "cpu", "GB/s", "GB/cpu-s", "x memcpy", "B/op alloc");
+        final Map<Integer, RunResult> memcpy = new TreeMap<>();
+        for (final RunResult r : results)
+        {
+            if (method(r).equals(MEMCPY))
+            {
+                memcpy.put(Integer.parseInt(r.getParams().getParam(param)), r);
+            }
+        }
+        final List<RunResult> sorted = new ArrayList<>(results);
+        sorted.sort(Comparator.comparingInt((RunResult r) -> Integer.parseInt(r.getParams().getParam(param)))
+            .thenComparing(r -> method(r).equals(MEMCPY) ? "" : method(r)));
+        for (final RunResult r : sorted)
+        {
+            final int value = Integer.parseInt(r.getParams().getParam(param));
+            final double bytes = bytesPerOp.applyAsInt(value);
+            final double ns = nsPerOp(r.getPrimaryResult().getScore(), r.getParams());
+            final double cpu = score(r.getSecondaryResults().get(WorkerCpuProfiler.LABEL));
+            final double gbps = bytes / ns;
+            final RunResult reference = memcpy.get(value);
+            String ratio = "";
+            if (reference != null)
+            {
+                final double refNs = nsPerOp(reference.getPrimaryResult().getScore(), reference.getParams());
+                final double refCpu = score(reference.getSecondaryResults().get(WorkerCpuProfiler.LABEL));
+                ratio = String.format(Locale.ROOT, "%.2f, %.2f", refNs / ns, (refNs * refCpu) / (ns * cpu));
+            }
+            out.printf(Locale.ROOT, "%-8s %8d %-22s %5.2f %8.2f %9.2f %-15s %10s%n",
+                method(r), value,
+                String.format(Locale.ROOT, "%.1f +- %.1f", ns, nsPerOp(r.getPrimaryResult().getScoreError(),
+                    r.getParams())),
+                cpu, gbps, gbps / cpu, ratio, allocation(r));
+        }
+    }
+
+    private static void printFullRun(final RunResult result, final double memcpyBytesPerSecond, final PrintStream out)
+    {
+        final BenchmarkParams params = result.getParams();
+        final double secondsPerUnit = params.getTimeUnit().toNanos(1) / 1e9;
+        out.println();
+        out.printf(Locale.ROOT, "Issue 10 scenario, virtual time: two c5.18xlarge, 8 x 9001 B UDP at 25 Gbps, payload %s,"
+            + " %s simulated%n", params.getParam("payload"), params.getParam("simulated"));
+        out.printf(Locale.ROOT, "%-5s %10s %14s %10s %10s %12s %12s%n",
+            "iter", "wall ms", "sim-s/wall-s", "cpu ms", "Gbps", "GB/wall-s", "x memcpy");
+        int iteration = 0;
+        for (final BenchmarkResult fork : result.getBenchmarkResults())
+        {
+            for (final IterationResult it : fork.getIterationResults())
+            {
+                iteration++;
+                final double wallSeconds = it.getPrimaryResult().getScore() * secondsPerUnit;
+                final double simulatedSeconds = score(it, "simulatedNs") / 1e9;
+                final double bytes = score(it, "bytesDelivered");
+                final double bytesPerWallSecond = bytes / wallSeconds;
+                out.printf(Locale.ROOT, "%-5d %10.1f %14.3f %10.1f %10.3f %12.3f %12s%n",
+                    iteration, wallSeconds * 1e3, simulatedSeconds / wallSeconds, score(it, "threadCpuNs") / 1e6,
+                    bytes * 8 / simulatedSeconds / 1e9, bytesPerWallSecond / 1e9,
+                    Double.isNaN(memcpyBytesPerSecond) ? "no memcpy run" :
+                        String.format(Locale.ROOT, "%.3f", bytesPerWallSecond / memcpyBytesPerSecond));
+            }
+        }
+    }
+
+    /** The 9001-MTU frame memcpy of this run in bytes/s, or NaN if it did not run. */
+    private static double memcpyBytesPerSecond(final List<RunResult> frames)
+    {
+        for (final RunResult r : frames)
+        {
+            if (method(r).equals(MEMCPY) && "9001".equals(r.getParams().getParam("mtu")))
+            {
+                return PayloadFigures.fillBytes(9001) / nsPerOp(r.getPrimaryResult().getScore(), r.getParams()) * 1e9;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static String method(final RunResult result)
+    {
+        final String benchmark = result.getParams().getBenchmark();
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
+    }
+
+    private static double nsPerOp(final double timePerOp, final BenchmarkParams params)
+    {
+        return timePerOp * params.getTimeUnit().toNanos(1);
+    }
+
+    /** Bytes allocated per operation as JMH's gc profiler reports it, or "-" without it. */
+    private static String allocation(final RunResult result)
+    {
+        for (final String label : result.getSecondaryResults().keySet())
+        {
+            if (label.endsWith(GC_ALLOC_NORM))
+            {
+                return String.format(Locale.ROOT, "%.3f", score(result.getSecondaryResults().get(label)));
+            }
+        }
+        return "-";
     }
 
     private static void printThroughput(

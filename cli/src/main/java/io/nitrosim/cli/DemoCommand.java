@@ -33,7 +33,8 @@ public final class DemoCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
-        return ScenarioRunner.run(demoScenario(), outDir, spec.commandLine().getOut(), quiet);
+        final OutputDirectory out = OutputDirectory.prepare(outDir, ScenarioRunner.OUTPUT_FILES);
+        return ScenarioRunner.run(demoScenario(), out, spec.commandLine().getOut(), quiet);
     }
 
     /** The built-in demo scenario (also examples/demo.yaml). */

@@ -2,6 +2,7 @@ package io.nitrosim.cli;
 
 import java.io.PrintWriter;
 
+import io.nitrosim.simulator.scenario.MessageText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = NitroSim.Version.class,
     description = "Simulator of an AWS Nitro-style host: minimal hypervisor, VPC (ENA) and EBS (NVMe) offload cards.",
     subcommands = {CatalogCommand.class, DemoCommand.class, RunCommand.class, ExperimentCommand.class,
-        ServeCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
+        WorkerCommand.class, ServeCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
 public final class NitroSim implements Runnable
 {
     public static final int EXIT_OK = 0;
@@ -28,6 +29,7 @@ public final class NitroSim implements Runnable
 
     public static void main(final String[] args)
     {
+        // Ctrl-C and SIGTERM run the shutdown hooks, which stop a running simulation and remove its files.
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
@@ -46,17 +48,44 @@ public final class NitroSim implements Runnable
         });
         cli.setExecutionExceptionHandler((ex, failed, parseResult) ->
         {
-            if (ex instanceof IllegalArgumentException || ex instanceof BadInputException
-                || ex instanceof io.nitrosim.simulator.scenario.ScenarioException)
+            if (ex instanceof BadInputException || ex instanceof io.nitrosim.simulator.scenario.ScenarioException)
             {
-                failed.getErr().println("nitro-sim: " + ex.getMessage());
+                failed.getErr().println("nitro-sim: " + MessageText.line(ex.getMessage()));
                 return EXIT_BAD_INPUT;
             }
-            failed.getErr().println("nitro-sim: internal error: " + ex);
-            ex.printStackTrace(failed.getErr());
-            return EXIT_INTERNAL_ERROR;
+            return internalError(ex, failed.getErr());
         });
-        return cli.execute(args);
+        try
+        {
+            return cli.execute(args);
+        }
+        catch (final Throwable ex) // an Error (OutOfMemoryError, StackOverflowError) passes picocli's handler
+        {
+            return internalError(ex, err);
+        }
+    }
+
+    /**
+     * One line for the user, the trace in a log file: never a raw stack trace on the console.
+     *
+     * @return {@link #EXIT_INTERNAL_ERROR}.
+     */
+    static int internalError(final Throwable ex, final PrintWriter err)
+    {
+        final String log = InternalErrorLog.write(ex);
+        if (ex instanceof OutOfMemoryError)
+        {
+            err.println("nitro-sim: out of memory (" + MessageText.line(ex.getMessage()) + ") with a heap limit of "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB: raise it (NITRO_SIM_JAVA_OPTS=-Xmx8g) or simulate "
+                + "less; " + log);
+        }
+        else
+        {
+            err.println("nitro-sim: internal error: " + MessageText.line(ex.getClass().getName() + ": "
+                + ex.getMessage()) + "; " + log);
+        }
+        err.flush();
+        return EXIT_INTERNAL_ERROR;
     }
 
     @Override

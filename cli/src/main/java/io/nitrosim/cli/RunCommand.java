@@ -43,7 +43,8 @@ public final class RunCommand implements Callable<Integer>
         {
             throw new BadInputException(ex.getMessage());
         }
-        return ScenarioRunner.run(scenario, outDir != null ? outDir : Path.of("nitro-sim-out", scenario.name()),
-            spec.commandLine().getOut(), quiet);
+        final OutputDirectory out = OutputDirectory.prepare(
+            outDir != null ? outDir : Path.of("nitro-sim-out", scenario.name()), ScenarioRunner.OUTPUT_FILES);
+        return ScenarioRunner.run(scenario, out, spec.commandLine().getOut(), quiet);
     }
 }

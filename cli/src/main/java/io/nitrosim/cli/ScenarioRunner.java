@@ -2,12 +2,9 @@ package io.nitrosim.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 import io.nitrosim.simulator.engine.Simulation;
 import io.nitrosim.simulator.report.ConsoleSummary;
@@ -27,34 +24,53 @@ final class ScenarioRunner
     {
     }
 
-    static int run(final Scenario scenario, final Path outDir, final PrintWriter out, final boolean quiet)
+    /** The files a run writes (checked before the run, written atomically after it). */
+    static final List<String> OUTPUT_FILES = List.of(RunReport.RESULTS_JSON, RunReport.TIMESERIES_CSV,
+        RunReport.REPORT_HTML);
+
+    /** Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
+    static final int EXIT_INTERRUPTED = 130;
+
+    /**
+     * Runs the scenario and writes its outputs into {@code out} (prepared before: {@link OutputDirectory#prepare}).
+     * A run stopped by Ctrl-C or SIGTERM writes nothing and removes its temporary files.
+     */
+    static int run(final Scenario scenario, final OutputDirectory out, final PrintWriter console, final boolean quiet)
         throws IOException
     {
         final RunResults results;
         final io.nitrosim.simulator.results.TimeSeries series;
-        final Path work = createWorkDirectory();
-        try (Simulation simulation = Simulation.prepare(scenario, work))
+        final Path work = TempDirectories.create("nitro-sim-run");
+        try (TempDirectories.Run running = TempDirectories.running(work);
+            Simulation simulation = Simulation.prepare(scenario, work))
         {
+            running.stopWith(simulation::requestStop);
             final ProgressPrinter progress = quiet ? null : System.console() != null ?
-                ProgressPrinter.forTerminal(out, WallClock::nanoTime) : ProgressPrinter.forLog(out, WallClock::nanoTime);
+                ProgressPrinter.forTerminal(console, WallClock::nanoTime) : ProgressPrinter.forLog(console, WallClock::nanoTime);
             results = simulation.run(progress == null ? null :
-                (nowNs, durationNs, recorder) -> progress.update(nowNs, durationNs, detail(recorder)));
+                (nowNs, durationNs, recorder) -> progress.update(nowNs, durationNs,
+                    detail(recorder) + ProgressPrinter.lagText(simulation.lagNs())));
+            if (running.stoppedByShutdown())
+            {
+                console.println("stopped at " + results.simulatedSeconds() + " simulated s; nothing written");
+                console.flush();
+                return EXIT_INTERRUPTED;
+            }
             if (progress != null)
             {
                 progress.finish(scenario.durationNs(), scenario.durationNs(), "done");
             }
             series = simulation.timeSeries();
         }
-        finally
-        {
-            deleteRecursively(work);
-        }
-        final RunReport.OutputFiles files = RunReport.writeAll(results, series, outDir);
-        ConsoleSummary.print(results, out);
-        out.printf(Locale.ROOT, "wall time %.1f s for %.0f simulated s%n", results.wallSeconds(), results.simulatedSeconds());
-        out.println("wrote " + files.resultsJson() + ", " + files.timeseriesCsv() + ", " + files.reportHtml());
-        out.flush();
-        return results.expectationsPassed() ? NitroSim.EXIT_OK : NitroSim.EXIT_EXPECTATION_FAILED;
+        out.write(dir -> RunReport.writeAll(results, series, dir));
+        final Path dir = out.path();
+        ConsoleSummary.print(results, console);
+        console.printf(Locale.ROOT, "wall time %.1f s for %.0f simulated s%n", results.wallSeconds(),
+            results.simulatedSeconds());
+        console.println("wrote " + dir.resolve(RunReport.RESULTS_JSON) + ", " + dir.resolve(RunReport.TIMESERIES_CSV)
+            + ", " + dir.resolve(RunReport.REPORT_HTML));
+        console.flush();
+        return results.passed() ? NitroSim.EXIT_OK : NitroSim.EXIT_EXPECTATION_FAILED;
     }
 
     /** "net out 10.00 Gbps, ebs 2250 Mbps": the sum over instances of the latest samples. */
@@ -80,29 +96,5 @@ final class ScenarioRunner
     private static double valueOrZero(final double v)
     {
         return Double.isNaN(v) ? 0 : v;
-    }
-
-    private static Path createWorkDirectory()
-    {
-        try
-        {
-            return Files.createTempDirectory("nitro-sim-run");
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
-
-    private static void deleteRecursively(final Path dir)
-    {
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (final IOException ex)
-        {
-            // best effort: a temp directory left behind is harmless
-        }
     }
 }

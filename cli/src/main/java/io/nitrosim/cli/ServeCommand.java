@@ -2,7 +2,6 @@ package io.nitrosim.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,39 +55,35 @@ public final class ServeCommand implements Callable<Integer>
         {
             throw new BadInputException(ex.getMessage());
         }
-        final Scenario scenario = new Scenario(loaded.source(), loaded.name(), loaded.description(), loaded.seed(),
-            loaded.durationNs(), Scenario.ClockMode.REAL, loaded.payload(), loaded.sampleIntervalNs(), loaded.network(),
-            loaded.ebs(), loaded.hosts(), loaded.vpcs(), loaded.peerings(), loaded.securityGroups(), loaded.instances(),
-            loaded.workloads(), loaded.expectations());
+        final Scenario scenario = loaded.withClock(Scenario.ClockMode.REAL);
         final PrintWriter out = spec.commandLine().getOut();
-        final Path work = Files.createTempDirectory("nitro-sim-serve");
-        try (Simulation simulation = Simulation.prepare(scenario, work);
+        final Path work = TempDirectories.create("nitro-sim-serve");
+        try (TempDirectories.Run running = TempDirectories.running(work);
+            Simulation simulation = Simulation.prepare(scenario, work);
             MetricsServer server = MetricsServer.start(port, PrometheusMetrics.bind(simulation.counters()),
                 () -> status(simulation, scenario)))
         {
-            final int boundPort = awaitPort(server);
+            running.stopWith(simulation::requestStop);
+            final int boundPort = awaitPort(server, "--port", port);
             out.println("serving http://127.0.0.1:" + boundPort + "/metrics and /status for scenario '"
                 + scenario.name() + "' (" + scenario.durationNs() / 1_000_000_000L + " s, real time)");
             out.flush();
-            final Thread stopper = new Thread(simulation::requestStop, "nitro-sim-stop");
-            Runtime.getRuntime().addShutdownHook(stopper);
             final RunResults results = simulation.run(null);
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            }
-            catch (final IllegalStateException ex)
-            {
-                // already shutting down
-            }
             out.println("scenario ended after " + results.simulatedSeconds() + " s: "
-                + (results.expectationsPassed() ? "every expectation holds" : "an expectation failed"));
+                + (running.stoppedByShutdown() ? "stopped" : results.expectationsPassed() ? "every expectation holds" :
+                "an expectation failed"));
+            out.println(io.nitrosim.simulator.report.ConsoleSummary.paceVerdict(results));
             out.flush();
-            return results.expectationsPassed() ? NitroSim.EXIT_OK : NitroSim.EXIT_EXPECTATION_FAILED;
+            if (running.stoppedByShutdown())
+            {
+                return ScenarioRunner.EXIT_INTERRUPTED;
+            }
+            return results.passed() ? NitroSim.EXIT_OK : NitroSim.EXIT_EXPECTATION_FAILED;
         }
     }
 
-    private static int awaitPort(final MetricsServer server) throws InterruptedException
+    /** The port the server listens on, once bound; a bad input naming {@code option} when it cannot bind. */
+    static int awaitPort(final MetricsServer server, final String option, final int port) throws InterruptedException
     {
         try
         {
@@ -96,7 +91,7 @@ public final class ServeCommand implements Callable<Integer>
         }
         catch (final ExecutionException ex)
         {
-            throw new BadInputException("cannot listen on 127.0.0.1: " + ex.getCause().getMessage());
+            throw BadInputException.cannotListen(option, port, ex.getCause().getMessage());
         }
         catch (final TimeoutException ex)
         {

@@ -2,13 +2,13 @@ package io.nitrosim.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -17,6 +17,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.nitrosim.ec2api.Ec2Api;
 import io.nitrosim.ec2api.http.Credentials;
+import io.nitrosim.ec2api.http.ListenFailedException;
+import io.nitrosim.simulator.scenario.MessageText;
 import io.nitrosim.simulator.serve.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code nitro-sim up}: a real-time region with the EC2 Query API on 127.0.0.1, until Ctrl-C or SIGTERM (or, when
- * embedded, an interrupt), then a clean shutdown: the endpoint closes, the journals are flushed, the ports freed.
+ * embedded, an interrupt), then a clean shutdown: the endpoint closes, the journals are flushed, the ports freed
+ * and the temporary files removed ({@link TempDirectories}' one shutdown hook stops the region and waits for it).
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
     description = {"Start a real-time region with the EC2 Query API on 127.0.0.1 (AWS SDKs and the AWS CLI can",
@@ -73,8 +76,11 @@ public final class UpCommand implements Callable<Integer>
     public Integer call() throws IOException, InterruptedException
     {
         final Settings settings = config == null ? new Settings() : readConfig(config);
+        final int endpointPort = port != null ? port : settings.port != null ? settings.port : Ec2Api.Context.DEFAULT_PORT;
+        checkPort("--port", endpointPort);
+        checkPort("--metrics-port", metricsPort);
         final Ec2Api.Context context = Ec2Api.context()
-            .port(port != null ? port : settings.port != null ? settings.port : Ec2Api.Context.DEFAULT_PORT)
+            .port(endpointPort)
             .hosts(hosts != null ? hosts : settings.hosts != null ? settings.hosts : 1)
             .dataDirectory(data);
         if (settings.seed != null)
@@ -101,65 +107,69 @@ public final class UpCommand implements Callable<Integer>
         {
             context.credentials(Credentials.load(credentials));
         }
-        if (metricsPort < 0 || metricsPort > 65535)
+        // Without --data the volumes' blocks go to a temporary directory the one shutdown hook removes; the hook
+        // also stops the region (Ctrl-C, SIGTERM) and waits until it is closed.
+        final Path work = data == null ? TempDirectories.create("nitro-sim-up") : null;
+        try (TempDirectories.Run running = TempDirectories.running(work))
         {
-            throw new BadInputException("--metrics-port " + metricsPort + " is out of range, accepted 0..65535");
-        }
-        final Ec2Api api;
-        try
-        {
-            api = Ec2Api.start(context);
-        }
-        catch (final java.io.UncheckedIOException ex)
-        {
-            throw new BadInputException(ex.getMessage());
-        }
-        final MetricsServer metrics = MetricsServer.start(metricsPort, () -> metricsText(api), () -> status(api));
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final Thread hook = new Thread(() ->
-        {
-            shutdown(api, metrics);
-            stopped.countDown();
-        }, "nitro-sim-up-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        final PrintWriter out = spec.commandLine().getOut();
-        final String endpoint = api.endpoint();
-        out.println("nitro-sim up: EC2 endpoint " + endpoint + " (API 2016-11-15, " + context.hosts() + " host"
-            + (context.hosts() == 1 ? "" : "s") + ", " + (data == null ? "state in memory" : "data in " + data)
-            + (api.replayedEntries() > 0 ? ", " + api.replayedEntries() + " journal entries replayed" : "") + ")");
-        out.println("metrics http://127.0.0.1:" + metrics.port() + "/metrics, status http://127.0.0.1:" + metrics.port()
-            + "/status");
-        out.println("try: aws ec2 describe-instance-types --endpoint-url " + endpoint + " --region us-east-1 "
-            + "--instance-types c5.large");
-        out.println("stop with Ctrl-C");
-        out.flush();
-        try
-        {
-            stopped.await();
-        }
-        catch (final InterruptedException ex)
-        {
-            // embedded use: an interrupt stops the region as SIGTERM does
-            try
+            final CountDownLatch stopRequested = new CountDownLatch(1);
+            running.stopWith(stopRequested::countDown);
+            try (Ec2Api api = startApi(context.workDirectory(work));
+                MetricsServer metrics = MetricsServer.start(metricsPort, () -> metricsText(api), () -> status(api)))
             {
-                Runtime.getRuntime().removeShutdownHook(hook);
+                final int boundMetricsPort = ServeCommand.awaitPort(metrics, "--metrics-port", metricsPort);
+                final PrintWriter out = spec.commandLine().getOut();
+                final String endpoint = api.endpoint();
+                out.println("nitro-sim up: EC2 endpoint " + endpoint + " (API 2016-11-15, " + context.hosts() + " host"
+                    + (context.hosts() == 1 ? "" : "s") + ", " + (data == null ? "state in memory" : "data in " + data)
+                    + (api.replayedEntries() > 0 ? ", " + api.replayedEntries() + " journal entries replayed" : "")
+                    + ")");
+                out.println("metrics http://127.0.0.1:" + boundMetricsPort + "/metrics, status http://127.0.0.1:"
+                    + boundMetricsPort + "/status");
+                out.println("try: aws ec2 describe-instance-types --endpoint-url " + endpoint + " --region us-east-1 "
+                    + "--instance-types c5.large");
+                out.println("stop with Ctrl-C");
+                out.flush();
+                try
+                {
+                    stopRequested.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    // embedded use: an interrupt stops the region as Ctrl-C does (the flag stays clear so that
+                    // closing can wait for the region's thread)
+                }
             }
-            catch (final IllegalStateException alreadyStopping)
-            {
-                stopped.await(30, TimeUnit.SECONDS);
-                return NitroSim.EXIT_OK;
-            }
-            shutdown(api, metrics);
+            final PrintWriter out = spec.commandLine().getOut();
+            out.println("nitro-sim up: stopped");
+            out.flush();
         }
-        out.println("nitro-sim up: stopped");
-        out.flush();
         return NitroSim.EXIT_OK;
     }
 
-    private static void shutdown(final Ec2Api api, final MetricsServer metrics)
+    private static void checkPort(final String option, final int port)
     {
-        metrics.close();
-        api.close();
+        if (port < 0 || port > 65535)
+        {
+            throw new BadInputException(option + " " + port + " is out of range, accepted 0..65535");
+        }
+    }
+
+    /** The endpoint and its region; what the user can fix is a one-line bad input. */
+    private static Ec2Api startApi(final Ec2Api.Context context) throws InterruptedException
+    {
+        try
+        {
+            return Ec2Api.start(context);
+        }
+        catch (final ListenFailedException ex)
+        {
+            throw BadInputException.cannotListen("--port", ex.port(), ex.reason());
+        }
+        catch (final IllegalArgumentException | UncheckedIOException ex) // a setting out of range, a data directory
+        {
+            throw new BadInputException(MessageText.line(ex.getMessage()));
+        }
     }
 
     private static String metricsText(final Ec2Api api)

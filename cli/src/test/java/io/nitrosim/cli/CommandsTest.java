@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,32 +23,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CommandsTest
+class CommandsTest extends CliTestBase
 {
-    private static final String SMALL = "name: small\nduration: 3s\nseed: 2\n"
-        + "instances:\n  - {name: a, type: c5.large}\n  - {name: b, type: c5.large}\n"
-        + "workloads:\n  - {name: bulk, kind: iperf, from: a, to: b, streams: 2}\n";
-
-    @TempDir
-    Path dir;
-
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(final String... args)
-    {
-        return NitroSim.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    }
-
-    private Path write(final String name, final String text) throws Exception
-    {
-        final Path file = dir.resolve(name);
-        Files.writeString(file, text);
-        return file;
-    }
-
     @Test
     void shouldRunAScenarioWriteItsFilesAndExit0WhenExpectationsHold() throws Exception
     {
@@ -81,8 +57,8 @@ class CommandsTest
         final Path scenario = write("bad.yaml", SMALL.replace("seed: 2", "seed: 2\nspeed: 3"));
         final Path outDir = dir.resolve("out");
         assertEquals(2, run("run", scenario.toString(), "--out", outDir.toString()));
-        assertEquals(List.of("nitro-sim: " + scenario + ":4:1: speed: unknown field 'speed'; accepted: clock, description, "
-            + "duration, expectations, hosts, instances, name, overrides, payload, peerings, sampleInterval, "
+        assertEquals(List.of("nitro-sim: " + scenario + ":4:1: speed: unknown field 'speed'; accepted: allowedLag, clock, "
+            + "description, duration, expectations, hosts, instances, name, overrides, payload, peerings, sampleInterval, "
             + "securityGroups, seed, vpcs, workloads"), err.toString().lines().toList());
         assertFalse(Files.exists(outDir), "nothing was run or written");
 
@@ -96,9 +72,55 @@ class CommandsTest
     }
 
     @Test
+    void shouldEndARealTimeRunThatFallsBehindWithExit3AndOneLineSayingByHowMuchAndWhichAgentWasBusiest()
+        throws Exception
+    {
+        // 5 ms of 25 Gbps in 1500 B frames with every byte written and checked: ~20000 frames through drivers,
+        // devices and cards take far longer than 5 ms on any machine, and a 100 ms run may lag by 1 ms only.
+        final Path scenario = write("behind.yaml", "name: behind\nduration: 100ms\nsampleInterval: 50ms\n"
+            + "clock: real\npayload: full\nhosts: [{name: h1}, {name: h2}]\n"
+            + "instances:\n  - {name: a, type: c5.18xlarge, host: h1}\n  - {name: b, type: c5.18xlarge, host: h2}\n"
+            + "workloads:\n  - {name: bulk, kind: iperf, from: a, to: b, streams: 8, frameBytes: 1500, duration: 5ms}\n");
+        final Path outDir = dir.resolve("out");
+        assertEquals(3, run("run", scenario.toString(), "--out", outDir.toString(), "--quiet"), err.toString());
+        final List<String> lines = out.toString().lines().filter(l -> l.startsWith("Real time")).toList();
+        assertEquals(2, lines.size(), out.toString()); // the table's title and the verdict
+        assertTrue(lines.get(1).matches("Real time NOT KEPT: fell \\d+\\.\\d ms behind the wall clock \\(allowed 1\\.0 ms\\), "
+            + "real-time factor 0\\.\\d{3}; busiest agent \\S+( \\([ab]\\))?, busy \\d+\\.\\d % of the wall time\\."),
+            lines.get(1));
+        final JsonNode realTime = new ObjectMapper().readTree(outDir.resolve("results.json").toFile()).get("realTime");
+        assertFalse(realTime.get("keptPace").asBoolean());
+        assertEquals(1.0, realTime.get("allowedLagMs").asDouble());
+        assertTrue(realTime.get("maxLagMs").asDouble() > 1.0, realTime.toString());
+        assertTrue(realTime.get("realTimeFactor").asDouble() < 1.0, realTime.toString());
+        assertTrue(lines.get(1).contains("busiest agent " + realTime.get("busiestAgents").get(0).get("agent").asText()));
+    }
+
+    @Test
+    void shouldPassAShortRealTimeRunThatKeepsPace() throws Exception
+    {
+        // One idle instance for 1 s. The lag allowed is the scenario's choice; 40 % keeps this test green on a busy
+        // 2-core machine, where the thread may wait for a core and the first passes run before the JIT compiled them.
+        final Path scenario = write("pace.yaml", "name: pace\nduration: 1s\nsampleInterval: 250ms\nclock: real\n"
+            + "allowedLag: 40%\ninstances:\n  - {name: a, type: c5.large}\n"
+            + "expectations:\n  - {metric: max-lag-ms, max: 400}\n");
+        final Path outDir = dir.resolve("out");
+        assertEquals(0, run("run", scenario.toString(), "--out", outDir.toString(), "--quiet"), out + err.toString());
+        assertTrue(out.toString().contains("\nReal time kept: largest lag "), out.toString());
+        final JsonNode results = new ObjectMapper().readTree(outDir.resolve("results.json").toFile());
+        final JsonNode realTime = results.get("realTime");
+        assertTrue(realTime.get("keptPace").asBoolean());
+        assertEquals(400.0, realTime.get("allowedLagMs").asDouble());
+        assertTrue(results.get("wallSeconds").asDouble() >= 1.0 - 50e-6, "paced: never ahead of the wall clock");
+        final double factor = realTime.get("realTimeFactor").asDouble();
+        assertTrue(factor > 0.7 && factor <= 1.0 + 1e-4, realTime.toString());
+        assertTrue(results.get("expectations").get(0).get("passed").asBoolean());
+    }
+
+    @Test
     void shouldPrintHelpForEveryCommand()
     {
-        for (final String command : List.of("catalog", "demo", "run", "experiment", "serve"))
+        for (final String command : List.of("catalog", "demo", "run", "experiment", "worker", "serve"))
         {
             out.getBuffer().setLength(0);
             assertEquals(0, run(command, "--help"), command);
@@ -150,7 +172,8 @@ class CommandsTest
         final Path tooBig = write("sweep3.yaml", "name: types\nscenario: s.yaml\nparameters:\n"
             + "  instances[0].type: [c5.18xlarge]\n");
         assertEquals(2, run("experiment", tooBig.toString(), "--out", dir.resolve("exp").toString()));
-        assertTrue(err.toString().contains("Insufficient capacity on this host for c5.large"), err.toString());
+        assertTrue(err.toString().contains("instances[1]: InsufficientInstanceCapacity: b (c5.large, 2 vCPUs, 4 GiB) "
+            + "does not fit on host host-1"), err.toString());
         assertFalse(Files.exists(dir.resolve("exp")));
     }
 
@@ -164,7 +187,8 @@ class CommandsTest
     @Test
     void shouldServeMetricsAndStatusWhileAScenarioRunsInRealTime() throws Exception
     {
-        final Path scenario = write("s.yaml", SMALL);
+        // Any lag allowed: this test is about the server, and a busy machine may not keep pace with 10 Gbps.
+        final Path scenario = write("s.yaml", SMALL + "allowedLag: unlimited\n");
         final int port;
         try (ServerSocket probe = new ServerSocket(0))
         {
@@ -172,17 +196,19 @@ class CommandsTest
         }
         final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
             () -> run("serve", scenario.toString(), "--port", String.valueOf(port)));
-        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
         HttpResponse<String> metrics = null;
         for (int attempt = 0; attempt < 100 && metrics == null && !exit.isDone(); attempt++)
         {
             try
             {
+                // The first scrape loads the exporter's classes: on a busy 2-core machine that takes seconds.
                 metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
             }
-            catch (final ConnectException notYetListening)
+            catch (final ConnectException | HttpTimeoutException notYetAnswering)
             {
+                // not listening yet, or its first answer (class loading on a busy machine) took over 2 s
                 TimeUnit.MILLISECONDS.sleep(50);
             }
         }

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -84,6 +85,29 @@ class UpCommandTest
         {
             assertTrue(again.isBound(), "the port is free again");
         }
+    }
+
+    @Test
+    void shouldNameThePortItCannotListenOnAndLeaveNoTemporaryFiles() throws Exception
+    {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1")))
+        {
+            final int port = taken.getLocalPort();
+            for (final String[] args : List.of(new String[] {"up", "--port", String.valueOf(port)},
+                new String[] {"up", "--port", "0", "--metrics-port", String.valueOf(port)}))
+            {
+                final StringWriter out = new StringWriter();
+                final StringWriter err = new StringWriter();
+                assertEquals(2, NitroSim.execute(args, new PrintWriter(out, true), new PrintWriter(err, true)));
+                final String message = err.toString().trim();
+                final String option = args.length == 3 ? "--port" : "--metrics-port";
+                assertTrue(message.startsWith("nitro-sim: " + option + " " + port + ": cannot listen on 127.0.0.1:"
+                    + port + " ("), message);
+                assertTrue(message.endsWith("); choose another port, or 0 for a free one"), message);
+                assertEquals(1, message.lines().count(), message);
+            }
+        }
+        assertEquals(List.of(), TempDirectories.live(), "the region's temporary directory is removed");
     }
 
     @Test

@@ -67,7 +67,7 @@ public final class Ec2Api implements AutoCloseable
                 openedJournal = ControlJournal.open(ctx.dataDirectory.resolve("control-journal"));
             }
             startedRegion = Region.start(Region.context().hosts(ctx.hosts).seed(ctx.seed)
-                .dataDirectory(ctx.dataDirectory));
+                .dataDirectory(ctx.dataDirectory != null ? ctx.dataDirectory : ctx.workDirectory));
             this.region = startedRegion;
             this.journal = openedJournal;
             this.lockChannel = channel;
@@ -112,7 +112,13 @@ public final class Ec2Api implements AutoCloseable
         }
     }
 
-    /** Starts the region, replays the journal and binds the endpoint; returns once requests are served. */
+    /**
+     * Starts the region, replays the journal and binds the endpoint; returns once requests are served.
+     *
+     * @throws IllegalArgumentException a setting out of range, or the data directory in use by another process.
+     * @throws java.io.UncheckedIOException the data directory cannot be used.
+     * @throws io.nitrosim.ec2api.http.ListenFailedException the endpoint's port cannot be listened on.
+     */
     public static Ec2Api start(final Context ctx) throws InterruptedException
     {
         ctx.conclude();
@@ -188,6 +194,7 @@ public final class Ec2Api implements AutoCloseable
         private String bindAddress = "127.0.0.1";
         private int port = DEFAULT_PORT;
         private Path dataDirectory;
+        private Path workDirectory;
         private int hosts = 1;
         private long seed = 1;
         private Credentials credentials;
@@ -214,6 +221,16 @@ public final class Ec2Api implements AutoCloseable
         public Context dataDirectory(final Path dataDirectory)
         {
             this.dataDirectory = dataDirectory;
+            return this;
+        }
+
+        /**
+         * Where a region without a data directory keeps its volumes' blocks, left for the caller to remove (null:
+         * a temporary directory of the region's own, removed when it closes). Unused with a data directory.
+         */
+        public Context workDirectory(final Path workDirectory)
+        {
+            this.workDirectory = workDirectory;
             return this;
         }
 

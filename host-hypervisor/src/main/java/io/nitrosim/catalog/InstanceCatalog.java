@@ -1,6 +1,5 @@
 package io.nitrosim.catalog;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -14,6 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 
 /**
  * The instance types the product knows, loaded from a CSV data resource and validated as a whole at start.
@@ -29,6 +33,14 @@ public final class InstanceCatalog
     static final List<String> REQUIRED_FIELDS = List.of(
         "type", "vcpus", "memoryGiB", "ebsPeakMbps", "ebsBaselineMbps", "ebsPeakIops", "ebsBaselineIops",
         "networkPeakGbps", "networkBaselineGbps", "networkBurstSeconds", "ebsBurstSeconds", "maxEnis", "ipv4PerEni");
+
+    /** Rows as arrays of trimmed cells; '#' lines are comments, blank lines are skipped. */
+    private static final CsvMapper CSV = CsvMapper.builder()
+        .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+        .enable(CsvParser.Feature.ALLOW_COMMENTS)
+        .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+        .enable(CsvParser.Feature.TRIM_SPACES)
+        .build();
 
     private static volatile InstanceCatalog c5;
 
@@ -68,20 +80,13 @@ public final class InstanceCatalog
     public static InstanceCatalog load(final String sourceName, final Reader reader)
     {
         final Map<String, InstanceType> types = new LinkedHashMap<>();
-        try (BufferedReader in = new BufferedReader(reader))
+        Map<String, Integer> columns = null;
+        try (MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(reader))
         {
-            Map<String, Integer> columns = null;
-            String line;
-            int row = 0;
-            while ((line = in.readLine()) != null)
+            while (rows.hasNextValue())
             {
-                row++;
-                final String trimmed = line.trim();
-                if (trimmed.isEmpty() || trimmed.startsWith("#"))
-                {
-                    continue;
-                }
-                final String[] cells = trimmed.split(",", -1);
+                final String[] cells = rows.nextValue();
+                final int row = rows.getParser().currentTokenLocation().getLineNr();
                 if (columns == null)
                 {
                     columns = parseHeader(sourceName, row, cells);
@@ -95,18 +100,18 @@ public final class InstanceCatalog
                 }
                 types.put(type.type(), type);
             }
-            if (columns == null)
-            {
-                throw new CatalogException(sourceName + ": no header line naming the fields " + REQUIRED_FIELDS);
-            }
-            if (types.isEmpty())
-            {
-                throw new CatalogException(sourceName + ": no instance types");
-            }
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeJsonMappingException ex)
         {
-            throw new CatalogException(sourceName + ": cannot read: " + ex.getMessage());
+            throw new CatalogException(sourceName + ": cannot read: " + ex.getMessage().lines().findFirst().orElse(""));
+        }
+        if (columns == null)
+        {
+            throw new CatalogException(sourceName + ": no header line naming the fields " + REQUIRED_FIELDS);
+        }
+        if (types.isEmpty())
+        {
+            throw new CatalogException(sourceName + ": no instance types");
         }
         return new InstanceCatalog(sourceName, types);
     }

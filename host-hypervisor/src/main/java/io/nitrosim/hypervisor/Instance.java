@@ -77,23 +77,23 @@ public final class Instance
         final CounterRegistry counters = host.counters();
         final MetricTags tags = MetricTags.of("instance", id);
         this.domain = new IommuDomain(memory,
-            counters.counter("iommu.refused", tags),
-            counters.counter("iommu.read.bytes", tags),
-            counters.counter("iommu.written.bytes", tags));
+            HostMeter.IOMMU_REFUSED.newCounter(counters, tags),
+            HostMeter.IOMMU_READ_BYTES.newCounter(counters, tags),
+            HostMeter.IOMMU_WRITTEN_BYTES.newCounter(counters, tags));
         this.bus = new PciBus(0, host.maxAttachments());
         this.vcpus = new Vcpu[type.vcpus()];
-        final var coalesced = counters.counter("msi.coalesced", tags);
-        final var lost = counters.counter("msi.lost", tags);
+        final var coalesced = HostMeter.MSI_COALESCED.newCounter(counters, tags);
+        final var lost = HostMeter.MSI_LOST.newCounter(counters, tags);
         for (int i = 0; i < vcpus.length; i++)
         {
             vcpus[i] = new Vcpu(id, i, vcpus.length, runtime.clock(), memory, bus,
-                counters.counter("vcpu.interrupts", tags.and("vcpu", Integer.toString(i))), coalesced, lost);
+                HostMeter.VCPU_INTERRUPTS.newCounter(counters, tags.and("vcpu", Integer.toString(i))), coalesced, lost);
         }
         this.router = new InterruptRouter(vcpus,
-            counters.counter("msi.routed", tags),
-            counters.counter("msi.dropped", tags.and("reason", "bad-address")),
-            counters.counter("msi.dropped", tags.and("reason", "unknown-apic-id")),
-            counters.counter("msi.dropped", tags.and("reason", "detached")));
+            HostMeter.MSI_ROUTED.newCounter(counters, tags),
+            HostMeter.MSI_DROPPED.newCounter(counters, tags.and("reason", "bad-address")),
+            HostMeter.MSI_DROPPED.newCounter(counters, tags.and("reason", "unknown-apic-id")),
+            HostMeter.MSI_DROPPED.newCounter(counters, tags.and("reason", "detached")));
         pin(placement);
     }
 

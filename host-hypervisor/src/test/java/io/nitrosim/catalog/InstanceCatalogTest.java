@@ -122,4 +122,14 @@ class InstanceCatalogTest
             assertThrows(CatalogException.class, () -> InstanceCatalog.load("t.csv", new StringReader(csv)));
         assertEquals(expected, ex.getMessage());
     }
+
+    @Test
+    void shouldNumberRowsAsLinesOfTheFileAcrossCommentsBlankLinesAndQuotes()
+    {
+        assertError("t.csv row 5 (c5.large): field vcpus: 'two' is not a whole number",
+            "# sources\n" + HEADER + "\n# more sources\n" + LARGE.replaceFirst(",2,", ",two,"));
+        final InstanceCatalog quoted = InstanceCatalog.load("t.csv", new java.io.StringReader(
+            HEADER + LARGE.replaceFirst("c5.large", "\"c5.large\"")));
+        assertEquals(List.of("c5.large"), quoted.typeNames());
+    }
 }

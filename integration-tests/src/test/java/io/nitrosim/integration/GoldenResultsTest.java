@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,9 +32,6 @@ class GoldenResultsTest
     private static final Path GOLDEN = REPO.resolve("integration-tests/src/test/resources/golden");
     private static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
-    @TempDir
-    Path out;
-
     static Stream<String> cases() throws IOException
     {
         final List<String> cases = new ArrayList<>();
@@ -57,14 +51,11 @@ class GoldenResultsTest
         final Path file = REPO.resolve(relativePath);
         final boolean sweep = Files.readString(file).lines().anyMatch(l -> l.startsWith("parameters:"));
         final String name = file.getFileName().toString().replaceFirst("\\.yaml$", "");
-        final StringWriter console = new StringWriter();
-        final String[] args = sweep ? new String[] {"experiment", file.toString(), "--out", out.toString()}
-            : new String[] {"run", file.toString(), "--out", out.toString(), "--quiet"};
-        final int exit = NitroSim.execute(args,
-            new PrintWriter(console, true), new PrintWriter(console, true));
-        if (exit != NitroSim.EXIT_OK && exit != NitroSim.EXIT_EXPECTATION_FAILED)
+        final ExampleRuns.Run run = ExampleRuns.of(file);
+        final Path out = run.out();
+        if (run.exit() != NitroSim.EXIT_OK && run.exit() != NitroSim.EXIT_EXPECTATION_FAILED)
         {
-            fail(relativePath + " exited " + exit + ":\n" + console);
+            fail(relativePath + " exited " + run.exit() + ":\n" + run.console());
         }
         final List<String> outputs = sweep ? List.of("experiment.json", "experiment.csv")
             : List.of("results.json", "timeseries.csv");

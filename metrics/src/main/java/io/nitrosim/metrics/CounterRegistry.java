@@ -15,8 +15,10 @@ import org.agrona.concurrent.status.CountersManager;
  * <p>
  * Counters are Agrona {@link AtomicCounter}s in one counters buffer (as Aeron does): incrementing one
  * allocates nothing and costs a plain or release store, so device agents count freely in doWork. Gauges are
- * read-on-demand suppliers for values a component already holds (credit balances, queue depths). The registry
- * keeps every meter's stable name and tags so the exporters (Micrometer, reports) can bind them later.
+ * read-on-demand suppliers for values a component already holds (credit balances, queue depths). Every meter is
+ * registered from its {@link MeterDescriptor} (name, tag keys, help text), declared once by the component that
+ * owns it; the registry keeps each meter with its tags so the exporters (Micrometer, reports) and readers (the
+ * simulator's results) find it by name and tags.
  * <p>
  * Allocation is not thread-safe: components register their meters while being built, before agents run.
  */
@@ -47,28 +49,50 @@ public final class CounterRegistry implements AutoCloseable
             new UnsafeBuffer(ByteBuffer.allocateDirect(valuesLength)));
     }
 
-    /** A monotonic counter. The name is the stable exported name (dots, lower case), tags distinguish owners. */
-    public AtomicCounter counter(final String name, final MetricTags tags)
+    /**
+     * Registers a monotonic counter. Components normally call {@link MeterDescriptor#newCounter}, which also
+     * serves components built without a registry.
+     *
+     * @throws IllegalArgumentException when {@code tags} do not carry the descriptor's tag keys.
+     */
+    public AtomicCounter counter(final MeterDescriptor descriptor, final MetricTags tags)
     {
+        check(descriptor, MeterKind.COUNTER, tags);
         if (countersManager.available() <= 0)
         {
-            throw new IllegalStateException("counter registry full (" + maxCounters + " counters): " + name + tags);
+            throw new IllegalStateException(
+                "counter registry full (" + maxCounters + " counters): " + descriptor.meterName() + tags);
         }
-        final AtomicCounter counter = countersManager.newCounter(name + tags);
-        meters.add(new Meter(name, tags, MeterKind.COUNTER, counter, counter::get));
+        final AtomicCounter counter = countersManager.newCounter(descriptor.meterName() + tags);
+        meters.add(new Meter(descriptor, tags, counter, counter::get));
         return counter;
     }
 
-    /** A counter that belongs to no registry (for components built without one, e.g. in unit tests). */
-    public static AtomicCounter unregistered()
+    /** A counter that belongs to no registry (see {@link MeterDescriptor#newCounter}). */
+    static AtomicCounter unregistered()
     {
         return new AtomicCounter(new UnsafeBuffer(new byte[CountersManager.COUNTER_LENGTH]), 0);
     }
 
-    /** A value read when sampled or exported, never on a hot path. */
-    public void gauge(final String name, final MetricTags tags, final LongSupplier valueSupplier)
+    /** Registers a value read when sampled or exported, never on a hot path. */
+    public void gauge(final MeterDescriptor descriptor, final MetricTags tags, final LongSupplier valueSupplier)
     {
-        meters.add(new Meter(name, tags, MeterKind.GAUGE, null, valueSupplier));
+        check(descriptor, MeterKind.GAUGE, tags);
+        meters.add(new Meter(descriptor, tags, null, valueSupplier));
+    }
+
+    private static void check(final MeterDescriptor descriptor, final MeterKind kind, final MetricTags tags)
+    {
+        if (descriptor.kind() != kind)
+        {
+            throw new IllegalArgumentException(descriptor.meterName() + " is declared a " + descriptor.kind()
+                + ", registered as a " + kind);
+        }
+        if (!descriptor.accepts(tags))
+        {
+            throw new IllegalArgumentException(
+                descriptor.meterName() + " takes tags " + descriptor.tagKeys() + ", got " + tags);
+        }
     }
 
     /** Frees the counters of a detached device so a long run does not exhaust the buffer. */
@@ -104,6 +128,33 @@ public final class CounterRegistry implements AutoCloseable
         return null;
     }
 
+    /** The meter of {@code descriptor} with exactly these tags, or null. */
+    public Meter find(final MeterDescriptor descriptor, final MetricTags tags)
+    {
+        return find(descriptor.meterName(), tags);
+    }
+
+    /**
+     * The current value of a registered meter.
+     *
+     * @throws IllegalArgumentException when no meter of that name carries exactly these tags.
+     */
+    public long value(final MeterDescriptor descriptor, final MetricTags tags)
+    {
+        return require(descriptor, tags).value();
+    }
+
+    /** A registered meter, for readers that keep it (a time series sampling it); it must exist. */
+    public Meter require(final MeterDescriptor descriptor, final MetricTags tags)
+    {
+        final Meter meter = find(descriptor, tags);
+        if (meter == null)
+        {
+            throw new IllegalArgumentException("no meter " + descriptor.meterName() + tags + " is registered");
+        }
+        return meter;
+    }
+
     @Override
     public void close()
     {
@@ -122,9 +173,19 @@ public final class CounterRegistry implements AutoCloseable
         COUNTER, GAUGE
     }
 
-    /** One registered meter: its stable name, its tags and how to read it. */
-    public record Meter(String name, MetricTags tags, MeterKind kind, AtomicCounter counter, LongSupplier reader)
+    /** One registered meter: its descriptor (name, kind, help), its tags and how to read it. */
+    public record Meter(MeterDescriptor descriptor, MetricTags tags, AtomicCounter counter, LongSupplier reader)
     {
+        public String name()
+        {
+            return descriptor.meterName();
+        }
+
+        public MeterKind kind()
+        {
+            return descriptor.kind();
+        }
+
         public long value()
         {
             return reader.getAsLong();

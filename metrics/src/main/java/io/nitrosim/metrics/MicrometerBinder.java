@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Tags;
 
 /**
  * Binds the registry's counters and gauges to Micrometer meters that read them on scrape, so the hot paths
- * never call Micrometer.
+ * never call Micrometer. Each meter's description is its descriptor's help text (Prometheus {@code # HELP}).
  */
 public final class MicrometerBinder
 {
@@ -22,11 +22,13 @@ public final class MicrometerBinder
             final Tags tags = toTags(meter.tags());
             if (meter.kind() == CounterRegistry.MeterKind.COUNTER)
             {
-                FunctionCounter.builder(meter.name(), meter, m -> (double)m.value()).tags(tags).register(meterRegistry);
+                FunctionCounter.builder(meter.name(), meter, m -> (double)m.value()).tags(tags)
+                    .description(meter.descriptor().help()).register(meterRegistry);
             }
             else
             {
-                Gauge.builder(meter.name(), meter, m -> (double)m.value()).tags(tags).register(meterRegistry);
+                Gauge.builder(meter.name(), meter, m -> (double)m.value()).tags(tags)
+                    .description(meter.descriptor().help()).register(meterRegistry);
             }
         }
     }

@@ -89,13 +89,13 @@ public abstract class PciFunction implements PciEndpoint
         this.flrCapable = builder.flrCapable;
         final CounterRegistry registry = builder.registry;
         final MetricTags tags = builder.tags;
-        this.mmioIgnored = counter(registry, "pci.mmio.ignored", tags);
-        this.invalidAccesses = counter(registry, "pci.access.invalid", tags);
-        this.doorbells = counter(registry, "pci.doorbells", tags);
-        this.doorbellOverflows = counter(registry, "pci.doorbell.overflows", tags);
-        this.doorbellsDiscarded = counter(registry, "pci.doorbells.discarded", tags);
-        this.doorbellsCoalesced = counter(registry, "pci.doorbells.coalesced", tags);
-        this.resets = counter(registry, "pci.function.resets", tags);
+        this.mmioIgnored = PciMeter.MMIO_IGNORED.newCounter(registry, tags);
+        this.invalidAccesses = PciMeter.ACCESS_INVALID.newCounter(registry, tags);
+        this.doorbells = PciMeter.DOORBELLS.newCounter(registry, tags);
+        this.doorbellOverflows = PciMeter.DOORBELL_OVERFLOWS.newCounter(registry, tags);
+        this.doorbellsDiscarded = PciMeter.DOORBELLS_DISCARDED.newCounter(registry, tags);
+        this.doorbellsCoalesced = PciMeter.DOORBELLS_COALESCED.newCounter(registry, tags);
+        this.resets = PciMeter.FUNCTION_RESETS.newCounter(registry, tags);
 
         this.config = new ConfigSpace();
         defineConfigSpace(builder);
@@ -120,9 +120,9 @@ public abstract class PciFunction implements PciEndpoint
                 builder.msixTableOffset,
                 bars[builder.msixPbaBar],
                 builder.msixPbaOffset,
-                counter(registry, "pci.msix.delivered", tags),
-                counter(registry, "pci.msix.pended", tags),
-                counter(registry, "pci.msix.suppressed", tags));
+                PciMeter.MSIX_DELIVERED.newCounter(registry, tags),
+                PciMeter.MSIX_PENDED.newCounter(registry, tags),
+                PciMeter.MSIX_SUPPRESSED.newCounter(registry, tags));
         }
         else
         {
@@ -131,12 +131,12 @@ public abstract class PciFunction implements PciEndpoint
 
         dma = new DmaPort(
             config,
-            counter(registry, "pci.dma.refused.bus_master", tags),
-            counter(registry, "pci.dma.refused.not_connected", tags),
-            counter(registry, "pci.dma.refused.window", tags),
-            counter(registry, "pci.dma.refused.overflow", tags),
-            counter(registry, "pci.dma.read.bytes", tags),
-            counter(registry, "pci.dma.written.bytes", tags));
+            PciMeter.DMA_REFUSED_BUS_MASTER.newCounter(registry, tags),
+            PciMeter.DMA_REFUSED_NOT_CONNECTED.newCounter(registry, tags),
+            PciMeter.DMA_REFUSED_WINDOW.newCounter(registry, tags),
+            PciMeter.DMA_REFUSED_OVERFLOW.newCounter(registry, tags),
+            PciMeter.DMA_READ_BYTES.newCounter(registry, tags),
+            PciMeter.DMA_WRITTEN_BYTES.newCounter(registry, tags));
         doorbellRing = new DoorbellRing(builder.doorbellRingRecords);
     }
 
@@ -672,11 +672,6 @@ public abstract class PciFunction implements PciEndpoint
         }
         return new BarRegisterFile(spec.index, spec.sizeBytes, spec.is64Bit, spec.prefetchable,
             spec.registerFileBytes(), resetOffsets, resetValues, start, end, kind, mask);
-    }
-
-    private static AtomicCounter counter(final CounterRegistry registry, final String name, final MetricTags tags)
-    {
-        return registry == null ? CounterRegistry.unregistered() : registry.counter(name, tags);
     }
 
     /** The agent the host runs: reset, unmasked MSI-X, doorbells, then the device's own work. */

@@ -1,8 +1,8 @@
 package io.nitrosim.shaping;
 
 /**
- * One governed quantity (net-in bytes, EBS IOPS, ...) as DESIGN.md section 5 defines it: a peak limiter with
- * a small depth, and for "up to" types a credit bucket.
+ * One governed quantity (net-in bytes, EBS IOPS, ...): a peak limiter with a small depth, and for "up to"
+ * types a credit bucket.
  * <p>
  * The credit bucket is a token bucket refilled at the baseline rate whose capacity is
  * {@code (peak - baseline) x burst}: while traffic runs above baseline it drains by {@code rate - baseline},
@@ -115,15 +115,5 @@ public final class BurstableLimit
     public long creditBalancePpm(final long nowNs)
     {
         return credits == null ? 1_000_000L : credits.fillPpm(nowNs);
-    }
-
-    /** Adds this limit's buckets to the list a gate checks. */
-    void addTo(final java.util.List<TokenBucket> buckets)
-    {
-        buckets.add(peak);
-        if (credits != null)
-        {
-            buckets.add(credits);
-        }
     }
 }

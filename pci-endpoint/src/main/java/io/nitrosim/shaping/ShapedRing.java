@@ -18,19 +18,29 @@ import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.time.SimAgent;
 
 /**
- * The one primitive every hop of an instance's bytes goes through (DESIGN.md section 3): an Agrona ring buffer
- * whose records carry {@code readyAtNs} and whose consumer is gated by a {@link ShapingGate}.
+ * The one primitive every hop of an instance's bytes goes through: an Agrona ring buffer whose records carry
+ * {@code readyAtNs} and whose consumer is gated by a {@link ShapingGate}.
  * <p>
- * Record layout after Agrona's 8-byte record header (all little-endian):
+ * Record layout after Agrona's 8-byte record header, in the machine's native byte order (Agrona's
+ * {@code UnsafeBuffer} default; records never leave this process's memory, so their order is never observed
+ * outside it and no swap is paid on either side):
  * <pre>
  *   0  readyAtNs     i64  send time + modelled latency of the hop
  *   8  chargedBytes  i32  bytes the record stands for (charged to byte buckets)
  *  12  tag           i32  producer's tag (queue id, flow id, ...)
  *  16  payload       payloadLength bytes; absent in a timing-only record
  * </pre>
- * The consumer takes the head only when {@code now >= readyAtNs} and the gate admits it; otherwise it stops
- * (controlledRead ABORT) so the record stays, the ring fills and back-pressure reaches the producer. Nothing
- * is dropped unless the producer asks for drop-on-full, and then the drop is counted.
+ * The consumer takes the head only when it is ready ({@code now >= readyAtNs}), the handler has not held or
+ * dropped it ({@link ShapedRecordHandler#onHead}), and the gate admits it with the handler's per-record bucket;
+ * then the handler takes it ({@link ShapedRecordHandler#onRecord}) and the gate is charged. Otherwise the ring
+ * stops (controlledRead ABORT) so the record stays, the ring fills and back-pressure reaches the producer.
+ * Nothing is dropped unless the producer asks for drop-on-full (the ring counts it) or the handler drops the head
+ * (the handler counts why).
+ * <p>
+ * The ring keeps what is known about its head while it waits ({@link Head}): the handler's decision about it,
+ * which counters already counted it, whether it waited for downstream. A head the gate holds is counted once in
+ * the ring's throttled totals and, by reason, in the gate's {@link ThrottleCounters} (or those the handler names
+ * for it); and {@link #nextEligibleNs()} says when it can pass. That is the consumer's one deadline.
  * <p>
  * One producer thread (or many, for a many-to-one ring) and one consumer thread.
  */
@@ -56,9 +66,9 @@ public final class ShapedRing
     private final Reader reader = new Reader();
 
     // Consumer-side state.
+    private final Head head = new Head();
     private long notBeforeNs;
     private long nextEligibleNs = SimAgent.NO_DEADLINE;
-    private boolean headThrottleCounted;
 
     private ShapedRing(final Builder b)
     {
@@ -79,17 +89,12 @@ public final class ShapedRing
         }
         final CounterRegistry registry = b.registry;
         final MetricTags tags = b.tags;
-        this.admittedRecords = counter(registry, "ring.admitted.records", tags);
-        this.admittedBytes = counter(registry, "ring.admitted.bytes", tags);
-        this.throttledRecords = counter(registry, "ring.throttled.records", tags);
-        this.throttledBytes = counter(registry, "ring.throttled.bytes", tags);
-        this.droppedRecords = counter(registry, "ring.dropped.records", tags);
-        this.droppedBytes = counter(registry, "ring.dropped.bytes", tags);
-    }
-
-    private static AtomicCounter counter(final CounterRegistry registry, final String name, final MetricTags tags)
-    {
-        return registry == null ? CounterRegistry.unregistered() : registry.counter(name, tags);
+        this.admittedRecords = RingMeter.ADMITTED_RECORDS.newCounter(registry, tags);
+        this.admittedBytes = RingMeter.ADMITTED_BYTES.newCounter(registry, tags);
+        this.throttledRecords = RingMeter.THROTTLED_RECORDS.newCounter(registry, tags);
+        this.throttledBytes = RingMeter.THROTTLED_BYTES.newCounter(registry, tags);
+        this.droppedRecords = RingMeter.DROPPED_RECORDS.newCounter(registry, tags);
+        this.droppedBytes = RingMeter.DROPPED_BYTES.newCounter(registry, tags);
     }
 
     public static Builder builder(final String name)
@@ -191,7 +196,7 @@ public final class ShapedRing
     /**
      * Delivers up to {@code limit} admitted records to {@code handler}.
      *
-     * @return the number of records delivered.
+     * @return the number of records taken off the ring: delivered, or dropped by the handler.
      */
     public int poll(final ShapedRecordHandler handler, final int limit, final long nowNs)
     {
@@ -212,7 +217,7 @@ public final class ShapedRing
         finally
         {
             // Counted once per poll rather than per record: one release store each instead of two per record.
-            if (reader.admittedBytesInPoll > 0 || reader.admittedRecordsInPoll > 0)
+            if (reader.admittedRecordsInPoll > 0)
             {
                 admittedRecords.getAndAddRelease(reader.admittedRecordsInPoll);
                 admittedBytes.getAndAddRelease(reader.admittedBytesInPoll);
@@ -240,8 +245,9 @@ public final class ShapedRing
     }
 
     /**
-     * The earliest time the consumer can make progress without new input, as of the last poll:
-     * when the head becomes ready or every bucket admits it; {@link SimAgent#NO_DEADLINE} when empty.
+     * The earliest time the consumer can make progress without new input, as of the last poll: when the head
+     * becomes ready, its hold ends or every bucket admits it; {@link SimAgent#NO_DEADLINE} when the ring was
+     * empty or its head waits for downstream (whose progress, not time, brings the consumer back).
      */
     public long nextEligibleNs()
     {
@@ -299,6 +305,94 @@ public final class ShapedRing
         return droppedBytes.get();
     }
 
+    /**
+     * What the ring knows about its head record while it waits, kept from one try to the next and forgotten when
+     * the record leaves. The handler sees it in {@link ShapedRecordHandler#onHead} and may, on every try, name the
+     * record's own bucket, hold it until a time, drop it, or name the counters its throttling is counted in; and
+     * keep one decision about it (a 64-bit value of its own) while it waits.
+     */
+    public static final class Head
+    {
+        private boolean fresh = true;
+        private long decision;
+        private int countedEntries;
+        private boolean throttleCounted;
+        private boolean stalled;
+        private TokenBucket recordBucket;
+        private long holdUntilNs;
+        private boolean drop;
+        private ThrottleCounters counters;
+
+        private Head()
+        {
+        }
+
+        /** Whether this is the record's first try (its decision is not made yet). */
+        public boolean isFresh()
+        {
+            return fresh;
+        }
+
+        /** The handler's decision about the record, as set on an earlier try (0 until set). */
+        public long decision()
+        {
+            return decision;
+        }
+
+        /** Keeps a decision about the record until it leaves the ring. */
+        public void decision(final long decision)
+        {
+            this.decision = decision;
+        }
+
+        /** This try, the gate also checks and charges the record's own byte bucket (reason FLOW). */
+        public void recordBucket(final TokenBucket bucket)
+        {
+            this.recordBucket = bucket;
+        }
+
+        /** This try, the record waits until {@code untilNs} without being shaped or counted. */
+        public void holdUntil(final long untilNs)
+        {
+            this.holdUntilNs = untilNs;
+        }
+
+        /** The record leaves the ring without being shaped or delivered (the handler counts why). */
+        public void drop()
+        {
+            this.drop = true;
+        }
+
+        /** This try, the record's throttling is counted in {@code counters} instead of the gate's. */
+        public void countIn(final ThrottleCounters counters)
+        {
+            this.counters = counters;
+        }
+
+        /** Whether the record has already found downstream full (the handler refused it) on an earlier try. */
+        public boolean stalled()
+        {
+            return stalled;
+        }
+
+        void beginTry(final ThrottleCounters gateCounters)
+        {
+            recordBucket = null;
+            holdUntilNs = 0;
+            drop = false;
+            counters = gateCounters;
+        }
+
+        void reset()
+        {
+            fresh = true;
+            decision = 0;
+            countedEntries = 0;
+            throttleCounted = false;
+            stalled = false;
+        }
+    }
+
     private final class Reader implements ControlledMessageHandler
     {
         static final int STOP_NONE = 0;
@@ -319,36 +413,58 @@ public final class ShapedRing
             final long nowNs = this.nowNs;
             if (nowNs < readyAtNs)
             {
-                stopReason = STOP_WAIT;
-                waitUntilNs = readyAtNs;
-                return Action.ABORT;
+                return waitUntil(readyAtNs);
             }
             final int chargedBytes = buffer.getInt(index + CHARGED_BYTES_OFFSET);
+            final int tag = buffer.getInt(index + TAG_OFFSET);
+            final int payloadIndex = index + HEADER_LENGTH;
+            final int payloadLength = length - HEADER_LENGTH;
             final ShapingGate gate = ShapedRing.this.gate;
-            if (!gate.canAdmit(chargedBytes, nowNs))
+            final Head head = ShapedRing.this.head;
+            head.beginTry(gate.counters());
+            handler.onHead(head, tag, buffer, payloadIndex, payloadLength, chargedBytes, nowNs);
+            head.fresh = false;
+            if (head.drop)
             {
-                if (!headThrottleCounted)
+                head.reset(); // the handler counted why; the ring's dropped counters are the producer's
+                return Action.COMMIT;
+            }
+            if (nowNs < head.holdUntilNs)
+            {
+                return waitUntil(head.holdUntilNs);
+            }
+            final TokenBucket recordBucket = head.recordBucket;
+            final int reasons = gate.check(chargedBytes, recordBucket, nowNs);
+            if (reasons != 0)
+            {
+                if (!head.throttleCounted)
                 {
-                    headThrottleCounted = true;
+                    head.throttleCounted = true;
                     throttledRecords.incrementRelease();
                     throttledBytes.getAndAddRelease(chargedBytes);
                 }
-                stopReason = STOP_WAIT;
-                waitUntilNs = gate.admitTimeNs(chargedBytes, nowNs);
-                return Action.ABORT;
+                head.countedEntries =
+                    head.counters.countHeld(reasons, head.countedEntries, chargedBytes, gate.opsFor(chargedBytes));
+                return waitUntil(gate.admitTimeNs(chargedBytes, recordBucket, nowNs));
             }
-            final int tag = buffer.getInt(index + TAG_OFFSET);
-            final int payloadLength = length - HEADER_LENGTH;
-            if (!handler.onRecord(tag, buffer, index + HEADER_LENGTH, payloadLength, chargedBytes, readyAtNs, nowNs))
+            if (!handler.onRecord(tag, buffer, payloadIndex, payloadLength, chargedBytes, readyAtNs, nowNs))
             {
+                head.stalled = true;
                 stopReason = STOP_DOWNSTREAM;
                 return Action.ABORT;
             }
-            gate.consume(chargedBytes, nowNs);
-            headThrottleCounted = false;
+            gate.consume(chargedBytes, recordBucket, nowNs);
+            head.reset();
             admittedRecordsInPoll++;
             admittedBytesInPoll += chargedBytes;
             return Action.COMMIT;
+        }
+
+        private Action waitUntil(final long untilNs)
+        {
+            stopReason = STOP_WAIT;
+            waitUntilNs = untilNs;
+            return Action.ABORT;
         }
     }
 
@@ -403,6 +519,7 @@ public final class ShapedRing
             return this;
         }
 
+        /** Registers the ring's meters ({@link RingMeter}) with these tags; without a registry, not exported. */
         public Builder counters(final CounterRegistry registry, final MetricTags tags)
         {
             this.registry = registry;

@@ -95,10 +95,13 @@ public final class TokenBucket
         return tokens;
     }
 
-    /** Fill level in parts per million of capacity (0 when empty or in debt). */
+    /**
+     * Fill level in parts per million of capacity (0 when empty or in debt). Reads without refilling, so a gauge
+     * may call it from another thread (the value is then approximate, the bucket unharmed).
+     */
     public long fillPpm(final long nowNs)
     {
-        refill(nowNs);
+        final long tokens = tokensAt(nowNs);
         if (tokens <= 0)
         {
             return 0;
@@ -190,6 +193,10 @@ public final class TokenBucket
         return Math.max(1, wholeSeconds * NANOS_PER_SEC + restNs);
     }
 
+    /**
+     * Refills to {@code nowNs}. Refilling in steps adds exactly what one step would (whole tokens plus the 1e-9
+     * remainder), so how often it runs never changes the bucket's course.
+     */
     private void refill(final long nowNs)
     {
         final long elapsedNs = nowNs - lastRefillNs;
@@ -197,33 +204,31 @@ public final class TokenBucket
         {
             return;
         }
+        final long refilled = tokensAt(nowNs);
+        fractionNanoTokens = refilled >= capacity ? 0
+            : ((elapsedNs % NANOS_PER_SEC) * ratePerSec + fractionNanoTokens) % NANOS_PER_SEC;
+        tokens = refilled;
         lastRefillNs = nowNs;
-        if (tokens >= capacity)
+    }
+
+    /** Whole tokens the bucket holds at {@code nowNs} (not before its last refill), without changing it. */
+    private long tokensAt(final long nowNs)
+    {
+        final long elapsedNs = nowNs - lastRefillNs;
+        final long tokens = this.tokens;
+        if (elapsedNs <= 0 || tokens >= capacity)
         {
-            fractionNanoTokens = 0;
-            return;
+            return tokens;
         }
         final long elapsedSeconds = elapsedNs / NANOS_PER_SEC;
-        final long elapsedRestNs = elapsedNs - elapsedSeconds * NANOS_PER_SEC;
         final long room = capacity - tokens;
         if (elapsedSeconds > 0 && elapsedSeconds >= room / ratePerSec + 1)
         {
-            tokens = capacity;
-            fractionNanoTokens = 0;
-            return;
+            return capacity;
         }
-        final long nanoTokens = elapsedRestNs * ratePerSec + fractionNanoTokens;
+        final long nanoTokens = (elapsedNs - elapsedSeconds * NANOS_PER_SEC) * ratePerSec + fractionNanoTokens;
         final long added = elapsedSeconds * ratePerSec + nanoTokens / NANOS_PER_SEC;
-        if (added >= room)
-        {
-            tokens = capacity;
-            fractionNanoTokens = 0;
-        }
-        else
-        {
-            tokens += added;
-            fractionNanoTokens = nanoTokens % NANOS_PER_SEC;
-        }
+        return added >= room ? capacity : tokens + added;
     }
 
     @Override

@@ -3,9 +3,10 @@ package io.nitrosim.time;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * Runs a set of {@link SimAgent}s against one clock. Two implementations share the same agents:
- * {@link VirtualTimeRuntime} (one thread, time jumps, deterministic) and {@link RealTimeRuntime}
- * (an AgentRunner thread per agent, wall-clock time).
+ * Runs a set of {@link SimAgent}s against one clock. Three implementations share the same agents:
+ * {@link VirtualTimeRuntime} (one thread, time jumps, deterministic), {@link PacedRuntime} (the same passes on one
+ * thread, each time jump waiting for the wall clock; measures its lag) and {@link RealTimeRuntime} (an AgentRunner
+ * thread per agent, wall-clock time).
  * <p>
  * Simulated time starts at 0 in both modes. Agents that share state must be added as one agent
  * (see {@link AgentGroup}) so that, in real time, one thread owns that state.

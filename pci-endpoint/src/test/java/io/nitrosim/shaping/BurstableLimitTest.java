@@ -63,10 +63,11 @@ class BurstableLimitTest
         limit.creditBucket().consume(credits, 0);
         assertEquals(0, limit.creditBalancePpm(0));
         assertTrue(limit.peakBucket().canAdmit(9001, 0), "the peak bucket alone would admit");
-        assertFalse(gate.canAdmit(9001, 0));
+        assertEquals(ShapingReason.INSTANCE_BANDWIDTH, gate.check(9001, 0), "held by the credit bucket");
         // 9001 B of credits at 93.75 MB/s: ceil(9001 / 93_750_000 s) = 96_011 ns (96 010.67 rounded up).
         assertEquals(96_011L, gate.admitTimeNs(9001, 0));
-        assertTrue(gate.canAdmit(9001, 96_011L));
+        assertEquals(ShapingReason.INSTANCE_BANDWIDTH, gate.check(9001, 96_010L), "not a nanosecond earlier");
+        assertEquals(0, gate.check(9001, 96_011L));
         // One second at baseline refills 93.75 MB of a 1156.25 MB bucket: 81081.08 ppm.
         assertEquals(81_081L, limit.creditBalancePpm(NANOS_PER_SEC));
     }
@@ -78,8 +79,8 @@ class BurstableLimitTest
         final ShapingGate a = ShapingGate.builder().bytes(limit).build();
         final ShapingGate b = ShapingGate.builder().bytes(limit).build();
         a.consume(600, 0);
-        assertFalse(b.canAdmit(500, 0), "b sees what a took");
-        assertTrue(b.canAdmit(400, 0));
+        assertEquals(ShapingReason.INSTANCE_BANDWIDTH, b.check(500, 0), "b sees what a took");
+        assertEquals(0, b.check(400, 0));
         assertSame(ShapingGate.OPEN, ShapingGate.builder().bytes((BurstableLimit)null).build());
     }
 

@@ -219,6 +219,32 @@ class TokenBucketTest
     }
 
     @Test
+    void shouldReadTheFillWithoutChangingTheBucketsCourse()
+    {
+        // Two buckets with the same consumes; one is read (as a gauge would) at irregular times in between.
+        final SplittableRandom random = new SplittableRandom(11);
+        final TokenBucket read = new TokenBucket("read", 7_777, 50_000, 0);
+        final TokenBucket quiet = new TokenBucket("quiet", 7_777, 50_000, 0);
+        long now = 0;
+        for (int i = 0; i < 10_000; i++)
+        {
+            now += random.nextLong(1, 3_000_000L);
+            if (random.nextBoolean())
+            {
+                read.fillPpm(now + random.nextLong(0, 1_000_000L)); // even a read ahead of the owner's time
+            }
+            if (random.nextInt(3) == 0)
+            {
+                final long units = random.nextLong(1, 20_000);
+                read.consume(units, now);
+                quiet.consume(units, now);
+            }
+            assertEquals(quiet.nanosUntilAdmit(30_000, now), read.nanosUntilAdmit(30_000, now), "at " + now);
+        }
+        assertEquals(quiet.tokens(now), read.tokens(now));
+    }
+
+    @Test
     void shouldReportFillExactlyForLargeCapacities()
     {
         final SplittableRandom random = new SplittableRandom(5);

@@ -17,6 +17,7 @@ import io.nitrosim.ebs.nvme.NvmeOpcodes;
 import io.nitrosim.ebs.nvme.NvmeStatus;
 import io.nitrosim.ebs.shaping.EbsInstanceCaps;
 import io.nitrosim.ebs.shaping.EbsShaping;
+import io.nitrosim.ebs.shaping.EbsShapingMeter;
 import io.nitrosim.ebs.shaping.VolumeShaping;
 import io.nitrosim.ebs.storage.StorageBackend;
 import io.nitrosim.ebs.storage.StorageCompletionHandler;
@@ -28,14 +29,12 @@ import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.shaping.ShapedRecordHandler;
-import io.nitrosim.shaping.ShapedRing;
-import io.nitrosim.shaping.ShapingGate;
 import io.nitrosim.time.SimAgent;
 
 /**
  * The EBS card of one instance: owns the instance's {@link EbsShaping} (EBS bytes and IOPS buckets shared by all
  * its volumes, plus each volume's own) and consumes every attached {@link NvmeController}'s shaped ring, so the
- * shared buckets have one owner (DESIGN.md sections 3 and 5). Add the card itself and each controller's
+ * shared buckets have one owner. Add the card itself and each controller's
  * {@link NvmeController#agent()} to the runtime.
  * <p>
  * <b>Data path.</b> A controller turns an I/O command into a shaped-ring record ({@code readyAtNs} = fetch time
@@ -46,13 +45,10 @@ import io.nitrosim.time.SimAgent;
  * read is read from the backend and the data travels back to the controller, which DMAs it to the guest's PRPs
  * and posts the completion. In timing-only mode the card completes an admitted record at once.
  * <p>
- * <b>Counters</b> (tags {@code instance}, and {@code volume} for volume meters):
- * {@code ebs.instance.throttled.ops} / {@code ebs.instance.throttled.bytes} (I/Os held back by an instance
- * bucket, counted once per I/O), {@code ebs.throttled.ops} / {@code ebs.throttled.bytes} (held back by the
- * volume's own buckets), {@code ebs.backend.errors}; gauges {@code ebs.io_balance.ppm} (EBSIOBalance% x 10^4),
- * {@code ebs.byte_balance.ppm} (EBSByteBalance% x 10^4), {@code ebs.volume.burst_balance.ppm} (BurstBalance% x
- * 10^4), plus each controller's meters (see {@link NvmeController}). Gauges read bucket state owned by the card's
- * agent: exact in virtual time, approximate when read from another thread in real time.
+ * <b>Shaping.</b> Each volume's ring is gated by its {@link EbsShaping#gateFor gate}, which says which limits hold
+ * an I/O and counts them ({@link io.nitrosim.ebs.shaping.EbsShapingMeter}: instance and volume throttle counters,
+ * credit balances); {@link EbsMeter#BACKEND_ERRORS} is the card's own. Gauges read bucket state owned by the
+ * card's agent without changing it: exact in virtual time, approximate when read from another thread.
  */
 public final class EbsCard implements SimAgent
 {
@@ -65,8 +61,6 @@ public final class EbsCard implements SimAgent
     private final StorageBackend backend;
     private final SplittableRandom random;
     private final MetricTags tags;
-    private final AtomicCounter instanceThrottledOps;
-    private final AtomicCounter instanceThrottledBytes;
     private final AtomicCounter backendErrors;
     private final List<NvmeController> attached = new ArrayList<>();
     private volatile Volume[] volumes = new Volume[0];
@@ -88,24 +82,14 @@ public final class EbsCard implements SimAgent
         this.random = new SplittableRandom(ctx.seed);
         this.tags = MetricTags.of("instance", ctx.instanceId);
         this.shaping = EbsShaping.context(ctx.caps).nowNs(clock.nanoTime()).counters(ctx.registry, tags).build();
-        this.instanceThrottledOps = counter("ebs.instance.throttled.ops", tags);
-        this.instanceThrottledBytes = counter("ebs.instance.throttled.bytes", tags);
-        this.backendErrors = counter("ebs.backend.errors", tags);
-        if (ctx.registry != null)
-        {
-            ctx.registry.gauge("ebs.io_balance.ppm", tags, () -> shaping.ioBalancePpm(clock.nanoTime()));
-            ctx.registry.gauge("ebs.byte_balance.ppm", tags, () -> shaping.byteBalancePpm(clock.nanoTime()));
-        }
+        this.backendErrors = EbsMeter.BACKEND_ERRORS.newCounter(ctx.registry, tags);
+        EbsShapingMeter.IO_BALANCE.newGauge(ctx.registry, tags, () -> shaping.ioBalancePpm(clock.nanoTime()));
+        EbsShapingMeter.BYTE_BALANCE.newGauge(ctx.registry, tags, () -> shaping.byteBalancePpm(clock.nanoTime()));
     }
 
     public static Context context()
     {
         return new Context();
-    }
-
-    private AtomicCounter counter(final String name, final MetricTags meterTags)
-    {
-        return ctx.registry == null ? CounterRegistry.unregistered() : ctx.registry.counter(name, meterTags);
     }
 
     public String instanceId()
@@ -172,28 +156,13 @@ public final class EbsCard implements SimAgent
             timingOnly ? ctx.timingRingCapacityBytes : ctx.ringCapacityBytes,
             timingOnly ? ctx.timingRingCapacityBytes : ctx.doneRingCapacityBytes,
             ctx.registry, volumeTags);
-        final ShapingGate.Builder volumeGate = ShapingGate.builder().opUnitBytes(spec.type().ioUnitBytes())
-            .ops(volumeShaping.iopsPeakBucket()).bytes(volumeShaping.bytesPeakBucket());
-        if (volumeShaping.iopsCreditBucket() != null)
-        {
-            volumeGate.ops(volumeShaping.iopsCreditBucket());
-        }
-        if (volumeShaping.bytesCreditBucket() != null)
-        {
-            volumeGate.bytes(volumeShaping.bytesCreditBucket());
-        }
-        final ShapingGate instanceGate = ShapingGate.builder().opUnitBytes(spec.type().ioUnitBytes())
-            .bytes(shaping.instanceBytes()).ops(shaping.instanceIops()).build();
-        final Volume volume = new Volume(controller, volumeShaping, volumeGate.build(), instanceGate, timingOnly);
+        final Volume volume = new Volume(controller, timingOnly);
         final Volume[] grown = java.util.Arrays.copyOf(volumes, index + 1);
         grown[index] = volume;
         volumes = grown;
         attached.add(controller);
-        if (ctx.registry != null)
-        {
-            ctx.registry.gauge("ebs.volume.burst_balance.ppm", volumeTags,
-                () -> volumeShaping.burstBalancePpm(clock.nanoTime()));
-        }
+        EbsShapingMeter.BURST_BALANCE.newGauge(ctx.registry, volumeTags,
+            () -> volumeShaping.burstBalancePpm(clock.nanoTime()));
         if (!timingOnly)
         {
             backend.submitCreateVolume(CREATE_REQUEST | index, spec.volumeId(), spec.sizeBytes());
@@ -263,16 +232,6 @@ public final class EbsCard implements SimAgent
         return null;
     }
 
-    public long instanceThrottledOps()
-    {
-        return instanceThrottledOps.get();
-    }
-
-    public long instanceThrottledBytes()
-    {
-        return instanceThrottledBytes.get();
-    }
-
     public long backendErrors()
     {
         return backendErrors.get();
@@ -315,14 +274,7 @@ public final class EbsCard implements SimAgent
                         continue;
                     }
                     recordHandler.volume = v;
-                    final ShapedRing ring = v.controller.ring();
-                    final long throttledBefore = ring.throttledRecords();
-                    final long throttledBytesBefore = ring.throttledBytes();
-                    delivered += ring.poll(recordHandler, 1, nowNs);
-                    if (ring.throttledRecords() != throttledBefore)
-                    {
-                        classifyThrottle(v, ring.throttledBytes() - throttledBytesBefore, nowNs);
-                    }
+                    delivered += v.controller.ring().poll(recordHandler, 1, nowNs);
                 }
                 work += delivered;
                 if (delivered == 0)
@@ -334,19 +286,6 @@ public final class EbsCard implements SimAgent
         recordHandler.volume = null;
         work += pollBackend();
         return work;
-    }
-
-    private void classifyThrottle(final Volume v, final long bytes, final long nowNs)
-    {
-        if (!v.instanceGate.canAdmit(bytes, nowNs))
-        {
-            instanceThrottledOps.getAndAdd(v.instanceGate.opsFor(bytes));
-            instanceThrottledBytes.getAndAdd(bytes);
-        }
-        if (!v.volumeGate.canAdmit(bytes, nowNs))
-        {
-            v.shaping.recordThrottled(bytes, v.volumeGate.opsFor(bytes));
-        }
     }
 
     @Override
@@ -449,9 +388,6 @@ public final class EbsCard implements SimAgent
     private static final class Volume
     {
         final NvmeController controller;
-        final VolumeShaping shaping;
-        final ShapingGate volumeGate;
-        final ShapingGate instanceGate;
         final boolean timingOnly;
         final VolumeId volumeId;
         final int[] pending = new int[NvmeController.MAX_SLOTS];
@@ -460,13 +396,9 @@ public final class EbsCard implements SimAgent
         int rangesSubmitted;
         int createStatus = -1;
 
-        Volume(final NvmeController controller, final VolumeShaping shaping, final ShapingGate volumeGate,
-            final ShapingGate instanceGate, final boolean timingOnly)
+        Volume(final NvmeController controller, final boolean timingOnly)
         {
-            this.instanceGate = instanceGate;
             this.controller = controller;
-            this.shaping = shaping;
-            this.volumeGate = volumeGate;
             this.timingOnly = timingOnly;
             this.volumeId = controller.volumeSpec().volumeId();
         }

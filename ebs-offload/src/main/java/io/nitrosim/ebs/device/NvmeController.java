@@ -259,27 +259,19 @@ public final class NvmeController extends PciFunction
             throw new IllegalArgumentException("done ring capacity " + doneRingCapacityBytes
                 + " B is too small for " + MAX_TRANSFER_BYTES + " B reads: accepted >= 4 MiB in data mode");
         }
-        readOps = counter(registry, "ebs.read.ops", tags);
-        readBytes = counter(registry, "ebs.read.bytes", tags);
-        writeOps = counter(registry, "ebs.write.ops", tags);
-        writeBytes = counter(registry, "ebs.write.bytes", tags);
-        flushOps = counter(registry, "ebs.flush.ops", tags);
-        trimOps = counter(registry, "ebs.trim.ops", tags);
-        ioErrors = counter(registry, "ebs.io.errors", tags);
-        adminCommands = counter(registry, "ebs.admin.commands", tags);
-        invalidDoorbells = counter(registry, "ebs.doorbell.invalid", tags);
-        fatalErrors = counter(registry, "ebs.controller.fatal", tags);
-        if (registry != null)
-        {
-            registry.gauge("ebs.queue.depth", tags, this::queueDepth);
-        }
+        readOps = EbsMeter.READ_OPS.newCounter(registry, tags);
+        readBytes = EbsMeter.READ_BYTES.newCounter(registry, tags);
+        writeOps = EbsMeter.WRITE_OPS.newCounter(registry, tags);
+        writeBytes = EbsMeter.WRITE_BYTES.newCounter(registry, tags);
+        flushOps = EbsMeter.FLUSH_OPS.newCounter(registry, tags);
+        trimOps = EbsMeter.TRIM_OPS.newCounter(registry, tags);
+        ioErrors = EbsMeter.IO_ERRORS.newCounter(registry, tags);
+        adminCommands = EbsMeter.ADMIN_COMMANDS.newCounter(registry, tags);
+        invalidDoorbells = EbsMeter.DOORBELL_INVALID.newCounter(registry, tags);
+        fatalErrors = EbsMeter.CONTROLLER_FATAL.newCounter(registry, tags);
+        EbsMeter.QUEUE_DEPTH.newGauge(registry, tags, this::queueDepth);
         buildIdentify();
         resetController();
-    }
-
-    private static AtomicCounter counter(final CounterRegistry registry, final String name, final MetricTags tags)
-    {
-        return registry == null ? CounterRegistry.unregistered() : registry.counter(name, tags);
     }
 
     private void buildIdentify()

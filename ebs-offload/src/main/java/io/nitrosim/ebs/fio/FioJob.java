@@ -12,8 +12,8 @@ package io.nitrosim.ebs.fio;
  *     pair when the driver has at least numjobs pairs, else pairs are shared round robin.</li>
  * <li>{@code size}: bytes of the region of each clone; {@code runtimeNs}: if &gt; 0 the job is time based
  *     (loops over its region until the runtime ends), else it does one pass over its region.</li>
- * <li>{@code verify}: every write carries a pattern derived from (lba, generation) with a CRC32C; reads of
- *     written blocks are checked (randrw inline; write jobs read their region back after the write phase) and
+ * <li>{@code verify}: every write carries the {@link BlockPattern} of (lba, generation); reads of written blocks
+ *     are compared with it whole (randrw inline; write jobs read their region back after the write phase) and
  *     mismatches counted. Needs a data-mode controller.</li>
  * </ul>
  */

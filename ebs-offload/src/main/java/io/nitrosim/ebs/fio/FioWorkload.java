@@ -1,10 +1,8 @@
 package io.nitrosim.ebs.fio;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32C;
 
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -25,9 +23,9 @@ import io.nitrosim.pci.GuestMemoryAllocator;
  * Buffers: with verify each in-flight I/O has its own buffer; without, a clone's I/Os share one buffer (the data
  * is not looked at), which keeps guest memory use at bs per clone.
  * <p>
- * Verify pattern of a bs-sized block at LBA L, generation G (G counts the writes of that block by this run):
- * word 0 = L, word 1 = G | CRC32C(words 2..) &lt;&lt; 32, word i &gt;= 2 = splitmix64(L * 0x9E3779B97F4A7C15 ^ G &lt;&lt; 40
- * ^ i). A read of a block with G &gt; 0 is checked whole; blocks never written (or whose write failed) are not.
+ * Verify: a write puts the {@link BlockPattern} of (LBA, generation) into its buffer with one bulk copy (G counts
+ * the writes of that block by this run); a read of a block with G &gt; 0 copies the buffer out once and compares
+ * it whole with the pattern; blocks never written (or whose write failed) are not checked.
  */
 public final class FioWorkload
 {
@@ -45,8 +43,7 @@ public final class FioWorkload
     private long lastNowNs;
     private boolean done;
     private UnsafeBuffer verifyScratch;
-    private ByteBuffer verifyScratchBytes;
-    private final CRC32C crc = new CRC32C();
+    private BlockPattern pattern;
 
     private FioWorkload(
         final NvmeDriver driver, final GuestMemoryAccess memory, final GuestMemoryAllocator allocator,
@@ -205,65 +202,10 @@ public final class FioWorkload
         }
         if (anyVerify)
         {
-            verifyScratchBytes = ByteBuffer.allocateDirect(maxBs);
-            verifyScratch = new UnsafeBuffer(verifyScratchBytes);
+            verifyScratch = new UnsafeBuffer(new byte[maxBs]);
+            pattern = new BlockPattern(maxBs);
         }
         clones = list.toArray(new Clone[0]);
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Verify pattern.
-
-    private static long splitmix64(final long seed)
-    {
-        long z = seed + 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
-    private void fillPattern(final long lba, final int generation, final int lengthBytes)
-    {
-        final long base = lba * 0x9E3779B97F4A7C15L ^ ((long)generation << 40);
-        for (int i = 2; i < lengthBytes / 8; i++)
-        {
-            verifyScratch.putLong(i * 8, splitmix64(base ^ i), java.nio.ByteOrder.LITTLE_ENDIAN);
-        }
-        verifyScratch.putLong(0, lba, java.nio.ByteOrder.LITTLE_ENDIAN);
-        verifyScratch.putLong(8, (generation & 0xFFFF_FFFFL) | (crcOfBody(lengthBytes) << 32),
-            java.nio.ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private long crcOfBody(final int lengthBytes)
-    {
-        crc.reset();
-        verifyScratchBytes.limit(lengthBytes).position(16);
-        crc.update(verifyScratchBytes);
-        verifyScratchBytes.clear();
-        return crc.getValue();
-    }
-
-    /** @return true if the block read into verifyScratch is the expected (lba, generation) pattern. */
-    private boolean checkPattern(final long lba, final int generation, final int lengthBytes)
-    {
-        if (verifyScratch.getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN) != lba)
-        {
-            return false;
-        }
-        final long word1 = verifyScratch.getLong(8, java.nio.ByteOrder.LITTLE_ENDIAN);
-        if ((int)word1 != generation || (word1 >>> 32) != crcOfBody(lengthBytes))
-        {
-            return false;
-        }
-        final long base = lba * 0x9E3779B97F4A7C15L ^ ((long)generation << 40);
-        for (int i = 2; i < lengthBytes / 8; i++)
-        {
-            if (verifyScratch.getLong(i * 8, java.nio.ByteOrder.LITTLE_ENDIAN) != splitmix64(base ^ i))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -443,9 +385,7 @@ public final class FioWorkload
                 final long lba = regionStartLba + b * blocksPerIo;
                 if (write && generation != null)
                 {
-                    final int gen = Math.max(0, generation[(int)b]) + 1;
-                    fillPattern(lba, gen, bs);
-                    memory.write(bufferGpa[slot], verifyScratch, 0, bs);
+                    pattern.write(memory, bufferGpa[slot], lba, Math.max(0, generation[(int)b]) + 1, bs);
                 }
                 final long tag = ((long)cloneIndex << 32) | slot;
                 final int cid = write ? driver.submitWrite(queueId, lba, blocksPerIo, bufferGpa[slot], tag)
@@ -533,7 +473,7 @@ public final class FioWorkload
                 {
                     memory.read(bufferGpa[slot], verifyScratch, 0, bs);
                     verifiedBlocks++;
-                    if (!checkPattern(regionStartLba + (long)b * blocksPerIo, generation[b], bs))
+                    if (!pattern.matches(verifyScratch, 0, regionStartLba + (long)b * blocksPerIo, generation[b], bs))
                     {
                         verifyErrors++;
                     }

@@ -3,7 +3,7 @@ package io.nitrosim.ebs.shaping;
 /**
  * An instance's EBS caps as plain data (the catalog lives in host-hypervisor, which this module must not
  * import): peak and baseline throughput in bytes per second, peak and baseline IOPS, and how long a full credit
- * bucket sustains the peak ("up to" types; facts.md section 1: 30 minutes). Peak == baseline means a fixed cap.
+ * bucket sustains the peak ("up to" types: 30 minutes, see docs/ebs.md). Peak == baseline means a fixed cap.
  * Validated here, in one place.
  */
 public record EbsInstanceCaps(

@@ -12,10 +12,11 @@ import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.shaping.BurstableLimit;
 import io.nitrosim.shaping.ShapingGate;
-import io.nitrosim.shaping.TokenBucket;
+import io.nitrosim.shaping.ShapingReason;
+import io.nitrosim.shaping.ThrottleCounters;
 
 /**
- * EBS shaping of one instance (DESIGN.md section 5): the instance's EBS bytes and IOPS limits, shared by all of
+ * EBS shaping of one instance: the instance's EBS bytes and IOPS limits, shared by all of
  * its volumes, and each volume's own limits on top.
  * <p>
  * Instance limits are {@link BurstableLimit}s: a peak bucket (depth {@code peakDepthNs} of peak) and, for
@@ -23,11 +24,15 @@ import io.nitrosim.shaping.TokenBucket;
  * launch. Their fill levels are the CloudWatch EBSIOBalance% and EBSByteBalance% equivalents. Per-volume limits
  * are in {@link VolumeShaping}.
  * <p>
- * Gates for a volume: {@link #gateFor} (a {@link ShapingGate} with the volume type's op unit: a record of B
- * bytes counts ceil(B / unit) ops, at least one) and {@link #ioGateFor} (an {@link EbsIoGate}: AWS op counting per I/O). Instance IOPS are charged
- * the same operation count as the volume's (256 KiB units on SSD volumes, 1 MiB on st1/sc1).
+ * Each volume gets one {@link ShapingGate} ({@link #gateFor}): the instance's bytes bucket(s) as
+ * {@link ShapingReason#INSTANCE_BANDWIDTH}, its IOPS bucket(s) as {@link ShapingReason#INSTANCE_OPS}, the volume's
+ * own as {@link ShapingReason#VOLUME}, counting operations the AWS way with the volume type's I/O unit (an I/O of B
+ * bytes is ceil(B / unit) operations, at least one: 256 KiB units on SSD volumes, 1 MiB on st1/sc1; the instance's
+ * IOPS are charged the same count). What the gate holds is counted by reason: an I/O held by an instance bucket
+ * once in {@code ebs.instance.throttled.ops/bytes}, one held by the volume's once in the volume's
+ * {@code ebs.throttled.ops/bytes}.
  * <p>
- * All buckets belong to the one agent that serves this instance's volumes (DESIGN.md section 10).
+ * All buckets belong to the one agent that serves this instance's volumes.
  */
 public final class EbsShaping
 {
@@ -39,6 +44,8 @@ public final class EbsShaping
     private final MetricTags tags;
     private final BurstableLimit bytes;
     private final BurstableLimit iops;
+    private final AtomicCounter instanceThrottledOps;
+    private final AtomicCounter instanceThrottledBytes;
     private final List<VolumeShaping> volumes = new ArrayList<>();
 
     private EbsShaping(final Context ctx)
@@ -53,6 +60,8 @@ public final class EbsShaping
             caps.burstSeconds(), peakDepthNs, minPeakDepthBytes, ctx.nowNs);
         iops = BurstableLimit.of("ebs iops", caps.peakIops(), caps.baselineIops(),
             caps.burstSeconds(), peakDepthNs, minPeakDepthOps, ctx.nowNs);
+        instanceThrottledOps = EbsShapingMeter.INSTANCE_THROTTLED_OPS.newCounter(registry, tags);
+        instanceThrottledBytes = EbsShapingMeter.INSTANCE_THROTTLED_BYTES.newCounter(registry, tags);
     }
 
     public static Context context(final EbsInstanceCaps caps)
@@ -77,7 +86,9 @@ public final class EbsShaping
         return iops;
     }
 
-    /** Adds a volume's own buckets (created full at {@code nowNs}). A volume id may be added once. */
+    /**
+     * Adds a volume's own buckets (created full at {@code nowNs}) and its gate. A volume id may be added once.
+     */
     public VolumeShaping addVolume(final VolumeSpec spec, final long nowNs)
     {
         if (volume(spec.volumeId()) != null)
@@ -85,8 +96,17 @@ public final class EbsShaping
             throw new IllegalArgumentException("volume " + spec.volumeId() + " is already shaped on this instance");
         }
         final MetricTags volumeTags = tags.and("volume", spec.volumeId().toString());
+        final int instanceReasons = ShapingReason.INSTANCE_BANDWIDTH | ShapingReason.INSTANCE_OPS;
+        final AtomicCounter throttledOps = EbsShapingMeter.VOLUME_THROTTLED_OPS.newCounter(registry, volumeTags);
+        final AtomicCounter throttledBytes = EbsShapingMeter.VOLUME_THROTTLED_BYTES.newCounter(registry, volumeTags);
+        final ThrottleCounters counters = ThrottleCounters.builder()
+            .ops(instanceReasons, instanceThrottledOps).bytes(instanceReasons, instanceThrottledBytes)
+            .ops(ShapingReason.VOLUME, throttledOps).bytes(ShapingReason.VOLUME, throttledBytes)
+            .build();
+        final ShapingGate.Builder gate = ShapingGate.builder().opUnitBytes(spec.type().ioUnitBytes())
+            .bytes(ShapingReason.INSTANCE_BANDWIDTH, bytes).ops(ShapingReason.INSTANCE_OPS, iops).counters(counters);
         final VolumeShaping volume = new VolumeShaping(spec, peakDepthNs, minPeakDepthBytes, minPeakDepthOps, nowNs,
-            counter("ebs.throttled.ops", volumeTags), counter("ebs.throttled.bytes", volumeTags));
+            gate, throttledOps, throttledBytes);
         volumes.add(volume);
         return volume;
     }
@@ -115,50 +135,26 @@ public final class EbsShaping
         return Collections.unmodifiableList(volumes);
     }
 
-    /**
-     * Instance buckets + the volume's buckets as a {@link ShapingGate} for the volume's shaped ring, counting
-     * IOPS the AWS way: a record of B bytes is ceil(B / unit) operations with the volume type's I/O unit
-     * (256 KiB SSD, 1 MiB HDD), at least one.
-     */
+    /** The volume's gate: the instance's buckets and the volume's own (see the class comment). */
     public ShapingGate gateFor(final VolumeShaping volume)
-    {
-        final List<TokenBucket> byteBuckets = new ArrayList<>();
-        final List<TokenBucket> opBuckets = new ArrayList<>();
-        collect(volume, byteBuckets, opBuckets);
-        final ShapingGate.Builder builder = ShapingGate.builder().opUnitBytes(volume.spec().type().ioUnitBytes());
-        byteBuckets.forEach(builder::bytes);
-        opBuckets.forEach(builder::ops);
-        return builder.build();
-    }
-
-    /** Instance buckets + the volume's buckets charging AWS's op count per I/O. */
-    public EbsIoGate ioGateFor(final VolumeShaping volume)
-    {
-        final List<TokenBucket> byteBuckets = new ArrayList<>();
-        final List<TokenBucket> opBuckets = new ArrayList<>();
-        collect(volume, byteBuckets, opBuckets);
-        return new EbsIoGate(volume.spec().type(),
-            byteBuckets.toArray(new TokenBucket[0]), opBuckets.toArray(new TokenBucket[0]));
-    }
-
-    private void collect(final VolumeShaping volume, final List<TokenBucket> byteBuckets, final List<TokenBucket> opBuckets)
     {
         if (!volumes.contains(volume))
         {
             throw new IllegalArgumentException("volume " + volume.spec().volumeId() + " is not shaped on this instance");
         }
-        add(bytes, byteBuckets);
-        add(iops, opBuckets);
-        volume.addTo(byteBuckets, opBuckets);
+        return volume.gate();
     }
 
-    private static void add(final BurstableLimit limit, final List<TokenBucket> buckets)
+    /** Operations of the I/Os an instance bucket held back, each counted once. */
+    public long instanceThrottledOps()
     {
-        buckets.add(limit.peakBucket());
-        if (limit.hasCredits())
-        {
-            buckets.add(limit.creditBucket());
-        }
+        return instanceThrottledOps.get();
+    }
+
+    /** Bytes of the I/Os an instance bucket held back, each counted once. */
+    public long instanceThrottledBytes()
+    {
+        return instanceThrottledBytes.get();
     }
 
     /** EBSIOBalance% equivalent in parts per million (1_000_000 = full; fixed caps are always full). */
@@ -181,11 +177,6 @@ public final class EbsShaping
     public double byteBalancePercent(final long nowNs)
     {
         return byteBalancePpm(nowNs) / 10_000.0;
-    }
-
-    private AtomicCounter counter(final String name, final MetricTags counterTags)
-    {
-        return registry == null ? CounterRegistry.unregistered() : registry.counter(name, counterTags);
     }
 
     /** Configuration of one instance's EBS shaping, validated in {@link #build()}. */
@@ -236,7 +227,7 @@ public final class EbsShaping
             return this;
         }
 
-        /** Where throttle counters are registered (ebs.throttled.ops / ebs.throttled.bytes, tag volume). */
+        /** Where the throttle counters ({@link EbsShapingMeter}) are registered, with these tags (instance). */
         public Context counters(final CounterRegistry registry, final MetricTags tags)
         {
             this.registry = registry;

@@ -4,11 +4,12 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import io.nitrosim.ebs.volume.VolumeLimits;
 import io.nitrosim.ebs.volume.VolumeSpec;
+import io.nitrosim.shaping.ShapingGate;
+import io.nitrosim.shaping.ShapingReason;
 import io.nitrosim.shaping.TokenBucket;
 
 /**
- * One volume's own buckets, applied on top of its instance's (DESIGN.md section 3: "each volume also has its
- * own").
+ * One volume's own buckets, applied on top of its instance's, and the gate that applies both.
  * <ul>
  * <li>IOPS: a peak bucket at the burst rate (gp2 below 1 TiB: 3000) plus, for gp2 with burst, the I/O credit
  * bucket (5.4 M credits, full at creation, refilled at the baseline); a fixed-rate bucket otherwise.</li>
@@ -27,6 +28,7 @@ public final class VolumeShaping
     private final TokenBucket iopsCredits;
     private final TokenBucket bytesPeak;
     private final TokenBucket bytesCredits;
+    private final ShapingGate gate;
     private final AtomicCounter throttledOps;
     private final AtomicCounter throttledBytes;
 
@@ -36,6 +38,7 @@ public final class VolumeShaping
         final long minDepthBytes,
         final long minDepthOps,
         final long nowNs,
+        final ShapingGate.Builder gate,
         final AtomicCounter throttledOps,
         final AtomicCounter throttledBytes)
     {
@@ -53,6 +56,16 @@ public final class VolumeShaping
             depth(limits.throughputPeakBytesPerSec(), peakDepthNs, minDepthBytes), nowNs);
         bytesCredits = limits.hasThroughputBurst() ? new TokenBucket(name + " throughput credits",
             limits.throughputBaselineBytesPerSec(), limits.throughputCreditCapacityBytes(), nowNs) : null;
+        gate.ops(ShapingReason.VOLUME, iopsPeak).bytes(ShapingReason.VOLUME, bytesPeak);
+        if (iopsCredits != null)
+        {
+            gate.ops(ShapingReason.VOLUME, iopsCredits);
+        }
+        if (bytesCredits != null)
+        {
+            gate.bytes(ShapingReason.VOLUME, bytesCredits);
+        }
+        this.gate = gate.build();
         this.throttledOps = throttledOps;
         this.throttledBytes = throttledBytes;
     }
@@ -136,13 +149,13 @@ public final class VolumeShaping
         return burstBalancePpm(nowNs) / 10_000.0;
     }
 
-    /** Counts one I/O held back by a bucket; call once per I/O, when it is first refused. */
-    public void recordThrottled(final long bytes, final long ops)
+    /** The gate of the volume's ring: its instance's buckets and its own, counting what they hold. */
+    public ShapingGate gate()
     {
-        throttledOps.getAndAddRelease(ops);
-        throttledBytes.getAndAddRelease(bytes);
+        return gate;
     }
 
+    /** Operations of the I/Os the volume's own buckets held back, each counted once. */
     public long throttledOps()
     {
         return throttledOps.get();
@@ -151,19 +164,5 @@ public final class VolumeShaping
     public long throttledBytes()
     {
         return throttledBytes.get();
-    }
-
-    void addTo(final java.util.List<TokenBucket> byteBuckets, final java.util.List<TokenBucket> opBuckets)
-    {
-        opBuckets.add(iopsPeak);
-        if (iopsCredits != null)
-        {
-            opBuckets.add(iopsCredits);
-        }
-        byteBuckets.add(bytesPeak);
-        if (bytesCredits != null)
-        {
-            byteBuckets.add(bytesCredits);
-        }
     }
 }

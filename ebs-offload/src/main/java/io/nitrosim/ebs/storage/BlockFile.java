@@ -9,17 +9,18 @@ import java.nio.file.Path;
 /**
  * A volume's blocks: one sparse file of the volume's size ({@code setLength}, never written whole), so only
  * written blocks take disk space. Positional reads and writes; not thread-safe (the engine serialises).
+ * {@link BlockStore} decides when a file is open.
  */
 final class BlockFile implements AutoCloseable
 {
-    private static final int ZERO_CHUNK = 64 * 1024;
+    /** Bytes {@link #zero} reads and writes at a time: the size of its scratch buffer. */
+    static final int ZERO_CHUNK = 64 * 1024;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_CHUNK);
 
     private final Path path;
     private final RandomAccessFile file;
     private final FileChannel channel;
     private final long sizeBytes;
-    private final ByteBuffer trimScratch = ByteBuffer.allocateDirect(ZERO_CHUNK);
 
     private BlockFile(final Path path, final RandomAccessFile file, final long sizeBytes)
     {
@@ -48,10 +49,10 @@ final class BlockFile implements AutoCloseable
         }
     }
 
-    static BlockFile open(final Path path) throws IOException
+    /** Opens an existing file of a known size. */
+    static BlockFile open(final Path path, final long sizeBytes) throws IOException
     {
-        final RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
-        return new BlockFile(path, file, file.length());
+        return new BlockFile(path, new RandomAccessFile(path.toFile(), "rw"), sizeBytes);
     }
 
     Path path()
@@ -96,18 +97,20 @@ final class BlockFile implements AutoCloseable
     /**
      * Zeroes a range. Chunks that already read as zeros (holes included) are not rewritten, so trimming
      * never-written space keeps the file sparse.
+     *
+     * @param scratch a direct buffer of at least {@link #ZERO_CHUNK} bytes (the store's, shared by its files).
      */
-    void zero(final long position, final long length) throws IOException
+    void zero(final long position, final long length, final ByteBuffer scratch) throws IOException
     {
         long at = position;
         final long end = position + length;
         while (at < end)
         {
             final int chunk = (int)Math.min(ZERO_CHUNK, end - at);
-            trimScratch.clear().limit(chunk);
-            read(at, trimScratch);
-            trimScratch.flip();
-            if (!allZero(trimScratch, chunk))
+            scratch.clear().limit(chunk);
+            read(at, scratch);
+            scratch.flip();
+            if (!allZero(scratch, chunk))
             {
                 write(at, ZEROS.duplicate().limit(chunk));
             }

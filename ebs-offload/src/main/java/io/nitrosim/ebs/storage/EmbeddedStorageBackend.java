@@ -8,7 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.nitrosim.ebs.volume.VolumeId;
 
 /**
- * The in-process backend (DESIGN.md section 8: embedded by default). Each submission runs the engine
+ * The in-process backend (the default). Each submission runs the engine
  * operation on the caller's thread and queues its completion before returning, so a run under virtual time
  * is deterministic; the card still sees completions only when it polls, as with the remote backend.
  * <p>
@@ -34,11 +34,7 @@ public final class EmbeddedStorageBackend implements StorageBackend
      */
     public EmbeddedStorageBackend(final StorageEngine engine, final boolean ownsEngine, final int maxInFlight)
     {
-        if (maxInFlight < 1 || maxInFlight > 65_536)
-        {
-            throw new IllegalArgumentException(
-                "maximum requests in flight " + maxInFlight + " is out of range: accepted 1..65536");
-        }
+        ConfigChecks.range("maximum requests in flight", maxInFlight, 1, 65_536, "");
         this.engine = engine;
         this.ownsEngine = ownsEngine;
         this.maxIoBytes = engine.maxIoBytes();

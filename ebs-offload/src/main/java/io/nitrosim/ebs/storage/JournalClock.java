@@ -6,7 +6,7 @@ import net.openhft.chronicle.core.time.TimeProvider;
  * The journal's logical clock. Chronicle Queue rolls to a new file when its time provider enters a new cycle;
  * this clock stands still between checkpoints and moves one cycle per checkpoint, so every journal file holds
  * exactly the records between two checkpoints and a file older than the last checkpoint can be deleted. It also
- * keeps wall-clock time out of the engine (DESIGN.md section 4).
+ * keeps wall-clock time out of the engine.
  */
 final class JournalClock implements TimeProvider
 {

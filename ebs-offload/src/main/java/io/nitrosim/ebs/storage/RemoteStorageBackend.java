@@ -2,8 +2,12 @@ package io.nitrosim.ebs.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.agrona.BitUtil;
@@ -29,6 +33,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 
 import io.nitrosim.ebs.volume.VolumeId;
 
@@ -41,6 +47,15 @@ import io.nitrosim.ebs.volume.VolumeId;
  * {@link CompletionRing} the agent polls. Room for every completion is reserved at submission, so none is ever
  * dropped. If the connection is lost, every request in flight completes with
  * {@link StorageStatus#DISCONNECTED} (it may or may not have been applied), and so does anything submitted later.
+ * <p>
+ * <b>Connecting</b> authenticates: the first frame is AUTH with the server's {@link AccessToken} (given, or read from
+ * the server's data directory), and {@link Context#connect()} returns only once the server accepted it, failing
+ * with a one-line message otherwise. The server's answer gives its limits; a client whose maximum I/O exceeds the
+ * server's is refused at connect. The client then PINGs whenever it has sent nothing for a third of the server's
+ * idle timeout, so an idle but healthy connection stays open.
+ * <p>
+ * <b>Flow control.</b> The event loop moves frames from the request ring to the socket only while the socket is
+ * writable; when the server stops reading, the ring fills and submissions return false.
  * <p>
  * Request ids must be unique among requests in flight.
  */
@@ -62,6 +77,8 @@ public final class RemoteStorageBackend implements StorageBackend
     private final RequestWriter requestWriter = new RequestWriter();
     // Event-loop state.
     private final Long2LongHashMap pending = new Long2LongHashMap(NOT_PENDING);
+    private final CompletableFuture<ByteBuffer> hello = new CompletableFuture<>();
+    private ByteBuf pingFrame;
     private boolean disconnected;
     private long unmatchedResponses;
     private volatile boolean closed;
@@ -98,15 +115,61 @@ public final class RemoteStorageBackend implements StorageBackend
                             new ResponseHandler());
                     }
                 });
-            channel = bootstrap.connect(ctx.host, ctx.port).syncUninterruptibly().channel();
+            final io.netty.channel.ChannelFuture connected = bootstrap.connect(ctx.host, ctx.port).awaitUninterruptibly();
+            if (!connected.isSuccess())
+            {
+                throw new IllegalStateException("cannot connect to storage server " + ctx.host + ":" + ctx.port + ": "
+                    + connected.cause().getMessage(), connected.cause());
+            }
+            channel = connected.channel();
             eventLoop = channel.eventLoop();
+            authenticate(ctx);
         }
         catch (final RuntimeException ex)
         {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            throw new IllegalStateException(
-                "cannot connect to storage server " + ctx.host + ":" + ctx.port + ": " + ex.getMessage(), ex);
+            throw ex;
         }
+    }
+
+    /** Sends AUTH, waits (bounded) for the answer, checks the server's limits and starts the keepalive. */
+    private void authenticate(final Context ctx)
+    {
+        final String server = "storage server " + ctx.host + ":" + ctx.port;
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[StorageProtocol.LENGTH_PREFIX
+            + StorageProtocol.HEADER_LENGTH + AccessToken.LENGTH]);
+        StorageProtocol.encodeRequest(frame, 0, StorageOp.AUTH, 0, 0, 0, 0, 0, 0, AccessToken.LENGTH);
+        ctx.token().copyTo(frame, StorageProtocol.LENGTH_PREFIX + StorageProtocol.HEADER_LENGTH);
+        channel.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(frame.byteArray()));
+        final ByteBuffer answer;
+        try
+        {
+            answer = hello.get(ctx.connectTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            channel.close().syncUninterruptibly();
+            throw new IllegalStateException(server + " refused the connection: " + ex.getCause().getMessage());
+        }
+        catch (final TimeoutException | InterruptedException ex)
+        {
+            channel.close().syncUninterruptibly();
+            throw new IllegalStateException(server + " did not answer AUTH within " + ctx.connectTimeoutMs + " ms");
+        }
+        final int serverMaxIo = answer.getInt(StorageProtocol.HELLO_MAX_IO_OFFSET);
+        final long idleTimeoutMs = answer.getLong(StorageProtocol.HELLO_IDLE_TIMEOUT_OFFSET);
+        if (maxIoBytes > serverMaxIo)
+        {
+            channel.close().syncUninterruptibly();
+            throw new IllegalArgumentException("maximum I/O " + maxIoBytes + " B is above the " + server
+                + "'s " + serverMaxIo + " B: accepted " + StorageEngine.SECTOR_BYTES + ".." + serverMaxIo + " B");
+        }
+        final UnsafeBuffer ping = new UnsafeBuffer(new byte[StorageProtocol.LENGTH_PREFIX
+            + StorageProtocol.HEADER_LENGTH]);
+        StorageProtocol.encodeRequest(ping, 0, StorageOp.PING, 0, 0, 0, 0, 0, 0, 0);
+        pingFrame = io.netty.buffer.Unpooled.unreleasableBuffer(io.netty.buffer.Unpooled.wrappedBuffer(ping.byteArray()));
+        final long keepaliveMs = Math.max(1, idleTimeoutMs / 3);
+        channel.pipeline().addFirst(new IdleStateHandler(0, keepaliveMs, 0, TimeUnit.MILLISECONDS));
     }
 
     public static Context context(final int port)
@@ -238,9 +301,15 @@ public final class RemoteStorageBackend implements StorageBackend
         drainScheduled.set(false);
         // One read stops at the end of the ring's buffer: read again until empty, or records past the wrap would
         // wait for a submission that may never come (all slots in flight).
+        // Only while the socket takes more: otherwise the frames wait in the ring (which back-pressures submit).
         int total = 0;
-        for (int n = requests.read(requestWriter); n > 0; n = requests.read(requestWriter))
+        while (disconnected || channel.isWritable())
         {
+            final int n = requests.read(requestWriter, 64);
+            if (n == 0)
+            {
+                break;
+            }
             total += n;
         }
         if (total > 0 && !disconnected)
@@ -310,6 +379,30 @@ public final class RemoteStorageBackend implements StorageBackend
             {
                 return;
             }
+            final int wireOp = frame.getUnsignedByte(base + StorageProtocol.OP_OFFSET);
+            final int wireStatus = frame.getUnsignedShortLE(base + StorageProtocol.STATUS_OFFSET);
+            if (!hello.isDone())
+            {
+                if (wireOp == StorageOp.AUTH && wireStatus == StorageStatus.OK
+                    && frame.readableBytes() == StorageProtocol.HEADER_LENGTH + StorageProtocol.HELLO_LENGTH)
+                {
+                    final ByteBuffer answer = ByteBuffer.allocate(StorageProtocol.HELLO_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+                    frame.getBytes(base + StorageProtocol.HEADER_LENGTH, answer);
+                    hello.complete(answer.clear());
+                }
+                else
+                {
+                    hello.completeExceptionally(new IllegalStateException("answered " + StorageStatus.name(wireStatus)
+                        + " to " + StorageOp.name(wireOp) + (wireStatus == StorageStatus.UNAUTHORIZED
+                        ? " (wrong access token?)" : wireStatus == StorageStatus.BAD_VERSION
+                        ? " (another protocol version)" : "")));
+                }
+                return;
+            }
+            if (wireOp == StorageOp.PING)
+            {
+                return; // keepalive answer
+            }
             final long requestId = frame.getLongLE(base + StorageProtocol.REQUEST_ID_OFFSET);
             final long packed = pending.remove(requestId);
             if (packed == NOT_PENDING)
@@ -339,16 +432,32 @@ public final class RemoteStorageBackend implements StorageBackend
         }
 
         @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
+        {
+            if (evt instanceof IdleStateEvent && pingFrame != null)
+            {
+                ctx.writeAndFlush(pingFrame.duplicate(), ctx.voidPromise());
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+        {
+            if (ctx.channel().isWritable() && drainScheduled.compareAndSet(false, true))
+            {
+                drain();
+            }
+        }
+
+        @Override
         public void channelInactive(final ChannelHandlerContext ctx)
         {
+            hello.completeExceptionally(new IllegalStateException("connection closed"));
             disconnected = true;
             pending.forEachLong((requestId, packed) ->
                 completions.complete(requestId, (int)(packed >>> 32), StorageStatus.DISCONNECTED, 0, (int)packed));
             pending.clear();
-            while (requests.read(requestWriter) > 0)
-            {
-                // anything still queued completes DISCONNECTED
-            }
+            drain(); // anything still queued completes DISCONNECTED
         }
 
         @Override
@@ -380,15 +489,43 @@ public final class RemoteStorageBackend implements StorageBackend
     /** Client configuration, validated in {@link #connect()}. */
     public static final class Context
     {
-        private String host = StorageServerMain.HOST;
+        private String host = StorageServer.LOOPBACK;
         private final int port;
         private int maxIoBytes = 1024 * 1024;
         private int maxInFlight = 256;
         private int connectTimeoutMs = 5_000;
+        private AccessToken token;
+        private Path tokenFile;
 
         private Context(final int port)
         {
             this.port = port;
+        }
+
+        /** The server's access token. */
+        public Context accessToken(final AccessToken token)
+        {
+            this.token = token;
+            return this;
+        }
+
+        /** Reads the access token at connect from the server's data directory ({@code DIR/access-token}). */
+        public Context accessTokenFrom(final Path serverDataDir)
+        {
+            this.tokenFile = AccessToken.fileIn(serverDataDir);
+            return this;
+        }
+
+        /** Reads the access token at connect from this file. */
+        public Context accessTokenFile(final Path file)
+        {
+            this.tokenFile = file;
+            return this;
+        }
+
+        AccessToken token()
+        {
+            return token;
         }
 
         public Context host(final String host)
@@ -424,24 +561,18 @@ public final class RemoteStorageBackend implements StorageBackend
             {
                 throw new IllegalArgumentException("storage server host is missing: accepted an address such as 127.0.0.1");
             }
-            if (port < 1 || port > 65_535)
+            ConfigChecks.range("storage server port", port, 1, 65_535, "");
+            ConfigChecks.range("maximum I/O", maxIoBytes, StorageEngine.SECTOR_BYTES, 64 << 20, " B");
+            ConfigChecks.range("maximum requests in flight", maxInFlight, 1, 65_536, "");
+            ConfigChecks.range("connect timeout", connectTimeoutMs, 1, 600_000, " ms");
+            if (token == null && tokenFile == null)
             {
-                throw new IllegalArgumentException("storage server port " + port + " is out of range: accepted 1..65535");
+                throw new IllegalArgumentException("storage server access token is missing: give accessToken(...),"
+                    + " accessTokenFile(FILE) or accessTokenFrom(SERVER_DATA_DIR)");
             }
-            if (maxIoBytes < StorageEngine.SECTOR_BYTES || maxIoBytes > (64 << 20))
+            if (token == null)
             {
-                throw new IllegalArgumentException("maximum I/O " + maxIoBytes + " B is out of range: accepted "
-                    + StorageEngine.SECTOR_BYTES + ".." + (64 << 20) + " B");
-            }
-            if (maxInFlight < 1 || maxInFlight > 65_536)
-            {
-                throw new IllegalArgumentException(
-                    "maximum requests in flight " + maxInFlight + " is out of range: accepted 1..65536");
-            }
-            if (connectTimeoutMs < 1 || connectTimeoutMs > 600_000)
-            {
-                throw new IllegalArgumentException(
-                    "connect timeout " + connectTimeoutMs + " ms is out of range: accepted 1..600000 ms");
+                token = AccessToken.read(tokenFile);
             }
             return new RemoteStorageBackend(this);
         }

@@ -13,6 +13,10 @@ public final class StorageOp
     public static final int TRIM = 5;
     /** Server counters (see {@link StorageProtocol#STATUS_LENGTH}). */
     public static final int STATUS = 6;
+    /** Wire only: the connection's first request, carrying the access token; answered with the server's limits. */
+    public static final int AUTH = 7;
+    /** Wire only: keeps an idle connection open (the client sends one when it has been quiet for a while). */
+    public static final int PING = 8;
 
     private StorageOp()
     {
@@ -28,6 +32,8 @@ public final class StorageOp
             case FLUSH: return "FLUSH";
             case TRIM: return "TRIM";
             case STATUS: return "STATUS";
+            case AUTH: return "AUTH";
+            case PING: return "PING";
             default: return "OP_" + op;
         }
     }

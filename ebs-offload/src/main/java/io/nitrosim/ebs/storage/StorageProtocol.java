@@ -26,11 +26,23 @@ import org.agrona.MutableDirectBuffer;
  * answered BAD_VERSION and the connection closed. STATUS counters ({@link #STATUS_LENGTH} bytes, i64 each):
  * volume count, last sequence, last journal index, checkpoint journal index, records since checkpoint,
  * replayed records, rejected records, checkpoints.
+ * <p>
+ * <b>Authentication.</b> The first request on a connection must be AUTH with the server's access token
+ * ({@link #TOKEN_LENGTH} bytes, see {@link AccessToken}) as payload. The server answers OK with the hello payload
+ * below, or UNAUTHORIZED and closes the connection; any other request before a successful AUTH is answered
+ * UNAUTHORIZED and the connection closed.
+ * <pre>
+ * hello (AUTH response payload, {@link #HELLO_LENGTH} B):
+ *   0  maxIoBytes      i32  largest READ/WRITE the server takes
+ *   4  maxInFlight     i32  requests per connection the server works on at once (more wait, unread)
+ *   8  idleTimeoutMs   i64  a connection silent this long is closed: clients PING well before
+ * </pre>
+ * Version 2 added AUTH and PING; a version 1 frame is answered BAD_VERSION.
  */
 public final class StorageProtocol
 {
     public static final int MAGIC = 0x5342454E;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final int LENGTH_PREFIX = 4;
 
     public static final int MAGIC_OFFSET = 0;
@@ -54,6 +66,12 @@ public final class StorageProtocol
     public static final int STATUS_REJECTED_RECORDS_OFFSET = 48;
     public static final int STATUS_CHECKPOINTS_OFFSET = 56;
     public static final int STATUS_LENGTH = 64;
+
+    public static final int TOKEN_LENGTH = AccessToken.LENGTH;
+    public static final int HELLO_MAX_IO_OFFSET = 0;
+    public static final int HELLO_MAX_IN_FLIGHT_OFFSET = 4;
+    public static final int HELLO_IDLE_TIMEOUT_OFFSET = 8;
+    public static final int HELLO_LENGTH = 16;
 
     private StorageProtocol()
     {

@@ -19,6 +19,10 @@ public final class StorageStatus
     public static final int IO_ERROR = 7;
     /** The connection to a remote server was lost before the answer arrived: the request may or may not have been applied. */
     public static final int DISCONNECTED = 8;
+    /** The server did not accept the connection's access token (or the request came before it). */
+    public static final int UNAUTHORIZED = 9;
+    /** A configured limit refused the request (e.g. the server's maximum number of volumes). */
+    public static final int LIMIT_EXCEEDED = 10;
 
     private StorageStatus()
     {
@@ -37,6 +41,8 @@ public final class StorageStatus
             case BAD_VERSION: return "BAD_VERSION";
             case IO_ERROR: return "IO_ERROR";
             case DISCONNECTED: return "DISCONNECTED";
+            case UNAUTHORIZED: return "UNAUTHORIZED";
+            case LIMIT_EXCEEDED: return "LIMIT_EXCEEDED";
             default: return "STATUS_" + status;
         }
     }

@@ -102,10 +102,10 @@ class EbsThroughputTest
             final double baseline = mbps(b3 - b2, t3 - t2);
             System.out.printf("c5.large 2 x gp3 256 KiB seq write QD32, burst %d s: burst %.2f Mbps, baseline %.2f Mbps,"
                 + " byte balance %.3f %%, instance throttled %d ops%n", burstSeconds, burst, baseline,
-                rig.card.shaping().byteBalancePercent(t3), rig.card.instanceThrottledOps());
+                rig.card.shaping().byteBalancePercent(t3), rig.card.shaping().instanceThrottledOps());
             assertEquals(2250, burst, 22.5);
             assertEquals(525, baseline, 5.25);
-            assertTrue(rig.card.instanceThrottledOps() > 0);
+            assertTrue(rig.card.shaping().instanceThrottledOps() > 0);
             assertEquals(0, rig.card.controllers().get(0).volumeShaping().throttledOps());
         }
     }
@@ -201,7 +201,7 @@ class EbsThroughputTest
             assertEquals(3000, burst, 30);
             assertEquals(300, baseline, 3);
             assertTrue(c.volumeShaping().throttledOps() > 0);
-            assertEquals(0, rig.card.instanceThrottledOps());
+            assertEquals(0, rig.card.shaping().instanceThrottledOps());
             assertTrue(w.total().errors() == 0);
         }
     }

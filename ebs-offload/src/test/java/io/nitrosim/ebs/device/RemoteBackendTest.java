@@ -36,7 +36,8 @@ class RemoteBackendTest
         try (StorageEngine engine = StorageEngine.context(dir.resolve("server")).open();
             StorageServer server = StorageServer.start(engine, "127.0.0.1", 0))
         {
-            final RemoteStorageBackend backend = RemoteStorageBackend.context(server.port()).host("127.0.0.1").connect();
+            final RemoteStorageBackend backend = RemoteStorageBackend.context(server.port()).host("127.0.0.1")
+                .accessTokenFrom(dir.resolve("server")).connect();
             try (EbsRig rig = new EbsRig(EbsInstanceCaps.ofMbps(2250, 525, 16000, 4000, 1800), 16 << 20, backend,
                 ServiceLatencyModel.defaults(), 512))
             {

@@ -14,7 +14,10 @@ import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.ebs.volume.VolumeType;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
+import io.nitrosim.shaping.ShapedRecordHandler;
+import io.nitrosim.shaping.ShapedRing;
 import io.nitrosim.shaping.ShapingGate;
+import io.nitrosim.shaping.ShapingReason;
 
 class EbsShapingTest
 {
@@ -39,14 +42,24 @@ class EbsShapingTest
         return b.build();
     }
 
+    private static boolean tryAdmit(final ShapingGate gate, final int bytes, final long nowNs)
+    {
+        if (gate.check(bytes, nowNs) != 0)
+        {
+            return false;
+        }
+        gate.consume(bytes, nowNs);
+        return true;
+    }
+
     /** Offers I/Os of {@code bytes} back to back from {@code fromNs} until {@code untilNs}; returns the count. */
-    private static long saturate(final EbsIoGate gate, final int bytes, final long fromNs, final long untilNs)
+    private static long saturate(final ShapingGate gate, final int bytes, final long fromNs, final long untilNs)
     {
         long now = fromNs;
         long admitted = 0;
         while (now <= untilNs)
         {
-            if (gate.tryAdmit(bytes, now))
+            if (tryAdmit(gate, bytes, now))
             {
                 admitted++;
             }
@@ -63,7 +76,7 @@ class EbsShapingTest
     {
         final EbsShaping shaping = EbsShaping.context(UNCAPPED).build();
         final VolumeShaping vol = shaping.addVolume(volume("vol-0000000000000000a", VolumeType.GP2, 100, 0), 0);
-        final EbsIoGate gate = shaping.ioGateFor(vol);
+        final ShapingGate gate = shaping.gateFor(vol);
         final int bytes = 16 * 1024;
 
         // Burst at 3000 IOPS: 15 ops of peak depth, then 3000/s.
@@ -99,10 +112,8 @@ class EbsShapingTest
         final EbsShaping shaping = EbsShaping.context(EbsInstanceCaps.fixed(1_000_000_000L, 1000)).build();
         final VolumeShaping a = shaping.addVolume(volume("vol-0000000000000000a", VolumeType.GP3, 100, 0), 0);
         final VolumeShaping b = shaping.addVolume(volume("vol-0000000000000000b", VolumeType.GP3, 100, 0), 0);
-        final EbsIoGate gateA = shaping.ioGateFor(a);
-        final EbsIoGate gateB = shaping.ioGateFor(b);
-        assertEquals(2, gateA.byteBucketCount()); // instance bytes peak + volume throughput
-        assertEquals(2, gateA.opBucketCount()); // instance IOPS peak + volume IOPS
+        final ShapingGate gateA = shaping.gateFor(a);
+        final ShapingGate gateB = shaping.gateFor(b);
 
         long now = 0;
         long admittedA = 0;
@@ -111,15 +122,15 @@ class EbsShapingTest
         while (now <= 10 * SEC)
         {
             // Round robin between the volumes, as a device serving both queues would.
-            final EbsIoGate first = aFirst ? gateA : gateB;
-            final EbsIoGate second = aFirst ? gateB : gateA;
-            if (first.tryAdmit(4096, now))
+            final ShapingGate first = aFirst ? gateA : gateB;
+            final ShapingGate second = aFirst ? gateB : gateA;
+            if (tryAdmit(first, 4096, now))
             {
                 admittedA += aFirst ? 1 : 0;
                 admittedB += aFirst ? 0 : 1;
                 aFirst = !aFirst;
             }
-            else if (second.tryAdmit(4096, now))
+            else if (tryAdmit(second, 4096, now))
             {
                 admittedA += aFirst ? 0 : 1;
                 admittedB += aFirst ? 1 : 0;
@@ -141,7 +152,7 @@ class EbsShapingTest
         final EbsShaping shaping = EbsShaping.context(C5_LARGE).build();
         final VolumeShaping io1 = shaping.addVolume(volume("vol-0000000000000000c", VolumeType.IO1, 100, 100), 0);
         // io1 at 100 IOPS: 4 ops of minimum depth, then 100/s.
-        assertEquals(4 + 100 * 10, saturate(shaping.ioGateFor(io1), 4096, 0, 10 * SEC));
+        assertEquals(4 + 100 * 10, saturate(shaping.gateFor(io1), 4096, 0, 10 * SEC));
         // 100 IOPS is far below the instance's 4000 baseline: credits stay full but for the last op taken.
         assertEquals(999_999, shaping.ioBalancePpm(10 * SEC));
     }
@@ -152,7 +163,7 @@ class EbsShapingTest
         final EbsShaping shaping = EbsShaping.context(C5_LARGE).build();
         final VolumeShaping gp3 =
             shaping.addVolume(volume("vol-0000000000000000d", VolumeType.GP3, 100, 16_000), 0);
-        assertEquals(80 + 16_000 * 90, saturate(shaping.ioGateFor(gp3), 4096, 0, 90 * SEC));
+        assertEquals(80 + 16_000 * 90, saturate(shaping.gateFor(gp3), 4096, 0, 90 * SEC));
         // Credit bucket (16000 - 4000) x 1800 = 21.6e6; 90 s at 16000 spend 12000/s more than the baseline earns.
         assertEquals(949_996, shaping.ioBalancePpm(90 * SEC));
         assertEquals(94.9996, shaping.ioBalancePercent(90 * SEC));
@@ -162,34 +173,16 @@ class EbsShapingTest
     }
 
     @Test
-    void shouldCountAwsOpsInBothGates()
+    void shouldCountAwsOpsPerIo()
     {
         final EbsShaping shaping = EbsShaping.context(EbsInstanceCaps.fixed(8_000_000_000L, 1000)).build();
-        final VolumeShaping gp3 =
-            shaping.addVolume(volume("vol-0000000000000000e", VolumeType.GP3, 100, 16_000), 0);
-        // 1 MiB I/Os count 4 ops each against 1000 instance IOPS.
-        final long ioGateIos = saturate(shaping.ioGateFor(gp3), 1 << 20, 0, 10 * SEC);
-        assertEquals((5 + 1000 * 10) / 4, ioGateIos); // 10005 ops of 4: 2501 I/Os
-
-        final EbsShaping other = EbsShaping.context(EbsInstanceCaps.fixed(8_000_000_000L, 1000)).build();
-        final ShapingGate gate = other.gateFor(
-            other.addVolume(volume("vol-0000000000000000e", VolumeType.GP3, 100, 16_000), 0));
-        long now = 0;
-        long records = 0;
-        while (now <= 10 * SEC)
-        {
-            if (gate.canAdmit(1 << 20, now))
-            {
-                gate.consume(1 << 20, now);
-                records++;
-            }
-            else
-            {
-                now = gate.admitTimeNs(1 << 20, now);
-            }
-        }
-        // The ring gate counts a 1 MiB record as four ops too (op unit 256 KiB), as the I/O gate does.
-        assertEquals(ioGateIos, records);
+        final ShapingGate gate =
+            shaping.gateFor(shaping.addVolume(volume("vol-0000000000000000e", VolumeType.GP3, 100, 16_000), 0));
+        assertEquals(4, gate.opsFor(1 << 20), "1 MiB is four 256 KiB units");
+        assertEquals(1, gate.opsFor(4096), "any I/O up to the unit counts one");
+        // 1 MiB I/Os count 4 ops each against 1000 instance IOPS: 5 ops of peak depth + 10000 in 10 s, 4 per I/O.
+        assertEquals((5 + 1000 * 10) / 4, saturate(gate, 1 << 20, 0, 10 * SEC));
+        assertEquals(ShapingReason.INSTANCE_OPS, gate.check(1 << 20, 10 * SEC), "held by the instance's IOPS alone");
     }
 
     @Test
@@ -197,7 +190,7 @@ class EbsShapingTest
     {
         final EbsShaping shaping = EbsShaping.context(UNCAPPED).build();
         final VolumeShaping st1 = shaping.addVolume(volume("vol-0000000000000000f", VolumeType.ST1, 1024, 0), 0);
-        final EbsIoGate gate = shaping.ioGateFor(st1);
+        final ShapingGate gate = shaping.gateFor(st1);
         // 250 MiB/s burst while credits last; 500 IOPS of 1 MiB do not bind (250 < 500).
         final long ios = saturate(gate, 1 << 20, 0, 100 * SEC);
         assertEquals(1 + 250 * 100, ios); // 1 MiB of peak depth, then 250 MiB/s
@@ -206,17 +199,47 @@ class EbsShapingTest
     }
 
     @Test
-    void shouldCountThrottlesPerVolume()
+    void shouldCountWhatHoldsAnIoOncePerCounterInTheInstanceAndVolumeCounters()
     {
         try (CounterRegistry registry = new CounterRegistry(64))
         {
-            final EbsShaping shaping = EbsShaping.context(UNCAPPED)
-                .counters(registry, MetricTags.of("instance", "i-1")).build();
+            final MetricTags instance = MetricTags.of("instance", "i-1");
+            // 1000 IOPS with 5 ops of peak depth; bytes do not bind.
+            final EbsShaping shaping = EbsShaping.context(EbsInstanceCaps.fixed(8_000_000_000L, 1000))
+                .counters(registry, instance).build();
+            // gp3 at 125 MiB/s: a throughput peak depth of 1 MiB (the minimum), IOPS do not bind.
             final VolumeShaping v = shaping.addVolume(volume("vol-0000000000000000a", VolumeType.GP3, 10, 0), 0);
-            v.recordThrottled(8192, 1);
-            assertEquals(1, v.throttledOps());
-            assertEquals(8192, registry.find("ebs.throttled.bytes",
-                MetricTags.of("instance", "i-1", "volume", "vol-0000000000000000a")).value());
+            final ShapedRing ring = ShapedRing.builder("vol").maxPayloadBytes(0).gate(shaping.gateFor(v)).build();
+            final ShapedRecordHandler take = (tag, buffer, index, length, charged, readyAtNs, nowNs) -> true;
+            assertTrue(ring.offerTimingOnly(0, 1 << 20, 1));
+            assertTrue(ring.offerTimingOnly(0, 1 << 20, 2));
+            assertTrue(ring.offerTimingOnly(0, 4096, 3));
+
+            // The first 1 MiB takes 4 of the 5 instance ops and the volume's whole 1 MiB: the second waits for both.
+            assertEquals(1, ring.poll(take, 10, 0));
+            assertEquals(0, ring.poll(take, 10, 1));
+            assertEquals(4, shaping.instanceThrottledOps(), "held by the instance's IOPS: 4 ops, once");
+            assertEquals(1 << 20, shaping.instanceThrottledBytes());
+            assertEquals(4, v.throttledOps(), "held by the volume's throughput too");
+            assertEquals(1 << 20, v.throttledBytes());
+            final MetricTags volumeTags = instance.and("volume", "vol-0000000000000000a");
+            assertEquals(4, registry.value(EbsShapingMeter.VOLUME_THROTTLED_OPS, volumeTags));
+            assertEquals(1 << 20, registry.value(EbsShapingMeter.INSTANCE_THROTTLED_BYTES, instance));
+
+            // Polled again while it waits, it is not counted again; at the ring's deadline it passes.
+            final long admitNs = ring.nextEligibleNs();
+            // 1 MiB of volume throughput at 125 MiB/s: 8 ms, rounded up to the nanosecond.
+            assertEquals(8_000_000L, admitNs);
+            assertEquals(0, ring.poll(take, 10, admitNs - 1));
+            assertEquals(4, shaping.instanceThrottledOps());
+            assertEquals(4, v.throttledOps());
+            assertEquals(1, ring.poll(take, 1, admitNs));
+
+            // The 4 KiB I/O: the volume's bucket is empty again, the instance has 1000 x 8 ms = 8 ops back.
+            assertEquals(0, ring.poll(take, 10, admitNs));
+            assertEquals(4 + 0, shaping.instanceThrottledOps(), "the instance no longer holds");
+            assertEquals(4 + 1, v.throttledOps(), "one op of 4 KiB held by the volume");
+            assertEquals((1 << 20) + 4096, v.throttledBytes());
         }
     }
 
@@ -238,7 +261,8 @@ class EbsShapingTest
 
     /** Closed loop: {@code queueDepth} I/Os always outstanding, each admitted by the gate then served. */
     private static long closedLoopCompletions(
-        final EbsIoGate gate, final VolumeServiceTimer timer, final int queueDepth, final int bytes, final long untilNs)
+        final ShapingGate gate, final VolumeServiceTimer timer, final int queueDepth, final int bytes,
+        final long untilNs)
     {
         final PriorityQueue<Long> completions = new PriorityQueue<>();
         for (int i = 0; i < queueDepth; i++)
@@ -273,13 +297,13 @@ class EbsShapingTest
         final VolumeShaping gp3 = shaping.addVolume(volume("vol-0000000000000000a", VolumeType.GP3, 100, 0), 0);
         // Little's law: QD 1 at 0.5 ms = 2000 IOPS, under the volume's 3000.
         assertEquals(2000 * 10, closedLoopCompletions(
-            shaping.ioGateFor(gp3), latency.timerFor(VolumeType.GP3, null), 1, 16_384, 10 * SEC));
+            shaping.gateFor(gp3), latency.timerFor(VolumeType.GP3, null), 1, 16_384, 10 * SEC));
 
         final EbsShaping other = EbsShaping.context(UNCAPPED).build();
         final VolumeShaping gp3b = other.addVolume(volume("vol-0000000000000000b", VolumeType.GP3, 100, 0), 0);
         // QD 8 would give 16000 IOPS: the volume's 3000 IOPS bind.
         final long completed = closedLoopCompletions(
-            other.ioGateFor(gp3b), latency.timerFor(VolumeType.GP3, null), 8, 16_384, 20 * SEC);
+            other.gateFor(gp3b), latency.timerFor(VolumeType.GP3, null), 8, 16_384, 20 * SEC);
         assertTrue(completed >= 3000 * 20 - 8 && completed <= 15 + 3000 * 20, "completed " + completed);
     }
 
@@ -288,7 +312,7 @@ class EbsShapingTest
     {
         final EbsShaping shaping = EbsShaping.context(UNCAPPED).build();
         final VolumeShaping vol = shaping.addVolume(volume("vol-0000000000000000a", VolumeType.GP3, 100, 0), 0);
-        final EbsIoGate gate = shaping.ioGateFor(vol);
+        final ShapingGate gate = shaping.gateFor(vol);
         final int bytes = 16 * 1024;
         // 3000 IOPS baseline: 15 ops of peak depth (5 ms) then 3000/s for 10 s.
         assertEquals(15 + 3000 * 10, saturate(gate, bytes, 0, 10 * SEC));

@@ -88,7 +88,7 @@ class StorageBackendTest
     {
         try (StorageEngine engine = StorageEngine.context(dir).open();
             StorageServer server = StorageServer.start(engine, "127.0.0.1", 0);
-            RemoteStorageBackend client = RemoteStorageBackend.context(server.port()).connect())
+            RemoteStorageBackend client = RemoteStorageBackend.context(server.port()).accessTokenFrom(dir).connect())
         {
             check(exercise(client));
         }
@@ -102,7 +102,7 @@ class StorageBackendTest
         try (StorageEngine engine = StorageEngine.context(dir).open();
             StorageServer server = StorageServer.start(engine, "127.0.0.1", 0);
             RemoteStorageBackend client = RemoteStorageBackend.context(server.port()).maxIoBytes(block)
-                .maxInFlight(32).connect())
+                .maxInFlight(32).accessTokenFrom(dir).connect())
         {
             final Completions c = new Completions();
             assertTrue(client.submitCreateVolume(-1, VOL, 64L * block));
@@ -156,7 +156,7 @@ class StorageBackendTest
     {
         final StorageEngine engine = StorageEngine.context(dir).open();
         final StorageServer server = StorageServer.start(engine, "127.0.0.1", 0);
-        try (RemoteStorageBackend client = RemoteStorageBackend.context(server.port()).connect())
+        try (RemoteStorageBackend client = RemoteStorageBackend.context(server.port()).accessTokenFrom(dir).connect())
         {
             final Completions c = new Completions();
             assertTrue(client.submitCreateVolume(1, VOL, 1 << 20));

@@ -3,10 +3,13 @@ package io.nitrosim.ebs.storage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -198,5 +201,188 @@ class StorageEngineTest
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
             () -> StorageEngine.context(dir).maxIoBytes(100).open());
         assertEquals("maximum I/O 100 B is out of range: accepted 512..67108864 B", ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAVolumeAboveTheMaximumSizeAndLeaveNothingBehind() throws Exception
+    {
+        try (StorageEngine engine = StorageEngine.context(dir).open())
+        {
+            assertEquals(StorageStatus.OUT_OF_RANGE, engine.createVolume(VOL, 1L << 50)); // 1 PiB > 64 TiB default
+            assertEquals(0, engine.lastSequence());
+            assertEquals(List.of(), volumeFiles());
+        }
+        try (StorageEngine reopened = StorageEngine.context(dir).open())
+        {
+            assertEquals(0, reopened.volumeCount());
+            assertEquals(StorageStatus.OK, reopened.createVolume(VOL, 1 << 20)); // the id is still free
+        }
+    }
+
+    @Test
+    void shouldLeaveNothingBehindWhenTheBlockFileCannotBeMade() throws Exception
+    {
+        try (StorageEngine engine = StorageEngine.context(dir).open())
+        {
+            // A directory where the temporary block file goes: opening it as a file fails (as a size the file
+            // system refuses would).
+            Files.createDirectory(dir.resolve("volumes").resolve(VOL + ".blk.tmp"));
+            assertEquals(StorageStatus.IO_ERROR, engine.createVolume(VOL, 1 << 20));
+            assertEquals(0, engine.lastSequence(), "nothing journaled");
+            assertEquals(0, engine.volumeCount());
+            assertEquals(List.of(), volumeFiles());
+            assertEquals(StorageStatus.OK, engine.createVolume(VOL, 1 << 20));
+            assertEquals(1, engine.lastSequence());
+        }
+        try (StorageEngine reopened = StorageEngine.context(dir).open())
+        {
+            assertEquals(1 << 20, reopened.volumeSizeBytes(VOL));
+        }
+    }
+
+    @Test
+    void shouldSkipAnEmptyBlockFileAndLetItsIdBeCreatedAgain() throws Exception
+    {
+        final Path volumes = Files.createDirectories(dir.resolve("volumes"));
+        Files.createFile(volumes.resolve(VOL + ".blk")); // what an older version left after a failed create
+        Files.createFile(volumes.resolve(OTHER + ".blk.tmp")); // a create interrupted by a crash
+        try (StorageEngine engine = StorageEngine.context(dir).open())
+        {
+            assertEquals(1, engine.skippedVolumeFiles());
+            assertEquals(0, engine.volumeCount());
+            assertEquals(List.of(VOL + ".blk"), volumeFiles());
+            assertEquals(StorageStatus.OK, engine.createVolume(VOL, 1 << 20));
+            assertEquals(1 << 20, Files.size(volumes.resolve(VOL + ".blk")));
+        }
+    }
+
+    @Test
+    void shouldRefuseVolumesBeyondTheMaximumCount()
+    {
+        try (StorageEngine engine = StorageEngine.context(dir).maxVolumes(2).open())
+        {
+            assertEquals(StorageStatus.OK, engine.createVolume(VOL, 65536));
+            assertEquals(StorageStatus.OK, engine.createVolume(OTHER, 65536));
+            assertEquals(StorageStatus.LIMIT_EXCEEDED, engine.createVolume(VolumeId.of(1, 1), 65536));
+            assertEquals(StorageStatus.OK, engine.createVolume(VOL, 65536)); // an existing one is still fine
+            assertEquals(2, engine.lastSequence());
+        }
+    }
+
+    @Test
+    void shouldKeepAtMostMaxOpenFilesOpenAndLoseNothing() throws Exception
+    {
+        final int volumes = 40;
+        final StorageEngine engine = StorageEngine.context(dir).maxOpenFiles(4).open();
+        for (int v = 0; v < volumes; v++)
+        {
+            assertEquals(StorageStatus.OK, engine.createVolume(VolumeId.of(0, v), 1 << 20));
+            assertEquals(StorageStatus.OK, write(engine, VolumeId.of(0, v), BLOCK, block(v, 1)));
+            assertTrue(engine.openFiles() <= 4, "open files " + engine.openFiles());
+        }
+        for (int v = 0; v < volumes; v++)
+        {
+            assertArrayEquals(block(v, 1), read(engine, VolumeId.of(0, v), BLOCK, BLOCK), "volume " + v);
+        }
+        assertEquals(4, engine.openFiles());
+        engine.checkpoint();
+        for (int v = 0; v < volumes; v += 3)
+        {
+            assertEquals(StorageStatus.OK, write(engine, VolumeId.of(0, v), 0, block(v, 2)));
+        }
+        engine.closeWithoutCheckpoint();
+        try (StorageEngine reopened = StorageEngine.context(dir).maxOpenFiles(4).open())
+        {
+            assertEquals(volumes, reopened.volumeCount());
+            for (int v = 0; v < volumes; v++)
+            {
+                assertArrayEquals(v % 3 == 0 ? block(v, 2) : new byte[BLOCK], read(reopened, VolumeId.of(0, v), 0, BLOCK));
+                assertArrayEquals(block(v, 1), read(reopened, VolumeId.of(0, v), BLOCK, BLOCK));
+            }
+            assertEquals(4, reopened.openFiles());
+        }
+    }
+
+    @Test
+    void shouldRefuseBadLimitsInOneLine()
+    {
+        assertEquals("maximum volumes 0 is out of range: accepted 1..1000000", assertThrows(
+            IllegalArgumentException.class, () -> StorageEngine.context(dir).maxVolumes(0).validate()).getMessage());
+        assertEquals("maximum volume size 1000 B is out of range: accepted a multiple of 512 B in 512..1125899906842624 B",
+            assertThrows(IllegalArgumentException.class,
+                () -> StorageEngine.context(dir).maxVolumeSizeBytes(1000).validate()).getMessage());
+        assertEquals("maximum open block files 0 is out of range: accepted 1..65536", assertThrows(
+            IllegalArgumentException.class, () -> StorageEngine.context(dir).maxOpenFiles(0).validate()).getMessage());
+    }
+
+    @Test
+    void shouldRejectADamagedJournalRecordAtReplay() throws Exception
+    {
+        final StorageEngine engine = StorageEngine.context(dir).open();
+        engine.createVolume(VOL, 1 << 20);
+        engine.checkpoint();
+        write(engine, VOL, 0, block(0, 1));
+        write(engine, VOL, BLOCK, block(1, 1));
+        engine.closeWithoutCheckpoint();
+        // Flip one data byte of the second write inside the journal's memory-mapped file.
+        final byte[] needle = java.util.Arrays.copyOfRange(block(1, 1), 100, 132);
+        int flipped = 0;
+        try (var files = Files.list(dir.resolve("journal")))
+        {
+            for (final Path file : (Iterable<Path>)files.filter(f -> f.toString().endsWith(".cq4"))::iterator)
+            {
+                final byte[] bytes = Files.readAllBytes(file);
+                final int at = indexOf(bytes, needle);
+                if (at >= 0)
+                {
+                    bytes[at] ^= 1;
+                    Files.write(file, bytes);
+                    flipped++;
+                }
+            }
+        }
+        assertEquals(1, flipped);
+        try (RandomAccessFile file = new RandomAccessFile(dir.resolve("volumes").resolve(VOL + ".blk").toFile(), "rw"))
+        {
+            file.setLength(0);
+            file.setLength(1 << 20); // the crash lost the block-file writes
+        }
+        try (StorageEngine reopened = StorageEngine.context(dir).open())
+        {
+            assertEquals(1, reopened.replayedRecords());
+            assertEquals(1, reopened.rejectedRecords());
+            assertArrayEquals(block(0, 1), read(reopened, VOL, 0, BLOCK));
+            assertArrayEquals(new byte[BLOCK], read(reopened, VOL, BLOCK, BLOCK), "never applied in part");
+        }
+    }
+
+    private static int indexOf(final byte[] haystack, final byte[] needle)
+    {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++)
+        {
+            for (int j = 0; j < needle.length; j++)
+            {
+                if (haystack[i + j] != needle[j])
+                {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private List<String> volumeFiles() throws Exception
+    {
+        final Path volumes = dir.resolve("volumes");
+        if (!Files.exists(volumes))
+        {
+            return List.of();
+        }
+        try (var files = Files.list(volumes))
+        {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
     }
 }

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,8 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
 import io.nitrosim.ebs.volume.VolumeId;
 
 /**
- * Kills a storage server process (kill -9) in the middle of a verified write workload, restarts it and checks
- * that every acknowledged write survived and that no block is torn or mixed.
+ * Kills a storage server process (kill -9) {@value #KILLS} times at seeded random points of a mixed write/trim
+ * workload, and after every kill restarts it and checks every block: each holds what was last acknowledged, or
+ * what a request in flight at the kill would have made it (never anything else, never a torn or mixed block).
+ * <p>
+ * The kill points rotate through three kinds: anywhere in the workload; right after the server reports the start
+ * of a checkpoint (frequent checkpoints); and, after a workload kill with rare checkpoints, during the next start's
+ * journal replay (a random time within the last replay's duration after "replay start"). Where each kill landed
+ * is read back from the server's output ({@code --log-progress}: a "checkpoint start" without its "done", a
+ * "replay start" without its "done") and printed.
  */
 @Tag("slow")
 class StorageServerCrashTest
@@ -38,12 +47,23 @@ class StorageServerCrashTest
     private static final int BLOCK = 16 * 1024; // spans four pages: a torn block-file write is possible
     private static final int BLOCKS = 256;
     private static final int QUEUE_DEPTH = 32;
-    private static final long TIMEOUT_MS = 20_000;
+    private static final int KILLS = Integer.getInteger("crash.kills", 20);
+    private static final long TIMEOUT_MS = 120_000; // generous: the machine may be shared and loaded
+
+    private enum Kind
+    {
+        WORKLOAD, CHECKPOINT, REPLAY
+    }
 
     @TempDir
     Path dir;
 
-    /** Block content for (lba, generation): header (lba, generation) then pseudo-random bytes; 0 = never written. */
+    private final long[] acked = new long[BLOCKS];      // generation last acknowledged (0 = zeros)
+    private final long[] pending = new long[BLOCKS];    // what an unacknowledged request would leave
+    private final boolean[] busy = new boolean[BLOCKS]; // a request in flight, or lost in a kill
+    private long nextGeneration = 1;
+
+    /** Block content for (lba, generation): header (lba, generation) then pseudo-random bytes; 0 = zeros. */
     static byte[] content(final int lba, final long generation)
     {
         final byte[] bytes = new byte[BLOCK];
@@ -65,143 +85,244 @@ class StorageServerCrashTest
     }
 
     @Test
-    void shouldKeepEveryAcknowledgedWriteAndNoTornBlockAcrossKillMinus9() throws Exception
+    void shouldKeepEveryAcknowledgedBlockAcrossKillsInWorkloadCheckpointAndReplay() throws Exception
     {
+        final long startNs = System.nanoTime();
         final SplittableRandom random = new SplittableRandom(20171107);
-        final long[] acked = new long[BLOCKS];
-        final long[] inFlight = new long[BLOCKS];
-        final long[] generation = new long[BLOCKS];
         final Path data = Files.createDirectories(dir.resolve("data"));
-
-        Process server = startServer(data);
-        long ackedWrites = 0;
-        long lostInFlight = 0;
+        int kills = 0;
+        int round = 0;
+        int inCheckpoint = 0;
+        int inReplay = 0;
+        long totalAcked = 0;
+        long totalLost = 0;
+        long replayMs = 200;
+        Server server = Server.start(data, dir, Kind.WORKLOAD);
         try
         {
-            try (RemoteStorageBackend client = RemoteStorageBackend.context(port(server))
-                .maxIoBytes(BLOCK).maxInFlight(QUEUE_DEPTH + 1).connect())
+            createVolume(server);
+            while (kills < KILLS)
             {
-                final Completions setup = new Completions();
-                assertTrue(client.submitCreateVolume(-1, VOL, (long)BLOCKS * BLOCK));
-                setup.awaitCount(client, 1, TIMEOUT_MS);
-                assertEquals(StorageStatus.OK, setup.received.get(0).status());
-
-                final long killAfter = 1_500 + random.nextInt(1_000);
-                final WriteTracker tracker = new WriteTracker(acked, inFlight);
-                final UnsafeBuffer src = new UnsafeBuffer(new byte[BLOCK]);
-                final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
-                boolean killed = false;
-                while (System.nanoTime() < deadline)
+                final Kind kind = Kind.values()[round % 3];
+                // --- workload, then kill -9 at a random point (or just after a checkpoint begins)
+                final Workload w = workload(server, random, kind);
+                kills++;
+                totalAcked += w.acked;
+                totalLost += w.lost;
+                final String where;
+                if (kind == Kind.CHECKPOINT)
                 {
-                    client.poll(tracker, 64);
-                    if (killed)
-                    {
-                        if (client.inFlight() == 0)
-                        {
-                            break;
-                        }
-                        Thread.yield();
-                        continue;
-                    }
-                    // Keep the queue full (one write in flight per block at most)...
-                    for (int attempt = 0; attempt < 2 * QUEUE_DEPTH && client.inFlight() < QUEUE_DEPTH; attempt++)
-                    {
-                        final int lba = random.nextInt(BLOCKS);
-                        if (inFlight[lba] != 0)
-                        {
-                            continue;
-                        }
-                        final long gen = generation[lba] + 1;
-                        src.putBytes(0, content(lba, gen));
-                        if (!client.submitWrite(((long)lba << 32) | gen, VOL, (long)lba * BLOCK, src, 0, BLOCK))
-                        {
-                            break;
-                        }
-                        generation[lba] = gen;
-                        inFlight[lba] = gen;
-                    }
-                    // ...so that the kill -9 lands with writes in flight.
-                    if (tracker.acked >= killAfter)
-                    {
-                        server.destroyForcibly();
-                        killed = true;
-                        tracker.killed = true;
-                    }
+                    final boolean landed = server.lastCheckpointUnfinished();
+                    inCheckpoint += landed ? 1 : 0;
+                    where = landed ? "inside a checkpoint" : "just after a checkpoint";
                 }
-                assertTrue(killed, "the workload reached the kill point: " + tracker.acked + " of " + killAfter
-                    + " acknowledged, in flight " + client.inFlight() + ", server stderr: " + stderr());
-                assertEquals(0, client.inFlight(), "every request completed (OK or DISCONNECTED)");
-                ackedWrites = tracker.acked;
-                lostInFlight = tracker.disconnected;
-            }
-            assertTrue(server.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS));
-
-            server = startServer(data);
-            try (RemoteStorageBackend client = RemoteStorageBackend.context(port(server))
-                .maxIoBytes(BLOCK).maxInFlight(BLOCKS + 1).connect())
-            {
-                final Completions reads = new Completions();
-                int next = 0;
-                final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
-                while (next < BLOCKS && System.nanoTime() < deadline)
+                else
                 {
-                    // The completion queue holds a bounded number of reads: submit as room frees up.
-                    if (client.submitRead(next, VOL, (long)next * BLOCK, BLOCK))
-                    {
-                        next++;
-                    }
-                    else
-                    {
-                        client.poll(reads, 64);
-                    }
+                    where = "in the workload";
                 }
-                assertTrue(client.submitStatus(BLOCKS));
-                reads.awaitCount(client, BLOCKS + 1, TIMEOUT_MS);
+                System.out.printf("kill %2d: %s after %d acknowledged (%d in flight)%n", kills, where, w.acked, w.lost);
 
-                int newerThanAck = 0;
-                for (int lba = 0; lba < BLOCKS; lba++)
+                // --- a kill during the next start's replay
+                if (kind == Kind.REPLAY && kills < KILLS)
                 {
-                    final Completions.Completion read = reads.byId(lba);
-                    assertEquals(StorageStatus.OK, read.status());
-                    final long found = ByteBuffer.wrap(read.data()).getLong(8);
-                    final boolean isAcked = found == acked[lba];
-                    final boolean isUnackedInFlight = inFlight[lba] != 0 && found == inFlight[lba];
-                    assertTrue(isAcked || isUnackedInFlight, "lba " + lba + " holds generation " + found
-                        + "; acknowledged " + acked[lba] + ", unacknowledged in flight " + inFlight[lba]);
-                    // The whole block equals that one write's content: not torn, not mixed.
-                    assertArrayEquals(content(lba, found), read.data(), "lba " + lba + " generation " + found);
-                    if (isUnackedInFlight && !isAcked)
-                    {
-                        newerThanAck++;
-                    }
+                    server = Server.start(data, dir, Kind.REPLAY);
+                    server.await("replay start");
+                    final long delayMs = random.nextLong(Math.max(1, replayMs));
+                    Thread.sleep(delayMs);
+                    server.kill();
+                    kills++;
+                    final boolean landed = !server.printed("replay done");
+                    inReplay += landed ? 1 : 0;
+                    System.out.printf("kill %2d: %s the start's replay (%d ms after it began)%n", kills,
+                        landed ? "during" : "after", delayMs);
                 }
-                final UnsafeBuffer status = new UnsafeBuffer(reads.byId(BLOCKS).data());
-                System.out.printf("crash test: %d acknowledged writes, %d in flight at kill -9 (%d of them applied),"
-                    + " %d records replayed at restart%n", ackedWrites, lostInFlight, newerThanAck,
-                    StorageProtocol.statusField(status, 0, StorageProtocol.STATUS_REPLAYED_RECORDS_OFFSET));
-                assertEquals(0, StorageProtocol.statusField(status, 0, StorageProtocol.STATUS_REJECTED_RECORDS_OFFSET));
+
+                // --- restart (replays the journal) and check every block
+                round++;
+                server = Server.start(data, dir, Kind.values()[round % 3]);
+                final long replayStartNs = server.await("replay start");
+                final long replayDoneNs = server.await("replay done");
+                server.await("recovered");
+                replayMs = Math.max(10, TimeUnit.NANOSECONDS.toMillis(replayDoneNs - replayStartNs));
+                System.out.println("restart: " + server.lines.get(server.lines.size() - 1));
+                verify(server, kills);
             }
         }
         finally
         {
-            server.destroyForcibly();
-            server.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            server.kill();
+        }
+        System.out.printf("crash suite: %d kills (%d inside a checkpoint, %d during replay), %d acknowledged writes"
+            + " and trims, %d in flight at kills, every block checked after every kill, %.1f s%n", kills, inCheckpoint,
+            inReplay, totalAcked, totalLost, (System.nanoTime() - startNs) / 1e9);
+        assertEquals(KILLS, kills);
+        assertTrue(inCheckpoint + inReplay > 0, "at least one kill landed inside a checkpoint or a replay");
+    }
+
+    private void createVolume(final Server server) throws InterruptedException
+    {
+        try (RemoteStorageBackend client = server.client(2))
+        {
+            final Completions c = new Completions();
+            assertTrue(client.submitCreateVolume(-1, VOL, (long)BLOCKS * BLOCK));
+            c.awaitCount(client, 1, TIMEOUT_MS);
+            assertEquals(StorageStatus.OK, c.received.get(0).status());
         }
     }
 
-    /** Acknowledged and unacknowledged writes, by block. */
-    private static final class WriteTracker implements StorageCompletionHandler
+    private record Workload(long acked, long lost)
     {
-        private final long[] ackedGen;
-        private final long[] inFlightGen;
+    }
+
+    /** Keeps QUEUE_DEPTH writes and trims in flight until the kill point, kills, and waits for every completion. */
+    private Workload workload(final Server server, final SplittableRandom random, final Kind kind) throws Exception
+    {
+        final Map<Long, long[]> requests = new HashMap<>(); // id -> {firstLba, count, value}
+        final Tracker tracker = new Tracker(requests);
+        final long killAfter = 100 + random.nextInt(kind == Kind.REPLAY ? 1200 : 500);
+        final UnsafeBuffer src = new UnsafeBuffer(new byte[BLOCK]);
+        long nextId = 0;
+        try (RemoteStorageBackend client = server.client(QUEUE_DEPTH + 1))
+        {
+            final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
+            boolean killed = false;
+            while (System.nanoTime() < deadline)
+            {
+                client.poll(tracker, 64);
+                if (killed)
+                {
+                    if (client.inFlight() == 0)
+                    {
+                        break;
+                    }
+                    Thread.yield();
+                    continue;
+                }
+                for (int attempt = 0; attempt < 2 * QUEUE_DEPTH && client.inFlight() < QUEUE_DEPTH; attempt++)
+                {
+                    final boolean trim = random.nextInt(5) == 0;
+                    final int count = trim ? 1 + random.nextInt(16) : 1;
+                    final int first = random.nextInt(BLOCKS - count + 1);
+                    if (anyBusy(first, count))
+                    {
+                        continue;
+                    }
+                    final long id = nextId++;
+                    final long value = trim ? 0 : nextGeneration++;
+                    final boolean submitted;
+                    if (trim)
+                    {
+                        submitted = client.submitTrim(id, VOL, (long)first * BLOCK, (long)count * BLOCK);
+                    }
+                    else
+                    {
+                        src.putBytes(0, content(first, value));
+                        submitted = client.submitWrite(id, VOL, (long)first * BLOCK, src, 0, BLOCK);
+                    }
+                    if (!submitted)
+                    {
+                        break;
+                    }
+                    requests.put(id, new long[] {first, count, value});
+                    for (int lba = first; lba < first + count; lba++)
+                    {
+                        busy[lba] = true;
+                        pending[lba] = value;
+                    }
+                }
+                final boolean killNow = kind == Kind.CHECKPOINT
+                    ? tracker.acked >= killAfter / 4 && server.checkpointStarted()
+                    : tracker.acked >= killAfter;
+                if (killNow)
+                {
+                    if (kind == Kind.CHECKPOINT)
+                    {
+                        spinMicros(random.nextInt(3_000));
+                    }
+                    server.kill();
+                    killed = true;
+                    tracker.killed = true;
+                }
+            }
+            assertTrue(killed, "the workload reached the kill point: " + tracker.acked + " acknowledged, server "
+                + "output " + server.lines);
+            assertEquals(0, client.inFlight(), "every request completed (OK or DISCONNECTED)");
+        }
+        return new Workload(tracker.acked, tracker.disconnected);
+    }
+
+    private boolean anyBusy(final int first, final int count)
+    {
+        for (int lba = first; lba < first + count; lba++)
+        {
+            if (busy[lba])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void spinMicros(final long micros)
+    {
+        final long until = System.nanoTime() + micros * 1_000L;
+        while (System.nanoTime() < until)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Reads every block: acknowledged content or what a lost request would have left, nothing else. */
+    private void verify(final Server server, final int kills) throws InterruptedException
+    {
+        try (RemoteStorageBackend client = server.client(BLOCKS + 1))
+        {
+            final Completions reads = new Completions();
+            int next = 0;
+            final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
+            while (next < BLOCKS && System.nanoTime() < deadline)
+            {
+                if (client.submitRead(next, VOL, (long)next * BLOCK, BLOCK))
+                {
+                    next++;
+                }
+                else
+                {
+                    client.poll(reads, 64);
+                }
+            }
+            assertTrue(client.submitStatus(BLOCKS));
+            reads.awaitCount(client, BLOCKS + 1, TIMEOUT_MS);
+            for (int lba = 0; lba < BLOCKS; lba++)
+            {
+                final Completions.Completion read = reads.byId(lba);
+                assertEquals(StorageStatus.OK, read.status(), "after kill " + kills);
+                final long found = ByteBuffer.wrap(read.data()).getLong(8);
+                assertTrue(found == acked[lba] || busy[lba] && found == pending[lba], "after kill " + kills + ": lba "
+                    + lba + " holds generation " + found + "; acknowledged " + acked[lba] + ", lost in flight "
+                    + (busy[lba] ? pending[lba] : "none"));
+                assertArrayEquals(content(lba, found), read.data(), "after kill " + kills + ": lba " + lba
+                    + " generation " + found + " is whole");
+                acked[lba] = found; // what the server now holds is acknowledged from here on
+                busy[lba] = false;
+            }
+            final UnsafeBuffer status = new UnsafeBuffer(reads.byId(BLOCKS).data());
+            assertEquals(0, StorageProtocol.statusField(status, 0, StorageProtocol.STATUS_REJECTED_RECORDS_OFFSET),
+                "no damaged journal record after kill " + kills);
+        }
+    }
+
+    /** Acknowledged writes and trims, by block. */
+    private final class Tracker implements StorageCompletionHandler
+    {
+        private final Map<Long, long[]> requests;
         long acked;
         long disconnected;
         boolean killed;
 
-        WriteTracker(final long[] ackedGen, final long[] inFlightGen)
+        Tracker(final Map<Long, long[]> requests)
         {
-            this.ackedGen = ackedGen;
-            this.inFlightGen = inFlightGen;
+            this.requests = requests;
         }
 
         @Override
@@ -214,81 +335,165 @@ class StorageServerCrashTest
             final int dataIndex,
             final int dataLength)
         {
-            final int lba = (int)(requestId >>> 32);
-            final long gen = requestId & 0xFFFF_FFFFL;
+            final long[] r = requests.remove(requestId);
             if (status == StorageStatus.OK)
             {
-                ackedGen[lba] = gen;
-                inFlightGen[lba] = 0;
+                for (int lba = (int)r[0]; lba < r[0] + r[1]; lba++)
+                {
+                    StorageServerCrashTest.this.acked[lba] = r[2];
+                    busy[lba] = false;
+                }
                 acked++;
             }
             else
             {
                 assertTrue(killed && status == StorageStatus.DISCONNECTED,
-                    "write " + requestId + " failed with " + StorageStatus.name(status) + " (killed " + killed + ")");
-                disconnected++; // stays recorded in inFlightGen: it may or may not have been applied
+                    "request " + requestId + " failed with " + StorageStatus.name(status) + " (killed " + killed + ")");
+                disconnected++; // its blocks stay busy: it may or may not have been applied, in part for a trim
             }
         }
     }
 
-    private String stderr() throws IOException
+    /** A storage server process and its output lines (with arrival times). */
+    private static final class Server
     {
-        final Path file = dir.resolve("server-stderr.txt");
-        return Files.exists(file) ? Files.readString(file) : "(none)";
-    }
+        final Process process;
+        final Path data;
+        final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        final BlockingQueue<String> fresh = new LinkedBlockingQueue<>();
+        final Thread reader;
+        int port = -1;
+        boolean checkpointSeen;
 
-    private Process startServer(final Path data) throws IOException
-    {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("nitro.jvm.flags", "").trim().split("\\s+")));
-        command.add("-Xmx256m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(StorageServerMain.class.getName());
-        command.addAll(List.of("--dir", data.toString(), "--port", "0", "--max-io-bytes", String.valueOf(BLOCK),
-            "--checkpoint-every-records", "400"));
-        command.removeIf(String::isEmpty);
-        return new ProcessBuilder(command)
-            .redirectError(dir.resolve("server-stderr.txt").toFile())
-            .start();
-    }
-
-    /** Waits (bounded) for "listening on 127.0.0.1:PORT" and returns the port. */
-    private static int port(final Process server) throws InterruptedException
-    {
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final Thread reader = new Thread(() ->
+        private Server(final Process process, final Path data)
         {
-            try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)))
+            this.process = process;
+            this.data = data;
+            reader = new Thread(() ->
             {
-                for (String line = in.readLine(); line != null; line = in.readLine())
+                try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
                 {
-                    lines.add(line);
+                    for (String line = in.readLine(); line != null; line = in.readLine())
+                    {
+                        lines.add(line);
+                        fresh.add(System.nanoTime() + " " + line);
+                    }
+                }
+                catch (final IOException ignore)
+                {
+                    // killed
+                }
+            }, "storage-server-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Server start(final Path data, final Path dir, final Kind kind) throws IOException
+        {
+            final List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(Arrays.asList(System.getProperty("nitro.jvm.flags", "").trim().split("\\s+")));
+            command.add("-Xmx256m");
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(StorageServerMain.class.getName());
+            command.addAll(List.of("--dir", data.toString(), "--port", "0", "--max-io-bytes", String.valueOf(BLOCK),
+                "--trim-chunk-bytes", "64K", "--log-progress",
+                "--checkpoint-every-records", kind == Kind.REPLAY ? "100000" : kind == Kind.CHECKPOINT ? "150" : "400",
+                "--checkpoint-every-bytes", "1G"));
+            command.removeIf(String::isEmpty);
+            return new Server(new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("server-stderr.txt").toFile()))
+                .start(), data);
+        }
+
+        /** Waits (bounded) for a line starting with {@code prefix}; returns its arrival time. */
+        long await(final String prefix) throws InterruptedException
+        {
+            final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
+            while (System.nanoTime() < deadline)
+            {
+                final String entry = fresh.poll(100, TimeUnit.MILLISECONDS);
+                if (entry == null)
+                {
+                    if (!process.isAlive() && fresh.isEmpty())
+                    {
+                        break;
+                    }
+                    continue;
+                }
+                final int space = entry.indexOf(' ');
+                final String line = entry.substring(space + 1);
+                checkpointSeen |= line.startsWith("checkpoint start");
+                if (line.startsWith("listening on 127.0.0.1:"))
+                {
+                    port = Integer.parseInt(line.substring("listening on 127.0.0.1:".length()).trim());
+                }
+                if (line.startsWith(prefix))
+                {
+                    return Long.parseLong(entry.substring(0, space));
                 }
             }
-            catch (final IOException ignore)
-            {
-                // the process went away
-            }
-        }, "storage-server-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        final String prefix = "listening on 127.0.0.1:";
-        final long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000L;
-        while (System.nanoTime() < deadline)
+            throw new AssertionError("storage server never printed \"" + prefix + "\" (alive " + process.isAlive()
+                + ", output " + lines + ")");
+        }
+
+        /** Whether a checkpoint started since the workload began (non-blocking). */
+        boolean checkpointStarted()
         {
-            final String line = lines.poll(1, TimeUnit.SECONDS);
-            if (line != null && line.startsWith(prefix))
+            for (String entry = fresh.poll(); entry != null; entry = fresh.poll())
             {
-                return Integer.parseInt(line.substring(prefix.length()).trim());
+                checkpointSeen |= entry.substring(entry.indexOf(' ') + 1).startsWith("checkpoint start");
             }
-            if (line == null && !server.isAlive())
+            return checkpointSeen;
+        }
+
+        RemoteStorageBackend client(final int maxInFlight) throws InterruptedException
+        {
+            if (port < 0)
             {
-                break;
+                await("listening on ");
+            }
+            checkpointSeen = false;
+            fresh.clear();
+            return RemoteStorageBackend.context(port).maxIoBytes(BLOCK).maxInFlight(maxInFlight)
+                .accessTokenFrom(data).connectTimeoutMs((int)TIMEOUT_MS).connect();
+        }
+
+        void kill() throws InterruptedException
+        {
+            process.destroyForcibly(); // SIGKILL
+            assertTrue(process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            reader.join(TIMEOUT_MS);
+        }
+
+        boolean printed(final String prefix)
+        {
+            synchronized (lines)
+            {
+                return lines.stream().anyMatch(l -> l.startsWith(prefix));
             }
         }
-        throw new AssertionError("storage server did not report its port (alive=" + server.isAlive() + ")");
+
+        /** After a kill: whether the last checkpoint it printed a start for never printed its end. */
+        boolean lastCheckpointUnfinished()
+        {
+            synchronized (lines)
+            {
+                for (int i = lines.size() - 1; i >= 0; i--)
+                {
+                    if (lines.get(i).startsWith("checkpoint done"))
+                    {
+                        return false;
+                    }
+                    if (lines.get(i).startsWith("checkpoint start"))
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
     }
 }

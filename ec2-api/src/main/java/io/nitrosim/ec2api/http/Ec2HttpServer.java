@@ -104,8 +104,7 @@ public final class Ec2HttpServer implements AutoCloseable
         catch (final Exception ex) // Netty rethrows the bind's IOException unchecked
         {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IllegalArgumentException("cannot listen on " + settings.bindAddress() + ":" + settings.port()
-                + ": " + ex.getMessage(), ex);
+            throw new ListenFailedException(settings.bindAddress(), settings.port(), ex);
         }
     }
 

@@ -11,18 +11,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.agrona.concurrent.status.AtomicCounter;
+
 import io.nitrosim.control.Ec2Error;
 import io.nitrosim.control.Ec2Exception;
 import io.nitrosim.ec2api.journal.ControlJournal;
 import io.nitrosim.ec2api.protocol.QueryRequest;
 import io.nitrosim.ec2api.protocol.Xml;
 import io.nitrosim.hypervisor.InstanceState;
+import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.simulator.region.Region;
 import io.nitrosim.simulator.region.RegionControl;
 import io.nitrosim.simulator.region.RegionInstance;
+import io.nitrosim.simulator.serve.PrometheusMetrics;
 
 /**
  * The EC2 API's actions over a {@link Region}: each request runs on the region's thread (its data plane and the
@@ -68,8 +70,12 @@ public final class Ec2Service
     private final String availabilityZone;
     private final long transitionDelayNs;
     private final Map<String, Action> actions = new TreeMap<>();
-    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The API's own meters ({@link Ec2ApiMeter}), counted on the HTTP threads and the region's: a counter is
+     * registered under the registry's lock on first use, then incremented atomically without it.
+     */
+    private final CounterRegistry apiMeters;
+    private final Map<String, AtomicCounter> calls = new java.util.concurrent.ConcurrentHashMap<>();
     private long replayed;
 
     public Ec2Service(final Region region, final ControlJournal journal, final Clock clock,
@@ -85,6 +91,8 @@ public final class Ec2Service
         VolumeActions.register(actions);
         NetworkActions.register(actions);
         TagActions.register(actions);
+        // Every action served, "none" and "unknown", by OK and every error: the registry never fills.
+        this.apiMeters = new CounterRegistry((actions.size() + 2) * (Ec2Error.values().length + 1));
     }
 
     /** The actions this endpoint serves, by name. */
@@ -215,7 +223,7 @@ public final class Ec2Service
         {
             final Ec2Exception refusal = asEc2(ex);
             outcome = refusal.code();
-            result = error(actionName, refusal, requestId);
+            result = errorResponse(refusal, requestId); // counted below, once
         }
         if (action.mutating() && journal != null)
         {
@@ -350,24 +358,43 @@ public final class Ec2Service
     public Response error(final String action, final Throwable failure, final String requestId)
     {
         final Ec2Exception ex = asEc2(failure);
-        count(action == null ? "none" : action, ex.code());
+        count(action, ex.code());
+        return errorResponse(ex, requestId);
+    }
+
+    private static Response errorResponse(final Ec2Exception ex, final String requestId)
+    {
         final Xml body = Xml.element("Response")
             .add(Xml.element("Errors").add(Xml.element("Error").add("Code", ex.code()).add("Message", ex.detail())))
             .add("RequestID", requestId);
         return new Response(ex.httpStatus(), body, null, ex.code());
     }
 
+    /** Counts a call; an action this endpoint does not serve is counted as "unknown" (the tags stay bounded). */
     private void count(final String action, final String outcome)
     {
-        counters.computeIfAbsent(action + "\u0000" + outcome, k -> Counter.builder("ec2.api.calls")
-            .description("EC2 API requests by action and outcome (OK or the EC2 error code)")
-            .tag("action", action).tag("outcome", outcome).register(meters)).increment();
+        final String actionTag = action == null || action.isEmpty() ? "none" : actions.containsKey(action) ? action
+            : "unknown";
+        final String key = actionTag + ' ' + outcome;
+        AtomicCounter counter = calls.get(key);
+        if (counter == null)
+        {
+            synchronized (apiMeters)
+            {
+                counter = calls.computeIfAbsent(key, k -> Ec2ApiMeter.CALLS.newCounter(apiMeters,
+                    MetricTags.of("action", actionTag, "outcome", outcome)));
+            }
+        }
+        counter.increment();
     }
 
     /** The API's own meters (calls by action and outcome), in the Prometheus text format. */
     public String scrapeApiMetrics()
     {
-        return meters.scrape();
+        synchronized (apiMeters)
+        {
+            return PrometheusMetrics.bind(apiMeters).scrape();
+        }
     }
 
     /** Counts of what the API created, by resource type and state, for /status (runs on the region's thread). */

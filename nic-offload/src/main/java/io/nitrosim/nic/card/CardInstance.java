@@ -11,8 +11,9 @@ import io.nitrosim.shaping.ShapedRing;
 
 /**
  * One instance's state on its card: the shaper (allowances shared by all its ENIs), its connection tracking
- * table, its bounded ingress buffer (one per instance, so a throttled instance never blocks another) and its
- * ENI ports. Owned by the card agent's thread.
+ * table, its bounded ingress buffer (a ring gated by the inbound allowance, one per instance so a throttled
+ * instance never blocks another, bounded to {@code ingressBufferBytes} of frames) and its ENI ports. Owned by the
+ * card agent's thread.
  */
 public final class CardInstance
 {
@@ -25,8 +26,6 @@ public final class CardInstance
     EniPort[] portArray = new EniPort[0];
     TxQueue[] queueArray = new TxQueue[0];
     long ingressQueuedBytes;
-    long ingressBlockedUntilNs;
-    int ingressCountedMask;
     int roundRobin;
 
     CardInstance(final VpcInstance vpcInstance, final InstanceShaper shaper, final ConnTrackTable conntrack,

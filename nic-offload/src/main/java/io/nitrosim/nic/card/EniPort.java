@@ -6,11 +6,12 @@ import java.util.List;
 
 import io.nitrosim.nic.shaping.EniCounters;
 import io.nitrosim.nic.vpc.Eni;
-import io.nitrosim.shaping.TokenBucket;
+import io.nitrosim.shaping.ShapingGate;
 
 /**
- * An ENI as the card serves it: its egress queues, the sink its delivered frames go to, its counters and its
- * link-local bucket (1024 packets/s). Created by {@link VpcCard} for every ENI attached to one of its instances.
+ * An ENI as the card serves it: its egress queues and their gate, the sink its delivered frames go to, its
+ * counters and its link-local gate (1024 packets/s). Created by {@link VpcCard} for every ENI attached to one of
+ * its instances.
  */
 public final class EniPort
 {
@@ -19,21 +20,23 @@ public final class EniPort
     private final Eni eni;
     private final int localIndex;
     private final EniCounters counters;
-    final TokenBucket linkLocal;
+    private final ShapingGate egressGate;
+    private final ShapingGate linkLocalGate;
     private final List<TxQueue> queues = new ArrayList<>();
     /** No longer served (hot-unplugged): its queues are not polled and frames still buffered for it are discarded. */
     boolean detached;
     FrameSink sink = FrameSink.DISCARD;
 
     EniPort(final VpcCard card, final CardInstance instance, final Eni eni, final int localIndex,
-        final EniCounters counters, final TokenBucket linkLocal)
+        final EniCounters counters, final ShapingGate egressGate, final ShapingGate linkLocalGate)
     {
         this.card = card;
         this.instance = instance;
         this.eni = eni;
         this.localIndex = localIndex;
         this.counters = counters;
-        this.linkLocal = linkLocal;
+        this.egressGate = egressGate;
+        this.linkLocalGate = linkLocalGate;
     }
 
     public Eni eni()
@@ -49,6 +52,17 @@ public final class EniPort
     public EniCounters counters()
     {
         return counters;
+    }
+
+    /** The gate of the ENI's egress queues: the instance's outbound allowance and PPS limit, counted here. */
+    public ShapingGate egressGate()
+    {
+        return egressGate;
+    }
+
+    ShapingGate linkLocalGate()
+    {
+        return linkLocalGate;
     }
 
     /** Index of this ENI among its instance's ports. */

@@ -3,9 +3,9 @@ package io.nitrosim.nic.card;
 import org.agrona.DirectBuffer;
 
 /**
- * Receives the frames the card delivers to an ENI after ingress shaping (in the device phase: the ENA RX
- * path; now: traffic receivers). Implemented by field-held objects, never capturing lambdas. Called on the
- * card agent's thread; the buffer is valid only during the call.
+ * Receives the frames the card delivers to an ENI after ingress shaping: the ENA device's RX path, or a
+ * card-level traffic receiver. Implemented by field-held objects, never capturing lambdas. Called on the card
+ * agent's thread; the buffer is valid only during the call.
  */
 @FunctionalInterface
 public interface FrameSink

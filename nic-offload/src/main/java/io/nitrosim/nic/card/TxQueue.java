@@ -13,10 +13,11 @@ import io.nitrosim.nic.vpc.Eni;
 import io.nitrosim.shaping.ShapedRing;
 
 /**
- * One egress queue of an ENI: a {@link ShapedRing} from one producer (a traffic stream now, an ENA TX queue in
- * the device phase) to the card, bounded to {@code depthFrames} frames like an ENA submission queue. When the
- * instance's allowance holds the head, the queue stays full and {@link #tryClaim} fails: back-pressure reaches
- * the producer and nothing is dropped.
+ * One egress queue of an ENI: a {@link ShapedRing} from one producer (an ENA TX queue, or a card-level traffic
+ * stream) to the card, bounded to {@code depthFrames} frames like an ENA submission queue, and gated by the ENI's
+ * egress gate (the instance's outbound allowance and PPS limit, plus each frame's flow bucket). When the gate
+ * holds the head, the queue stays full and {@link #tryClaim} fails: back-pressure reaches the producer and
+ * nothing is dropped.
  * <p>
  * Records carry the frame's first {@code capturedLength} bytes (all of it in payload mode, at least its headers
  * in timing-only mode) and are charged {@code frameLength}. Single producer thread.
@@ -28,22 +29,9 @@ public final class TxQueue implements FrameOutlet
     private final int depthFrames;
     private final int maxCapturedBytes;
     private final NanoClock clock;
-    final ShapedRing ring;
+    private final ShapedRing ring;
     private long produced;
     private final AtomicLong consumed = new AtomicLong();
-
-    // Card-side state for the head record (card agent thread only).
-    long blockedUntilNs;
-    boolean downstreamBlocked;
-    boolean decided;
-    int action;
-    int countedMask;
-    int dstHost;
-    int dstEniNumber;
-    long flowHi;
-    long flowLo;
-    int flowEntry = -1;
-    int flowHash;
 
     TxQueue(final EniPort port, final int queueId, final int depthFrames, final int maxCapturedBytes,
         final NanoClock clock)
@@ -77,6 +65,7 @@ public final class TxQueue implements FrameOutlet
         this.ring = ShapedRing.builder("tx " + eni.id() + "/" + queueId)
             .capacityBytes((int)capacity)
             .maxPayloadBytes(maxCapturedBytes)
+            .gate(port.egressGate())
             .build();
     }
 
@@ -157,15 +146,13 @@ public final class TxQueue implements FrameOutlet
         return ring.isEmpty();
     }
 
+    ShapedRing ring()
+    {
+        return ring;
+    }
+
     void onConsumed()
     {
         consumed.lazySet(consumed.get() + 1);
-    }
-
-    void resetHead()
-    {
-        decided = false;
-        countedMask = 0;
-        downstreamBlocked = false;
     }
 }

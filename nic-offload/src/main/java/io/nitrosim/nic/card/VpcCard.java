@@ -20,6 +20,7 @@ import io.nitrosim.nic.flow.FlowKey;
 import io.nitrosim.nic.frame.EncapHeader;
 import io.nitrosim.nic.frame.EthernetFrame;
 import io.nitrosim.nic.shaping.EniCounters;
+import io.nitrosim.nic.shaping.EniMeter;
 import io.nitrosim.nic.shaping.FlowLimiter;
 import io.nitrosim.nic.shaping.InstanceShaper;
 import io.nitrosim.nic.shaping.NetworkShapingConfig;
@@ -30,34 +31,37 @@ import io.nitrosim.nic.vpc.VpcInstance;
 import io.nitrosim.nic.vpc.VpcNetwork;
 import io.nitrosim.shaping.ShapedRecordHandler;
 import io.nitrosim.shaping.ShapedRing;
+import io.nitrosim.shaping.ShapingGate;
+import io.nitrosim.shaping.ShapingReason;
 import io.nitrosim.shaping.TokenBucket;
 import io.nitrosim.time.SimAgent;
 
 /**
- * The VPC card of one host, without its PCI face (the ENA device comes in the next phase): one agent that
- * serves every instance of the host.
+ * The VPC card of one host: one agent that serves every instance of the host, each ENI through its ENA device.
  * <p>
- * Egress, per frame at the head of an ENI's {@link TxQueue} (queues served round-robin per instance):
- * parse; anti-spoofing (source MAC and IP must be the ENI's); link-local (169.254/16) goes to the card's local
- * services through a 1024 packets/s per-ENI bucket; route through the VPC model (own VPC, then peers: VPC
- * isolation); connection tracking, and for a new flow the ENI's outbound security group rules and the
- * conntrack allowance; then shaping: the instance's outbound allowance, the optional PPS limit and the flow's
- * bucket. A frame the allowances hold stays at the head (the queue fills: back-pressure) and is counted once
- * in bw_out / pps / flow allowance counters; when admitted it is encapsulated into the destination host's
- * {@link FabricPort}.
+ * Egress, per frame at the head of an ENI's {@link TxQueue} (queues served round-robin per instance): parse;
+ * anti-spoofing (source MAC and IP must be the ENI's); link-local (169.254/16) goes to the card's local services
+ * through the ENI's link-local gate (1024 packets/s); route through the VPC model (own VPC, then peers: VPC
+ * isolation); connection tracking, and for a new flow the ENI's outbound security group rules and the conntrack
+ * allowance. That decision is made once per frame and kept in the ring's {@link ShapedRing.Head}. Then the
+ * queue's gate shapes it: the instance's outbound allowance, the optional PPS limit and the flow's bucket. A
+ * frame the gate holds stays at the head (the queue fills: back-pressure), is counted once per reason in the
+ * ENI's allowance counters, and is retried when the ring says; when admitted it is encapsulated into the
+ * destination host's {@link FabricPort}.
  * <p>
- * Ingress, per frame from the fabric ring (ready at send time + link latency): decapsulate; VNI check (the
- * source VPC must be the ENI's or a peer); connection tracking (replies pass), and for a new flow the ENI's
- * inbound rules and the conntrack allowance; then the instance's bounded ingress buffer: full means dropped and
- * counted in bw_in_allowance_exceeded. The buffer drains through the instance's inbound allowance (a frame that
- * waits is counted once in bw_in) to the ENI's {@link FrameSink}.
+ * Ingress ({@link IngressPath}), per frame from the fabric ring (ready at send time + link latency): decapsulate;
+ * VNI check (the source VPC must be the ENI's or a peer); connection tracking (replies pass), and for a new flow
+ * the ENI's inbound rules and the conntrack allowance; then the instance's bounded ingress buffer: full means
+ * dropped and counted in bw_in_allowance_exceeded. The buffer is a ring gated by the instance's inbound allowance
+ * (a frame that waits is counted once in its ENI's bw_in / pps) and drains to the ENI's {@link FrameSink}.
  * <p>
- * Every decision lands in a counter; nothing is dropped silently. No allocation per frame.
+ * Every decision lands in a counter; nothing is dropped silently. The rings' {@code nextEligibleNs} are the card's
+ * deadlines. No allocation per frame.
  */
 public final class VpcCard implements SimAgent
 {
-    private static final int ACT_DROP = 0;
-    private static final int ACT_FORWARD = 1;
+    /** A head frame's decision when it is dropped; otherwise the destination host and ENI number. */
+    private static final long DROP = -1;
 
     private final Context ctx;
     private final int hostId;
@@ -73,11 +77,8 @@ public final class VpcCard implements SimAgent
     private final EthernetFrame frame = new EthernetFrame();
     private final EncapHeader encap = new EncapHeader();
     private final EgressHandler egressHandler = new EgressHandler();
-    private final FabricHandler fabricHandler = new FabricHandler();
-    private final IngressHandler ingressHandler = new IngressHandler();
+    private final IngressPath ingress;
 
-    private final AtomicCounter fabricMalformed;
-    private final AtomicCounter fabricMisrouted;
     private final AtomicCounter fabricStalls;
 
     private VpcCard(final Context ctx)
@@ -94,19 +95,15 @@ public final class VpcCard implements SimAgent
             .manyProducers(true)
             .counters(ctx.registry, tags.and("ring", "fabric-in"))
             .build();
-        fabricMalformed = counter("nic.fabric.malformed_dropped", tags);
-        fabricMisrouted = counter("nic.fabric.misrouted_dropped", tags);
-        fabricStalls = counter("nic.fabric.stalls", tags);
+        ingress = new IngressPath(hostId, network, portsByNumber,
+            VpcCardMeter.FABRIC_MALFORMED_DROPPED.newCounter(ctx.registry, tags),
+            VpcCardMeter.FABRIC_MISROUTED_DROPPED.newCounter(ctx.registry, tags));
+        fabricStalls = VpcCardMeter.FABRIC_STALLS.newCounter(ctx.registry, tags);
     }
 
     public static Context builder()
     {
         return new Context();
-    }
-
-    private AtomicCounter counter(final String name, final MetricTags tags)
-    {
-        return ctx.registry == null ? CounterRegistry.unregistered() : ctx.registry.counter(name, tags);
     }
 
     /** Routes every card's host to its fabric ring in {@code directory}, with one link latency. */
@@ -172,8 +169,13 @@ public final class VpcCard implements SimAgent
         final ShapedRing ingress = ShapedRing.builder("ingress " + instanceId)
             .capacityBytes(Math.max(64 * 1024, config.ingressBufferBytes() * 2))
             .maxPayloadBytes(EthernetFrame.MAX_FRAME_LENGTH)
+            .gate(shaper.ingressGate())
             .counters(ctx.registry, MetricTags.of("instance", instanceId, "ring", "ingress"))
             .build();
+        VpcCardMeter.CREDIT_BALANCE.newGauge(ctx.registry, MetricTags.of("instance", instanceId, "direction", "in"),
+            () -> shaper.inboundCreditPpm(clock.nanoTime()));
+        VpcCardMeter.CREDIT_BALANCE.newGauge(ctx.registry, MetricTags.of("instance", instanceId, "direction", "out"),
+            () -> shaper.outboundCreditPpm(clock.nanoTime()));
         final CardInstance instance = new CardInstance(vpcInstance, shaper, conntrack, ingress, config.ingressBufferBytes());
         instances.add(instance);
         instanceArray = instances.toArray(new CardInstance[0]);
@@ -206,10 +208,13 @@ public final class VpcCard implements SimAgent
     private EniPort addPort(final CardInstance instance, final Eni eni)
     {
         final NetworkShapingConfig config = instance.shaper().config();
-        final TokenBucket linkLocal = new TokenBucket("linklocal " + eni.id(), config.linkLocalPacketsPerSec(),
-            config.linkLocalBurstPackets(), clock.nanoTime());
-        final EniPort port = new EniPort(this, instance, eni, instance.ports.size(),
-            new EniCounters(ctx.registry, instance.instanceId(), eni.id()), linkLocal);
+        final EniCounters counters = new EniCounters(ctx.registry, instance.instanceId(), eni.id());
+        final ShapingGate linkLocal = ShapingGate.builder().counters(counters.egress())
+            .ops(ShapingReason.LINK_LOCAL, new TokenBucket("linklocal " + eni.id(), config.linkLocalPacketsPerSec(),
+                config.linkLocalBurstPackets(), clock.nanoTime()))
+            .build();
+        final EniPort port = new EniPort(this, instance, eni, instance.ports.size(), counters,
+            instance.shaper().egressGate(counters.egress()), linkLocal);
         instance.addPort(port);
         portsById.put(eni.id(), port);
         portsByNumber.put(eni.number(), port);
@@ -286,12 +291,12 @@ public final class VpcCard implements SimAgent
 
     public long fabricMalformedDropped()
     {
-        return fabricMalformed.get();
+        return ingress.malformedDropped();
     }
 
     public long fabricMisroutedDropped()
     {
-        return fabricMisrouted.get();
+        return ingress.misroutedDropped();
     }
 
     /** Times an admitted frame found its fabric link full and waited in its queue. */
@@ -313,54 +318,29 @@ public final class VpcCard implements SimAgent
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
-        int work = fabricInbound.poll(fabricHandler, ctx.pollBudget, nowNs);
+        int work = ingress.pollFabric(fabricInbound, ctx.pollBudget, nowNs);
         for (final CardInstance instance : instanceArray)
         {
-            work += pollIngress(instance, nowNs);
+            work += ingress.pollIngress(instance, ctx.pollBudget, nowNs);
             work += pollEgress(instance, nowNs);
         }
         return work;
     }
 
+    /** The earliest time any of the card's rings can make progress: each ring knows its own. */
     @Override
     public long nextDeadlineNs()
     {
-        final long nowNs = clock.nanoTime();
         long deadline = fabricInbound.nextEligibleNs();
         for (final CardInstance instance : instanceArray)
         {
-            if (!instance.ingress.isEmpty())
-            {
-                deadline = Math.min(deadline, Math.max(nowNs, instance.ingressBlockedUntilNs));
-            }
+            deadline = Math.min(deadline, instance.ingress.nextEligibleNs());
             for (final TxQueue queue : instance.queueArray)
             {
-                if (queue.ring.isEmpty() || queue.downstreamBlocked)
-                {
-                    continue; // empty: the producer brings work; downstream: the fabric's consumer does
-                }
-                if (queue.blockedUntilNs > nowNs)
-                {
-                    deadline = Math.min(deadline, queue.blockedUntilNs);
-                }
-                else
-                {
-                    final long eligible = queue.ring.nextEligibleNs();
-                    deadline = Math.min(deadline, eligible == NO_DEADLINE ? nowNs : eligible);
-                }
+                deadline = Math.min(deadline, queue.ring().nextEligibleNs());
             }
         }
         return deadline;
-    }
-
-    private int pollIngress(final CardInstance instance, final long nowNs)
-    {
-        if (instance.ingress.isEmpty() || nowNs < instance.ingressBlockedUntilNs)
-        {
-            return 0;
-        }
-        ingressHandler.instance = instance;
-        return instance.ingress.poll(ingressHandler, ctx.pollBudget, nowNs);
     }
 
     /**
@@ -379,13 +359,8 @@ public final class VpcCard implements SimAgent
         {
             final TxQueue queue = queues[i];
             i = i + 1 == n ? 0 : i + 1;
-            if (nowNs < queue.blockedUntilNs || queue.ring.isEmpty())
-            {
-                idle++;
-                continue;
-            }
-            egressHandler.queue = queue;
-            if (queue.ring.poll(egressHandler, 1, nowNs) > 0)
+            egressHandler.port = queue.port();
+            if (queue.ring().poll(egressHandler, 1, nowNs) > 0)
             {
                 queue.onConsumed();
                 work++;
@@ -403,275 +378,134 @@ public final class VpcCard implements SimAgent
     // ---------------------------------------------------------------------------------------------------------
     // Egress
 
-    /** Decides a head frame's fate once (the decision is cached while the frame waits for its allowance). */
-    private void classify(final TxQueue queue, final DirectBuffer buffer, final int index, final int captured,
+    /**
+     * Decides a head frame's fate, once per frame: drops it (counted by reason) or returns its route, the
+     * destination host and ENI number.
+     */
+    private long classify(final EniPort port, final DirectBuffer buffer, final int index, final int captured,
         final int chargedBytes, final long nowNs)
     {
-        final EniPort port = queue.port();
         final EniCounters counters = port.counters();
         final Eni eni = port.eni();
-        queue.action = ACT_DROP;
         final EthernetFrame frame = this.frame.wrap(buffer, index, captured);
         if (frame.validate() != EthernetFrame.VALID || frame.frameLength() != chargedBytes)
         {
-            counters.malformedDropped.increment();
-            return;
+            counters.increment(EniMeter.MALFORMED_DROPPED);
+            return DROP;
         }
         final int srcIp = frame.srcIp();
         if (frame.srcMac() != eni.mac() || !eni.hasIp(srcIp))
         {
-            counters.spoofDropped.increment();
-            return;
+            counters.increment(EniMeter.SPOOF_DROPPED);
+            return DROP;
         }
         final int dstIp = frame.dstIp();
         if (Ipv4.isLinkLocal(dstIp))
         {
-            if (port.linkLocal.tryConsume(1, nowNs))
+            final ShapingGate linkLocal = port.linkLocalGate();
+            final int refused = linkLocal.check(chargedBytes, nowNs);
+            if (refused == 0)
             {
-                counters.linkLocalFrames.increment(); // answered by the card's local services
+                linkLocal.consume(chargedBytes, nowNs);
+                counters.increment(EniMeter.LINKLOCAL_FRAMES); // answered by the card's local services
             }
             else
             {
-                counters.linklocalAllowanceExceeded.increment();
+                linkLocal.counters().countDropped(refused, chargedBytes, 1);
             }
-            return;
+            return DROP;
         }
         final Eni dstEni = network.resolve(eni.vpc(), dstIp);
         final int dstHost = dstEni == null ? -1 : dstEni.hostId();
         if (dstHost < 0 || !directory.knows(dstHost))
         {
-            counters.noRouteDropped.increment();
-            return;
+            counters.increment(EniMeter.NO_ROUTE_DROPPED);
+            return DROP;
         }
         final int protocol = frame.protocol();
-        final int srcPort = frame.srcPort();
         final int dstPort = frame.dstPort();
         final long hi = FlowKey.hi(srcIp, dstIp);
-        final long lo = FlowKey.lo(srcPort, dstPort, protocol, eni.number());
+        final long lo = FlowKey.lo(frame.srcPort(), dstPort, protocol, eni.number());
         final ConnTrackTable conntrack = port.instance().conntrack();
         if (conntrack.lookup(hi, lo, nowNs) < 0)
         {
             if (!eni.allowsEgress(protocol, dstPort, dstIp, dstEni))
             {
-                counters.sgEgressDropped.increment();
-                return;
+                counters.increment(EniMeter.SG_EGRESS_DROPPED);
+                return DROP;
             }
             if (conntrack.track(hi, lo, nowNs) < 0)
             {
-                counters.conntrackAllowanceExceeded.increment();
-                return;
+                counters.egress().countDropped(ShapingReason.CONNTRACK, chargedBytes, 1);
+                return DROP;
             }
         }
-        queue.action = ACT_FORWARD;
-        queue.dstHost = dstHost;
-        queue.dstEniNumber = dstEni.number();
-        queue.flowHi = hi;
-        queue.flowLo = lo;
-        queue.flowHash = FlowKey.hash(hi, lo);
+        return (long)dstHost << 32 | dstEni.number() & 0xFFFF_FFFFL;
     }
 
     private final class EgressHandler implements ShapedRecordHandler
     {
-        TxQueue queue;
+        EniPort port;
+        ShapedRing.Head head;
+        int flowHash;
 
+        /** Classifies a new head frame, then on every try names its flow's bucket for the queue's gate. */
+        @Override
+        public void onHead(final ShapedRing.Head head, final int tag, final DirectBuffer buffer, final int index,
+            final int captured, final int chargedBytes, final long nowNs)
+        {
+            this.head = head;
+            final EniPort port = this.port;
+            if (head.isFresh())
+            {
+                final long route = classify(port, buffer, index, captured, chargedBytes, nowNs);
+                if (route == DROP)
+                {
+                    head.drop();
+                    return;
+                }
+                head.decision(route);
+            }
+            final EthernetFrame frame = VpcCard.this.frame.wrap(buffer, index, captured);
+            final long hi = FlowKey.hi(frame.srcIp(), frame.dstIp());
+            final long lo = FlowKey.lo(frame.srcPort(), frame.dstPort(), frame.protocol(), port.eni().number());
+            flowHash = FlowKey.hash(hi, lo);
+            final FlowLimiter flows = port.instance().shaper().flows();
+            final int flowEntry = flows.acquire(hi, lo, nowNs);
+            if (flowEntry < 0)
+            {
+                head.holdUntil(nowNs + flows.refillNs()); // table full of active flows: retry later
+                return;
+            }
+            head.recordBucket(flows.bucket(flowEntry));
+        }
+
+        /** An admitted frame: encapsulated into its destination host's fabric link (if it has room). */
         @Override
         public boolean onRecord(final int tag, final DirectBuffer buffer, final int index, final int captured,
             final int chargedBytes, final long readyAtNs, final long nowNs)
         {
-            final TxQueue queue = this.queue;
-            if (!queue.decided)
-            {
-                classify(queue, buffer, index, captured, chargedBytes, nowNs);
-                queue.decided = true;
-            }
-            if (queue.action == ACT_DROP)
-            {
-                queue.resetHead();
-                return true;
-            }
-            final EniPort port = queue.port();
-            final CardInstance instance = port.instance();
-            final InstanceShaper shaper = instance.shaper();
-            final FlowLimiter flows = shaper.flows();
-            if (queue.flowEntry < 0 || !flows.isEntryOf(queue.flowEntry, queue.flowHi, queue.flowLo))
-            {
-                queue.flowEntry = flows.acquire(queue.flowHi, queue.flowLo, nowNs);
-                if (queue.flowEntry < 0)
-                {
-                    queue.blockedUntilNs = nowNs + flows.refillNs(); // table full of active flows: retry later
-                    return false;
-                }
-            }
-            final int blocked = shaper.checkEgress(queue.flowEntry, chargedBytes, nowNs);
-            if (blocked != 0)
-            {
-                final int firstTime = blocked & ~queue.countedMask;
-                queue.countedMask |= blocked;
-                final EniCounters counters = port.counters();
-                if ((firstTime & InstanceShaper.BLOCKED_BANDWIDTH) != 0)
-                {
-                    counters.bwOutAllowanceExceeded.increment();
-                }
-                if ((firstTime & InstanceShaper.BLOCKED_PPS) != 0)
-                {
-                    counters.ppsAllowanceExceeded.increment();
-                }
-                if ((firstTime & InstanceShaper.BLOCKED_FLOW) != 0)
-                {
-                    counters.flowAllowanceExceeded.increment();
-                }
-                queue.blockedUntilNs = Math.max(shaper.waitUntilNs(), nowNs + shaper.config().shapingQuantumNs());
-                return false;
-            }
-            final FabricPort fabric = directory.port(queue.dstHost);
-            final int length = EncapHeader.LENGTH + captured;
-            final int claimed = fabric.tryClaim(length, chargedBytes, nowNs);
+            final long route = head.decision();
+            final int dstHost = (int)(route >>> 32);
+            final FabricPort fabric = directory.port(dstHost);
+            final int claimed = fabric.tryClaim(EncapHeader.LENGTH + captured, chargedBytes, nowNs);
             if (claimed < 0)
             {
-                if (!queue.downstreamBlocked)
+                if (!head.stalled())
                 {
-                    queue.downstreamBlocked = true;
                     fabricStalls.increment();
                 }
                 return false;
             }
-            shaper.consumeEgress(queue.flowEntry, chargedBytes, nowNs);
             final MutableDirectBuffer out = fabric.buffer();
             final Eni eni = port.eni();
-            encap.wrapForWrite(out, claimed).write(eni.vpc().vni(), hostId, queue.dstHost, eni.number(),
-                queue.dstEniNumber, chargedBytes, queue.flowHash, captured < chargedBytes);
+            encap.wrapForWrite(out, claimed).write(eni.vpc().vni(), hostId, dstHost, eni.number(), (int)route,
+                chargedBytes, flowHash, captured < chargedBytes);
             out.putBytes(claimed + EncapHeader.LENGTH, buffer, index, captured);
             fabric.commit(claimed);
             final EniCounters counters = port.counters();
-            counters.txFrames.increment();
-            counters.txBytes.getAndAdd(chargedBytes);
-            queue.resetHead();
-            return true;
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Ingress
-
-    private final class FabricHandler implements ShapedRecordHandler
-    {
-        @Override
-        public boolean onRecord(final int tag, final DirectBuffer buffer, final int index, final int length,
-            final int chargedBytes, final long readyAtNs, final long nowNs)
-        {
-            final EncapHeader encap = VpcCard.this.encap.wrap(buffer, index);
-            if (!encap.isValid(length))
-            {
-                fabricMalformed.increment();
-                return true;
-            }
-            final EniPort port = encap.dstHostId() == hostId ? portsByNumber.get(encap.dstEni()) : null;
-            if (port == null)
-            {
-                fabricMisrouted.increment();
-                return true;
-            }
-            final EniCounters counters = port.counters();
-            final Eni eni = port.eni();
-            final int captured = length - EncapHeader.LENGTH;
-            final int frameIndex = index + EncapHeader.LENGTH;
-            final EthernetFrame frame = VpcCard.this.frame.wrap(buffer, frameIndex, captured);
-            if (frame.validate() != EthernetFrame.VALID || frame.frameLength() != encap.innerLength())
-            {
-                counters.malformedDropped.increment();
-                return true;
-            }
-            final Eni srcEni = network.eniByNumber(encap.srcEni());
-            if (srcEni == null || srcEni.vpc().vni() != encap.vni() || !eni.vpc().isPeeredWith(srcEni.vpc()))
-            {
-                counters.vniMismatchDropped.increment();
-                return true;
-            }
-            final int dstIp = frame.dstIp();
-            if (!eni.hasIp(dstIp))
-            {
-                fabricMisrouted.increment();
-                return true;
-            }
-            final int srcIp = frame.srcIp();
-            final int protocol = frame.protocol();
-            final int dstPort = frame.dstPort();
-            final long hi = FlowKey.hi(dstIp, srcIp);
-            final long lo = FlowKey.lo(dstPort, frame.srcPort(), protocol, eni.number());
-            final CardInstance instance = port.instance();
-            final ConnTrackTable conntrack = instance.conntrack();
-            if (conntrack.lookup(hi, lo, nowNs) < 0)
-            {
-                if (!eni.allowsIngress(protocol, dstPort, srcIp, srcEni))
-                {
-                    counters.sgIngressDropped.increment();
-                    return true;
-                }
-                if (conntrack.track(hi, lo, nowNs) < 0)
-                {
-                    counters.conntrackAllowanceExceeded.increment();
-                    return true;
-                }
-            }
-            final int frameLength = encap.innerLength();
-            if (instance.ingressQueuedBytes + frameLength > instance.ingressBufferBytes)
-            {
-                counters.bwInAllowanceExceeded.increment();
-                instance.ingress.recordDrop(frameLength);
-                return true;
-            }
-            final int claimed = instance.ingress.tryClaim(nowNs, frameLength, port.localIndex(), captured);
-            if (claimed < 0)
-            {
-                counters.bwInAllowanceExceeded.increment();
-                instance.ingress.recordDrop(frameLength);
-                return true;
-            }
-            instance.ingress.buffer().putBytes(claimed, buffer, frameIndex, captured);
-            instance.ingress.commit(claimed);
-            instance.ingressQueuedBytes += frameLength;
-            return true;
-        }
-    }
-
-    private static final class IngressHandler implements ShapedRecordHandler
-    {
-        CardInstance instance;
-
-        @Override
-        public boolean onRecord(final int tag, final DirectBuffer buffer, final int index, final int captured,
-            final int chargedBytes, final long readyAtNs, final long nowNs)
-        {
-            final CardInstance instance = this.instance;
-            final EniPort port = instance.portArray[tag];
-            final InstanceShaper shaper = instance.shaper();
-            final int blocked = shaper.checkIngress(chargedBytes, nowNs);
-            if (blocked != 0)
-            {
-                final int firstTime = blocked & ~instance.ingressCountedMask;
-                instance.ingressCountedMask |= blocked;
-                if ((firstTime & InstanceShaper.BLOCKED_BANDWIDTH) != 0)
-                {
-                    port.counters().bwInAllowanceExceeded.increment();
-                }
-                if ((firstTime & InstanceShaper.BLOCKED_PPS) != 0)
-                {
-                    port.counters().ppsAllowanceExceeded.increment();
-                }
-                instance.ingressBlockedUntilNs =
-                    Math.max(shaper.waitUntilNs(), nowNs + shaper.config().shapingQuantumNs());
-                return false;
-            }
-            shaper.consumeIngress(chargedBytes, nowNs);
-            instance.ingressQueuedBytes -= chargedBytes;
-            instance.ingressCountedMask = 0;
-            final EniCounters counters = port.counters();
-            counters.rxFrames.increment();
-            counters.rxBytes.getAndAdd(chargedBytes);
-            if (!port.sink.onFrame(port, buffer, index, captured, chargedBytes, nowNs))
-            {
-                counters.rxNoBufferDropped.increment();
-            }
+            counters.increment(EniMeter.TX_FRAMES);
+            counters.add(EniMeter.TX_BYTES, chargedBytes);
             return true;
         }
     }

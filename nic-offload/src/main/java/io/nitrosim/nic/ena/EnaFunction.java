@@ -21,6 +21,7 @@ import io.nitrosim.nic.card.TxQueue;
 import io.nitrosim.nic.flow.FlowKey;
 import io.nitrosim.nic.frame.EthernetFrame;
 import io.nitrosim.nic.shaping.EniCounters;
+import io.nitrosim.nic.shaping.EniMeter;
 import io.nitrosim.pci.DmaPort;
 import io.nitrosim.pci.PciFunction;
 import io.nitrosim.time.SimAgent;
@@ -189,22 +190,17 @@ public final class EnaFunction extends PciFunction
 
         final CounterRegistry r = ctx.registry;
         final MetricTags tags = MetricTags.of("instance", port.instance().instanceId(), "eni", port.eni().id());
-        txFrames = counter(r, "ena.tx.frames", tags);
-        txBytes = counter(r, "ena.tx.bytes", tags);
-        txErrors = counter(r, "ena.tx.errors", tags);
-        txBlocked = counter(r, "ena.tx.blocked", tags);
-        rxFrames = counter(r, "ena.rx.frames", tags);
-        rxBytes = counter(r, "ena.rx.bytes", tags);
-        rxOverruns = counter(r, "ena.rx.overruns", tags);
-        fatalErrors = counter(r, "ena.fatal_errors", tags);
-        aenqDropped = counter(r, "ena.aenq.dropped", tags);
-        adminCommands = counter(r, "ena.admin.commands", tags);
+        txFrames = EnaMeter.TX_FRAMES.newCounter(r, tags);
+        txBytes = EnaMeter.TX_BYTES.newCounter(r, tags);
+        txErrors = EnaMeter.TX_ERRORS.newCounter(r, tags);
+        txBlocked = EnaMeter.TX_BLOCKED.newCounter(r, tags);
+        rxFrames = EnaMeter.RX_FRAMES.newCounter(r, tags);
+        rxBytes = EnaMeter.RX_BYTES.newCounter(r, tags);
+        rxOverruns = EnaMeter.RX_OVERRUNS.newCounter(r, tags);
+        fatalErrors = EnaMeter.FATAL_ERRORS.newCounter(r, tags);
+        aenqDropped = EnaMeter.AENQ_DROPPED.newCounter(r, tags);
+        adminCommands = EnaMeter.ADMIN_COMMANDS.newCounter(r, tags);
         port.sink(rxSink);
-    }
-
-    private static AtomicCounter counter(final CounterRegistry registry, final String name, final MetricTags tags)
-    {
-        return registry == null ? CounterRegistry.unregistered() : registry.counter(name, tags);
     }
 
     /** The configuration of the device of one ENI port (not to be confused with {@link PciFunction#builder()}). */
@@ -837,7 +833,7 @@ public final class EnaFunction extends PciFunction
                     .u64(AdminCompletion.BASIC_TX_PKTS_OFFSET, txFrames.get())
                     .u64(AdminCompletion.BASIC_RX_BYTES_OFFSET, rxBytes.get())
                     .u64(AdminCompletion.BASIC_RX_PKTS_OFFSET, rxFrames.get())
-                    .u64(AdminCompletion.BASIC_RX_DROPS_OFFSET, eniCounters.rxNoBufferDropped.get())
+                    .u64(AdminCompletion.BASIC_RX_DROPS_OFFSET, eniCounters.get(EniMeter.RX_NO_BUFFER_DROPPED))
                     .u64(AdminCompletion.BASIC_TX_DROPS_OFFSET, txErrors.get())
                     .u64(AdminCompletion.BASIC_RX_OVERRUNS_OFFSET, rxOverruns.get());
                 return EnaAdmin.SUCCESS;
@@ -868,7 +864,7 @@ public final class EnaFunction extends PciFunction
     {
         if (postAenqHeader(EnaAdmin.AENQ_KEEP_ALIVE, 0, nowNs))
         {
-            aenqEntry.u64(AenqEntry.KEEP_ALIVE_RX_DROPS_OFFSET, eniCounters.rxNoBufferDropped.get())
+            aenqEntry.u64(AenqEntry.KEEP_ALIVE_RX_DROPS_OFFSET, eniCounters.get(EniMeter.RX_NO_BUFFER_DROPPED))
                 .u64(AenqEntry.KEEP_ALIVE_TX_DROPS_OFFSET, txErrors.get())
                 .u64(AenqEntry.KEEP_ALIVE_RX_OVERRUNS_OFFSET, rxOverruns.get());
             writeAenq();
@@ -1166,7 +1162,7 @@ public final class EnaFunction extends PciFunction
     {
         if (resetting || fatal || activeRxCount == 0)
         {
-            eniCounters.rxNoBufferDropped.increment();
+            eniCounters.increment(EniMeter.RX_NO_BUFFER_DROPPED);
             return;
         }
         final int hash = flowHash(src, srcIndex, captured);
@@ -1185,7 +1181,7 @@ public final class EnaFunction extends PciFunction
         {
             if (needed == pending)
             {
-                eniCounters.rxNoBufferDropped.increment();
+                eniCounters.increment(EniMeter.RX_NO_BUFFER_DROPPED);
                 return;
             }
             if (needed == MAX_PACKET_DESCS)

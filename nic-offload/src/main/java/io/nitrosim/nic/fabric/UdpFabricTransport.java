@@ -48,16 +48,28 @@ import io.nitrosim.shaping.ShapedRing;
  * Threads: cards write into a many-to-one outbound ring (zero copy, allocation-free); the Netty event loop drains
  * it into datagrams (a pooled direct buffer and one {@link DatagramPacket} per frame) and writes received frames
  * into the destination card's fabric ring.
+ * <p>
+ * <b>Authentication.</b> Every datagram carries an HMAC-SHA-256-128 tag keyed with the simulation's
+ * {@link FabricKey} ({@link FabricAuthenticator}); a received datagram whose tag does not match is dropped and
+ * counted ({@link #unauthenticatedDropped()}) before anything else is counted or read, so a local process without
+ * the key can neither inject frames into a guest nor move the counters. All processes of one simulation must use
+ * the same key ({@link Builder#key}); a transport built without one generates its own, which {@link #key()} returns
+ * to hand to the others. Replayed datagrams (a captured authentic datagram sent again) are not detected.
+ * <p>
+ * <b>Counters</b> count what arrived: {@link #bytesReceived()} the datagrams' bytes, and a delivered record enters
+ * the card's fabric ring charged with the bytes it carries (header + captured frame), never the inner length the
+ * sender's header claims (which the card checks against the frame itself).
  */
 public final class UdpFabricTransport implements AutoCloseable
 {
     private static final int MSG_TYPE = 1;
-    private static final int MAX_DATAGRAM = 65_507;
 
     private final int localHostId;
     private final NanoClock clock;
     private final Int2ObjectHashMap<InetSocketAddress> peers;
-    private final Int2ObjectHashMap<ShapedRing> localHosts;
+    private final FabricKey key;
+    private final FabricAuthenticator signer;
+    private final FabricDatagramDecoder decoder;
     private final ManyToOneRingBuffer outbound;
     private final EventLoopGroup group;
     private final Channel channel;
@@ -65,10 +77,8 @@ public final class UdpFabricTransport implements AutoCloseable
     private final Runnable drainTask = this::drain;
     private final Drainer drainer = new Drainer();
     private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong malformed = new AtomicLong();
-    private final AtomicLong unroutable = new AtomicLong();
-    private final AtomicLong inboundFull = new AtomicLong();
+    private final AtomicLong sentBytes = new AtomicLong();
+    private final AtomicLong unroutableOutbound = new AtomicLong();
     private final AtomicLong outboundFull = new AtomicLong();
 
     private UdpFabricTransport(final Builder b)
@@ -76,7 +86,9 @@ public final class UdpFabricTransport implements AutoCloseable
         this.localHostId = b.localHostId;
         this.clock = b.clock;
         this.peers = b.peers;
-        this.localHosts = b.localHosts;
+        this.key = b.key != null ? b.key : FabricKey.generate();
+        this.signer = new FabricAuthenticator(key);
+        this.decoder = new FabricDatagramDecoder(key, b.localHosts);
         this.outbound = new ManyToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(b.outboundCapacityBytes + RingBufferDescriptor.TRAILER_LENGTH)));
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -87,7 +99,8 @@ public final class UdpFabricTransport implements AutoCloseable
                 .channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, b.socketBufferBytes)
                 .option(ChannelOption.SO_SNDBUF, b.socketBufferBytes)
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .option(ChannelOption.RECVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(FabricDatagramDecoder.MAX_DATAGRAM_LENGTH + 1))
                 .handler(new Receiver());
             this.channel = bootstrap.bind(b.bindAddress).syncUninterruptibly().channel();
         }
@@ -125,31 +138,57 @@ public final class UdpFabricTransport implements AutoCloseable
         return outboundPort;
     }
 
+    /** The key this transport signs and checks with (to hand to the other processes of the simulation). */
+    public FabricKey key()
+    {
+        return key;
+    }
+
     public long datagramsSent()
     {
         return sent.get();
     }
 
+    /** Bytes of the datagrams sent (tags included). */
+    public long bytesSent()
+    {
+        return sentBytes.get();
+    }
+
+    /** Authentic datagrams received (whatever became of them next). */
     public long datagramsReceived()
     {
-        return received.get();
+        return decoder.received.get();
     }
 
+    /** Bytes of the authentic datagrams received, as they arrived. */
+    public long bytesReceived()
+    {
+        return decoder.receivedBytes.get();
+    }
+
+    /** Datagrams dropped because their tag did not match (forged, tampered, keyed differently, or truncated). */
+    public long unauthenticatedDropped()
+    {
+        return decoder.unauthenticated.get();
+    }
+
+    /** Authentic datagrams whose header or lengths do not hold together. */
     public long malformedDropped()
     {
-        return malformed.get();
+        return decoder.malformed.get();
     }
 
-    /** Frames for a host this transport neither serves locally nor knows a peer for. */
+    /** Frames for a host this transport neither serves locally nor knows a peer for (either direction). */
     public long unroutableDropped()
     {
-        return unroutable.get();
+        return decoder.unroutable.get() + unroutableOutbound.get();
     }
 
     /** Received frames dropped because the destination card's fabric ring was full. */
     public long inboundFullDropped()
     {
-        return inboundFull.get();
+        return decoder.inboundFull.get();
     }
 
     /** Claims refused because the outbound ring was full (the frame waited in its sender's queue). */
@@ -225,51 +264,33 @@ public final class UdpFabricTransport implements AutoCloseable
             final InetSocketAddress address = peers.get(dstHost);
             if (address == null)
             {
-                unroutable.incrementAndGet();
+                unroutableOutbound.incrementAndGet();
                 return;
             }
-            final ByteBuf datagram = channel.alloc().directBuffer(length);
-            final ByteBuffer nio = datagram.internalNioBuffer(0, length);
-            buffer.getBytes(index, nio, nio.position(), length);
-            datagram.writerIndex(length);
+            final int datagramLength = length + FabricAuthenticator.TAG_LENGTH;
+            final ByteBuf datagram = channel.alloc().directBuffer(datagramLength);
+            final ByteBuffer nio = datagram.internalNioBuffer(0, datagramLength);
+            final int start = nio.position();
+            buffer.getBytes(index, nio, start, length);
+            signer.sign(nio, start, length);
+            datagram.writerIndex(datagramLength);
             channel.write(new DatagramPacket(datagram, address));
             sent.incrementAndGet();
+            sentBytes.addAndGet(datagramLength);
         }
     }
 
     private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket>
     {
-        private final byte[] scratch = new byte[MAX_DATAGRAM];
-        private final UnsafeBuffer view = new UnsafeBuffer(scratch);
-        private final EncapHeader encap = new EncapHeader();
+        private final UnsafeBuffer view = new UnsafeBuffer(new byte[FabricDatagramDecoder.MAX_DATAGRAM_LENGTH + 1]);
 
         @Override
         protected void channelRead0(final ChannelHandlerContext ctx, final DatagramPacket packet)
         {
-            received.incrementAndGet();
             final ByteBuf content = packet.content();
-            final int length = content.readableBytes();
-            content.getBytes(content.readerIndex(), scratch, 0, length);
-            encap.wrap(view, 0);
-            if (!encap.isValid(length))
-            {
-                malformed.incrementAndGet();
-                return;
-            }
-            final ShapedRing ring = localHosts.get(encap.dstHostId());
-            if (ring == null)
-            {
-                unroutable.incrementAndGet();
-                return;
-            }
-            final int index = ring.tryClaim(clock.nanoTime(), encap.innerLength(), 0, length);
-            if (index < 0)
-            {
-                inboundFull.incrementAndGet(); // a full receiver drops, as a real network would
-                return;
-            }
-            ring.buffer().putBytes(index, view, 0, length);
-            ring.commit(index);
+            final int length = Math.min(content.readableBytes(), view.capacity());
+            content.getBytes(content.readerIndex(), view.byteArray(), 0, length);
+            decoder.onDatagram(view, length, clock.nanoTime());
         }
     }
 
@@ -281,6 +302,7 @@ public final class UdpFabricTransport implements AutoCloseable
         private InetSocketAddress bindAddress = new InetSocketAddress("127.0.0.1", 0);
         private final Int2ObjectHashMap<InetSocketAddress> peers = new Int2ObjectHashMap<>();
         private final Int2ObjectHashMap<ShapedRing> localHosts = new Int2ObjectHashMap<>();
+        private FabricKey key;
         private int outboundCapacityBytes = 4 << 20;
         private int socketBufferBytes = 4 << 20;
 
@@ -299,6 +321,13 @@ public final class UdpFabricTransport implements AutoCloseable
         public Builder clock(final NanoClock clock)
         {
             this.clock = clock;
+            return this;
+        }
+
+        /** The simulation's shared key; default: a new one (see {@link UdpFabricTransport#key()}). */
+        public Builder key(final FabricKey key)
+        {
+            this.key = key;
             return this;
         }
 

@@ -1,90 +1,57 @@
 package io.nitrosim.nic.shaping;
 
-import java.util.List;
-
 import org.agrona.concurrent.status.AtomicCounter;
 
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
+import io.nitrosim.shaping.ShapingReason;
+import io.nitrosim.shaping.ThrottleCounters;
 
 /**
- * One ENI's counters: the five ENA ENI allowance counters under their ENA names (GET_STATS type ENI returns
- * them in {@link #ENA_ENI_STATS} order), and the card's own data-path counters. Tags: instance, eni.
- * Incremented only by the card agent's thread; allocation-free.
+ * One ENI's counters, one per {@link EniMeter}, registered with tags {@code instance, eni}. The five ENA allowance
+ * counters and the flow counter are what the ENI's shaping counts by {@link ShapingReason}: {@link #egress()} and
+ * {@link #ingress()} map the reasons that hold or refuse a frame in each direction to them (instance bandwidth to
+ * bw_out or bw_in, instance ops to pps, flow, link-local, conntrack). Readers outside the card read the values
+ * through the registry. Allocation-free.
  */
 public final class EniCounters
 {
-    public static final String BW_IN_ALLOWANCE_EXCEEDED = "bw_in_allowance_exceeded";
-    public static final String BW_OUT_ALLOWANCE_EXCEEDED = "bw_out_allowance_exceeded";
-    public static final String PPS_ALLOWANCE_EXCEEDED = "pps_allowance_exceeded";
-    public static final String CONNTRACK_ALLOWANCE_EXCEEDED = "conntrack_allowance_exceeded";
-    public static final String LINKLOCAL_ALLOWANCE_EXCEEDED = "linklocal_allowance_exceeded";
-    /** The ENA GET_STATS (type ENI) order. */
-    public static final List<String> ENA_ENI_STATS = List.of(BW_IN_ALLOWANCE_EXCEEDED, BW_OUT_ALLOWANCE_EXCEEDED,
-        PPS_ALLOWANCE_EXCEEDED, CONNTRACK_ALLOWANCE_EXCEEDED, LINKLOCAL_ALLOWANCE_EXCEEDED);
-
-    /** Frames lost to the per-flow limit queueing; not an ENA counter. */
-    public static final String FLOW_ALLOWANCE_EXCEEDED = "nic.flow_allowance_exceeded";
-
-    public final AtomicCounter bwInAllowanceExceeded;
-    public final AtomicCounter bwOutAllowanceExceeded;
-    public final AtomicCounter ppsAllowanceExceeded;
-    public final AtomicCounter conntrackAllowanceExceeded;
-    public final AtomicCounter linklocalAllowanceExceeded;
-    /** Frames that waited for their flow's 5 Gbps (or cluster 10 Gbps) bucket, once per frame. */
-    public final AtomicCounter flowAllowanceExceeded;
-    public final AtomicCounter txFrames;
-    public final AtomicCounter txBytes;
-    public final AtomicCounter rxFrames;
-    public final AtomicCounter rxBytes;
-    /** Egress frames whose source MAC or IP is not the ENI's. */
-    public final AtomicCounter spoofDropped;
-    /** Egress frames no outbound rule allowed. */
-    public final AtomicCounter sgEgressDropped;
-    /** Ingress frames no inbound rule allowed. */
-    public final AtomicCounter sgIngressDropped;
-    /** Egress frames with no destination in the ENI's VPC or a peered one (VPC isolation), or detached. */
-    public final AtomicCounter noRouteDropped;
-    /** Ingress frames whose VNI is neither the ENI's VPC nor a peer's. */
-    public final AtomicCounter vniMismatchDropped;
-    /** Ingress frames the receiver had no buffer for. */
-    public final AtomicCounter rxNoBufferDropped;
-    /** Frames the card could not parse. */
-    public final AtomicCounter malformedDropped;
-    /** Link-local frames admitted to the card's local services. */
-    public final AtomicCounter linkLocalFrames;
+    private static final EniMeter[] METERS = EniMeter.values();
 
     private final String instanceId;
     private final String eniId;
+    private final AtomicCounter[] counters = new AtomicCounter[METERS.length];
+    private final ThrottleCounters egress;
+    private final ThrottleCounters ingress;
 
     public EniCounters(final CounterRegistry registry, final String instanceId, final String eniId)
     {
         this.instanceId = instanceId;
         this.eniId = eniId;
         final MetricTags tags = MetricTags.of("instance", instanceId, "eni", eniId);
-        bwInAllowanceExceeded = counter(registry, BW_IN_ALLOWANCE_EXCEEDED, tags);
-        bwOutAllowanceExceeded = counter(registry, BW_OUT_ALLOWANCE_EXCEEDED, tags);
-        ppsAllowanceExceeded = counter(registry, PPS_ALLOWANCE_EXCEEDED, tags);
-        conntrackAllowanceExceeded = counter(registry, CONNTRACK_ALLOWANCE_EXCEEDED, tags);
-        linklocalAllowanceExceeded = counter(registry, LINKLOCAL_ALLOWANCE_EXCEEDED, tags);
-        flowAllowanceExceeded = counter(registry, FLOW_ALLOWANCE_EXCEEDED, tags);
-        txFrames = counter(registry, "nic.tx.frames", tags);
-        txBytes = counter(registry, "nic.tx.bytes", tags);
-        rxFrames = counter(registry, "nic.rx.frames", tags);
-        rxBytes = counter(registry, "nic.rx.bytes", tags);
-        spoofDropped = counter(registry, "nic.spoof_dropped", tags);
-        sgEgressDropped = counter(registry, "nic.sg_egress_dropped", tags);
-        sgIngressDropped = counter(registry, "nic.sg_ingress_dropped", tags);
-        noRouteDropped = counter(registry, "nic.no_route_dropped", tags);
-        vniMismatchDropped = counter(registry, "nic.vni_mismatch_dropped", tags);
-        rxNoBufferDropped = counter(registry, "nic.rx_no_buffer_dropped", tags);
-        malformedDropped = counter(registry, "nic.malformed_dropped", tags);
-        linkLocalFrames = counter(registry, "nic.linklocal.frames", tags);
+        for (final EniMeter meter : METERS)
+        {
+            counters[meter.ordinal()] = meter.newCounter(registry, tags);
+        }
+        final AtomicCounter pps = counter(EniMeter.PPS_ALLOWANCE_EXCEEDED);
+        final AtomicCounter conntrack = counter(EniMeter.CONNTRACK_ALLOWANCE_EXCEEDED);
+        egress = ThrottleCounters.builder()
+            .records(ShapingReason.INSTANCE_BANDWIDTH, counter(EniMeter.BW_OUT_ALLOWANCE_EXCEEDED))
+            .records(ShapingReason.INSTANCE_OPS, pps)
+            .records(ShapingReason.FLOW, counter(EniMeter.FLOW_ALLOWANCE_EXCEEDED))
+            .records(ShapingReason.LINK_LOCAL, counter(EniMeter.LINKLOCAL_ALLOWANCE_EXCEEDED))
+            .records(ShapingReason.CONNTRACK, conntrack)
+            .build();
+        ingress = ThrottleCounters.builder()
+            .records(ShapingReason.INSTANCE_BANDWIDTH, counter(EniMeter.BW_IN_ALLOWANCE_EXCEEDED))
+            .records(ShapingReason.INSTANCE_OPS, pps)
+            .records(ShapingReason.CONNTRACK, conntrack)
+            .build();
     }
 
-    private static AtomicCounter counter(final CounterRegistry registry, final String name, final MetricTags tags)
+    private AtomicCounter counter(final EniMeter meter)
     {
-        return registry == null ? CounterRegistry.unregistered() : registry.counter(name, tags);
+        return counters[meter.ordinal()];
     }
 
     public String instanceId()
@@ -97,23 +64,41 @@ public final class EniCounters
         return eniId;
     }
 
+    /** What holds or refuses the ENI's outbound frames, counted by reason. */
+    public ThrottleCounters egress()
+    {
+        return egress;
+    }
+
+    /** What holds or refuses the ENI's inbound frames, counted by reason. */
+    public ThrottleCounters ingress()
+    {
+        return ingress;
+    }
+
+    public long get(final EniMeter meter)
+    {
+        return counters[meter.ordinal()].get();
+    }
+
+    /** Counts one event; safe from any thread (the ENA device counts receive drops on its own agent). */
+    public void increment(final EniMeter meter)
+    {
+        counters[meter.ordinal()].increment();
+    }
+
+    public void add(final EniMeter meter, final long amount)
+    {
+        counters[meter.ordinal()].getAndAdd(amount);
+    }
+
     /** ENA ENI statistic {@code index} in GET_STATS order (0 bw_in .. 4 linklocal). */
     public long enaStat(final int index)
     {
-        switch (index)
+        if (index < 0 || index >= EniMeter.ENA_ENI_STATS.size())
         {
-            case 0:
-                return bwInAllowanceExceeded.get();
-            case 1:
-                return bwOutAllowanceExceeded.get();
-            case 2:
-                return ppsAllowanceExceeded.get();
-            case 3:
-                return conntrackAllowanceExceeded.get();
-            case 4:
-                return linklocalAllowanceExceeded.get();
-            default:
-                throw new IllegalArgumentException("ENA ENI statistic " + index + " out of range, accepted 0..4");
+            throw new IllegalArgumentException("ENA ENI statistic " + index + " out of range, accepted 0..4");
         }
+        return get(EniMeter.ENA_ENI_STATS.get(index));
     }
 }

@@ -4,6 +4,10 @@ import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.nitrosim.nic.frame.EthernetFrame;
+import io.nitrosim.payload.PayloadBytes;
 
 /**
  * The traffic model's header at the start of a frame's L4 payload (what iperf puts in its UDP datagrams).
@@ -15,6 +19,10 @@ import org.agrona.MutableDirectBuffer;
  *  16  time ns    i64   data: sender's clock at send; ack: echo of the acked segment's send time
  *  24  count      i64   ack: data frames received so far; data: 0
  * </pre>
+ * In payload mode the rest of a data frame's payload is the fill of its segment: the byte at payload position
+ * {@code p} ({@code p >= LENGTH}) of segment {@code seq} is {@code (byte)(seq * 31 + p)}. Every segment's fill is
+ * a slice of one table (byte {@code k} = {@code (byte)k}) starting at {@code (seq * 31) mod 256 + LENGTH}, so
+ * {@link #fill} is one bulk copy and {@link #hasFill} one bulk compare.
  */
 public final class StreamPayload
 {
@@ -28,6 +36,8 @@ public final class StreamPayload
     public static final int KIND_ACK = 1;
 
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+    /** Byte k is (byte)k, long enough for a rotation of 0..255 plus the largest payload. Read-only. */
+    private static final UnsafeBuffer FILL_TABLE = fillTable(256 + EthernetFrame.MAX_MTU);
 
     private StreamPayload()
     {
@@ -72,5 +82,45 @@ public final class StreamPayload
     public static byte patternByte(final long seq, final int position)
     {
         return (byte)(seq * 31 + position);
+    }
+
+    /** Writes segment {@code seq}'s fill into positions [LENGTH, payloadLength) of the payload at {@code index}. */
+    public static void fill(final MutableDirectBuffer buffer, final int index, final long seq, final int payloadLength)
+    {
+        if (payloadLength > LENGTH)
+        {
+            buffer.putBytes(index + LENGTH, FILL_TABLE, fillStart(seq), payloadLength - LENGTH);
+        }
+    }
+
+    /**
+     * Whether payload positions [LENGTH, payloadLength) of the payload at {@code index} hold segment {@code seq}'s
+     * fill (false for a payload longer than any frame carries).
+     */
+    public static boolean hasFill(final DirectBuffer buffer, final int index, final long seq, final int payloadLength)
+    {
+        if (payloadLength <= LENGTH)
+        {
+            return true;
+        }
+        final int start = fillStart(seq);
+        return payloadLength - LENGTH <= FILL_TABLE.capacity() - start
+            && PayloadBytes.equal(buffer, index + LENGTH, FILL_TABLE, start, payloadLength - LENGTH);
+    }
+
+    /** Where in the table segment {@code seq}'s fill for position LENGTH is: (seq * 31 + LENGTH) mod 256, rotated. */
+    private static int fillStart(final long seq)
+    {
+        return (int)((seq * 31) & 0xFF) + LENGTH;
+    }
+
+    private static UnsafeBuffer fillTable(final int length)
+    {
+        final byte[] table = new byte[length];
+        for (int k = 0; k < length; k++)
+        {
+            table[k] = (byte)k;
+        }
+        return new UnsafeBuffer(table);
     }
 }

@@ -173,20 +173,10 @@ public final class StreamReceiver implements FrameSink, FrameReceiver
         if (spec.payloadMode())
         {
             final int payloadLength = f.payloadLength();
-            if (capturedLength != frameLength)
+            if (capturedLength != frameLength || f.payloadOffset() + payloadLength > capturedLength
+                || !StreamPayload.hasFill(buffer, payloadIndex, seq, payloadLength))
             {
                 corrupted++;
-            }
-            else
-            {
-                for (int i = StreamPayload.LENGTH; i < payloadLength; i++)
-                {
-                    if (buffer.getByte(payloadIndex + i) != StreamPayload.patternByte(seq, i))
-                    {
-                        corrupted++;
-                        break;
-                    }
-                }
             }
         }
         if (ackQueue != null)

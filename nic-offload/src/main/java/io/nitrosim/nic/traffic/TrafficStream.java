@@ -302,10 +302,7 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
         StreamPayload.write(buffer, payloadIndex, streamId, StreamPayload.KIND_DATA, seq, nowNs, 0);
         if (spec.payloadMode())
         {
-            for (int i = StreamPayload.LENGTH; i < payloadLength; i++)
-            {
-                buffer.putByte(payloadIndex + i, StreamPayload.patternByte(seq, i));
-            }
+            StreamPayload.fill(buffer, payloadIndex, seq, payloadLength);
         }
         queue.commit(index);
         framesSent++;

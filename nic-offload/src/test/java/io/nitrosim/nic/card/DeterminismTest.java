@@ -14,6 +14,7 @@ import io.nitrosim.nic.shaping.NetworkShapingConfig;
 import io.nitrosim.nic.testbed.TestBed;
 import io.nitrosim.nic.traffic.Iperf;
 import io.nitrosim.nic.traffic.StreamSpec;
+import io.nitrosim.nic.shaping.EniMeter;
 
 class DeterminismTest
 {
@@ -32,8 +33,8 @@ class DeterminismTest
                 .window(50 * MS, 150 * MS).build(), a, b);
             bed.advanceTo(250 * MS);
             final List<Object> outcome = new ArrayList<>(iperf.results());
-            outcome.add(b.counters().bwInAllowanceExceeded.get());
-            outcome.add(a.counters().bwOutAllowanceExceeded.get());
+            outcome.add(b.counters().get(EniMeter.BW_IN_ALLOWANCE_EXCEEDED));
+            outcome.add(a.counters().get(EniMeter.BW_OUT_ALLOWANCE_EXCEEDED));
             outcome.add(bed.runtime.passes());
             return outcome;
         }

@@ -11,6 +11,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.nitrosim.nic.shaping.EniMeter;
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 import io.nitrosim.nic.testbed.TestBed;
 import io.nitrosim.nic.traffic.Iperf;
@@ -49,7 +50,7 @@ class HotPlugTest
             bed.advanceTo(10 * MS);
             assertEquals(100, lost.sender().framesSent());
             assertEquals(0, lost.receiver().framesReceived());
-            assertEquals(100, a.counters().noRouteDropped.get(), "an unattached ENI is not reachable");
+            assertEquals(100, a.counters().get(EniMeter.NO_ROUTE_DROPPED), "an unattached ENI is not reachable");
 
             bed.net.attachNetworkInterface(eniB.id(), "i-b", 0);
             final EniPort again = cardB.attachEni(eniB.id());

@@ -25,6 +25,7 @@ import io.nitrosim.nic.vpc.SecurityGroupRule;
 import io.nitrosim.nic.vpc.Subnet;
 import io.nitrosim.nic.vpc.Vpc;
 import io.nitrosim.nic.vpc.VpcException;
+import io.nitrosim.nic.shaping.EniMeter;
 
 /** Security groups, statefulness, VPC isolation, anti-spoofing, conntrack and link-local allowances. */
 class SecurityTest
@@ -54,8 +55,8 @@ class SecurityTest
             bed.advanceTo(10 * MS);
             assertEquals(100, blocked.sender().framesSent());
             assertEquals(0, blocked.receiver().framesReceived());
-            assertEquals(100, b.counters().sgIngressDropped.get());
-            assertEquals(0, b.counters().rxFrames.get());
+            assertEquals(100, b.counters().get(EniMeter.SG_INGRESS_DROPPED));
+            assertEquals(0, b.counters().get(EniMeter.RX_FRAMES));
 
             bed.net.authorizeIngress(ssh.id(), SecurityGroupRule.udp(5000, 6000, bed.vpc.cidr().toString()));
             final Iperf.Stream allowed = iperf.stream(StreamSpec.builder(StreamSpec.Mode.UDP_RATE).mtu(1500)
@@ -65,7 +66,7 @@ class SecurityTest
             assertEquals(100, allowed.receiver().framesReceived());
             assertEquals(0, allowed.receiver().corrupted());
             assertEquals(0, allowed.receiver().gaps());
-            assertEquals(100, b.counters().sgIngressDropped.get(), "nothing more was dropped");
+            assertEquals(100, b.counters().get(EniMeter.SG_INGRESS_DROPPED), "nothing more was dropped");
         }
     }
 
@@ -82,8 +83,8 @@ class SecurityTest
             bed.advanceTo(10 * MS);
             assertEquals(50, s.sender().framesSent());
             assertEquals(0, s.receiver().framesReceived());
-            assertEquals(50, a.counters().sgEgressDropped.get());
-            assertEquals(0, a.counters().txFrames.get());
+            assertEquals(50, a.counters().get(EniMeter.SG_EGRESS_DROPPED));
+            assertEquals(0, a.counters().get(EniMeter.TX_FRAMES));
         }
     }
 
@@ -106,7 +107,7 @@ class SecurityTest
             bed.advanceTo(10 * MS);
             assertEquals(40, fromMember.receiver().framesReceived());
             assertEquals(0, fromStranger.receiver().framesReceived());
-            assertEquals(40, server.counters().sgIngressDropped.get());
+            assertEquals(40, server.counters().get(EniMeter.SG_INGRESS_DROPPED));
         }
     }
 
@@ -126,13 +127,13 @@ class SecurityTest
             bed.advanceTo(110 * MS);
             assertTrue(tcp.sender().acksReceived() > 1000, "acks received: " + tcp.sender().acksReceived());
             assertEquals(tcp.receiver().acksSent(), tcp.sender().acksReceived());
-            assertEquals(0, client.counters().sgIngressDropped.get());
+            assertEquals(0, client.counters().get(EniMeter.SG_INGRESS_DROPPED));
 
             // A new flow the server opens towards the client is not a reply: dropped.
             final TxQueue q = server.addTxQueue();
             assertTrue(RawFrames.send(server, q, client.eni().primaryIp(), EthernetFrame.PROTO_UDP, 9999, 7777, 100));
             bed.advanceTo(120 * MS);
-            assertEquals(1, client.counters().sgIngressDropped.get());
+            assertEquals(1, client.counters().get(EniMeter.SG_INGRESS_DROPPED));
         }
     }
 
@@ -151,14 +152,14 @@ class SecurityTest
             bed.advanceTo(10 * MS);
             assertEquals(30, unpeered.sender().framesSent());
             assertEquals(0, unpeered.receiver().framesReceived());
-            assertEquals(30, a.counters().noRouteDropped.get());
+            assertEquals(30, a.counters().get(EniMeter.NO_ROUTE_DROPPED));
 
             bed.net.createPeeringConnection(bed.vpc.id(), other.id());
             final Iperf.Stream peered = iperf.stream(StreamSpec.builder(StreamSpec.Mode.UDP_RATE).mtu(1500)
                 .rateBytesPerSec(125_000_000L).window(10 * MS, 10 * MS + 30 * 12_112L).payloadMode(true).build(), a, b);
             bed.advanceTo(20 * MS);
             assertEquals(30, peered.receiver().framesReceived());
-            assertEquals(30, a.counters().noRouteDropped.get(), "nothing more was dropped");
+            assertEquals(30, a.counters().get(EniMeter.NO_ROUTE_DROPPED), "nothing more was dropped");
         }
     }
 
@@ -213,8 +214,8 @@ class SecurityTest
             assertTrue(RawFrames.send(q, b.eni().mac(), b.eni().primaryIp(), dst, EthernetFrame.PROTO_UDP, 1, 2, 10));
             assertTrue(RawFrames.send(a, q, dst, EthernetFrame.PROTO_UDP, 1, 2, 10));
             bed.advanceTo(5 * MS);
-            assertEquals(3, a.counters().spoofDropped.get());
-            assertEquals(1, a.counters().txFrames.get());
+            assertEquals(3, a.counters().get(EniMeter.SPOOF_DROPPED));
+            assertEquals(1, a.counters().get(EniMeter.TX_FRAMES));
             assertEquals(List.of("17 " + Ipv4.format(a.eni().primaryIp()) + ":1 > " + Ipv4.format(dst) + ":2 len 52"),
                 atB.frames);
         }
@@ -240,7 +241,7 @@ class SecurityTest
             // An established flow keeps passing.
             assertTrue(RawFrames.send(a, q, dst, EthernetFrame.PROTO_UDP, 2000, 53, 10));
             bed.advanceTo(5 * MS);
-            assertEquals(2, a.counters().conntrackAllowanceExceeded.get());
+            assertEquals(2, a.counters().get(EniMeter.CONNTRACK_ALLOWANCE_EXCEEDED));
             assertEquals(4, atB.frames.size());
             assertEquals(3, bed.card(1).instance("i-a").conntrack().size());
 
@@ -250,7 +251,7 @@ class SecurityTest
                 assertTrue(RawFrames.send(a, q, dst, EthernetFrame.PROTO_UDP, 2000 + flow, 53, 10));
             }
             bed.advanceTo(10 * MS + SECOND);
-            assertEquals(2, a.counters().conntrackAllowanceExceeded.get(), "expired entries made room");
+            assertEquals(2, a.counters().get(EniMeter.CONNTRACK_ALLOWANCE_EXCEEDED), "expired entries made room");
             assertEquals(6, atB.frames.size());
         }
     }
@@ -268,8 +269,8 @@ class SecurityTest
                 assertTrue(RawFrames.send(a, q, metadata, EthernetFrame.PROTO_TCP, 30000 + (i & 1023), 80, 20));
             }
             bed.advanceTo(MS);
-            assertEquals(1024, a.counters().linkLocalFrames.get());
-            assertEquals(1976, a.counters().linklocalAllowanceExceeded.get());
+            assertEquals(1024, a.counters().get(EniMeter.LINKLOCAL_FRAMES));
+            assertEquals(1976, a.counters().get(EniMeter.LINKLOCAL_ALLOWANCE_EXCEEDED));
 
             bed.advanceTo(SECOND / 2);
             for (int i = 0; i < 3000; i++)
@@ -277,9 +278,9 @@ class SecurityTest
                 assertTrue(RawFrames.send(a, q, metadata, EthernetFrame.PROTO_UDP, 30000, 53, 20));
             }
             bed.advanceTo(2 * MS + SECOND / 2);
-            assertEquals(1024 + 512, a.counters().linkLocalFrames.get(), "half a second refills 512 packets");
-            assertEquals(1976 + 2488, a.counters().linklocalAllowanceExceeded.get());
-            assertEquals(0, a.counters().txFrames.get(), "link-local traffic never reaches the fabric");
+            assertEquals(1024 + 512, a.counters().get(EniMeter.LINKLOCAL_FRAMES), "half a second refills 512 packets");
+            assertEquals(1976 + 2488, a.counters().get(EniMeter.LINKLOCAL_ALLOWANCE_EXCEEDED));
+            assertEquals(0, a.counters().get(EniMeter.TX_FRAMES), "link-local traffic never reaches the fabric");
         }
     }
 
@@ -300,7 +301,7 @@ class SecurityTest
             final double pps = (s.receiver().framesReceived() - f0) / 0.8;
             System.out.printf("PPS-limited stream: %.1f packets/s%n", pps);
             assertEquals(100_000, pps, 1_000);
-            assertTrue(a.counters().ppsAllowanceExceeded.get() > 0);
+            assertTrue(a.counters().get(EniMeter.PPS_ALLOWANCE_EXCEEDED) > 0);
         }
     }
 
@@ -322,7 +323,7 @@ class SecurityTest
             System.out.printf("TCP-like into 1 Gbps: %.4f Gbps, loss events %d, timeouts %d, gaps %d, cwnd %d%n", gbps,
                 tcp.sender().lossEvents(), tcp.sender().timeouts(), r.gaps(), tcp.sender().cwndSegments());
             assertTrue(tcp.sender().lossEvents() > 0, "drops halved the window");
-            assertTrue(b.counters().bwInAllowanceExceeded.get() > 0);
+            assertTrue(b.counters().get(EniMeter.BW_IN_ALLOWANCE_EXCEEDED) > 0);
             assertTrue(gbps > 0.8 && gbps <= 1.0 + 0.01, "goodput " + gbps + " Gbps against a 1 Gbps cap");
         }
     }

@@ -13,6 +13,7 @@ import io.nitrosim.nic.shaping.EniCounters;
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 import io.nitrosim.nic.vpc.Ipv4;
 import io.nitrosim.pci.RecordingMsiSink;
+import io.nitrosim.nic.shaping.EniMeter;
 
 /** TX and RX through two ENA functions, their drivers and the VPC cards (virtual time). */
 class EnaDataPathTest
@@ -84,8 +85,8 @@ class EnaDataPathTest
             assertEquals(0, a.driver.txErrors());
             assertEquals(frames.length, a.device.txFrames());
             assertEquals(frames.length, b.device.rxFrames());
-            assertEquals(frames.length, b.port.counters().rxFrames.get());
-            assertEquals(0, b.port.counters().rxNoBufferDropped.get());
+            assertEquals(frames.length, b.port.counters().get(EniMeter.RX_FRAMES));
+            assertEquals(0, b.port.counters().get(EniMeter.RX_NO_BUFFER_DROPPED));
         }
     }
 
@@ -136,7 +137,7 @@ class EnaDataPathTest
             {
                 assertArrayEquals(frames[i], b.received.frames.get(i).bytes(), "frame " + i);
             }
-            assertEquals(0, b.port.counters().rxNoBufferDropped.get());
+            assertEquals(0, b.port.counters().get(EniMeter.RX_NO_BUFFER_DROPPED));
         }
     }
 
@@ -169,11 +170,11 @@ class EnaDataPathTest
             final EniCounters counters = a.port.counters();
             for (int i = 0; i < EnaAdmin.ENI_STATS_COUNT; i++)
             {
-                assertEquals(counters.enaStat(i), a.driver.eniStat(i), EniCounters.ENA_ENI_STATS.get(i));
+                assertEquals(counters.enaStat(i), a.driver.eniStat(i), EniMeter.ENA_ENI_STATS.get(i).meterName());
             }
             assertEquals(0, a.driver.eniStat(0));
             assertTrue(a.driver.eniStat(1) > 0, "bw_out_allowance_exceeded");
-            assertEquals(counters.bwOutAllowanceExceeded.get(), a.driver.eniStat(1));
+            assertEquals(counters.get(EniMeter.BW_OUT_ALLOWANCE_EXCEEDED), a.driver.eniStat(1));
             assertEquals(0, a.driver.eniStat(2));
             assertEquals(0, a.driver.eniStat(3));
             assertEquals(76, a.driver.eniStat(4));
@@ -211,7 +212,7 @@ class EnaDataPathTest
             bed.runFor(100 * EnaBed.MS);
             assertEquals(16, b.received.frames.size());
             assertEquals(0, a.driver.txErrors());
-            assertEquals(0, b.port.counters().rxNoBufferDropped.get());
+            assertEquals(0, b.port.counters().get(EniMeter.RX_NO_BUFFER_DROPPED));
         }
     }
 

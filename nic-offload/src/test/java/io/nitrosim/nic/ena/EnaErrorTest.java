@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import io.nitrosim.nic.driver.EnaDriver;
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 import io.nitrosim.pci.ConfigSpace;
+import io.nitrosim.nic.shaping.EniMeter;
 
 /**
  * Bad descriptors and DMA faults: per-frame TX problems complete with an error status, ring corruption is a
@@ -254,7 +255,7 @@ class EnaErrorTest
             new RawQueue(bed, b, false, 64); // created, nothing posted
             sendAll(bed, a, 0, udpFrame(a, b, 40000, 500, 1), udpFrame(a, b, 40000, 500, 2));
             bed.runFor(EnaBed.MS);
-            assertEquals(2, b.port.counters().rxNoBufferDropped.get());
+            assertEquals(2, b.port.counters().get(EniMeter.RX_NO_BUFFER_DROPPED));
             assertEquals(0, b.device.rxFrames());
             assertFalse(b.device.isFatal());
             assertTrue(b.driver.requestBasicStats());

@@ -6,12 +6,13 @@ import io.nitrosim.nic.card.VpcCard;
 import io.nitrosim.nic.frame.EthernetFrame;
 import io.nitrosim.nic.traffic.StreamPayload;
 import io.nitrosim.time.RealTimeRuntime;
+import io.nitrosim.nic.shaping.EniMeter;
 
 import org.agrona.DirectBuffer;
 
 /**
- * The child process of {@link TwoProcessFabricTest}: serves host 2 (instance i-b) of the shared scenario behind
- * a UDP transport on 127.0.0.1, prints "PORT n", counts the stream's frames and prints
+ * The child process of {@link TwoProcessFabricTest} (argument: the fabric key file): serves host 2 (instance i-b)
+ * of the shared scenario behind a UDP transport on 127.0.0.1, prints "PORT n", counts the stream's frames and prints
  * "RESULT received gaps rx" when all arrived, after a quiet second, or after 20 s of real time, then exits.
  */
 public final class FabricNode
@@ -34,6 +35,7 @@ public final class FabricNode
             final Counter counter = new Counter();
             port.sink(counter);
             try (UdpFabricTransport transport = UdpFabricTransport.builder().localHostId(2).clock(runtime.clock())
+                .key(FabricKey.readFrom(java.nio.file.Path.of(args[0])))
                 .localHost(2, card.fabricInbound()).bind(new java.net.InetSocketAddress("127.0.0.1", 0)).build())
             {
                 runtime.add(card);
@@ -51,7 +53,7 @@ public final class FabricNode
                     lastSeen = now;
                 }
                 runtime.remove(card);
-                System.out.println("RESULT " + counter.received + " " + counter.gaps + " " + port.counters().rxFrames.get());
+                System.out.println("RESULT " + counter.received + " " + counter.gaps + " " + port.counters().get(EniMeter.RX_FRAMES));
                 System.out.flush();
             }
         }

@@ -36,6 +36,12 @@ class TwoProcessFabricTest
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(FabricNode.class.getName());
+        // The simulation's fabric key goes to the child in an owner-only file (not on its command line).
+        final FabricKey key = FabricKey.generate();
+        final java.nio.file.Path keyDir = java.nio.file.Files.createTempDirectory("fabric-key");
+        final java.nio.file.Path keyFile = keyDir.resolve("fabric.key");
+        key.writeTo(keyFile);
+        command.add(keyFile.toString());
         final Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)))
         {
@@ -48,6 +54,7 @@ class TwoProcessFabricTest
                 final VpcCard card = VpcCard.builder().hostId(1).network(scenario.net).clock(runtime.clock())
                     .directory(directory).build();
                 try (UdpFabricTransport transport = UdpFabricTransport.builder().localHostId(1).clock(runtime.clock())
+                    .key(key)
                     .localHost(1, card.fabricInbound()).peer(2, new InetSocketAddress("127.0.0.1", childPort))
                     .bind(new InetSocketAddress("127.0.0.1", 0)).build())
                 {
@@ -80,6 +87,8 @@ class TwoProcessFabricTest
             {
                 child.destroyForcibly();
             }
+            java.nio.file.Files.deleteIfExists(keyFile);
+            java.nio.file.Files.deleteIfExists(keyDir);
         }
         assertEquals(0, child.exitValue());
     }

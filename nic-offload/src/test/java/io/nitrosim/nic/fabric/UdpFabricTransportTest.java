@@ -25,6 +25,7 @@ import io.nitrosim.nic.vpc.VpcNetwork;
 import io.nitrosim.shaping.ShapedRecordHandler;
 import io.nitrosim.shaping.ShapedRing;
 import io.nitrosim.time.RealTimeRuntime;
+import io.nitrosim.nic.shaping.EniMeter;
 
 /** Two fabric endpoints in one JVM on 127.0.0.1. Real time; every wait is bounded. */
 class UdpFabricTransportTest
@@ -48,7 +49,7 @@ class UdpFabricTransportTest
             final ShapedRing ringB = ShapedRing.builder("b").capacityBytes(1 << 20).manyProducers(true).build();
             try (UdpFabricTransport b = UdpFabricTransport.builder().localHostId(2).clock(runtime.clock())
                 .localHost(2, ringB).bind(loopback(0)).build();
-                UdpFabricTransport a = UdpFabricTransport.builder().localHostId(1).clock(runtime.clock())
+                UdpFabricTransport a = UdpFabricTransport.builder().localHostId(1).clock(runtime.clock()).key(b.key())
                     .localHost(1, ringA).peer(2, b.localAddress()).bind(loopback(0)).build())
             {
                 final FabricPort toB = a.portTo(2);
@@ -66,7 +67,7 @@ class UdpFabricTransportTest
                     }
                     nextSeq[flow] = seq + 1;
                     receivedCount[0]++;
-                    assertEquals(1500, charged);
+                    assertEquals(EncapHeader.LENGTH + 64, charged, "charged what arrived, not the 1500 B claimed");
                     return true;
                 };
                 final EncapHeader header = new EncapHeader();
@@ -96,7 +97,12 @@ class UdpFabricTransportTest
                 }
                 assertEquals(flows * perFlow, a.datagramsSent());
                 assertEquals(flows * perFlow, b.datagramsReceived());
-                assertEquals(0, b.malformedDropped() + b.unroutableDropped() + b.inboundFullDropped());
+                final long datagramBytes = EncapHeader.LENGTH + 64 + FabricAuthenticator.TAG_LENGTH;
+                assertEquals(flows * perFlow * datagramBytes, a.bytesSent());
+                assertEquals(flows * perFlow * datagramBytes, b.bytesReceived());
+                assertEquals(flows * perFlow * (EncapHeader.LENGTH + 64L), ringB.admittedBytes());
+                assertEquals(0, b.malformedDropped() + b.unroutableDropped() + b.inboundFullDropped()
+                    + b.unauthenticatedDropped());
             }
         }
     }
@@ -122,9 +128,10 @@ class UdpFabricTransportTest
             final HostDirectory dirB = new HostDirectory();
             final VpcCard cardA = VpcCard.builder().hostId(1).network(net).clock(runtime.clock()).directory(dirA).build();
             final VpcCard cardB = VpcCard.builder().hostId(2).network(net).clock(runtime.clock()).directory(dirB).build();
-            try (UdpFabricTransport tb = UdpFabricTransport.builder().localHostId(2).clock(runtime.clock())
+            final FabricKey key = FabricKey.generate();
+            try (UdpFabricTransport tb = UdpFabricTransport.builder().localHostId(2).clock(runtime.clock()).key(key)
                 .localHost(2, cardB.fabricInbound()).bind(loopback(0)).build();
-                UdpFabricTransport ta = UdpFabricTransport.builder().localHostId(1).clock(runtime.clock())
+                UdpFabricTransport ta = UdpFabricTransport.builder().localHostId(1).clock(runtime.clock()).key(key)
                     .localHost(1, cardA.fabricInbound()).peer(2, tb.localAddress()).bind(loopback(0)).build())
             {
                 dirA.addLocalHost(1, cardA.fabricInbound(), 0).addHost(2, ta.portTo(2));
@@ -134,13 +141,13 @@ class UdpFabricTransportTest
                 final EniPort pa = cardA.eniPort(ea.id());
                 final EniPort pb = cardB.eniPort(eb.id());
                 final Iperf iperf = new Iperf(runtime);
+                runtime.add(cardA); // the cards run before the stream's window opens, however slow the machine
+                runtime.add(cardB);
                 // 1000 payload frames of 1514 B at 12.5 MB/s: about 121 ms.
                 final long startNs = runtime.clock().nanoTime() + 20_000_000L; // real time already runs
                 final Iperf.Stream stream = iperf.stream(StreamSpec.builder(StreamSpec.Mode.UDP_RATE).mtu(1500)
                     .rateBytesPerSec(12_500_000L).window(startNs, startNs + frames * 1514L * 80L).payloadMode(true)
                     .build(), pa, pb);
-                runtime.add(cardA);
-                runtime.add(cardB);
                 int steps = 0;
                 final long stopNs = stream.sender().spec().stopNs();
                 // Under CPU contention the sender may send fewer than planned; every frame it sent must arrive.
@@ -153,13 +160,18 @@ class UdpFabricTransportTest
                 runtime.remove(cardA);
                 runtime.remove(cardB);
                 final long sent = stream.sender().framesSent();
-                assertTrue(sent > frames / 10 && sent <= frames, "sent " + sent);
+                // A loaded machine may let the sender send few of its frames; it must send some, and all must arrive.
+                assertTrue(sent > 0 && sent <= frames, "sent " + sent + " received "
+                    + stream.receiver().framesReceived() + " datagrams " + ta.datagramsSent() + "/" + tb.datagramsReceived()
+                    + " unauth " + tb.unauthenticatedDropped() + " malformed " + tb.malformedDropped() + " unroutable "
+                    + tb.unroutableDropped() + "/" + ta.unroutableDropped() + " full " + tb.inboundFullDropped() + " steps "
+                    + steps);
                 assertEquals(sent, stream.receiver().framesReceived());
                 assertEquals(0, stream.receiver().gaps());
                 assertEquals(0, stream.receiver().reordered());
                 assertEquals(0, stream.receiver().corrupted());
                 assertEquals(sent, ta.datagramsSent());
-                assertEquals(sent, pb.counters().rxFrames.get());
+                assertEquals(sent, pb.counters().get(EniMeter.RX_FRAMES));
             }
         }
     }

@@ -22,6 +22,7 @@ import io.nitrosim.pci.FakeGuestMemory;
 import io.nitrosim.pci.FunctionAccess;
 import io.nitrosim.pci.GuestMemoryAllocator;
 import io.nitrosim.time.SimAgent;
+import io.nitrosim.nic.shaping.EniMeter;
 
 /**
  * The guest iperf end to end: two c5.large instances, each an ENA function on its ENI with the reference driver
@@ -127,9 +128,9 @@ class GuestIperfTest
             final StreamResult result = stream.result();
             assertEquals(0, result.framesLost() - (result.framesSent() - result.framesReceived()));
             assertTrue(result.latencyP50Ns() > 0);
-            assertEquals(0, b.port.counters().rxNoBufferDropped.get());
+            assertEquals(0, b.port.counters().get(EniMeter.RX_NO_BUFFER_DROPPED));
             assertEquals(0, stream.receiver().gaps());
-            assertTrue(a.port.counters().flowAllowanceExceeded.get() > 0, "the flow bucket held frames");
+            assertTrue(a.port.counters().get(EniMeter.FLOW_ALLOWANCE_EXCEEDED) > 0, "the flow bucket held frames");
         }
     }
 
@@ -206,8 +207,8 @@ class GuestIperfTest
             assertEquals(PEAK_C5_LARGE, peakRate, PEAK_C5_LARGE * 0.01);
             assertEquals(burstSeconds * 1e9, burstEndNs, burstSeconds * 1e9 * 0.01);
             assertEquals(BASELINE_C5_LARGE, baselineRate, BASELINE_C5_LARGE * 0.01);
-            assertEquals(0, b.port.counters().rxNoBufferDropped.get());
-            assertTrue(a.port.counters().bwOutAllowanceExceeded.get() > 0);
+            assertEquals(0, b.port.counters().get(EniMeter.RX_NO_BUFFER_DROPPED));
+            assertTrue(a.port.counters().get(EniMeter.BW_OUT_ALLOWANCE_EXCEEDED) > 0);
             assertTrue(b.iperf.driver().rxFrames(0) > 0 && b.iperf.driver().rxFrames(1) > 0, "both RX queues used");
         }
     }
@@ -256,7 +257,7 @@ class GuestIperfTest
             System.out.printf("guest iperf, TCP-like into 1 Gbps: %.4f Gbps, loss events %d, timeouts %d, gaps %d,"
                 + " cwnd %d%n", gbps, tcp.sender().lossEvents(), tcp.sender().timeouts(), tcp.receiver().gaps(),
                 tcp.sender().cwndSegments());
-            assertTrue(b.port.counters().bwInAllowanceExceeded.get() > 0, "the receiver's ingress buffer dropped");
+            assertTrue(b.port.counters().get(EniMeter.BW_IN_ALLOWANCE_EXCEEDED) > 0, "the receiver's ingress buffer dropped");
             assertTrue(tcp.receiver().gaps() > 0);
             assertTrue(tcp.sender().lossEvents() > 0, "drops halved the window");
             assertTrue(gbps > 0.8 && gbps <= 1.0 + 0.01, "goodput " + gbps + " Gbps against a 1 Gbps cap");

@@ -15,6 +15,7 @@ import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.testbed.TestBed;
 import io.nitrosim.nic.traffic.Iperf;
 import io.nitrosim.nic.traffic.StreamSpec;
+import io.nitrosim.nic.shaping.EniMeter;
 
 /** Instance-level allowances in virtual time (DESIGN.md section 5 accuracy contract). */
 class InstanceBandwidthTest
@@ -142,7 +143,7 @@ class InstanceBandwidthTest
             final double measured = (previous - atHalf) / 1.5;
             System.out.printf("c5.18xlarge ten streams: %.4f Gbps, cpu %d ms%n", measured * 8 / 1e9, cpuMs() - cpu0);
             assertEquals(rate, measured, rate * 0.01);
-            assertTrue(a.counters().bwOutAllowanceExceeded.get() > 0, "senders waited for the allowance");
+            assertTrue(a.counters().get(EniMeter.BW_OUT_ALLOWANCE_EXCEEDED) > 0, "senders waited for the allowance");
         }
     }
 
@@ -177,14 +178,14 @@ class InstanceBandwidthTest
             final double inRate = (in.totalBytesReceived() - in0) / 1.5;
             final double outRate = (out.totalBytesReceived() - out0) / 1.5;
             System.out.printf("b inbound %.4f Gbps, b outbound %.4f Gbps, bw_in %d, bw_out %d%n", inRate * 8 / 1e9,
-                outRate * 8 / 1e9, b.counters().bwInAllowanceExceeded.get(), b.counters().bwOutAllowanceExceeded.get());
+                outRate * 8 / 1e9, b.counters().get(EniMeter.BW_IN_ALLOWANCE_EXCEEDED), b.counters().get(EniMeter.BW_OUT_ALLOWANCE_EXCEEDED));
             assertEquals(PEAK_C5_LARGE, inRate, PEAK_C5_LARGE * 0.01);
             assertEquals(PEAK_C5_LARGE, outRate, PEAK_C5_LARGE * 0.01);
-            assertTrue(b.counters().bwInAllowanceExceeded.get() > 0, "inbound over the allowance is counted");
-            assertTrue(b.counters().bwOutAllowanceExceeded.get() > 0, "outbound over the allowance is counted");
+            assertTrue(b.counters().get(EniMeter.BW_IN_ALLOWANCE_EXCEEDED) > 0, "inbound over the allowance is counted");
+            assertTrue(b.counters().get(EniMeter.BW_OUT_ALLOWANCE_EXCEEDED) > 0, "outbound over the allowance is counted");
             final long dropped = bed.card(2).instance("i-b").ingressDroppedFrames();
-            assertTrue(dropped > 0 && dropped <= b.counters().bwInAllowanceExceeded.get(),
-                "ingress drops " + dropped + " are part of bw_in " + b.counters().bwInAllowanceExceeded.get());
+            assertTrue(dropped > 0 && dropped <= b.counters().get(EniMeter.BW_IN_ALLOWANCE_EXCEEDED),
+                "ingress drops " + dropped + " are part of bw_in " + b.counters().get(EniMeter.BW_IN_ALLOWANCE_EXCEEDED));
         }
     }
 
@@ -214,8 +215,8 @@ class InstanceBandwidthTest
                 (firstRate + secondRate) * 8 / 1e9);
             assertEquals(PEAK_C5_LARGE, firstRate + secondRate, PEAK_C5_LARGE * 0.01);
             assertEquals(PEAK_C5_LARGE / 2, firstRate, PEAK_C5_LARGE / 2 * 0.05);
-            assertTrue(a.get(0).counters().bwOutAllowanceExceeded.get() > 0);
-            assertTrue(a.get(1).counters().bwOutAllowanceExceeded.get() > 0);
+            assertTrue(a.get(0).counters().get(EniMeter.BW_OUT_ALLOWANCE_EXCEEDED) > 0);
+            assertTrue(a.get(1).counters().get(EniMeter.BW_OUT_ALLOWANCE_EXCEEDED) > 0);
         }
     }
 }

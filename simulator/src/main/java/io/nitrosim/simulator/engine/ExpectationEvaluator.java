@@ -8,6 +8,7 @@ import io.nitrosim.simulator.results.AllowanceCounters;
 import io.nitrosim.simulator.results.ExpectationResult;
 import io.nitrosim.simulator.results.FioJobResult;
 import io.nitrosim.simulator.results.InstanceResult;
+import io.nitrosim.simulator.results.RealTimeResult;
 import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.results.TimeSeries;
 import io.nitrosim.simulator.results.VolumeResult;
@@ -24,11 +25,14 @@ final class ExpectationEvaluator
     private final List<VolumeResult> volumes;
     private final List<StreamResult> streams;
     private final List<FioJobResult> jobs;
+    private final RealTimeResult realTime;
 
+    /** @param realTime how a real-time run kept pace; null in virtual time. */
     ExpectationEvaluator(
         final TimeSeries series, final List<InstanceResult> instances, final List<VolumeResult> volumes,
-        final List<StreamResult> streams, final List<FioJobResult> jobs)
+        final List<StreamResult> streams, final List<FioJobResult> jobs, final RealTimeResult realTime)
     {
+        this.realTime = realTime;
         this.series = series;
         this.instances = instances;
         this.volumes = volumes;
@@ -93,6 +97,8 @@ final class ExpectationEvaluator
                 return job(s) == null ? Double.NaN : job(s).latency().p99Ms();
             case WORKLOAD_VERIFY_ERRORS:
                 return job(s) == null ? Double.NaN : job(s).verifyErrors();
+            case MAX_LAG_MS:
+                return realTime == null ? Double.NaN : realTime.maxLagMs();
             default:
                 return Double.NaN;
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.nic.card.CardInstance;
 import io.nitrosim.nic.card.VpcCard;
 import io.nitrosim.nic.fabric.HostDirectory;
@@ -41,6 +42,18 @@ final class NetworkSide
         EniHandle primary()
         {
             return enis.get(0);
+        }
+
+        /** The tags of each ENI's meters, primary first. */
+        List<MetricTags> eniTags()
+        {
+            return enis.stream().map(EniHandle::tags).toList();
+        }
+
+        /** The tags of the instance's network credit balance in one direction ("in", "out"). */
+        MetricTags creditTags(final String direction)
+        {
+            return MetricTags.of("instance", instanceId, "direction", direction);
         }
     }
 

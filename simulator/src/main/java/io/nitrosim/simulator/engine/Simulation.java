@@ -2,20 +2,24 @@ package io.nitrosim.simulator.engine;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 import io.nitrosim.catalog.InstanceType;
 import io.nitrosim.control.Ec2Exception;
 import io.nitrosim.hypervisor.Host;
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.nic.card.VpcCard;
-import io.nitrosim.nic.shaping.EniCounters;
+import io.nitrosim.nic.card.VpcCardMeter;
+import io.nitrosim.nic.shaping.EniMeter;
+import io.nitrosim.simulator.analysis.DerivedFigures;
 import io.nitrosim.simulator.results.AllowanceCounters;
+import io.nitrosim.simulator.results.BurstFigures;
 import io.nitrosim.simulator.results.Column;
 import io.nitrosim.simulator.results.DirectionResult;
 import io.nitrosim.simulator.results.EbsInstanceResult;
@@ -24,6 +28,7 @@ import io.nitrosim.simulator.results.ExpectationResult;
 import io.nitrosim.simulator.results.FioJobResult;
 import io.nitrosim.simulator.results.InstanceResult;
 import io.nitrosim.simulator.results.RateUnit;
+import io.nitrosim.simulator.results.RealTimeResult;
 import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.results.SeriesKind;
 import io.nitrosim.simulator.results.StreamResult;
@@ -32,6 +37,8 @@ import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioException;
+import io.nitrosim.time.PaceReport;
+import io.nitrosim.time.PacedRuntime;
 import io.nitrosim.time.SimRuntime;
 import io.nitrosim.time.VirtualTimeRuntime;
 import io.nitrosim.time.WallClock;
@@ -58,7 +65,10 @@ public final class Simulation implements AutoCloseable
 
     private final Scenario scenario;
     private final SimRuntime runtime;
+    /** The runtime of a real-time run (null in virtual time): it paces the run and measures its lag. */
+    private final PacedRuntime paced;
     private final CounterRegistry registry = new CounterRegistry();
+    private final CardMeters meters = new CardMeters(registry);
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, InstanceHandle> instances = new LinkedHashMap<>();
     private final NetworkSide network;
@@ -78,9 +88,10 @@ public final class Simulation implements AutoCloseable
     private Simulation(final Scenario scenario, final Path workDirectory)
     {
         this.scenario = scenario;
-        // Real-time scenarios run the same single-threaded agents paced to the wall clock (see run()): the cards
-        // share buckets between rings, so each host's agents must stay on one thread either way.
-        this.runtime = new VirtualTimeRuntime();
+        // Real-time scenarios run the same single-threaded agents paced to the wall clock: the cards share buckets
+        // between rings, so each host's agents must stay on one thread either way.
+        this.paced = scenario.clock() == Scenario.ClockMode.REAL ? new PacedRuntime() : null;
+        this.runtime = paced != null ? paced : new VirtualTimeRuntime();
         try
         {
             int hostIndex = 0;
@@ -96,7 +107,7 @@ public final class Simulation implements AutoCloseable
             {
                 runtime.add(card);
             }
-            storage = new StorageSide(scenario, runtime, registry, workDirectory);
+            storage = new StorageSide(scenario, runtime, registry, meters, workDirectory);
             for (final Scenario.Instance spec : scenario.instances())
             {
                 final Instance instance = launch(hosts.get(spec.host()), spec);
@@ -145,59 +156,29 @@ public final class Simulation implements AutoCloseable
         for (final InstanceHandle h : instances.values())
         {
             final String name = h.spec().name();
+            final NetworkSide.InstanceNetwork net = h.network();
             final InstanceType type = h.spec().type();
             final double peakGbps = type.networkPeakGbps().doubleValue();
             final double baselineGbps = type.networkBaselineGbps().doubleValue();
             b.rate(Column.of(name + ".net_out_gbps", name + " net out", "Gbps", name, name, "out",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
-                sum(h.network(), true), RateUnit.GBPS_FROM_BYTES);
+                meters.sum(net.eniTags(), EniMeter.TX_BYTES), RateUnit.GBPS_FROM_BYTES);
             b.rate(Column.of(name + ".net_in_gbps", name + " net in", "Gbps", name, name, "in",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
-                sum(h.network(), false), RateUnit.GBPS_FROM_BYTES);
-            final var shaper = h.network().card().shaper();
+                meters.sum(net.eniTags(), EniMeter.RX_BYTES), RateUnit.GBPS_FROM_BYTES);
             b.gauge(Column.of(name + ".net_out_credit_pct", name + " net-out credits", "%", name, name, "out",
-                SeriesKind.NET_CREDITS), () -> shaper.outboundCreditPpm(runtime.clock().nanoTime()) / 10_000.0);
+                SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, net.creditTags("out")));
             b.gauge(Column.of(name + ".net_in_credit_pct", name + " net-in credits", "%", name, name, "in",
-                SeriesKind.NET_CREDITS), () -> shaper.inboundCreditPpm(runtime.clock().nanoTime()) / 10_000.0);
-            for (final String counter : AllowanceCounters.NAMES)
+                SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, net.creditTags("in")));
+            for (int i = 0; i < AllowanceCounters.NAMES.size(); i++)
             {
+                final String counter = AllowanceCounters.NAMES.get(i);
                 b.total(Column.of(name + "." + counter, name + " " + counter, "packets", name, name, null,
-                    SeriesKind.ALLOWANCE), allowance(h.network(), counter));
+                    SeriesKind.ALLOWANCE), meters.sum(net.eniTags(), EniMeter.ENA_ENI_STATS.get(i)));
             }
             storage.addColumns(b, h.spec());
         }
         return b.build();
-    }
-
-    private static LongSupplier sum(final NetworkSide.InstanceNetwork net, final boolean out)
-    {
-        final EniCounters[] counters = net.enis().stream().map(EniHandle::counters)
-            .toArray(EniCounters[]::new);
-        return () ->
-        {
-            long total = 0;
-            for (final EniCounters c : counters)
-            {
-                total += out ? c.txBytes.get() : c.rxBytes.get();
-            }
-            return total;
-        };
-    }
-
-    private static LongSupplier allowance(final NetworkSide.InstanceNetwork net, final String name)
-    {
-        final int index = AllowanceCounters.NAMES.indexOf(name);
-        final EniCounters[] counters = net.enis().stream().map(EniHandle::counters)
-            .toArray(EniCounters[]::new);
-        return () ->
-        {
-            long total = 0;
-            for (final EniCounters c : counters)
-            {
-                total += c.enaStat(index);
-            }
-            return total;
-        };
     }
 
     /** Runs the scenario to its end. */
@@ -216,12 +197,8 @@ public final class Simulation implements AutoCloseable
         while (nowNs < durationNs)
         {
             final long targetNs = Math.min(durationNs, nowNs + stepNs);
-            runtime.runUntil(targetNs);
+            runtime.runUntil(targetNs); // a paced runtime returns when the wall clock gets there (or later)
             nowNs = targetNs;
-            if (scenario.clock() == Scenario.ClockMode.REAL)
-            {
-                WallClock.parkUntil(startWall + targetNs);
-            }
             if (stopRequested)
             {
                 break;
@@ -251,6 +228,15 @@ public final class Simulation implements AutoCloseable
             latest.put(recorder.columns().get(i).key(), recorder.latest(i));
         }
         return latest;
+    }
+
+    /**
+     * How far a real-time run is behind the wall clock at its latest time jump, in ns (0 when on time or ahead,
+     * and always in virtual time). For the running thread (the progress listener).
+     */
+    public long lagNs()
+    {
+        return paced == null ? 0 : paced.lagNs();
     }
 
     /** Simulated time reached, in ns. */
@@ -293,19 +279,19 @@ public final class Simulation implements AutoCloseable
             final List<EniResult> enis = new ArrayList<>();
             for (final EniHandle e : h.network().enis())
             {
-                final EniCounters c = e.counters();
-                txFrames += c.txFrames.get();
-                txBytes += c.txBytes.get();
-                rxFrames += c.rxFrames.get();
-                rxBytes += c.rxBytes.get();
+                final MetricTags tags = e.tags();
+                txFrames += meters.value(EniMeter.TX_FRAMES, tags);
+                txBytes += meters.value(EniMeter.TX_BYTES, tags);
+                rxFrames += meters.value(EniMeter.RX_FRAMES, tags);
+                rxBytes += meters.value(EniMeter.RX_BYTES, tags);
                 enis.add(new EniResult(e.name(), e.eni().id(), e.eni().macAddress(),
-                    e.eni().privateIpAddresses().get(0), c.rxBytes.get(), c.txBytes.get(), allowanceOf(c)));
+                    e.eni().privateIpAddresses().get(0), meters.value(EniMeter.RX_BYTES, tags),
+                    meters.value(EniMeter.TX_BYTES, tags), allowanceOf(tags)));
             }
-            final var shaper = h.network().card().shaper();
             final DirectionResult in = new DirectionResult(gbps(rxBytes, endNs), peak, baseline,
-                shaper.inboundCreditPpm(nowNs) / 10_000.0, rxFrames, rxBytes);
+                meters.percent(VpcCardMeter.CREDIT_BALANCE, h.network().creditTags("in")), rxFrames, rxBytes);
             final DirectionResult out = new DirectionResult(gbps(txBytes, endNs), peak, baseline,
-                shaper.outboundCreditPpm(nowNs) / 10_000.0, txFrames, txBytes);
+                meters.percent(VpcCardMeter.CREDIT_BALANCE, h.network().creditTags("out")), txFrames, txBytes);
             final Map<String, Long> allowance = new LinkedHashMap<>();
             for (final String counter : AllowanceCounters.NAMES)
             {
@@ -316,23 +302,58 @@ public final class Simulation implements AutoCloseable
                 }
                 allowance.put(counter, total);
             }
-            final EbsInstanceResult ebs = storage.instanceResult(h.spec(), endNs, nowNs);
+            final EbsInstanceResult ebs = storage.instanceResult(h.spec(), endNs);
             instanceResults.add(new InstanceResult(name, h.instance().id(), type.type(), h.spec().host(), in, out, ebs,
                 allowance, enis));
         }
-        final List<VolumeResult> volumes = storage.volumeResults(endNs, nowNs);
+        final List<VolumeResult> volumes = storage.volumeResults(endNs);
         final List<StreamResult> streams = networkWorkloads.streamResults();
         final List<FioJobResult> jobs = storage.fioResults();
-        final List<ExpectationResult> expectations =
-            new ExpectationEvaluator(series, instanceResults, volumes, streams, jobs).evaluate(scenario.expectations());
+        final RealTimeResult realTime = paced == null ? null : realTimeResult(paced.pace());
+        final List<ExpectationResult> expectations = new ExpectationEvaluator(series, instanceResults, volumes, streams,
+            jobs, realTime).evaluate(scenario.expectations());
+        final List<BurstFigures> derived = DerivedFigures.of(series, instanceResults, volumes, endNs / 1e9);
         return new RunResults(scenario.name(), scenario.seed(), scenario.clock().name().toLowerCase(Locale.ROOT),
             scenario.payload() == Scenario.PayloadMode.FULL ? "full" : "timing-only", endNs / 1e9, wallNs / 1e9,
-            instanceResults, volumes, streams, jobs, expectations);
+            realTime, instanceResults, volumes, streams, jobs, expectations, derived);
     }
 
-    private static Map<String, Long> allowanceOf(final EniCounters c)
+    private RealTimeResult realTimeResult(final PaceReport pace)
     {
-        return AllowanceCounters.of(c.enaStat(0), c.enaStat(1), c.enaStat(2), c.enaStat(3), c.enaStat(4));
+        final double wallNs = Math.max(1, pace.wallNs());
+        final List<RealTimeResult.AgentBusy> busiest = new ArrayList<>();
+        pace.agents().stream()
+            .filter(a -> a.busyNs() > 0)
+            .sorted(Comparator.comparingLong(PaceReport.AgentLoad::busyNs).reversed()) // stable: ties keep their order
+            .limit(RealTimeResult.BUSIEST_SHOWN)
+            .forEach(a -> busiest.add(new RealTimeResult.AgentBusy(agentName(a.roleName()),
+                Math.min(100.0, 100.0 * a.busyNs() / wallNs))));
+        final long allowedNs = scenario.allowedLagNs();
+        final boolean unlimited = allowedNs == Scenario.UNLIMITED_LAG;
+        return new RealTimeResult(pace.maxLagNs() / 1e6, pace.behindNs() / 1e9, pace.realTimeFactor(),
+            unlimited ? null : allowedNs / 1e6, unlimited || pace.maxLagNs() <= allowedNs,
+            Math.max(0.0, Math.min(100.0, 100.0 * (wallNs - pace.parkedNs()) / wallNs)), busiest);
+    }
+
+    /** An agent's role name with the scenario's name of the instance it belongs to ("vcpu-i-0abc-0 (web-1)"). */
+    private String agentName(final String roleName)
+    {
+        for (final InstanceHandle h : instances.values())
+        {
+            if (roleName.contains(h.instance().id()))
+            {
+                return roleName + " (" + h.spec().name() + ")";
+            }
+        }
+        return roleName;
+    }
+
+    /** The ENI's five ENA allowance counters, read from the registry in ENA's order. */
+    private Map<String, Long> allowanceOf(final MetricTags eni)
+    {
+        final List<EniMeter> stats = EniMeter.ENA_ENI_STATS;
+        return AllowanceCounters.of(meters.value(stats.get(0), eni), meters.value(stats.get(1), eni),
+            meters.value(stats.get(2), eni), meters.value(stats.get(3), eni), meters.value(stats.get(4), eni));
     }
 
     static double gbps(final long bytes, final long durationNs)

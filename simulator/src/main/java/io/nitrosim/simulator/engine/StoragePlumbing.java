@@ -15,6 +15,7 @@ import io.nitrosim.hypervisor.guest.PciAddress;
 import io.nitrosim.hypervisor.pci.Attachment;
 import io.nitrosim.hypervisor.pci.AttachmentKind;
 import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.time.SimRuntime;
 
 /**
@@ -24,8 +25,8 @@ import io.nitrosim.time.SimRuntime;
  */
 public final class StoragePlumbing implements AutoCloseable
 {
-    /** A volume plugged into an instance. */
-    public record PluggedVolume(VolumeSpec spec, NvmeController controller, PciAddress address)
+    /** A volume plugged into an instance; {@code tags} are those its controller's and bucket's meters carry. */
+    public record PluggedVolume(VolumeSpec spec, NvmeController controller, PciAddress address, MetricTags tags)
     {
     }
 
@@ -46,6 +47,12 @@ public final class StoragePlumbing implements AutoCloseable
         this.engine = engine;
         this.timingOnly = timingOnly;
         this.seed = seed;
+    }
+
+    /** The tags of an instance's EBS card meters (its EBS buckets' balances and throttle counts). */
+    public static MetricTags instanceTags(final String instanceId)
+    {
+        return MetricTags.of("instance", instanceId);
     }
 
     /** The EBS caps of an instance type, as the card takes them (plain data). */
@@ -89,7 +96,8 @@ public final class StoragePlumbing implements AutoCloseable
             card.detach(controller);
             throw ex;
         }
-        return new PluggedVolume(spec, controller, attachment.address());
+        return new PluggedVolume(spec, controller, attachment.address(),
+            instanceTags(instance.id()).and("volume", spec.volumeId().toString()));
     }
 
     /** The reverse of {@link #plugVolume}: off the bus (if still on it), then off the card. */

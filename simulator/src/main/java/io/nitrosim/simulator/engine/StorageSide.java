@@ -6,22 +6,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.LongSupplier;
 
 import org.HdrHistogram.Histogram;
 
 import io.nitrosim.catalog.InstanceType;
 import io.nitrosim.ebs.device.EbsCard;
+import io.nitrosim.ebs.device.EbsMeter;
 import io.nitrosim.ebs.device.NvmeController;
 import io.nitrosim.ebs.fio.FioJob;
 import io.nitrosim.ebs.fio.FioResult;
 import io.nitrosim.ebs.fio.FioWorkload;
+import io.nitrosim.ebs.shaping.EbsShapingMeter;
 import io.nitrosim.ebs.storage.StorageEngine;
 import io.nitrosim.ebs.volume.VolumeLimits;
 import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.hypervisor.guest.PciAddress;
 import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.simulator.results.Column;
 import io.nitrosim.simulator.results.EbsInstanceResult;
 import io.nitrosim.simulator.results.FioJobResult;
@@ -42,6 +44,7 @@ final class StorageSide implements AutoCloseable
 {
     private final Scenario scenario;
     private final SimRuntime runtime;
+    private final CardMeters meters;
     private final boolean timingOnly;
     private final StorageEngine engine;
     private final SplittableRandom ids;
@@ -51,7 +54,8 @@ final class StorageSide implements AutoCloseable
     private final List<FioRun> fioRuns = new ArrayList<>();
     private final StoragePlumbing plumbing;
 
-    private record VolumeHandle(Scenario.Volume spec, VolumeSpec volume, NvmeController controller, PciAddress address)
+    private record VolumeHandle(
+        Scenario.Volume spec, VolumeSpec volume, NvmeController controller, PciAddress address, MetricTags tags)
     {
     }
 
@@ -59,10 +63,12 @@ final class StorageSide implements AutoCloseable
     {
     }
 
-    StorageSide(final Scenario scenario, final SimRuntime runtime, final CounterRegistry registry, final Path workDirectory)
+    StorageSide(final Scenario scenario, final SimRuntime runtime, final CounterRegistry registry,
+        final CardMeters meters, final Path workDirectory)
     {
         this.scenario = scenario;
         this.runtime = runtime;
+        this.meters = meters;
         this.timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         this.ids = new SplittableRandom(scenario.seed() ^ 0x5EB5L);
         boolean anyVolume = false;
@@ -96,8 +102,23 @@ final class StorageSide implements AutoCloseable
                 b.throughputMiBps((int)v.throughputMiBps());
             }
             final StoragePlumbing.PluggedVolume plugged = plumbing.plugVolume(card, instance, b.build());
-            volumes.put(v.name(), new VolumeHandle(v, plugged.spec(), plugged.controller(), plugged.address()));
+            volumes.put(v.name(), new VolumeHandle(v, plugged.spec(), plugged.controller(), plugged.address(),
+                plugged.tags()));
         }
+    }
+
+    /** The tags of the instance's volumes' meters, in attach order. */
+    private List<MetricTags> volumeTags(final String instanceName)
+    {
+        final List<MetricTags> tags = new ArrayList<>();
+        for (final VolumeHandle v : volumes.values())
+        {
+            if (v.spec().instance().equals(instanceName))
+            {
+                tags.add(v.tags());
+            }
+        }
+        return tags;
     }
 
     private String nextVolumeId()
@@ -156,17 +177,18 @@ final class StorageSide implements AutoCloseable
         {
             return;
         }
-        final List<NvmeController> controllers = card.controllers();
+        final List<MetricTags> volumeTags = volumeTags(name);
+        final MetricTags instance = StoragePlumbing.instanceTags(card.instanceId());
         b.rate(Column.of(name + ".ebs_mbps", name + " EBS", "Mbps", name, name, null, SeriesKind.EBS_THROUGHPUT)
             .withReferenceLines((double)t.ebsPeakMbps(), (double)t.ebsBaselineMbps()),
-            sum(controllers, true), RateUnit.MBPS_FROM_BYTES);
+            meters.sum(volumeTags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES), RateUnit.MBPS_FROM_BYTES);
         b.rate(Column.of(name + ".ebs_iops", name + " EBS IOPS", "IOPS", name, name, null, SeriesKind.EBS_IOPS)
             .withReferenceLines((double)t.ebsPeakIops(), (double)t.ebsBaselineIops()),
-            sum(controllers, false), RateUnit.PER_SECOND);
+            meters.sum(volumeTags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), RateUnit.PER_SECOND);
         b.gauge(Column.of(name + ".ebs_io_balance_pct", name + " EBSIOBalance%", "%", name, name, null,
-            SeriesKind.EBS_CREDITS), () -> card.shaping().ioBalancePercent(runtime.clock().nanoTime()));
+            SeriesKind.EBS_CREDITS), meters.percentReader(EbsShapingMeter.IO_BALANCE, instance));
         b.gauge(Column.of(name + ".ebs_byte_balance_pct", name + " EBSByteBalance%", "%", name, name, null,
-            SeriesKind.EBS_CREDITS), () -> card.shaping().byteBalancePercent(runtime.clock().nanoTime()));
+            SeriesKind.EBS_CREDITS), meters.percentReader(EbsShapingMeter.BYTE_BALANCE, instance));
         for (final VolumeHandle v : volumes.values())
         {
             if (!v.spec().instance().equals(name))
@@ -175,35 +197,21 @@ final class StorageSide implements AutoCloseable
             }
             final String vol = v.spec().name();
             final VolumeLimits limits = v.volume().limits();
-            final NvmeController c = v.controller();
+            final List<MetricTags> tags = List.of(v.tags());
             b.rate(Column.of(vol + ".iops", vol + " IOPS", "IOPS", name, vol, null, SeriesKind.EBS_IOPS)
                 .withReferenceLines((double)Math.max(limits.baselineIops(), limits.burstIops()),
                     (double)limits.baselineIops()),
-                () -> c.readOps() + c.writeOps(), RateUnit.PER_SECOND);
+                meters.sum(tags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), RateUnit.PER_SECOND);
             b.rate(Column.of(vol + ".mibps", vol + " throughput", "MiB/s", name, vol, null, SeriesKind.EBS_THROUGHPUT)
                 .withReferenceLines(limits.throughputPeakBytesPerSec() / 1048576.0,
                     limits.throughputBaselineBytesPerSec() / 1048576.0),
-                () -> c.readBytes() + c.writeBytes(), RateUnit.MIBPS_FROM_BYTES);
+                meters.sum(tags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES), RateUnit.MIBPS_FROM_BYTES);
             b.gauge(Column.of(vol + ".burst_balance_pct", vol + " BurstBalance%", "%", name, vol, null,
-                SeriesKind.EBS_CREDITS), () -> c.volumeShaping().burstBalancePercent(runtime.clock().nanoTime()));
+                SeriesKind.EBS_CREDITS), meters.percentReader(EbsShapingMeter.BURST_BALANCE, v.tags()));
         }
     }
 
-    private static LongSupplier sum(final List<NvmeController> controllers, final boolean bytes)
-    {
-        final NvmeController[] array = controllers.toArray(new NvmeController[0]);
-        return () ->
-        {
-            long total = 0;
-            for (final NvmeController c : array)
-            {
-                total += bytes ? c.readBytes() + c.writeBytes() : c.readOps() + c.writeOps();
-            }
-            return total;
-        };
-    }
-
-    EbsInstanceResult instanceResult(final Scenario.Instance spec, final long endNs, final long nowNs)
+    EbsInstanceResult instanceResult(final Scenario.Instance spec, final long endNs)
     {
         final InstanceType t = spec.type();
         final EbsCard card = cards.get(spec.name());
@@ -212,33 +220,35 @@ final class StorageSide implements AutoCloseable
             return new EbsInstanceResult(0, t.ebsPeakMbps(), t.ebsBaselineMbps(), 0, t.ebsPeakIops(),
                 t.ebsBaselineIops(), 100, 100, 0, 0);
         }
-        long bytes = 0;
-        long ops = 0;
-        for (final NvmeController c : card.controllers())
-        {
-            bytes += c.readBytes() + c.writeBytes();
-            ops += c.readOps() + c.writeOps();
-        }
+        final List<MetricTags> volumeTags = volumeTags(spec.name());
+        final MetricTags instance = StoragePlumbing.instanceTags(card.instanceId());
+        final long bytes = meters.total(volumeTags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES);
+        final long ops = meters.total(volumeTags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS);
         final double seconds = endNs / 1e9;
         return new EbsInstanceResult(bytes * 8 / 1e6 / seconds, t.ebsPeakMbps(), t.ebsBaselineMbps(), ops / seconds,
-            t.ebsPeakIops(), t.ebsBaselineIops(), card.shaping().ioBalancePercent(nowNs),
-            card.shaping().byteBalancePercent(nowNs), card.instanceThrottledOps(), card.instanceThrottledBytes());
+            t.ebsPeakIops(), t.ebsBaselineIops(), meters.percent(EbsShapingMeter.IO_BALANCE, instance),
+            meters.percent(EbsShapingMeter.BYTE_BALANCE, instance),
+            meters.value(EbsShapingMeter.INSTANCE_THROTTLED_OPS, instance),
+            meters.value(EbsShapingMeter.INSTANCE_THROTTLED_BYTES, instance));
     }
 
-    List<VolumeResult> volumeResults(final long endNs, final long nowNs)
+    List<VolumeResult> volumeResults(final long endNs)
     {
         final List<VolumeResult> results = new ArrayList<>();
         final double seconds = endNs / 1e9;
         for (final VolumeHandle v : volumes.values())
         {
-            final NvmeController c = v.controller();
+            final MetricTags tags = v.tags();
             final VolumeLimits limits = v.volume().limits();
             results.add(new VolumeResult(v.spec().name(), v.volume().volumeId().toString(), v.spec().instance(),
-                v.spec().type(), v.spec().device(), c.readOps() / seconds, c.writeOps() / seconds,
-                c.readBytes() / 1048576.0 / seconds, c.writeBytes() / 1048576.0 / seconds,
+                v.spec().type(), v.spec().device(), meters.value(EbsMeter.READ_OPS, tags) / seconds,
+                meters.value(EbsMeter.WRITE_OPS, tags) / seconds,
+                meters.value(EbsMeter.READ_BYTES, tags) / 1048576.0 / seconds,
+                meters.value(EbsMeter.WRITE_BYTES, tags) / 1048576.0 / seconds,
                 Math.max(limits.baselineIops(), limits.burstIops()), limits.throughputPeakBytesPerSec() / 1048576.0,
-                latency(c.latencyHistogram()), c.volumeShaping().throttledOps(), c.volumeShaping().throttledBytes(),
-                c.volumeShaping().burstBalancePercent(nowNs)));
+                latency(v.controller().latencyHistogram()), meters.value(EbsShapingMeter.VOLUME_THROTTLED_OPS, tags),
+                meters.value(EbsShapingMeter.VOLUME_THROTTLED_BYTES, tags),
+                meters.percent(EbsShapingMeter.BURST_BALANCE, tags)));
         }
         return results;
     }

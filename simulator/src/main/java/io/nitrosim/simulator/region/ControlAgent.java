@@ -9,8 +9,8 @@ import org.agrona.concurrent.NanoClock;
 import io.nitrosim.time.SimAgent;
 
 /**
- * The region's agent in the runtime: runs submitted commands and due timers on the runtime's thread, and holds
- * the clock's pacing target so that a quiet virtual-time runtime still follows the wall clock.
+ * The region's agent in the runtime: runs submitted commands and due timers on the runtime's thread. It polls its
+ * queue on every pass; between passes the paced runtime follows the wall clock by itself.
  */
 final class ControlAgent implements SimAgent
 {
@@ -35,7 +35,6 @@ final class ControlAgent implements SimAgent
     private final NanoClock clock;
     private RegionControl control;
     private long timerSequence;
-    private volatile long pacingTargetNs;
     private long commandsRun;
 
     ControlAgent(final int capacity, final NanoClock clock)
@@ -52,16 +51,6 @@ final class ControlAgent implements SimAgent
     boolean offer(final Pending<?> pending)
     {
         return queue.offer(pending);
-    }
-
-    boolean hasCommands()
-    {
-        return !queue.isEmpty();
-    }
-
-    void pacingTargetNs(final long targetNs)
-    {
-        pacingTargetNs = targetNs;
     }
 
     long commandsRun()
@@ -128,14 +117,7 @@ final class ControlAgent implements SimAgent
     @Override
     public long nextDeadlineNs()
     {
-        final long nowNs = clock.nanoTime();
-        long deadline = timers.isEmpty() ? NO_DEADLINE : timers.peek().dueNs();
-        final long target = pacingTargetNs;
-        if (target > nowNs)
-        {
-            deadline = Math.min(deadline, target); // keep virtual time moving with the wall clock
-        }
-        return deadline;
+        return timers.isEmpty() ? NO_DEADLINE : timers.peek().dueNs();
     }
 
     @Override

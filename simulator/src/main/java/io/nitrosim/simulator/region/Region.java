@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import io.nitrosim.catalog.InstanceCatalog;
@@ -24,20 +23,23 @@ import io.nitrosim.nic.shaping.NetworkShapingConfig;
 import io.nitrosim.nic.vpc.VpcNetwork;
 import io.nitrosim.simulator.engine.NetworkPlumbing;
 import io.nitrosim.simulator.engine.StoragePlumbing;
+import io.nitrosim.time.PacedRuntime;
 import io.nitrosim.time.SimRuntime;
-import io.nitrosim.time.VirtualTimeRuntime;
-import io.nitrosim.time.WallClock;
 
 /**
  * A real-time region that runs until closed: hosts (hypervisors), the VPC model with one VPC card per host joined
  * by fabric rings, EBS cards storing through one storage engine, all agents in one runtime paced to the wall
  * clock. It starts empty; {@link #submit} changes it while it runs.
  * <p>
- * <b>Threads.</b> One region thread drives the runtime ({@link SimRuntime#runUntil}) towards the wall clock in
- * ticks. Commands go through a bounded queue to the region's control agent, which runs them on the runtime's
- * thread between the other agents' duty cycles: callers never touch card or host state. The region uses only the
- * runtime's public API (add, remove, runUntil, clock), so a runtime that spreads agents over threads can replace
- * the single-threaded one.
+ * <b>Time.</b> The runtime is the project's {@link PacedRuntime}, as in a scenario run with {@code clock: real}:
+ * it waits for the wall clock before each time jump, runs behind when the work takes longer, and measures the lag
+ * (exported as {@link RegionMeter#LAG} and {@link RegionMeter#MAX_LAG}). The region thread asks it for one tick
+ * of simulated time after another, so a quiet region parks until the next tick.
+ * <p>
+ * <b>Threads.</b> One region thread drives the runtime. Commands go through a bounded queue to the region's
+ * control agent, which runs them on the runtime's thread between the other agents' duty cycles (within a tick of
+ * being queued): callers never touch card or host state. The region uses only the runtime's public API (add,
+ * remove, runUntil, clock) and its lag, so a runtime that spreads agents over threads can replace it.
  * <p>
  * <b>Durability.</b> Volumes' blocks live in the storage engine under {@code dataDirectory/ebs} (journaled,
  * acknowledged writes survive kill -9). The control plane's state is its caller's to journal.
@@ -45,7 +47,7 @@ import io.nitrosim.time.WallClock;
 public final class Region implements AutoCloseable
 {
     private final Context ctx;
-    private final SimRuntime runtime;
+    private final PacedRuntime runtime;
     private final CounterRegistry registry;
     private final List<Host> hosts = new ArrayList<>();
     private final StorageEngine engine;
@@ -54,15 +56,13 @@ public final class Region implements AutoCloseable
     private final RegionControl control;
     private final Path ownedDirectory;
     private final Thread thread;
-    private final long startWallNs;
     private volatile boolean running = true;
     private volatile Throwable failure;
-    private volatile long lagNs;
 
     private Region(final Context ctx)
     {
         this.ctx = ctx;
-        this.runtime = new VirtualTimeRuntime();
+        this.runtime = new PacedRuntime();
         this.registry = new CounterRegistry(ctx.maxCounters);
         try
         {
@@ -98,9 +98,10 @@ public final class Region implements AutoCloseable
             ctx.catalog, agent, ctx.networkTimingOnly);
         agent.control(control);
         runtime.add(agent);
-        registry.gauge("region.simulated.ns", MetricTags.EMPTY, () -> runtime.clock().nanoTime());
-        registry.gauge("region.lag.ns", MetricTags.EMPTY, () -> lagNs);
-        startWallNs = WallClock.nanoTime();
+        // Read on the runtime's thread: the registry is scraped by a command (RegionControl.scrapeMetrics).
+        RegionMeter.SIMULATED.newGauge(registry, MetricTags.EMPTY, () -> runtime.clock().nanoTime());
+        RegionMeter.LAG.newGauge(registry, MetricTags.EMPTY, runtime::lagNs);
+        RegionMeter.MAX_LAG.newGauge(registry, MetricTags.EMPTY, runtime::maxLagNs);
         thread = new Thread(this::drive, "nitro-sim-region");
         thread.setDaemon(true);
         thread.start();
@@ -140,7 +141,6 @@ public final class Region implements AutoCloseable
                 "Request limit exceeded: " + ctx.commandQueueCapacity + " requests are already queued for the region"));
             return future;
         }
-        LockSupport.unpark(thread);
         return future;
     }
 
@@ -166,10 +166,16 @@ public final class Region implements AutoCloseable
         return failure;
     }
 
-    /** How far simulated time trailed the wall clock after the last tick. */
-    public long lagNs()
+    /** How far simulated time trailed the wall clock at the latest time jump; on the runtime's thread (a command). */
+    long lagNs()
     {
-        return lagNs;
+        return runtime.lagNs();
+    }
+
+    /** The largest lag since the region started; on the runtime's thread (a command). */
+    long maxLagNs()
+    {
+        return runtime.maxLagNs();
     }
 
     private void drive()
@@ -178,15 +184,8 @@ public final class Region implements AutoCloseable
         {
             while (running)
             {
-                final long targetNs = WallClock.nanoTime() - startWallNs;
-                agent.pacingTargetNs(targetNs);
-                runtime.runUntil(targetNs);
-                final long nowWallNs = WallClock.nanoTime() - startWallNs;
-                lagNs = Math.max(0, nowWallNs - runtime.clock().nanoTime());
-                if (!agent.hasCommands())
-                {
-                    LockSupport.parkNanos(ctx.tickNs); // unparked by submit
-                }
+                // The paced runtime returns once the wall clock reached the tick's end (later when behind).
+                runtime.runUntil(runtime.clock().nanoTime() + ctx.tickNs);
             }
         }
         catch (final Throwable ex)
@@ -202,7 +201,6 @@ public final class Region implements AutoCloseable
     public void close()
     {
         running = false;
-        LockSupport.unpark(thread);
         try
         {
             thread.join(10_000);
@@ -287,7 +285,7 @@ public final class Region implements AutoCloseable
             return this;
         }
 
-        /** How often the region thread advances the runtime when no command wakes it. */
+        /** Simulated time the region thread asks the runtime for at once: the longest a queued command waits. */
         public Context tickNs(final long tickNs)
         {
             this.tickNs = tickNs;

@@ -399,7 +399,7 @@ public final class RegionControl
             byState.merge(ri.instance().state().ec2Name(), 1, Integer::sum);
         }
         return new RegionStatus(region.failure() == null ? "running" : "failed: " + region.failure(),
-            nowNs() / 1e9, region.lagNs() / 1e6, agent.commandsRun(), hostStatus, byState,
+            nowNs() / 1e9, region.lagNs() / 1e6, region.maxLagNs() / 1e6, agent.commandsRun(), hostStatus, byState,
             lastTimerFailure == null ? null : lastTimerFailure.toString());
     }
 

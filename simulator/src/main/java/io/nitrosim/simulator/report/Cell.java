@@ -14,6 +14,8 @@ record Cell(String text, String pointer, int decimals, String style)
     static final String NUMBER = "num";
     static final String PASS = "pass";
     static final String FAIL = "fail";
+    /** The text of a figure that does not apply. */
+    static final String ABSENT = "-";
 
     static Cell label(final String text)
     {
@@ -34,6 +36,18 @@ record Cell(String text, String pointer, int decimals, String style)
     static Cell derivedNumber(final String text)
     {
         return new Cell(text, null, -1, NUMBER);
+    }
+
+    /** A figure that may be absent (null): absent shows "-" with no pointer, as the JSON leaves it out. */
+    static Cell optionalNumber(final Double value, final int decimals, final String pointer)
+    {
+        return value == null ? new Cell(ABSENT, null, -1, NUMBER) : number(value, decimals, pointer);
+    }
+
+    /** A yes/no figure. */
+    static Cell flag(final boolean value, final String pointer)
+    {
+        return new Cell(value ? "yes" : "no", pointer, -1, null);
     }
 
     static Cell count(final long value, final String pointer)

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,9 @@ import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.AbstractCategoryItemRenderer;
 import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.RectangleAnchor;
@@ -68,6 +71,11 @@ final class Charts
 
     /** One line series: a label and the index of its column in the time series. */
     record Series(String label, int column)
+    {
+    }
+
+    /** One line of an overlay: a label, a time series and the index of the column drawn from it. */
+    record Trace(String label, TimeSeries series, int column)
     {
     }
 
@@ -126,17 +134,102 @@ final class Charts
 
     private static XYSeriesCollection dataset(final TimeSeries ts, final List<Series> series)
     {
-        final XYSeriesCollection dataset = new XYSeriesCollection();
+        final List<Trace> traces = new ArrayList<>();
         for (final Series s : series)
         {
-            final XYSeries xy = new XYSeries(s.label(), false, true);
-            for (final int i : pointsToDraw(ts, s.column(), MAX_CHART_POINTS))
+            traces.add(new Trace(s.label(), ts, s.column()));
+        }
+        return dataset(traces);
+    }
+
+    private static XYSeriesCollection dataset(final List<Trace> traces)
+    {
+        final XYSeriesCollection dataset = new XYSeriesCollection();
+        for (final Trace t : traces)
+        {
+            final XYSeries xy = new XYSeries(t.label(), false, true);
+            for (final int i : pointsToDraw(t.series(), t.column(), MAX_CHART_POINTS))
             {
-                xy.add(ts.timeNs(i) / 1e9, ts.value(s.column(), i), false);
+                xy.add(t.series().timeNs(i) / 1e9, t.series().value(t.column(), i), false);
             }
             dataset.addSeries(xy);
         }
         return dataset;
+    }
+
+    /**
+     * Several runs' series of one metric over time on one chart, one line per run: colours cycle through
+     * {@link #SERIES_COLORS}, and each further cycle is dashed differently so no two lines look alike.
+     */
+    static JFreeChart overlayChart(final String title, final List<Trace> traces, final String yLabel)
+    {
+        final XYSeriesCollection dataset = dataset(traces);
+        final JFreeChart chart = ChartFactory.createXYLineChart(
+            title, "simulated time (s)", yLabel, dataset, PlotOrientation.VERTICAL, true, false, false);
+        style(chart);
+        final XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer)chart.getXYPlot().getRenderer();
+        for (int i = 0; i < traces.size(); i++)
+        {
+            renderer.setSeriesPaint(i, SERIES_COLORS[i % SERIES_COLORS.length]);
+            renderer.setSeriesStroke(i, stroke(i / SERIES_COLORS.length));
+        }
+        final double max = maxY(dataset);
+        chart.getXYPlot().getRangeAxis().setRange(0, max > 0 ? max * 1.08 : 1);
+        return chart;
+    }
+
+    /**
+     * A figure against a parameter: the parameter's values along x (in sweep order), one line per value of the
+     * other parameters; a missing value leaves a gap.
+     */
+    static JFreeChart categoryLineChart(
+        final String title, final String categoryLabel, final String valueLabel, final DefaultCategoryDataset dataset)
+    {
+        final JFreeChart chart = ChartFactory.createLineChart(
+            title, categoryLabel, valueLabel, dataset, PlotOrientation.VERTICAL, true, false, false);
+        style(chart);
+        final CategoryPlot plot = chart.getCategoryPlot();
+        final LineAndShapeRenderer renderer = (LineAndShapeRenderer)plot.getRenderer();
+        renderer.setDefaultShapesVisible(true);
+        for (int i = 0; i < dataset.getRowCount(); i++)
+        {
+            renderer.setSeriesPaint(i, SERIES_COLORS[i % SERIES_COLORS.length]);
+            renderer.setSeriesStroke(i, stroke(i / SERIES_COLORS.length));
+        }
+        valueLabels(renderer);
+        readableCategories(plot.getDomainAxis(), dataset.getColumnCount());
+        ((NumberAxis)plot.getRangeAxis()).setUpperMargin(0.15);
+        return chart;
+    }
+
+    /** Each bar or point carries its value (up to three decimals). */
+    private static void valueLabels(final AbstractCategoryItemRenderer renderer)
+    {
+        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator(
+            "{2}", new DecimalFormat("0.###", DecimalFormatSymbols.getInstance(Locale.ROOT))));
+        renderer.setDefaultItemLabelsVisible(true);
+        renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+    }
+
+    /** Category labels wrap onto up to three lines, and turn 45 degrees when there are many. */
+    static void readableCategories(final CategoryAxis axis, final int categories)
+    {
+        axis.setMaximumCategoryLabelLines(3);
+        axis.setMaximumCategoryLabelWidthRatio(1.0f);
+        if (categories > 6)
+        {
+            axis.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+        }
+    }
+
+    private static BasicStroke stroke(final int cycle)
+    {
+        if (cycle == 0)
+        {
+            return new BasicStroke(2.0f);
+        }
+        final float dash = 2f + 4f * cycle;
+        return new BasicStroke(2.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {dash, 3f}, 0f);
     }
 
     /**
@@ -216,15 +309,8 @@ final class Charts
         {
             renderer.setSeriesPaint(i, SERIES_COLORS[i % SERIES_COLORS.length]);
         }
-        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator(
-            "{2}", new DecimalFormat("0.###", DecimalFormatSymbols.getInstance(Locale.ROOT))));
-        renderer.setDefaultItemLabelsVisible(true);
-        renderer.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-        final CategoryAxis axis = plot.getDomainAxis();
-        if (dataset.getColumnCount() > 6)
-        {
-            axis.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
-        }
+        valueLabels(renderer);
+        readableCategories(plot.getDomainAxis(), dataset.getColumnCount());
         // Leave room above the tallest bar for its label.
         final NumberAxis range = (NumberAxis)plot.getRangeAxis();
         range.setUpperMargin(0.15);

@@ -2,13 +2,16 @@ package io.nitrosim.simulator.report;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 
 import io.nitrosim.simulator.results.ExpectationResult;
+import io.nitrosim.simulator.results.RealTimeResult;
 import io.nitrosim.simulator.results.RunResults;
 
 /**
  * The end-of-run summary for a terminal: the same tables and figures as report.html, as aligned plain text,
- * followed by a verdict line naming any failed expectation.
+ * followed by a verdict line naming any failed expectation and, for a real-time run, a line saying whether it
+ * kept pace with the wall clock.
  */
 public final class ConsoleSummary
 {
@@ -34,7 +37,36 @@ public final class ConsoleSummary
             sb.append('\n');
         }
         sb.append(verdict(results)).append('\n');
+        final String pace = paceVerdict(results);
+        if (pace != null)
+        {
+            sb.append(pace).append('\n');
+        }
         return sb.toString();
+    }
+
+    /**
+     * One line for a real-time run (null for a virtual one): it kept pace, or by how much it fell behind the wall
+     * clock and which agent was busiest.
+     */
+    public static String paceVerdict(final RunResults results)
+    {
+        final RealTimeResult rt = results.realTime();
+        if (rt == null)
+        {
+            return null;
+        }
+        final String allowed = rt.allowedLagMs() == null ? "any lag allowed" :
+            String.format(Locale.ROOT, "allowed %.1f ms", rt.allowedLagMs());
+        if (rt.keptPace())
+        {
+            return String.format(Locale.ROOT, "Real time kept: largest lag %.1f ms (%s), real-time factor %.3f.",
+                rt.maxLagMs(), allowed, rt.realTimeFactor());
+        }
+        final RealTimeResult.AgentBusy busiest = rt.busiest();
+        return String.format(Locale.ROOT, "Real time NOT KEPT: fell %.1f ms behind the wall clock (%s), real-time "
+            + "factor %.3f; busiest agent %s.", rt.maxLagMs(), allowed, rt.realTimeFactor(), busiest == null ? "none"
+            : String.format(Locale.ROOT, "%s, busy %.1f %% of the wall time", busiest.agent(), busiest.busyPercent()));
     }
 
     /** One line: all expectations passed, or which failed. */

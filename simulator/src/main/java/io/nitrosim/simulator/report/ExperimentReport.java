@@ -6,30 +6,30 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import org.jfree.data.category.DefaultCategoryDataset;
+import java.util.Locale;
 
 import io.nitrosim.simulator.results.ExperimentMetric;
 import io.nitrosim.simulator.results.ExperimentPoint;
 import io.nitrosim.simulator.results.ExperimentResults;
+import io.nitrosim.simulator.results.RunResults;
+import io.nitrosim.simulator.results.TimeSeries;
 
 /**
- * The outputs of an experiment: experiment.csv (one row per point), experiment.json and experiment.html
- * (self-contained: the points table and, per metric, a grouped bar chart of achieved against cap per point,
- * id {@code chart-metric-<key>}).
+ * The outputs of an experiment: experiment.csv (one row per point), experiment.json, experiment.html
+ * ({@link ExperimentHtml}) and, per point, {@code points/NN/results.json} and {@code points/NN/timeseries.csv}
+ * (NN the point's 1-based number).
  */
 public final class ExperimentReport
 {
     public static final String EXPERIMENT_CSV = "experiment.csv";
     public static final String EXPERIMENT_JSON = "experiment.json";
     public static final String EXPERIMENT_HTML = "experiment.html";
+    public static final String POINTS_DIR = "points";
     /** Suffix of the CSV column holding a metric's cap. */
     public static final String CAP_SUFFIX = ".cap";
     public static final String PASSED_COLUMN = "expectationsPassed";
+    public static final String SCENARIO_PASSED_COLUMN = "scenarioExpectationsPassed";
 
     private ExperimentReport()
     {
@@ -40,8 +40,22 @@ public final class ExperimentReport
     {
     }
 
-    /** Creates {@code dir} if needed and writes experiment.csv, experiment.json and experiment.html into it. */
+    /** Writes the comparison files only (no per-point files, no time-series charts). */
     public static OutputFiles writeAll(final ExperimentResults results, final Path dir) throws IOException
+    {
+        return writeAll(results, List.of(), List.of(), dir);
+    }
+
+    /**
+     * Creates {@code dir} if needed and writes experiment.csv, experiment.json, experiment.html and each point's
+     * results.json and timeseries.csv under points/.
+     *
+     * @param runs   each point's results, in point order (or empty).
+     * @param series each point's time series, in point order (or empty).
+     */
+    public static OutputFiles writeAll(
+        final ExperimentResults results, final List<RunResults> runs, final List<TimeSeries> series, final Path dir)
+        throws IOException
     {
         Files.createDirectories(dir);
         final OutputFiles files = new OutputFiles(
@@ -51,13 +65,31 @@ public final class ExperimentReport
             writeCsv(results, w);
         }
         ResultsJson.write(results, files.json());
-        Files.writeString(files.html(), renderHtml(results), StandardCharsets.UTF_8);
+        Files.writeString(files.html(), ExperimentHtml.render(results, series), StandardCharsets.UTF_8);
+        for (int i = 0; i < runs.size(); i++)
+        {
+            final Path pointDir = dir.resolve(POINTS_DIR).resolve(pointFolder(i, runs.size()));
+            Files.createDirectories(pointDir);
+            ResultsJson.write(runs.get(i), pointDir.resolve(RunReport.RESULTS_JSON));
+            if (i < series.size())
+            {
+                TimeSeriesCsv.write(series.get(i), pointDir.resolve(RunReport.TIMESERIES_CSV));
+            }
+        }
         return files;
+    }
+
+    /** "01".."24": the point's 1-based number, zero-padded to the width of the largest. */
+    public static String pointFolder(final int index, final int count)
+    {
+        final int width = Integer.toString(Math.max(1, count)).length();
+        return String.format(Locale.ROOT, "%0" + Math.max(2, width) + "d", index + 1);
     }
 
     /**
      * Header: the parameter names, then per metric its key and, when any point has a cap for it,
-     * {@code <key>.cap}, then {@code expectationsPassed}. A point without a cap leaves that cell empty.
+     * {@code <key>.cap}, then {@code expectationsPassed} and {@code scenarioExpectationsPassed}. A point without a
+     * value or a cap leaves that cell empty.
      */
     public static void writeCsv(final ExperimentResults results, final Writer w) throws IOException
     {
@@ -71,13 +103,15 @@ public final class ExperimentReport
             }
         }
         header.add(PASSED_COLUMN);
+        header.add(SCENARIO_PASSED_COLUMN);
         writeCsvRow(header, w);
         for (final ExperimentPoint p : results.points())
         {
             final List<String> row = new ArrayList<>(p.parameters().values());
             for (final ExperimentMetric m : results.metrics())
             {
-                row.add(Figures.plain(p.metrics().get(m.key())));
+                final Double value = p.metrics().get(m.key());
+                row.add(value == null ? "" : Figures.plain(value));
                 if (results.hasCap(m.key()))
                 {
                     final Double cap = p.caps().get(m.key());
@@ -85,6 +119,7 @@ public final class ExperimentReport
                 }
             }
             row.add(Boolean.toString(p.expectationsPassed()));
+            row.add(Boolean.toString(p.scenarioExpectationsPassed()));
             writeCsvRow(row, w);
         }
     }
@@ -113,131 +148,54 @@ public final class ExperimentReport
         return '"' + value.replace("\"", "\"\"") + '"';
     }
 
-    public static String renderHtml(final ExperimentResults results)
+    /**
+     * The experiment's verdict in a line or two, for the console and the page: whether the expectations that gate
+     * the sweep held at every point (naming the points that failed), and how the scenario's own expectations
+     * fared and whether they gate.
+     */
+    public static List<String> verdict(final ExperimentResults r)
     {
-        final StringBuilder body = new StringBuilder(128 * 1024);
-        body.append("<h1>nitro-sim experiment: ").append(Html.escape(results.experiment())).append("</h1>\n");
-        body.append("<p>Scenario <span data-json=\"/scenario\">").append(Html.escape(results.scenario()))
-            .append("</span>, ").append(results.points().size()).append(" points over ")
-            .append(Html.escape(String.join(", ", results.parameters()))).append(".</p>\n");
-        body.append("<h2>Points</h2>\n");
-        HtmlPage.table(pointsTable(results), body);
-        body.append("<h2>Achieved vs cap</h2>\n");
-        for (final ChartImage chart : charts(results))
-        {
-            HtmlPage.figure(chart, body);
-        }
-        return HtmlPage.page("nitro-sim experiment: " + results.experiment(), body);
-    }
-
-    private static Table pointsTable(final ExperimentResults r)
-    {
-        final List<String> headers = new ArrayList<>(r.parameters());
-        for (final ExperimentMetric m : r.metrics())
-        {
-            headers.add(m.label() + " (" + m.unit() + ")");
-            if (r.hasCap(m.key()))
-            {
-                headers.add("cap (" + m.unit() + ")");
-                headers.add("% of cap");
-            }
-        }
-        headers.add("expectations");
-        final List<List<Cell>> rows = new ArrayList<>();
-        for (int i = 0; i < r.points().size(); i++)
+        final List<String> lines = new ArrayList<>();
+        final int total = r.points().size();
+        int sweepChecks = 0;
+        int scenarioChecks = 0;
+        final List<String> failed = new ArrayList<>();
+        int scenarioHeld = 0;
+        final List<String> labels = ExperimentHtml.pointLabels(r);
+        for (int i = 0; i < total; i++)
         {
             final ExperimentPoint p = r.points().get(i);
-            final String pp = "/points/" + i;
-            final List<Cell> row = new ArrayList<>();
-            for (final Map.Entry<String, String> e : p.parameters().entrySet())
+            sweepChecks = Math.max(sweepChecks, p.expectations().size());
+            scenarioChecks = Math.max(scenarioChecks, p.scenarioExpectations().size());
+            if (!p.expectationsPassed())
             {
-                row.add(Cell.text(e.getValue(), pp + "/parameters/" + pointerToken(e.getKey())));
+                failed.add("point " + (i + 1) + " (" + labels.get(i) + ")");
             }
-            for (final ExperimentMetric m : r.metrics())
+            if (p.scenarioExpectationsPassed())
             {
-                final double achieved = p.metrics().get(m.key());
-                row.add(Cell.number(achieved, Figures.METRIC_DECIMALS, pp + "/metrics/" + pointerToken(m.key())));
-                if (r.hasCap(m.key()))
-                {
-                    final Double cap = p.caps().get(m.key());
-                    if (cap == null)
-                    {
-                        row.add(Cell.label(""));
-                        row.add(Cell.label(""));
-                    }
-                    else
-                    {
-                        row.add(Cell.number(cap, Figures.METRIC_DECIMALS, pp + "/caps/" + pointerToken(m.key())));
-                        row.add(Cell.derivedNumber(
-                            cap > 0 ? Figures.fixed(100.0 * achieved / cap, Figures.PERCENT_DECIMALS) : ""));
-                    }
-                }
+                scenarioHeld++;
             }
-            row.add(Cell.passFail(p.expectationsPassed(), pp + "/expectationsPassed"));
-            rows.add(row);
         }
-        return new Table("table-points", "One row per point", headers, rows);
-    }
-
-    /** JSON Pointer escaping of one reference token (RFC 6901). */
-    static String pointerToken(final String key)
-    {
-        return key.replace("~", "~0").replace("/", "~1");
-    }
-
-    static List<ChartImage> charts(final ExperimentResults r)
-    {
-        final List<String> labels = pointLabels(r);
-        final List<ChartImage> charts = new ArrayList<>();
-        for (final ExperimentMetric m : r.metrics())
+        final boolean gated = sweepChecks > 0 || (r.scenarioExpectationsGate() && scenarioChecks > 0);
+        if (!failed.isEmpty())
         {
-            final DefaultCategoryDataset ds = new DefaultCategoryDataset();
-            final boolean hasCap = r.hasCap(m.key());
-            for (int i = 0; i < r.points().size(); i++)
-            {
-                final ExperimentPoint p = r.points().get(i);
-                ds.addValue(p.metrics().get(m.key()), "achieved", labels.get(i));
-                if (hasCap)
-                {
-                    ds.addValue(p.caps().get(m.key()), "cap", labels.get(i));
-                }
-            }
-            final String title = m.label() + (hasCap ? ": achieved vs cap" : "") + " per point";
-            final String alt = m.label() + " in " + m.unit() + (hasCap ? " achieved next to its cap" : "")
-                + " for each point of the sweep over " + String.join(", ", r.parameters());
-            final int width = Charts.barChartWidth(ds.getColumnCount(), hasCap ? 2 : 1);
-            final byte[] png = Charts.png(Charts.barChart(title, "point", m.label() + " (" + m.unit() + ")", ds),
-                width, Charts.HEIGHT);
-            charts.add(new ChartImage("chart-metric-" + Charts.slug(m.key()), title, alt, png));
+            lines.add(failed.size() + " of " + total + " points FAILED an expectation that gates the sweep: "
+                + String.join("; ", failed));
         }
-        return charts;
-    }
-
-    /** "value" for one parameter, "name=value, name=value" for several; made unique with "#n". */
-    static List<String> pointLabels(final ExperimentResults r)
-    {
-        final List<String> labels = new ArrayList<>();
-        final Set<String> seen = new HashSet<>();
-        for (int i = 0; i < r.points().size(); i++)
+        else if (gated)
         {
-            final Map<String, String> params = r.points().get(i).parameters();
-            final StringBuilder sb = new StringBuilder();
-            for (final Map.Entry<String, String> e : params.entrySet())
-            {
-                if (sb.length() > 0)
-                {
-                    sb.append(", ");
-                }
-                sb.append(params.size() == 1 ? e.getValue() : e.getKey() + "=" + e.getValue());
-            }
-            String label = sb.length() == 0 ? "#" + (i + 1) : sb.toString();
-            if (!seen.add(label))
-            {
-                label = label + " #" + (i + 1);
-                seen.add(label);
-            }
-            labels.add(label);
+            lines.add("Every expectation that gates the sweep held at all " + total + " points.");
         }
-        return labels;
+        else
+        {
+            lines.add("The sweep has no expectations of its own; nothing gates it.");
+        }
+        if (scenarioChecks > 0)
+        {
+            lines.add("The scenario's own expectations " + (r.scenarioExpectationsGate() ? "gate the sweep" :
+                "are reported, not gating (set scenarioExpectations: gate to gate on them)") + ": they held at "
+                + scenarioHeld + " of " + total + " points.");
+        }
+        return lines;
     }
 }

@@ -17,11 +17,37 @@ public final class Figures
     public static final int LOSS_PERCENT_DECIMALS = 3;
     public static final int MS_DECIMALS = 3;
     public static final int SECONDS_DECIMALS = 3;
+    /** Fractions (0..1) such as the throttled fraction. */
+    public static final int FRACTION_DECIMALS = 4;
     /** Experiment metrics, whose unit is free. */
     public static final int METRIC_DECIMALS = 3;
 
     private Figures()
     {
+    }
+
+    /** Decimals for a rate in this unit (Gbps, Mbps, MiB/s, IOPS); 3 for any other unit. */
+    public static int rateDecimals(final String unit)
+    {
+        switch (unit)
+        {
+            case "Gbps":
+                return GBPS_DECIMALS;
+            case "Mbps":
+                return MBPS_DECIMALS;
+            case "MiB/s":
+                return MIBPS_DECIMALS;
+            case "IOPS":
+                return IOPS_DECIMALS;
+            case "%":
+                return PERCENT_DECIMALS;
+            case "s":
+                return SECONDS_DECIMALS;
+            case "ms":
+                return MS_DECIMALS;
+            default:
+                return METRIC_DECIMALS;
+        }
     }
 
     /** {@code value} with exactly {@code decimals} decimals (negative zero prints as zero). */

@@ -32,6 +32,12 @@ public final class HtmlReport
         final boolean passed = results.expectationsPassed();
         body.append("<p id=\"verdict\" class=\"verdict ").append(passed ? "pass" : "fail").append("\">")
             .append(Html.escape(ConsoleSummary.verdict(results))).append("</p>\n");
+        final String pace = ConsoleSummary.paceVerdict(results);
+        if (pace != null)
+        {
+            body.append("<p id=\"pace\" class=\"verdict ").append(results.realTime().keptPace() ? "pass" : "fail")
+                .append("\">").append(Html.escape(pace)).append("</p>\n");
+        }
         body.append("<p class=\"note\">Rates: network Gbps (10^9 bit/s), instance EBS Mbps (10^6 bit/s), volume and "
             + "job bandwidth MiB/s; peak and baseline are the caps of the instance type or volume; balances are "
             + "percent of a full bucket; latencies in ms. The figures are those of results.json.</p>\n");

@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
+import io.nitrosim.time.PacedRuntime;
+
 /**
  * The progress line of a long run: simulated time, percent done and a caller-supplied detail (current
  * throughput). On a terminal it rewrites one line with '\r' (padding over a longer previous line); otherwise it
@@ -125,6 +127,16 @@ public final class ProgressPrinter
             out.print('\n');
         }
         out.flush();
+    }
+
+    /**
+     * What to add to a real-time run's progress detail: "behind by 12.3 ms" when the run lags the wall clock by more
+     * than 1 ms, else nothing.
+     */
+    public static String lagText(final long lagNs)
+    {
+        return lagNs > PacedRuntime.BEHIND_THRESHOLD_NS ? String.format(Locale.ROOT, "  behind by %.1f ms", lagNs / 1e6)
+            : "";
     }
 
     /** The text of one progress line. */

@@ -46,7 +46,7 @@ final class RunCharts
 
     static List<ChartImage> of(final RunResults results, final TimeSeries ts)
     {
-        final IdAllocator ids = new IdAllocator();
+        final ChartIds ids = new ChartIds();
         final List<ChartImage> charts = new ArrayList<>();
         timeCharts(ts, ids, charts);
         summaryCharts(results, ids, charts);
@@ -54,7 +54,7 @@ final class RunCharts
         return charts;
     }
 
-    private static void timeCharts(final TimeSeries ts, final IdAllocator ids, final List<ChartImage> charts)
+    private static void timeCharts(final TimeSeries ts, final ChartIds ids, final List<ChartImage> charts)
     {
         final List<Column> columns = ts.columns();
         final Map<String, Group> groups = new LinkedHashMap<>();
@@ -117,7 +117,7 @@ final class RunCharts
     }
 
     private static ChartImage timeChart(
-        final TimeSeries ts, final Group g, final Group credits, final boolean unitInId, final IdAllocator ids)
+        final TimeSeries ts, final Group g, final Group credits, final boolean unitInId, final ChartIds ids)
     {
         final List<Column> columns = ts.columns();
         final List<Charts.Series> primary = new ArrayList<>();
@@ -269,7 +269,7 @@ final class RunCharts
         }
     }
 
-    private static void summaryCharts(final RunResults r, final IdAllocator ids, final List<ChartImage> charts)
+    private static void summaryCharts(final RunResults r, final ChartIds ids, final List<ChartImage> charts)
     {
         if (!r.instances().isEmpty())
         {
@@ -321,7 +321,7 @@ final class RunCharts
         }
     }
 
-    private static void latencyCharts(final RunResults r, final IdAllocator ids, final List<ChartImage> charts)
+    private static void latencyCharts(final RunResults r, final ChartIds ids, final List<ChartImage> charts)
     {
         if (!r.volumes().isEmpty())
         {
@@ -367,28 +367,11 @@ final class RunCharts
     }
 
     private static ChartImage bar(
-        final IdAllocator ids, final String id, final String title, final String alt, final String categoryLabel,
+        final ChartIds ids, final String id, final String title, final String alt, final String categoryLabel,
         final String valueLabel, final DefaultCategoryDataset ds, final int seriesPerCategory)
     {
         final int width = Charts.barChartWidth(ds.getColumnCount(), seriesPerCategory);
         final byte[] png = Charts.png(Charts.barChart(title, categoryLabel, valueLabel, ds), width, Charts.HEIGHT);
         return new ChartImage(ids.allocate(id), title, alt, png);
-    }
-
-    /** Unique ids: a repeated id gets "-2", "-3", ... appended. */
-    private static final class IdAllocator
-    {
-        private final Set<String> used = new HashSet<>();
-
-        String allocate(final String wanted)
-        {
-            String id = wanted;
-            for (int n = 2; used.contains(id); n++)
-            {
-                id = wanted + "-" + n;
-            }
-            used.add(id);
-            return id;
-        }
     }
 }

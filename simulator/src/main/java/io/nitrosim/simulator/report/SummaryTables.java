@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.nitrosim.simulator.results.AllowanceCounters;
+import io.nitrosim.simulator.results.BurstFigures;
 import io.nitrosim.simulator.results.DirectionResult;
 import io.nitrosim.simulator.results.EbsInstanceResult;
 import io.nitrosim.simulator.results.EniResult;
@@ -12,10 +13,12 @@ import io.nitrosim.simulator.results.ExpectationResult;
 import io.nitrosim.simulator.results.FioJobResult;
 import io.nitrosim.simulator.results.InstanceResult;
 import io.nitrosim.simulator.results.LatencySummary;
+import io.nitrosim.simulator.results.RealTimeResult;
 import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.results.VolumeResult;
 
+import static io.nitrosim.simulator.report.Figures.FRACTION_DECIMALS;
 import static io.nitrosim.simulator.report.Figures.GBPS_DECIMALS;
 import static io.nitrosim.simulator.report.Figures.IOPS_DECIMALS;
 import static io.nitrosim.simulator.report.Figures.LOSS_PERCENT_DECIMALS;
@@ -39,6 +42,8 @@ final class SummaryTables
     {
         final List<Table> tables = new ArrayList<>();
         tables.add(run(r));
+        addIfRows(tables, realTime(r));
+        addIfRows(tables, busiestAgents(r));
         addIfRows(tables, expectations(r));
         addIfRows(tables, instances(r));
         addIfRows(tables, network(r));
@@ -49,6 +54,7 @@ final class SummaryTables
         addIfRows(tables, volumeLatency(r));
         addIfRows(tables, streams(r));
         addIfRows(tables, fioJobs(r));
+        addIfRows(tables, derived(r));
         return tables;
     }
 
@@ -74,6 +80,46 @@ final class SummaryTables
         rows.add(List.of(Cell.label("expectations"),
             Cell.label(total == 0 ? "none" : (total - r.failedExpectations()) + " of " + total + " passed")));
         return new Table("table-run", "Run", List.of("", ""), rows);
+    }
+
+    /** How a real-time run kept pace (no rows for a virtual run). */
+    private static Table realTime(final RunResults r)
+    {
+        final List<List<Cell>> rows = new ArrayList<>();
+        final RealTimeResult rt = r.realTime();
+        if (rt != null)
+        {
+            final String p = "/realTime";
+            rows.add(List.of(Cell.label("kept pace"), Cell.passFail(rt.keptPace(), p + "/keptPace")));
+            rows.add(List.of(Cell.label("largest lag ms"), Cell.number(rt.maxLagMs(), MS_DECIMALS, p + "/maxLagMs")));
+            rows.add(List.of(Cell.label("allowed lag ms"), rt.allowedLagMs() == null ? Cell.label("unlimited")
+                : Cell.number(rt.allowedLagMs(), MS_DECIMALS, p + "/allowedLagMs")));
+            rows.add(List.of(Cell.label("time behind s (lag > 1 ms)"),
+                Cell.number(rt.timeBehindSeconds(), SECONDS_DECIMALS, p + "/timeBehindSeconds")));
+            rows.add(List.of(Cell.label("real-time factor"),
+                Cell.number(rt.realTimeFactor(), SECONDS_DECIMALS, p + "/realTimeFactor")));
+            rows.add(List.of(Cell.label("thread busy %"),
+                Cell.number(rt.threadBusyPercent(), PERCENT_DECIMALS, p + "/threadBusyPercent")));
+        }
+        return new Table("table-real-time", "Real time (wall clock)", List.of("", ""), rows);
+    }
+
+    /** The agents that took most of a real-time run's thread. */
+    private static Table busiestAgents(final RunResults r)
+    {
+        final List<List<Cell>> rows = new ArrayList<>();
+        if (r.realTime() != null)
+        {
+            for (int i = 0; i < r.realTime().busiestAgents().size(); i++)
+            {
+                final RealTimeResult.AgentBusy a = r.realTime().busiestAgents().get(i);
+                final String p = "/realTime/busiestAgents/" + i;
+                rows.add(List.of(Cell.text(a.agent(), p + "/agent"),
+                    Cell.number(a.busyPercent(), PERCENT_DECIMALS, p + "/busyPercent")));
+            }
+        }
+        return new Table("table-busiest-agents", "Busiest agents (real time)", List.of("agent", "busy % of wall time"),
+            rows);
     }
 
     private static Table expectations(final RunResults r)
@@ -317,6 +363,39 @@ final class SummaryTables
         return new Table("table-fio", "EBS jobs (fio-like)",
             List.of("workload", "job", "instance", "volume", "rw", "bs B", "iodepth", "IOPS", "MiB/s",
                 "p50 ms", "p99 ms", "p99.9 ms", "max ms", "verify errors"),
+            rows);
+    }
+
+    /** Derived figures: one row per quantity that carried traffic; "-" where a figure does not apply. */
+    private static Table derived(final RunResults r)
+    {
+        final List<List<Cell>> rows = new ArrayList<>();
+        for (int i = 0; i < r.derived().size(); i++)
+        {
+            final BurstFigures b = r.derived().get(i);
+            final String p = "/derived/" + i;
+            final int decimals = Figures.rateDecimals(b.unit());
+            rows.add(List.of(
+                Cell.text(b.subject(), p + "/subject"),
+                Cell.text(b.instance(), p + "/instance"),
+                Cell.text(b.quantity(), p + "/quantity"),
+                Cell.text(b.unit(), p + "/unit"),
+                Cell.number(b.peakCap(), decimals, p + "/peakCap"),
+                Cell.number(b.baselineCap(), decimals, p + "/baselineCap"),
+                Cell.number(b.startSeconds(), SECONDS_DECIMALS, p + "/startSeconds"),
+                Cell.number(b.peakHeld(), decimals, p + "/peakHeld"),
+                Cell.flag(b.burstEnded(), p + "/burstEnded"),
+                Cell.optionalNumber(b.burstSeconds(), SECONDS_DECIMALS, p + "/burstSeconds"),
+                Cell.optionalNumber(b.baselineAfter(), decimals, p + "/baselineAfter"),
+                Cell.optionalNumber(b.drainSeconds(), SECONDS_DECIMALS, p + "/drainSeconds"),
+                Cell.flag(b.drainProjected(), p + "/drainProjected"),
+                Cell.optionalNumber(b.finalCreditsPercent(), PERCENT_DECIMALS, p + "/finalCreditsPercent"),
+                Cell.number(b.throttledFraction(), FRACTION_DECIMALS, p + "/throttledFraction")));
+        }
+        return new Table("table-derived", "Derived figures: peak and baseline caps, the rate held in the burst, "
+            + "its length, the rate after it, time to drain the credits, credits at the end, throttled fraction",
+            List.of("subject", "instance", "quantity", "unit", "peak", "baseline", "start s", "held", "ended",
+                "burst s", "after", "drain s", "projected", "credits %", "throttled"),
             rows);
     }
 

@@ -6,20 +6,25 @@ import java.util.Set;
 
 /**
  * The outcome of an experiment: one {@link ExperimentPoint} per combination of the swept parameters.
- * Every point carries exactly the declared parameters and a value for every declared metric; caps are optional.
+ * Every point carries exactly the declared parameters and a value for declared metrics only (a metric may lack
+ * a value at some points); caps are optional.
  *
- * @param experiment name of the sweep.
- * @param scenario   the scenario swept.
- * @param parameters the swept parameter names, in sweep order.
- * @param metrics    the compared metrics, in column order.
- * @param points     the points, in sweep order.
+ * @param experiment                name of the sweep.
+ * @param scenario                  the scenario swept.
+ * @param parameters                the swept parameter names, in sweep order.
+ * @param metrics                   the compared metrics, in column order.
+ * @param points                    the points, in sweep order.
+ * @param scenarioExpectationsGate  whether the scenario's expectations gate the sweep (otherwise only reported).
+ * @param wallSeconds               wall time of the whole sweep.
  */
 public record ExperimentResults(
     String experiment,
     String scenario,
     List<String> parameters,
     List<ExperimentMetric> metrics,
-    List<ExperimentPoint> points)
+    List<ExperimentPoint> points,
+    boolean scenarioExpectationsGate,
+    double wallSeconds)
 {
     public ExperimentResults
     {
@@ -28,6 +33,7 @@ public record ExperimentResults(
         parameters = Checks.list("parameters", parameters);
         metrics = Checks.list("metrics", metrics);
         points = Checks.list("points", points);
+        Checks.nonNegative("wallSeconds", wallSeconds);
         final Set<String> metricKeys = new HashSet<>();
         for (final ExperimentMetric m : metrics)
         {
@@ -44,10 +50,10 @@ public record ExperimentResults(
                 throw new IllegalArgumentException("point " + i + " has parameters " + p.parameters().keySet()
                     + ", expected " + parameters);
             }
-            if (!p.metrics().keySet().equals(metricKeys))
+            if (!metricKeys.containsAll(p.metrics().keySet()))
             {
                 throw new IllegalArgumentException("point " + i + " has metrics " + p.metrics().keySet()
-                    + ", expected " + metricKeys);
+                    + " that are not all declared " + metricKeys);
             }
             if (!metricKeys.containsAll(p.caps().keySet()))
             {
@@ -55,6 +61,27 @@ public record ExperimentResults(
                     + " for metrics that are not declared " + metricKeys);
             }
         }
+    }
+
+    /** Results whose scenario expectations are reported only, with no wall time recorded. */
+    public ExperimentResults(
+        final String experiment, final String scenario, final List<String> parameters,
+        final List<ExperimentMetric> metrics, final List<ExperimentPoint> points)
+    {
+        this(experiment, scenario, parameters, metrics, points, false, 0);
+    }
+
+    /** Whether every point passed its gating expectations. */
+    public boolean expectationsPassed()
+    {
+        for (final ExperimentPoint p : points)
+        {
+            if (!p.expectationsPassed())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether any point has a cap for this metric. */

@@ -8,17 +8,25 @@ public final class DurationParser
 {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
     public static final String ACCEPTED = "a duration like 90s, 7m, 1h30m, 250ms, 25us or 0";
+    /** {@link #parseNs} result for text that is not a duration. */
+    public static final long INVALID = -1;
+    /** {@link #parseNs} result for a duration beyond {@link #MAX_NS} (about 36 years: no overflow anywhere). */
+    public static final long TOO_LONG = -2;
+    public static final long MAX_NS = Long.MAX_VALUE / 8;
 
     private DurationParser()
     {
     }
 
-    /** @return nanoseconds, or -1 if the text is not a valid non-negative duration. */
+    /**
+     * @return nanoseconds; {@link #INVALID} if the text is not a valid non-negative duration, {@link #TOO_LONG}
+     * if its parts add up to more than {@link #MAX_NS}.
+     */
     public static long parseNs(final String text)
     {
         if (text == null)
         {
-            return -1;
+            return INVALID;
         }
         final String s = text.trim();
         if (s.equals("0"))
@@ -32,18 +40,21 @@ public final class DurationParser
         {
             if (m.start() != end)
             {
-                return -1;
+                return INVALID;
             }
             end = m.end();
-            final double value = Double.parseDouble(m.group(1));
-            final double ns = value * unitNs(m.group(2));
-            if (ns > Long.MAX_VALUE / 2.0)
+            final double ns = Double.parseDouble(m.group(1)) * unitNs(m.group(2));
+            if (!(ns <= MAX_NS))
             {
-                return -1;
+                return TOO_LONG;
             }
-            totalNs += Math.round(ns);
+            totalNs += Math.round(ns); // each part and the sum stay below Long.MAX_VALUE / 8: no overflow
+            if (totalNs > MAX_NS)
+            {
+                return TOO_LONG;
+            }
         }
-        return end == s.length() && end > 0 ? totalNs : -1;
+        return end == s.length() && end > 0 ? totalNs : INVALID;
     }
 
     private static long unitNs(final String unit)

@@ -26,11 +26,14 @@ public enum ExpectationMetric
     WORKLOAD_IOPS("workload-iops", SubjectKind.WORKLOAD, false),
     WORKLOAD_MIBPS("workload-mibps", SubjectKind.WORKLOAD, false),
     WORKLOAD_P99_MS("workload-p99-ms", SubjectKind.WORKLOAD, false),
-    WORKLOAD_VERIFY_ERRORS("workload-verify-errors", SubjectKind.WORKLOAD, false);
+    WORKLOAD_VERIFY_ERRORS("workload-verify-errors", SubjectKind.WORKLOAD, false),
+    /** The largest lag of a real-time run behind the wall clock, in ms. */
+    MAX_LAG_MS("max-lag-ms", SubjectKind.RUN, false);
 
+    /** What an expectation names: an instance, a volume, a workload, or nothing (the run as a whole). */
     public enum SubjectKind
     {
-        INSTANCE, VOLUME, WORKLOAD
+        INSTANCE, VOLUME, WORKLOAD, RUN
     }
 
     private final String key;

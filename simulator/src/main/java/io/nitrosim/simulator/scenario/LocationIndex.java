@@ -41,6 +41,11 @@ final class LocationIndex
                     index.put(top.childPath(), parser.currentTokenLocation());
                     continue;
                 }
+                if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY)
+                {
+                    stack.pop(); // an END token closes its own frame and is no element of it
+                    continue;
+                }
                 if (top != null && top.isArray)
                 {
                     top.index++;
@@ -50,15 +55,6 @@ final class LocationIndex
                 {
                     final String path = top == null ? "" : top.childPath();
                     stack.push(new Frame(path, token == JsonToken.START_ARRAY));
-                }
-                else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY)
-                {
-                    stack.pop();
-                    final Frame parent = stack.peek();
-                    if (parent != null && parent.isArray)
-                    {
-                        parent.index--; // the END token is not an element
-                    }
                 }
             }
         }

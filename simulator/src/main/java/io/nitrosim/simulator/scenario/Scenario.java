@@ -8,6 +8,9 @@ import io.nitrosim.catalog.InstanceType;
 /**
  * A validated scenario, ready to assemble: every name resolved, every duration in ns, every type from the
  * catalog (with the scenario's overrides applied). Only {@link ScenarioValidator} creates one.
+ * <p>
+ * {@code allowedLagNs} is how far a real-time run may fall behind the wall clock and still pass
+ * ({@link #UNLIMITED_LAG} when the scenario allows any lag); virtual runs ignore it.
  */
 public record Scenario(
     String source,
@@ -16,6 +19,7 @@ public record Scenario(
     long seed,
     long durationNs,
     ClockMode clock,
+    long allowedLagNs,
     PayloadMode payload,
     long sampleIntervalNs,
     Network network,
@@ -28,9 +32,19 @@ public record Scenario(
     List<Workload> workloads,
     List<Expectation> expectations)
 {
+    /** {@code allowedLag: unlimited}: a real-time run passes however far behind the wall clock it falls. */
+    public static final long UNLIMITED_LAG = Long.MAX_VALUE;
+
     public enum ClockMode
     {
         VIRTUAL, REAL
+    }
+
+    /** The same scenario run with another clock ({@code serve} runs every scenario in real time). */
+    public Scenario withClock(final ClockMode clockMode)
+    {
+        return new Scenario(source, name, description, seed, durationNs, clockMode, allowedLagNs, payload,
+            sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations);
     }
 
     public enum PayloadMode
@@ -123,8 +137,11 @@ public record Scenario(
         public String describe()
         {
             final StringBuilder sb = new StringBuilder();
-            sb.append(metric.key()).append(' ').append(metric.subjectKind().name().toLowerCase())
-                .append(' ').append(subject);
+            sb.append(metric.key());
+            if (metric.subjectKind() != ExpectationMetric.SubjectKind.RUN)
+            {
+                sb.append(' ').append(metric.subjectKind().name().toLowerCase()).append(' ').append(subject);
+            }
             if (metric.windowed())
             {
                 sb.append(" over ").append(DurationParser.format(fromNs)).append('-').append(DurationParser.format(toNs));

@@ -26,6 +26,7 @@ public final class ScenarioBuilder
     private long seed = 1;
     private String duration;
     private String clock;
+    private String allowedLag;
     private String payload;
     private String sampleInterval;
     private final Map<String, ScenarioSpec.InstanceTypeOverride> typeOverrides = new LinkedHashMap<>();
@@ -68,6 +69,13 @@ public final class ScenarioBuilder
     public ScenarioBuilder clock(final String clock)
     {
         this.clock = clock;
+        return this;
+    }
+
+    /** How far a real-time run may fall behind the wall clock: "250ms", "5%" (of the duration) or "unlimited". */
+    public ScenarioBuilder allowedLag(final String allowedLag)
+    {
+        this.allowedLag = allowedLag;
         return this;
     }
 
@@ -186,7 +194,8 @@ public final class ScenarioBuilder
         }
         final ScenarioSpec.OverridesSpec overrides = typeOverrides.isEmpty() && network == null ? null :
             new ScenarioSpec.OverridesSpec(typeOverrides.isEmpty() ? null : Map.copyOf(typeOverrides), network, null);
-        return new ScenarioSpec(name, description, seed, duration, clock, payload, sampleInterval, overrides, null,
+        return new ScenarioSpec(name, description, seed, duration, clock, allowedLag, payload, sampleInterval, overrides,
+            null,
             vpcs.isEmpty() ? null : List.copyOf(vpcs), null, groups.isEmpty() ? null : List.copyOf(groups), specs,
             List.copyOf(workloads), List.copyOf(expectations));
     }

@@ -3,6 +3,7 @@ package io.nitrosim.simulator.scenario;
 /**
  * A scenario that cannot be run. The message is one line naming the file, the place (line and column where
  * the format gives them, else the field path) and what is accepted. Nothing has been run when it is thrown.
+ * Whatever the input, the message stays one line of bounded length ({@link MessageText#line}).
  */
 public final class ScenarioException extends RuntimeException
 {
@@ -10,6 +11,6 @@ public final class ScenarioException extends RuntimeException
 
     public ScenarioException(final String message)
     {
-        super(message);
+        super(MessageText.line(message));
     }
 }

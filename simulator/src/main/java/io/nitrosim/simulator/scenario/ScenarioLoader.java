@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,21 +27,17 @@ public final class ScenarioLoader
     {
     }
 
+    /**
+     * Reads and validates a scenario file. Only a regular file of at most {@link ScenarioLimits#MAX_FILE_BYTES} is
+     * read: a FIFO, a device such as /dev/zero or a directory is refused at once, without reading.
+     */
     public static Scenario load(final Path file)
     {
-        final String name = file.toString();
-        final boolean json = name.endsWith(".json");
-        if (!json && !name.endsWith(".yaml") && !name.endsWith(".yml"))
-        {
-            throw new ScenarioException(name + ": unknown scenario format; accepted: .yaml, .yml or .json files");
-        }
-        try (InputStream in = Files.newInputStream(file))
+        final String name = MessageText.value(file);
+        final boolean json = format(file);
+        try (InputStream in = open(file))
         {
             return parse(name, in, json);
-        }
-        catch (final NoSuchFileException ex)
-        {
-            throw new ScenarioException(name + ": no such file");
         }
         catch (final IOException ex)
         {
@@ -48,11 +45,56 @@ public final class ScenarioLoader
         }
     }
 
+    /** Whether the file is JSON (else YAML); refuses other extensions. */
+    private static boolean format(final Path file)
+    {
+        final String name = file.toString();
+        final boolean json = name.endsWith(".json");
+        if (!json && !name.endsWith(".yaml") && !name.endsWith(".yml"))
+        {
+            throw new ScenarioException(MessageText.value(file)
+                + ": unknown scenario format; accepted: .yaml, .yml or .json files");
+        }
+        return json;
+    }
+
+    private static InputStream open(final Path file) throws IOException
+    {
+        final String name = MessageText.value(file);
+        if (!Files.exists(file))
+        {
+            throw new ScenarioException(name + ": no such file");
+        }
+        if (!Files.isRegularFile(file))
+        {
+            throw new ScenarioException(name + ": not a regular file; accepted: a scenario file of at most "
+                + ScenarioLimits.MAX_FILE_BYTES / (1 << 20) + " MiB");
+        }
+        if (Files.size(file) > ScenarioLimits.MAX_FILE_BYTES)
+        {
+            throw new ScenarioException(name + ": " + Files.size(file) + " bytes, accepted at most "
+                + ScenarioLimits.MAX_FILE_BYTES + " (" + ScenarioLimits.MAX_FILE_BYTES / (1 << 20) + " MiB)");
+        }
+        try
+        {
+            return Files.newInputStream(file);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new ScenarioException(name + ": no such file");
+        }
+    }
+
     /** Parses a scenario from a stream; {@code sourceName} is used in messages and {@code json} picks the format. */
     public static Scenario parse(final String sourceName, final InputStream in, final boolean json) throws IOException
     {
         final ObjectMapper mapper = mapper(json);
-        final byte[] bytes = in.readAllBytes();
+        final byte[] bytes = in.readNBytes((int)ScenarioLimits.MAX_FILE_BYTES + 1);
+        if (bytes.length > ScenarioLimits.MAX_FILE_BYTES)
+        {
+            throw new ScenarioException(sourceName + ": more than " + ScenarioLimits.MAX_FILE_BYTES
+                + " bytes, accepted at most " + ScenarioLimits.MAX_FILE_BYTES / (1 << 20) + " MiB");
+        }
         final LocationIndex locations;
         try (com.fasterxml.jackson.core.JsonParser parser = mapper.getFactory().createParser(bytes))
         {
@@ -65,14 +107,14 @@ public final class ScenarioLoader
         }
         catch (final UnrecognizedPropertyException ex)
         {
-            throw new ScenarioException(sourceName + locations.where(path(ex)) + ": " + path(ex) + ": unknown field '"
-                + ex.getPropertyName() + "'; accepted: " + String.join(", ",
+            throw new ScenarioException(sourceName + locations.where(path(ex)) + ": " + path(ex) + ": unknown field "
+                + MessageText.quoted(ex.getPropertyName()) + "; accepted: " + String.join(", ",
                 ex.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()));
         }
         catch (final InvalidFormatException ex)
         {
-            throw new ScenarioException(sourceName + where(ex.getLocation()) + ": " + path(ex) + ": '" + ex.getValue()
-                + "' is not " + describe(ex.getTargetType()));
+            throw new ScenarioException(sourceName + where(ex.getLocation()) + ": " + path(ex) + ": "
+                + MessageText.quoted(ex.getValue()) + " is not " + describe(ex.getTargetType()));
         }
         catch (final MismatchedInputException ex)
         {
@@ -82,12 +124,18 @@ public final class ScenarioLoader
         catch (final JsonParseException ex)
         {
             throw new ScenarioException(sourceName + where(ex.getLocation()) + ": syntax error: "
-                + ex.getOriginalMessage().lines().findFirst().orElse("").trim());
+                + firstLine(ex.getOriginalMessage()));
         }
         catch (final JsonMappingException ex)
         {
             throw new ScenarioException(sourceName + where(ex.getLocation()) + ": " + path(ex) + ": "
-                + ex.getOriginalMessage().lines().findFirst().orElse("").trim());
+                + firstLine(ex.getOriginalMessage()));
+        }
+        catch (final JsonProcessingException ex)
+        {
+            // e.g. a read constraint (nesting depth, number length) or a YAML limit (aliases)
+            throw new ScenarioException(sourceName + where(ex.getLocation()) + ": cannot read: "
+                + firstLine(ex.getOriginalMessage()));
         }
         return ScenarioValidator.validate(sourceName, spec, locations);
     }
@@ -95,20 +143,16 @@ public final class ScenarioLoader
     /** Reads a scenario file as a tree (for experiments that edit parameters before validation). */
     public static com.fasterxml.jackson.databind.JsonNode readTree(final Path file)
     {
-        final String name = file.toString();
-        final boolean json = name.endsWith(".json");
-        if (!json && !name.endsWith(".yaml") && !name.endsWith(".yml"))
+        final String name = MessageText.value(file);
+        final boolean json = format(file);
+        try (InputStream in = open(file))
         {
-            throw new ScenarioException(name + ": unknown scenario format; accepted: .yaml, .yml or .json files");
-        }
-        try
-        {
-            return mapper(json).readTree(file.toFile());
+            return mapper(json).readTree(in.readNBytes((int)ScenarioLimits.MAX_FILE_BYTES));
         }
         catch (final JsonParseException ex)
         {
             throw new ScenarioException(name + where(ex.getLocation()) + ": syntax error: "
-                + ex.getOriginalMessage().lines().findFirst().orElse("").trim());
+                + firstLine(ex.getOriginalMessage()));
         }
         catch (final IOException ex)
         {
@@ -152,6 +196,11 @@ public final class ScenarioLoader
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
+    private static String firstLine(final String message)
+    {
+        return message == null ? "" : message.lines().findFirst().orElse("").trim();
+    }
+
     private static String where(final JsonLocation location)
     {
         if (location == null || location.getLineNr() < 1)
@@ -172,7 +221,7 @@ public final class ScenarioLoader
                 {
                     sb.append('.');
                 }
-                sb.append(ref.getFieldName());
+                sb.append(MessageText.value(ref.getFieldName()));
             }
             else if (ref.getIndex() >= 0)
             {

@@ -14,6 +14,7 @@ public record ScenarioSpec(
     Long seed,
     String duration,
     String clock,
+    String allowedLag,
     String payload,
     String sampleInterval,
     OverridesSpec overrides,

@@ -39,10 +39,17 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * HTTP on 127.0.0.1 only: {@code GET /metrics} (Prometheus text), {@code GET /status} (JSON of the status
- * supplier's current value); any other path 404, any other method 405, a supplier failure 500.
+ * supplier's current value); any other path 404, any other method 405, a supplier failure 500, an HTTP version
+ * other than 1.0 and 1.1 505.
+ * <p>
+ * Bounded against slow or hostile local clients ({@link Limits}): a request must arrive whole within the request
+ * timeout of the connection's opening (or of the previous response), else the connection gets 408 and is closed
+ * (a client sending one byte at a time gains nothing); requests are at most 64 KiB; at most
+ * {@code maxConnections} connections are open at once, and one beyond is closed at once.
  * <p>
  * One Netty event-loop thread (daemon) serves everything; the suppliers are called on it, so they must be safe
  * to call from a thread other than the simulation's (Agrona counters are; a status built from
@@ -58,17 +65,47 @@ public final class MetricsServer implements AutoCloseable
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Connection limits.
+     *
+     * @param requestTimeoutMs time for a whole request to arrive, from the connection's opening or the previous
+     *                         response.
+     * @param maxConnections   connections open at once.
+     */
+    public record Limits(long requestTimeoutMs, int maxConnections)
+    {
+        public static final Limits DEFAULT = new Limits(10_000, 64);
+
+        public Limits
+        {
+            if (requestTimeoutMs < 1 || requestTimeoutMs > 3_600_000)
+            {
+                throw new IllegalArgumentException("request timeout " + requestTimeoutMs
+                    + " ms out of range, accepted 1..3600000");
+            }
+            if (maxConnections < 1 || maxConnections > 65_536)
+            {
+                throw new IllegalArgumentException("max connections " + maxConnections
+                    + " out of range, accepted 1..65536");
+            }
+        }
+    }
+
     private final Supplier<String> metricsText;
     private final Supplier<?> status;
+    private final Limits limits;
     private final EventLoopGroup group;
+    /** Open connections; read and written only on the one event-loop thread. */
+    private int connections;
     private final CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
     private volatile Channel serverChannel;
     private boolean closed;
 
-    private MetricsServer(final Supplier<String> metricsText, final Supplier<?> status)
+    private MetricsServer(final Supplier<String> metricsText, final Supplier<?> status, final Limits limits)
     {
         this.metricsText = metricsText;
         this.status = status;
+        this.limits = limits;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nitro-sim-http", true),
             NioIoHandler.newFactory());
     }
@@ -95,12 +132,19 @@ public final class MetricsServer implements AutoCloseable
      */
     public static MetricsServer start(final int port, final Supplier<String> metricsText, final Supplier<?> status)
     {
+        return start(port, metricsText, status, Limits.DEFAULT);
+    }
+
+    /** As {@link #start(int, Supplier, Supplier)} with the given connection limits. */
+    public static MetricsServer start(
+        final int port, final Supplier<String> metricsText, final Supplier<?> status, final Limits limits)
+    {
         if (port < 0 || port > 65535)
         {
             throw new IllegalArgumentException("port must be in [0, 65535] (0 = any free port), got " + port);
         }
-        final MetricsServer server = new MetricsServer(
-            Objects.requireNonNull(metricsText, "metricsText"), Objects.requireNonNull(status, "status"));
+        final MetricsServer server = new MetricsServer(Objects.requireNonNull(metricsText, "metricsText"),
+            Objects.requireNonNull(status, "status"), Objects.requireNonNull(limits, "limits"));
         server.bind(port);
         return server;
     }
@@ -179,19 +223,71 @@ public final class MetricsServer implements AutoCloseable
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest>
     {
+        private ScheduledFuture<?> deadline;
+
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx)
+        {
+            if (++connections > limits.maxConnections())
+            {
+                ctx.close(); // beyond the bound: closed before anything is read
+                return;
+            }
+            armDeadline(ctx);
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx)
+        {
+            connections--;
+            disarmDeadline();
+            ctx.fireChannelInactive();
+        }
+
+        private void armDeadline(final ChannelHandlerContext ctx)
+        {
+            disarmDeadline();
+            deadline = ctx.executor().schedule(() ->
+            {
+                final FullHttpResponse timeout = text(HttpResponseStatus.REQUEST_TIMEOUT,
+                    "request timeout: a whole request must arrive within " + limits.requestTimeoutMs() + " ms\n");
+                timeout.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(timeout).addListener(ChannelFutureListener.CLOSE);
+            }, limits.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
+
+        private void disarmDeadline()
+        {
+            if (deadline != null)
+            {
+                deadline.cancel(false);
+                deadline = null;
+            }
+        }
+
         @Override
         protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
         {
+            disarmDeadline();
             final FullHttpResponse response;
+            final boolean supportedVersion = request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                || request.protocolVersion().equals(HttpVersion.HTTP_1_0);
             if (!request.decoderResult().isSuccess())
             {
                 response = text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
+            }
+            else if (!supportedVersion)
+            {
+                response = text(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version "
+                    + request.protocolVersion().text() + " not supported, use HTTP/1.1 or HTTP/1.0\n");
             }
             else
             {
                 response = respond(request);
             }
-            final boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+            final boolean keepAlive = supportedVersion && HttpUtil.isKeepAlive(request)
+                && request.decoderResult().isSuccess();
             if (keepAlive)
             {
                 if (request.protocolVersion() == HttpVersion.HTTP_1_0)
@@ -199,6 +295,7 @@ public final class MetricsServer implements AutoCloseable
                     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
                 }
                 ctx.writeAndFlush(response);
+                armDeadline(ctx);
             }
             else
             {

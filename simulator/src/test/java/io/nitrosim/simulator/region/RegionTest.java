@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.nitrosim.control.Ec2Exception;
+import io.nitrosim.ebs.device.EbsMeter;
 import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.hypervisor.InstanceState;
 import io.nitrosim.metrics.MetricTags;
@@ -78,7 +79,7 @@ class RegionTest
             final Ec2Exception limit = refused(region.submit(c -> c.attachVolume(id, gp3(27))));
             assertEquals("AttachmentLimitExceeded", limit.code());
             assertEquals(28, (int)await(region.submit(c -> c.instance(id).instance().attachments().size())));
-            assertNotNull(await(region.submit(c -> c.counters().find("ebs.read.ops",
+            assertNotNull(await(region.submit(c -> c.counters().find(EbsMeter.READ_OPS,
                 MetricTags.of("instance", id, "volume", "vol-00000000000000000")))));
 
             await(region.submit(c -> c.terminate(id)));
@@ -86,7 +87,7 @@ class RegionTest
             final List<Object> after = await(region.submit(c -> List.of(c.instance(id).instance().state(),
                 c.instance(id).enis().size(), c.instance(id).volumes().size(),
                 c.instance(id).vpcCard().instances().size(),
-                c.counters().find("ebs.read.ops", MetricTags.of("instance", id, "volume", "vol-00000000000000000"))
+                c.counters().find(EbsMeter.READ_OPS, MetricTags.of("instance", id, "volume", "vol-00000000000000000"))
                     == null)));
             assertEquals(List.of(InstanceState.TERMINATED, 0, 0, 0, true), after);
         }

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.nitrosim.simulator.results.ExpectationResult;
+import io.nitrosim.simulator.results.RealTimeResult;
 import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.results.SyntheticRun;
 
@@ -43,6 +44,36 @@ class ConsoleSummaryTest
         assertTrue(out.toString().endsWith("\n1 of 3 expectations FAILED: volume data-1 p99 latency under 1 ms "
             + "(expected < 1.000 ms, actual 1.988 ms)\n"), out.toString());
         assertTrue(out.toString().contains("FAIL    volume data-1 p99 latency under 1 ms"));
+    }
+
+    @Test
+    void shouldEndARealTimeRunWithOneLineSayingHowFarItFellBehindAndWhichAgentWasBusiest()
+    {
+        final String text = ConsoleSummary.render(SyntheticRun.realTimeResults());
+        assertTrue(text.endsWith("\nReal time NOT KEPT: fell 812.5 ms behind the wall clock (allowed 100.0 ms), "
+            + "real-time factor 0.123; busiest agent vcpu-i-0a1b2c3d4e5f60001-0 (web-1), busy 61.3 % of the wall "
+            + "time.\n"), text);
+        assertTrue(text.contains("Real time (wall clock)\n"
+            + "kept pace                   FAIL\n"
+            + "largest lag ms              812.500\n"
+            + "allowed lag ms              100.000\n"
+            + "time behind s (lag > 1 ms)  7.250\n"
+            + "real-time factor            0.123\n"
+            + "thread busy %               99.5\n"
+            + "\n"
+            + "Busiest agents (real time)\n"
+            + "agent                               busy % of wall time\n"
+            + "-------------------------------------------------------\n"
+            + "vcpu-i-0a1b2c3d4e5f60001-0 (web-1)                 61.3\n"
+            + "vpc-card-host0                                     30.5\n"), text);
+        assertEquals(null, ConsoleSummary.paceVerdict(SyntheticRun.results()), "a virtual run has no pace line");
+
+        final RunResults r = SyntheticRun.realTimeResults();
+        final RunResults kept = new RunResults(r.scenario(), r.seed(), r.clockMode(), r.payloadMode(),
+            r.simulatedSeconds(), r.simulatedSeconds(), new RealTimeResult(0.25, 0, 1.0, null, true, 12.5, List.of()),
+            r.instances(), r.volumes(), r.streams(), r.fioJobs(), r.expectations());
+        assertEquals("Real time kept: largest lag 0.3 ms (any lag allowed), real-time factor 1.000.",
+            ConsoleSummary.paceVerdict(kept));
     }
 
     @Test

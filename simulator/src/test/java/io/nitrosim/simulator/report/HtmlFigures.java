@@ -29,6 +29,7 @@ final class HtmlFigures
     private static final Pattern CELL = Pattern.compile("<(td|span)([^>]*)>(.*?)</\\1>", Pattern.DOTALL);
     private static final Pattern ATTR = Pattern.compile("([a-z-]+)=\"([^\"]*)\"");
     private static final Pattern IMG = Pattern.compile("<img ([^>]*)>");
+    private static final Pattern TABLE = Pattern.compile("<table id=\"([^\"]*)\"");
     private static final byte[] PNG_SIGNATURE = {(byte)0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     private HtmlFigures()
@@ -65,7 +66,9 @@ final class HtmlFigures
             }
             else if (node.isBoolean())
             {
-                assertEquals(node.asBoolean() ? "PASS" : "FAIL", text, pointer);
+                // Outcomes read PASS/FAIL, other flags yes/no.
+                final boolean outcome = text.equals("PASS") || text.equals("FAIL");
+                assertEquals(node.asBoolean() ? outcome ? "PASS" : "yes" : outcome ? "FAIL" : "no", text, pointer);
             }
             else if (node.isIntegralNumber())
             {
@@ -112,6 +115,18 @@ final class HtmlFigures
         {
             leaves.add(pointer);
         }
+    }
+
+    /** The ids of the tables, in page order. */
+    static List<String> tableIds(final String html)
+    {
+        final List<String> ids = new ArrayList<>();
+        final Matcher m = TABLE.matcher(html);
+        while (m.find())
+        {
+            ids.add(m.group(1));
+        }
+        return ids;
     }
 
     /** Every img: id, alt and the decoded PNG (checked for the PNG signature and readable by ImageIO). */

@@ -58,7 +58,21 @@ class HtmlReportTest
 
         // Every scalar of results.json is in a table, and nothing else claims to be.
         assertEquals(HtmlFigures.leafPointers(json), shown);
-        assertEquals(219, shown.size());
+        assertEquals(247, shown.size());
+    }
+
+    @Test
+    void shouldShowEveryRealTimeFigureOfARealTimeRun() throws Exception
+    {
+        final Path realDir = dir.resolve("real");
+        final RunReport.OutputFiles real = RunReport.writeAll(SyntheticRun.realTimeResults(), SyntheticRun.timeSeries(),
+            realDir);
+        final String realHtml = Files.readString(real.reportHtml(), StandardCharsets.UTF_8);
+        final JsonNode realJson = ResultsJson.mapper().readTree(real.resultsJson().toFile());
+        assertEquals(HtmlFigures.leafPointers(realJson), HtmlFigures.checkFiguresAgainstJson(realHtml, realJson));
+        assertTrue(realHtml.contains("<p id=\"pace\" class=\"verdict fail\">Real time NOT KEPT: fell 812.5 ms"),
+            realHtml);
+        assertFalse(html.contains("id=\"pace\""), "no pace verdict for a virtual run");
     }
 
     @Test

@@ -68,6 +68,16 @@ class ProgressPrinterTest
     }
 
     @Test
+    void shouldShowTheLagOnlyWhenItExceedsOneMillisecond()
+    {
+        assertEquals("", ProgressPrinter.lagText(0));
+        assertEquals("", ProgressPrinter.lagText(MS), "exactly 1 ms is not shown");
+        assertEquals("  behind by 1.0 ms", ProgressPrinter.lagText(MS + 1));
+        assertEquals("simulated 5.0 s of 10.0 s (50.0%)  net out 1.00 Gbps  behind by 812.3 ms",
+            ProgressPrinter.line(5 * S, 10 * S, "net out 1.00 Gbps" + ProgressPrinter.lagText(812_345_678L)));
+    }
+
+    @Test
     void shouldRejectNonsensicalThrottles()
     {
         assertEquals("minPercentStep must be in (0, 100], got 0.0", assertThrows(IllegalArgumentException.class,

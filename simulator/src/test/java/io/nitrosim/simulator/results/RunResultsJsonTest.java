@@ -32,11 +32,35 @@ class RunResultsJsonTest
     }
 
     @Test
+    void shouldRoundTripARealTimeRunAndLeaveTheRealTimeFieldsOutOfAVirtualOne() throws Exception
+    {
+        final RunResults real = SyntheticRun.realTimeResults();
+        final String json = ResultsJson.toJson(real);
+        assertEquals(real, ResultsJson.parseRun(json));
+        final JsonNode root = ResultsJson.mapper().readTree(json);
+        assertEquals(List.of("scenario", "seed", "clockMode", "payloadMode", "simulatedSeconds", "wallSeconds",
+            "realTime", "instances", "volumes", "streams", "fioJobs", "expectations", "derived"), names(root));
+        assertEquals(List.of("maxLagMs", "timeBehindSeconds", "realTimeFactor", "allowedLagMs", "keptPace",
+            "threadBusyPercent", "busiestAgents"), names(root.get("realTime")));
+        assertEquals(List.of("agent", "busyPercent"), names(root.get("realTime").get("busiestAgents").get(0)));
+        assertFalse(real.passed(), "every expectation but one held, and it fell behind");
+
+        final RealTimeResult unlimited = new RealTimeResult(812.5, 7.25, 0.1234, null, true, 99.5, List.of());
+        final RunResults anyLag = new RunResults("s", 1, "real", "full", 1, 8, unlimited, null, null, null, null, null);
+        assertTrue(anyLag.passed());
+        assertFalse(ResultsJson.toJson(anyLag).contains("allowedLagMs"), "absent when any lag is allowed");
+        assertEquals(anyLag, ResultsJson.parseRun(ResultsJson.toJson(anyLag)));
+
+        assertFalse(ResultsJson.toJson(SyntheticRun.results()).contains("realTime"));
+        assertEquals(null, ResultsJson.parseRun(ResultsJson.toJson(SyntheticRun.results())).realTime());
+    }
+
+    @Test
     void shouldWriteTheAgreedFieldNamesInOrder() throws Exception
     {
         final JsonNode root = ResultsJson.mapper().readTree(ResultsJson.toJson(SyntheticRun.results()));
         assertEquals(List.of("scenario", "seed", "clockMode", "payloadMode", "simulatedSeconds", "wallSeconds",
-            "instances", "volumes", "streams", "fioJobs", "expectations"), names(root));
+            "instances", "volumes", "streams", "fioJobs", "expectations", "derived"), names(root));
         final JsonNode instance = root.get("instances").get(0);
         assertEquals(List.of("name", "id", "type", "host", "netIn", "netOut", "ebs", "allowance", "enis"),
             names(instance));
@@ -57,6 +81,13 @@ class RunResultsJsonTest
         assertEquals(List.of("workload", "job", "instance", "volume", "rw", "blockSizeBytes", "iodepth", "iops",
             "bandwidthMBps", "latency", "verifyErrors"), names(root.get("fioJobs").get(0)));
         assertEquals(List.of("description", "passed", "actual", "expected"), names(root.get("expectations").get(0)));
+        assertEquals(List.of("subject", "instance", "quantity", "unit", "peakCap", "baselineCap", "startSeconds",
+            "peakHeld", "burstEnded", "burstSeconds", "baselineAfter", "drainSeconds", "drainProjected",
+            "finalCreditsPercent", "throttledFraction"), names(root.get("derived").get(0)));
+        // Figures that do not apply are left out rather than written as null.
+        assertEquals(List.of("subject", "instance", "quantity", "unit", "peakCap", "baselineCap", "startSeconds",
+            "peakHeld", "burstEnded", "drainSeconds", "drainProjected", "finalCreditsPercent", "throttledFraction"),
+            names(root.get("derived").get(1)));
         assertEquals(5432, instance.get("allowance").get("bw_out_allowance_exceeded").asLong());
         assertEquals(339_000_000_123L, instance.get("netOut").get("bytes").asLong());
     }

@@ -55,8 +55,26 @@ public final class SyntheticRun
                 "0.750 Gbps", "0.740..0.760 Gbps"),
             new ExpectationResult("volume data-1 p99 latency under 1 ms", false, "1.988 ms", "< 1.000 ms"),
             new ExpectationResult("no allowance exceeded on db-1", true, "0", "0"));
-        return new RunResults("demo <two sizes> & EBS", 42, "virtual", "timing-only", 600.0, 12.3456,
-            List.of(web, db), volumes, streams, fio, expectations);
+        final List<BurstFigures> derived = List.of(
+            new BurstFigures("web-1", "web-1", "net-out", "Gbps", 10.0, 0.75, 0.0, 9.9990, true, 420.0049, 0.7499,
+                419.9871, false, 0.0, 0.2559),
+            new BurstFigures("data-1", "web-1", "volume-iops", "IOPS", 3000.0, 300.0, 1.25, 2999.5, false, null,
+                null, 1234.5678, true, 42.5, 0.0012));
+        return new RunResults("demo <two sizes> & EBS", 42, "virtual", "timing-only", 600.0, 12.3456, null,
+            List.of(web, db), volumes, streams, fio, expectations, derived);
+    }
+
+    /**
+     * The same run in real time: it fell 812.5 ms behind the wall clock (100 ms allowed) with a guest vCPU busiest.
+     */
+    public static RunResults realTimeResults()
+    {
+        final RunResults r = results();
+        final RealTimeResult realTime = new RealTimeResult(812.5, 7.25, 0.1234, 100.0, false, 99.5, List.of(
+            new RealTimeResult.AgentBusy("vcpu-i-0a1b2c3d4e5f60001-0 (web-1)", 61.25),
+            new RealTimeResult.AgentBusy("vpc-card-host0", 30.5)));
+        return new RunResults(r.scenario(), r.seed(), "real", r.payloadMode(), r.simulatedSeconds(), 4862.1, realTime,
+            r.instances(), r.volumes(), r.streams(), r.fioJobs(), r.expectations(), r.derived());
     }
 
     public static List<Column> columns()

@@ -149,7 +149,7 @@ class ScenarioLoaderTest
     {
         final ScenarioException ex = assertThrows(ScenarioException.class,
             () -> yaml(MINIMAL + "expectations:\n  - {metric: speed, instance: a, min: 1}\n"));
-        assertEquals("s.yaml:7:6: expectations[0].metric: unknown metric 'speed'; accepted: "
+        assertEquals("s.yaml:7:6: expectations[0].metric: 'speed' is not accepted; accepted: "
             + String.join(", ", ExpectationMetric.keys()), ex.getMessage());
     }
 
@@ -163,9 +163,10 @@ class ScenarioLoaderTest
     @Test
     void shouldRefuseOverlappingSubnetsAndHostBits()
     {
-        assertError("s.yaml:9:5: vpcs[0].subnets[1].cidr: 10.0.1.0/25 overlaps subnet s1 (10.0.1.0/24)", MINIMAL
+        assertError("s.yaml:9:57: vpcs[0].subnets[1].cidr: 10.0.1.0/25 overlaps subnet s1 (10.0.1.0/24)", MINIMAL
             + "vpcs:\n  - name: v\n    cidr: 10.0.0.0/16\n    subnets: [{name: s1, cidr: 10.0.1.0/24}, {name: s2, cidr: 10.0.1.0/25}]\n");
-        assertError("s.yaml:8:5: vpcs[0].cidr: '10.0.0.1/16' has host bits set; did you mean 10.0.0.0/16?", MINIMAL
+        assertError("s.yaml:8:5: vpcs[0].cidr: invalid CIDR \"10.0.0.1/16\": host bits are set, did you mean "
+            + "10.0.0.0/16?", MINIMAL
             + "vpcs:\n  - name: v\n    cidr: 10.0.0.1/16\n    subnets: [{name: s1, cidr: 10.0.1.0/24}]\n");
     }
 
@@ -174,6 +175,40 @@ class ScenarioLoaderTest
     {
         assertError("s.yaml:7:51: expectations[0].to: 20s is after the end of the scenario (10s)",
             MINIMAL + "expectations:\n  - {metric: net-out-gbps, instance: a, from: 0s, to: 20s, min: 1}\n");
+    }
+
+    @Test
+    void shouldReadHowFarARealTimeRunMayFallBehind() throws Exception
+    {
+        assertEquals(100_000_000L, yaml(MINIMAL).allowedLagNs(), "default: 1 % of the 10 s duration");
+        assertEquals(250_000_000L, yaml(MINIMAL + "allowedLag: 250ms\n").allowedLagNs());
+        assertEquals(500_000_000L, yaml(MINIMAL + "allowedLag: 5%\n").allowedLagNs());
+        assertEquals(25_000_000L, yaml(MINIMAL + "allowedLag: 0.25%\n").allowedLagNs());
+        assertEquals(10_000_000_000L, yaml(MINIMAL + "allowedLag: 100%\n").allowedLagNs());
+        assertEquals(Scenario.UNLIMITED_LAG, yaml(MINIMAL + "allowedLag: unlimited\n").allowedLagNs());
+        final String accepted = "accepted: a duration (250ms, 2s), a percentage of the duration in (0, 100] (5%) "
+            + "or unlimited";
+        assertError("s.yaml:6:1: allowedLag: '0%' is not accepted; " + accepted, MINIMAL + "allowedLag: 0%\n");
+        assertError("s.yaml:6:1: allowedLag: '150%' is not accepted; " + accepted, MINIMAL + "allowedLag: 150%\n");
+        assertError("s.yaml:6:1: allowedLag: 'lots%' is not accepted; " + accepted, MINIMAL + "allowedLag: lots%\n");
+        assertError("s.yaml:6:1: allowedLag: '0' is not accepted; " + accepted, MINIMAL + "allowedLag: 0\n");
+        assertError("s.yaml:6:1: allowedLag: 'forever' is not accepted; " + accepted,
+            MINIMAL + "allowedLag: forever\n");
+        assertEquals(yaml(MINIMAL + "clock: real\nallowedLag: 5%\n"),
+            yaml(MINIMAL + "allowedLag: 5%\n").withClock(Scenario.ClockMode.REAL));
+    }
+
+    @Test
+    void shouldGateTheLagOfRealTimeRunsOnly() throws Exception
+    {
+        final Scenario s = yaml(MINIMAL + "clock: real\nexpectations:\n  - {metric: max-lag-ms, max: 50}\n");
+        assertEquals(ExpectationMetric.MAX_LAG_MS, s.expectations().get(0).metric());
+        assertEquals("max-lag-ms", s.expectations().get(0).name());
+        assertEquals("max-lag-ms at most 50.0", s.expectations().get(0).describe());
+        assertError("s.yaml:7:6: expectations[0].metric: max-lag-ms gates real-time runs only; set clock: real",
+            MINIMAL + "expectations:\n  - {metric: max-lag-ms, max: 50}\n");
+        assertError("s.yaml:8:26: expectations[0].instance: does not apply to max-lag-ms",
+            MINIMAL + "clock: real\nexpectations:\n  - {metric: max-lag-ms, instance: a, max: 50}\n");
     }
 
     @Test

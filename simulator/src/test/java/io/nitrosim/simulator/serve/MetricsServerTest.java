@@ -9,6 +9,8 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,10 +31,22 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MeterSpec;
 import io.nitrosim.metrics.MetricTags;
 
 class MetricsServerTest
 {
+    /** Meters shaped like the cards' (an ENA allowance counter, a ring counter, a credit gauge). */
+    private static final class TestMeter
+    {
+        static final MeterSpec BW_OUT =
+            MeterSpec.counter("ena.bw_out_allowance_exceeded", "Packets queued or dropped", "instance", "eni");
+        static final MeterSpec RING_BYTES =
+            MeterSpec.counter("ring.admitted.bytes", "Bytes taken", "host|instance", "direction|volume");
+        static final MeterSpec CREDITS =
+            MeterSpec.gauge("net.credit.balance.percent", "Credit balance", "instance", "direction");
+    }
+
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final HttpClient client = HttpClient.newBuilder()
@@ -47,13 +61,12 @@ class MetricsServerTest
     @BeforeEach
     void start() throws Exception
     {
-        final AtomicCounter bwOut = counters.counter("ena.bw_out_allowance_exceeded",
+        final AtomicCounter bwOut = counters.counter(TestMeter.BW_OUT,
             MetricTags.of("instance", "web-1", "eni", "eni-0aa0000000000001"));
         bwOut.getAndAddRelease(5432);
-        counters.counter("ring.admitted.bytes", MetricTags.of("instance", "web-1", "direction", "out"))
+        counters.counter(TestMeter.RING_BYTES, MetricTags.of("instance", "web-1", "direction", "out"))
             .getAndAddRelease(1_250_000_000L);
-        counters.gauge("net.credit.balance.percent", MetricTags.of("instance", "web-1", "direction", "out"),
-            () -> 37);
+        counters.gauge(TestMeter.CREDITS, MetricTags.of("instance", "web-1", "direction", "out"), () -> 37);
         final PrometheusMeterRegistry prometheus = PrometheusMetrics.bind(counters);
         server = MetricsServer.start(0, prometheus, () -> new RunStatus("demo", "running",
             simulatedNs.get() / 1e9, 600.0,
@@ -90,11 +103,26 @@ class MetricsServerTest
         assertEquals("text/plain; version=0.0.4; charset=utf-8",
             response.headers().firstValue("content-type").orElseThrow());
         final String body = response.body();
+        assertTrue(body.contains("# HELP ena_bw_out_allowance_exceeded_total Packets queued or dropped\n"), body);
         assertTrue(body.contains("# TYPE ena_bw_out_allowance_exceeded_total counter\n"), body);
         assertTrue(body.contains(
             "ena_bw_out_allowance_exceeded_total{eni=\"eni-0aa0000000000001\",instance=\"web-1\"} 5432.0\n"), body);
         assertTrue(body.contains("ring_admitted_bytes_total{direction=\"out\",instance=\"web-1\"} 1.25E9\n"), body);
         assertTrue(body.contains("net_credit_balance_percent{direction=\"out\",instance=\"web-1\"} 37.0\n"), body);
+    }
+
+    @Test
+    void shouldServeOneNameWhoseOwnersCarryDifferentTagKeys()
+    {
+        try (CounterRegistry registry = new CounterRegistry(8))
+        {
+            registry.counter(TestMeter.RING_BYTES, MetricTags.of("instance", "web-1", "volume", "vol-1"))
+                .getAndAddRelease(7);
+            registry.counter(TestMeter.RING_BYTES, MetricTags.of("host", "0", "direction", "in")).getAndAddRelease(9);
+            final String body = PrometheusMetrics.bind(registry).scrape();
+            assertTrue(body.contains("ring_admitted_bytes_total{instance=\"web-1\",volume=\"vol-1\"} 7.0\n"), body);
+            assertTrue(body.contains("ring_admitted_bytes_total{direction=\"in\",host=\"0\"} 9.0\n"), body);
+        }
     }
 
     @Test
@@ -186,5 +214,64 @@ class MetricsServerTest
         assertEquals("port must be in [0, 65535] (0 = any free port), got 65536",
             assertThrows(IllegalArgumentException.class, () -> MetricsServer.start(65536, () -> "", () -> "x"))
                 .getMessage());
+    }
+
+    /** Sends raw bytes on a new connection and returns everything the server answers until it closes. */
+    private static String raw(final int port, final String request) throws Exception
+    {
+        try (Socket socket = new Socket("127.0.0.1", port))
+        {
+            socket.setSoTimeout((int)TIMEOUT.toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void shouldAnswer505ToAnUnsupportedHttpVersion() throws Exception
+    {
+        final String response = raw(port, "GET /metrics HTTP/9.9\r\nHost: x\r\n\r\n");
+        assertTrue(response.startsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n"), response);
+        assertTrue(response.endsWith("HTTP version HTTP/9.9 not supported, use HTTP/1.1 or HTTP/1.0\n"), response);
+    }
+
+    @Test
+    void shouldCloseARequestThatNeverFinishes() throws Exception
+    {
+        try (MetricsServer strict = MetricsServer.start(0, () -> "", () -> "x", new MetricsServer.Limits(300, 4)))
+        {
+            final int strictPort = strict.bound().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getPort();
+            final String response = raw(strictPort, "GET /metrics HTTP/1.1\r\nHost: x\r\n"); // no final CRLF
+            assertTrue(response.startsWith("HTTP/1.1 408 Request Timeout\r\n"), response);
+            assertTrue(response.endsWith("request timeout: a whole request must arrive within 300 ms\n"), response);
+            // an idle connection (nothing sent) is closed the same way
+            assertTrue(raw(strictPort, "").startsWith("HTTP/1.1 408 Request Timeout\r\n"));
+        }
+    }
+
+    @Test
+    void shouldBoundTheNumberOfConnections() throws Exception
+    {
+        try (MetricsServer small = MetricsServer.start(0, () -> "m\n", () -> "x", new MetricsServer.Limits(10_000, 2)))
+        {
+            final int smallPort = small.bound().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getPort();
+            final Socket first = new Socket("127.0.0.1", smallPort);
+            final Socket second = new Socket("127.0.0.1", smallPort);
+            first.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            first.setSoTimeout((int)TIMEOUT.toMillis());
+            assertEquals('H', first.getInputStream().read(), "the first connection is served");
+            assertEquals("", raw(smallPort, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"),
+                "a third connection is closed without an answer");
+            second.close();
+            first.close();
+            String answer = "";
+            for (int attempt = 0; attempt < 50 && answer.isEmpty(); attempt++)
+            {
+                // the server counts a closed connection when it notices the close: retry until it has
+                answer = raw(smallPort, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            }
+            assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
+        }
     }
 }

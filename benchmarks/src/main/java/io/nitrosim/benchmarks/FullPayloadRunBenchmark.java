@@ -1,0 +1,128 @@
+package io.nitrosim.benchmarks;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.nitrosim.simulator.engine.Simulation;
+import io.nitrosim.simulator.results.RunResults;
+import io.nitrosim.simulator.scenario.Scenario;
+import io.nitrosim.simulator.scenario.ScenarioLoader;
+
+/**
+ * Issue 10's scenario end to end, in virtual time: two c5.18xlarge on two hosts, one sending to the other with 8
+ * UDP streams of 9001-byte frames at the 25 Gbps cap, every byte written by the sending guest, carried through
+ * both ENA devices and both VPC cards, and checked by the receiving guest. Wall time to simulate
+ * {@code simulated} (building the simulation is not timed); {@link BenchmarkMain} prints simulated seconds per
+ * wall second and the delivered bytes per wall second against the {@code memcpy} of
+ * {@link PayloadPatternBenchmark} in the same run. {@code payload=timing-only} runs the same flows without
+ * bytes, for comparison.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(1)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+public class FullPayloadRunBenchmark
+{
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    @Param({"full"})
+    public String payload;
+
+    @Param({"500ms"})
+    public String simulated;
+
+    private Path work;
+    private Simulation simulation;
+
+    /** The scenario of issue 10 for {@code duration} with the given payload mode. */
+    static Scenario scenario(final String duration, final String payload)
+    {
+        final String yaml = "name: full-payload-25g\nduration: " + duration + "\nsampleInterval: " + duration + "\n"
+            + "clock: virtual\npayload: " + payload + "\nhosts: [{name: host-1}, {name: host-2}]\n"
+            + "instances:\n  - {name: a, type: c5.18xlarge, host: host-1}\n"
+            + "  - {name: b, type: c5.18xlarge, host: host-2}\n"
+            + "workloads:\n  - {name: bulk, kind: iperf, from: a, to: b, streams: 8, frameBytes: 9001}\n";
+        try
+        {
+            return ScenarioLoader.parse("issue-10", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
+                false);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    @Setup(Level.Iteration)
+    public void prepare() throws IOException
+    {
+        JvmFlagsCheck.requireProjectJvmFlags();
+        work = Files.createTempDirectory("nitro-sim-bench");
+        simulation = Simulation.prepare(scenario(simulated, payload), work);
+    }
+
+    @TearDown(Level.Iteration)
+    public void close() throws IOException
+    {
+        simulation.close();
+        try (Stream<Path> paths = Files.walk(work))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Benchmark
+    public RunResults run(final RunFigures figures)
+    {
+        final long cpuStartNs = THREADS.getCurrentThreadCpuTime();
+        final RunResults results = simulation.run(null);
+        figures.threadCpuNs = THREADS.getCurrentThreadCpuTime() - cpuStartNs;
+        figures.bytesDelivered = results.instances().get(1).netIn().bytes();
+        figures.simulatedNs = Math.round(results.simulatedSeconds() * 1e9);
+        return results;
+    }
+
+    /** What the run delivered (one run per iteration: these are that run's values). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class RunFigures
+    {
+        public long bytesDelivered;
+        public long simulatedNs;
+        public long threadCpuNs;
+
+        @Setup(Level.Iteration)
+        public void reset()
+        {
+            bytesDelivered = 0;
+            simulatedNs = 0;
+            threadCpuNs = 0;
+        }
+    }
+}
