@@ -72,17 +72,18 @@ public final class ExperimentCommand implements Callable<Integer>
         {
             throw new BadInputException(ex.getMessage());
         }
-        final OutputDirectory outputs = OutputDirectory.prepare(
-            outDir != null ? outDir : Path.of("nitro-sim-out", plan.sweep().name()),
-            List.of(ExperimentReport.EXPERIMENT_CSV, ExperimentReport.EXPERIMENT_JSON, ExperimentReport.EXPERIMENT_HTML,
-                ExperimentReport.POINTS_DIR + "/"));
         final PrintWriter out = spec.commandLine().getOut();
         out.println("experiment '" + plan.sweep().name() + "': " + plan.points().size() + " points of "
             + plan.sweep().scenario());
         out.flush();
         final ExperimentRunner.Outcome outcome;
+        final OutputDirectory outputs;
         try (SweepCluster members = open(settings))
         {
+            // Checked once the cluster is joined (a refused join writes nothing) and before any point runs.
+            outputs = OutputDirectory.prepare(outDir != null ? outDir : Path.of("nitro-sim-out", plan.sweep().name()),
+                List.of(ExperimentReport.EXPERIMENT_CSV, ExperimentReport.EXPERIMENT_JSON,
+                    ExperimentReport.EXPERIMENT_HTML, ExperimentReport.POINTS_DIR + "/"));
             out.println("running on " + members.description());
             out.flush();
             outcome = ExperimentRunner.run(plan, members, new ConsoleListener(out));
