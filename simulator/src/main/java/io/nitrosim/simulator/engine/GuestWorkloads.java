@@ -1,12 +1,11 @@
 package io.nitrosim.simulator.engine;
 
-import org.agrona.concurrent.NanoClock;
-
 import io.nitrosim.ebs.driver.NvmeDriver;
 import io.nitrosim.ebs.fio.FioJob;
 import io.nitrosim.ebs.fio.FioWorkload;
 import io.nitrosim.hypervisor.guest.PciAddress;
 import io.nitrosim.nic.driver.EnaDriver;
+import io.nitrosim.nic.driver.EnaDriverContext;
 import io.nitrosim.nic.guest.GuestIperf;
 
 /**
@@ -26,31 +25,12 @@ public final class GuestWorkloads
     /** The reference ENA driver on {@code eni}'s function with the guest iperf on top, driven by the guest. */
     public static GuestIperf iperf(final GuestSide side, final EniHandle eni, final int vcpus, final boolean timingOnly)
     {
-        final EnaDriver.Context driver = EnaDriver.context().function(side.function(eni.address()))
+        final EnaDriverContext driver = EnaDriver.context().function(side.function(eni.address()))
             .memory(side.memory()).allocator(side.allocator()).timingOnly(timingOnly)
             .queuePairs(Math.min(NetworkPlumbing.MAX_QUEUE_PAIRS, vcpus))
             .mtu(GUEST_MTU);
         final GuestIperf guest = GuestIperf.create(driver, eni.eni().primaryIp());
-        side.add(new GuestSide.Task()
-        {
-            @Override
-            public int doWork(final long nowNs)
-            {
-                return guest.doWork(nowNs);
-            }
-
-            @Override
-            public long nextDeadlineNs()
-            {
-                return guest.nextDeadlineNs();
-            }
-
-            @Override
-            public void onInterrupt(final int vector)
-            {
-                guest.onInterrupt(vector);
-            }
-        });
+        side.add(guest);
         return guest;
     }
 
@@ -59,31 +39,12 @@ public final class GuestWorkloads
      * {@code startNs}, driven by the guest.
      */
     public static FioWorkload fio(final GuestSide side, final PciAddress address, final int vcpus, final long seed,
-        final NanoClock clock, final long startNs, final FioJob... jobs)
+        final long startNs, final FioJob... jobs)
     {
         final NvmeDriver driver = NvmeDriver.create(side.function(address), side.memory(), side.allocator(),
             NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, vcpus))));
         final FioWorkload fio = FioWorkload.create(driver, side.memory(), side.allocator(), seed, jobs);
-        side.add(new GuestSide.Task()
-        {
-            @Override
-            public int doWork(final long nowNs)
-            {
-                return nowNs < startNs ? 0 : fio.doWork(nowNs);
-            }
-
-            @Override
-            public long nextDeadlineNs()
-            {
-                return clock.nanoTime() < startNs ? startNs : fio.nextDeadlineNs();
-            }
-
-            @Override
-            public void onInterrupt(final int vector)
-            {
-                fio.onInterrupt(vector);
-            }
-        });
+        side.add(fio, startNs);
         return fio;
     }
 }

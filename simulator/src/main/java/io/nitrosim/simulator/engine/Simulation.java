@@ -30,6 +30,7 @@ import io.nitrosim.simulator.results.InstanceResult;
 import io.nitrosim.simulator.results.RateUnit;
 import io.nitrosim.simulator.results.RealTimeResult;
 import io.nitrosim.simulator.results.RunResults;
+import io.nitrosim.simulator.results.SeriesKeys;
 import io.nitrosim.simulator.results.SeriesKind;
 import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.results.TimeSeries;
@@ -160,20 +161,20 @@ public final class Simulation implements AutoCloseable
             final InstanceType type = h.spec().type();
             final double peakGbps = type.networkPeakGbps().doubleValue();
             final double baselineGbps = type.networkBaselineGbps().doubleValue();
-            b.rate(Column.of(name + ".net_out_gbps", name + " net out", "Gbps", name, name, "out",
+            b.rate(Column.of(SeriesKeys.netGbps(name, "out"), name + " net out", "Gbps", name, name, "out",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
                 meters.sum(net.eniTags(), EniMeter.TX_BYTES), RateUnit.GBPS_FROM_BYTES);
-            b.rate(Column.of(name + ".net_in_gbps", name + " net in", "Gbps", name, name, "in",
+            b.rate(Column.of(SeriesKeys.netGbps(name, "in"), name + " net in", "Gbps", name, name, "in",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
                 meters.sum(net.eniTags(), EniMeter.RX_BYTES), RateUnit.GBPS_FROM_BYTES);
-            b.gauge(Column.of(name + ".net_out_credit_pct", name + " net-out credits", "%", name, name, "out",
+            b.gauge(Column.of(SeriesKeys.netCreditPct(name, "out"), name + " net-out credits", "%", name, name, "out",
                 SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, net.creditTags("out")));
-            b.gauge(Column.of(name + ".net_in_credit_pct", name + " net-in credits", "%", name, name, "in",
+            b.gauge(Column.of(SeriesKeys.netCreditPct(name, "in"), name + " net-in credits", "%", name, name, "in",
                 SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, net.creditTags("in")));
             for (int i = 0; i < AllowanceCounters.NAMES.size(); i++)
             {
                 final String counter = AllowanceCounters.NAMES.get(i);
-                b.total(Column.of(name + "." + counter, name + " " + counter, "packets", name, name, null,
+                b.total(Column.of(SeriesKeys.allowance(name, counter), name + " " + counter, "packets", name, name, null,
                     SeriesKind.ALLOWANCE), meters.sum(net.eniTags(), EniMeter.ENA_ENI_STATS.get(i)));
             }
             storage.addColumns(b, h.spec());

@@ -29,6 +29,7 @@ import io.nitrosim.simulator.results.EbsInstanceResult;
 import io.nitrosim.simulator.results.FioJobResult;
 import io.nitrosim.simulator.results.LatencySummary;
 import io.nitrosim.simulator.results.RateUnit;
+import io.nitrosim.simulator.results.SeriesKeys;
 import io.nitrosim.simulator.results.SeriesKind;
 import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
@@ -163,7 +164,7 @@ final class StorageSide implements AutoCloseable
                 startNs = Math.min(startNs, w.startNs());
             }
             final FioWorkload fio = GuestWorkloads.fio(guest, volume.address(), type.vcpus(), scenario.seed(),
-                runtime.clock(), startNs, jobs.toArray(new FioJob[0]));
+                startNs, jobs.toArray(new FioJob[0]));
             fioRuns.add(new FioRun(e.getValue(), volume, fio));
         }
     }
@@ -179,15 +180,15 @@ final class StorageSide implements AutoCloseable
         }
         final List<MetricTags> volumeTags = volumeTags(name);
         final MetricTags instance = StoragePlumbing.instanceTags(card.instanceId());
-        b.rate(Column.of(name + ".ebs_mbps", name + " EBS", "Mbps", name, name, null, SeriesKind.EBS_THROUGHPUT)
+        b.rate(Column.of(SeriesKeys.ebsMbps(name), name + " EBS", "Mbps", name, name, null, SeriesKind.EBS_THROUGHPUT)
             .withReferenceLines((double)t.ebsPeakMbps(), (double)t.ebsBaselineMbps()),
             meters.sum(volumeTags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES), RateUnit.MBPS_FROM_BYTES);
-        b.rate(Column.of(name + ".ebs_iops", name + " EBS IOPS", "IOPS", name, name, null, SeriesKind.EBS_IOPS)
+        b.rate(Column.of(SeriesKeys.ebsIops(name), name + " EBS IOPS", "IOPS", name, name, null, SeriesKind.EBS_IOPS)
             .withReferenceLines((double)t.ebsPeakIops(), (double)t.ebsBaselineIops()),
             meters.sum(volumeTags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), RateUnit.PER_SECOND);
-        b.gauge(Column.of(name + ".ebs_io_balance_pct", name + " EBSIOBalance%", "%", name, name, null,
+        b.gauge(Column.of(SeriesKeys.ebsIoBalancePct(name), name + " EBSIOBalance%", "%", name, name, null,
             SeriesKind.EBS_CREDITS), meters.percentReader(EbsShapingMeter.IO_BALANCE, instance));
-        b.gauge(Column.of(name + ".ebs_byte_balance_pct", name + " EBSByteBalance%", "%", name, name, null,
+        b.gauge(Column.of(SeriesKeys.ebsByteBalancePct(name), name + " EBSByteBalance%", "%", name, name, null,
             SeriesKind.EBS_CREDITS), meters.percentReader(EbsShapingMeter.BYTE_BALANCE, instance));
         for (final VolumeHandle v : volumes.values())
         {
@@ -198,15 +199,15 @@ final class StorageSide implements AutoCloseable
             final String vol = v.spec().name();
             final VolumeLimits limits = v.volume().limits();
             final List<MetricTags> tags = List.of(v.tags());
-            b.rate(Column.of(vol + ".iops", vol + " IOPS", "IOPS", name, vol, null, SeriesKind.EBS_IOPS)
+            b.rate(Column.of(SeriesKeys.volumeIops(name, vol), vol + " IOPS", "IOPS", name, vol, null, SeriesKind.EBS_IOPS)
                 .withReferenceLines((double)Math.max(limits.baselineIops(), limits.burstIops()),
                     (double)limits.baselineIops()),
                 meters.sum(tags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), RateUnit.PER_SECOND);
-            b.rate(Column.of(vol + ".mibps", vol + " throughput", "MiB/s", name, vol, null, SeriesKind.EBS_THROUGHPUT)
+            b.rate(Column.of(SeriesKeys.volumeMibps(name, vol), vol + " throughput", "MiB/s", name, vol, null, SeriesKind.EBS_THROUGHPUT)
                 .withReferenceLines(limits.throughputPeakBytesPerSec() / 1048576.0,
                     limits.throughputBaselineBytesPerSec() / 1048576.0),
                 meters.sum(tags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES), RateUnit.MIBPS_FROM_BYTES);
-            b.gauge(Column.of(vol + ".burst_balance_pct", vol + " BurstBalance%", "%", name, vol, null,
+            b.gauge(Column.of(SeriesKeys.volumeBurstBalancePct(name, vol), vol + " BurstBalance%", "%", name, vol, null,
                 SeriesKind.EBS_CREDITS), meters.percentReader(EbsShapingMeter.BURST_BALANCE, v.tags()));
         }
     }

@@ -353,7 +353,7 @@ public final class RegionControl
             throw new Ec2Exception(Ec2Error.INVALID_ATTACHMENT_NOT_FOUND, volumeId + " is not attached to " + instanceId);
         }
         return GuestWorkloads.fio(guest(ri), volume.address(), ri.instance().type().vcpus(), region.seed(),
-            region.runtime().clock(), startNs, jobs);
+            startNs, jobs);
     }
 
     private GuestSide guest(final RegionInstance ri)

@@ -144,7 +144,7 @@ public record Scenario(
             }
             if (metric.windowed())
             {
-                sb.append(" over ").append(DurationParser.format(fromNs)).append('-').append(DurationParser.format(toNs));
+                sb.append(" over ").append(DurationParser.formatRange(fromNs, toNs));
             }
             if (min != null && max != null)
             {
