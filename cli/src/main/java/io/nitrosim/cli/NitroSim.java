@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = NitroSim.Version.class,
     description = "Simulator of an AWS Nitro-style host: minimal hypervisor, VPC (ENA) and EBS (NVMe) offload cards.",
     subcommands = {CatalogCommand.class, DemoCommand.class, RunCommand.class, ExperimentCommand.class,
-        WorkerCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        WorkerCommand.class, ServeCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
 public final class NitroSim implements Runnable
 {
     public static final int EXIT_OK = 0;

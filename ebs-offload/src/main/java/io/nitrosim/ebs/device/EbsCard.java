@@ -181,6 +181,21 @@ public final class EbsCard implements SimAgent
         return true;
     }
 
+    /**
+     * Applies a modified spec (IOPS, throughput) to an attached volume's buckets from now on. Call from the
+     * card's thread. @return whether the volume is attached here.
+     */
+    public boolean modifyVolume(final VolumeSpec modified)
+    {
+        final VolumeShaping volume = shaping.volume(modified.volumeId());
+        if (volume == null)
+        {
+            return false;
+        }
+        volume.apply(modified, clock.nanoTime());
+        return true;
+    }
+
     /** Controllers in attach order. */
     public List<NvmeController> controllers()
     {

@@ -306,4 +306,22 @@ class EbsShapingTest
             other.gateFor(gp3b), latency.timerFor(VolumeType.GP3, null), 8, 16_384, 20 * SEC);
         assertTrue(completed >= 3000 * 20 - 8 && completed <= 15 + 3000 * 20, "completed " + completed);
     }
+
+    @Test
+    void shouldApplyAModifiedGp3IopsLiveAndRefuseATypeChange()
+    {
+        final EbsShaping shaping = EbsShaping.context(UNCAPPED).build();
+        final VolumeShaping vol = shaping.addVolume(volume("vol-0000000000000000a", VolumeType.GP3, 100, 0), 0);
+        final ShapingGate gate = shaping.gateFor(vol);
+        final int bytes = 16 * 1024;
+        // 3000 IOPS baseline: 15 ops of peak depth (5 ms) then 3000/s for 10 s.
+        assertEquals(15 + 3000 * 10, saturate(gate, bytes, 0, 10 * SEC));
+        vol.apply(volume("vol-0000000000000000a", VolumeType.GP3, 100, 6000), 10 * SEC);
+        assertEquals(6000, vol.spec().iops());
+        // Now 6000/s: the deeper peak bucket (30 ops) refills from empty first, then 6000 per second.
+        final long after = saturate(gate, bytes, 10 * SEC + 1, 20 * SEC);
+        assertEquals(6000.0 * 10, after, 31.0);
+        assertThrows(IllegalArgumentException.class,
+            () -> vol.apply(volume("vol-0000000000000000a", VolumeType.IO1, 100, 3000), 20 * SEC));
+    }
 }

@@ -58,9 +58,18 @@ public final class CardInstance
         return conntrack;
     }
 
+    /** Ports currently served (a detached port keeps its local index but is no longer listed). */
     public List<EniPort> ports()
     {
-        return Collections.unmodifiableList(ports);
+        final List<EniPort> served = new ArrayList<>(ports.size());
+        for (final EniPort port : ports)
+        {
+            if (!port.detached)
+            {
+                served.add(port);
+            }
+        }
+        return Collections.unmodifiableList(served);
     }
 
     /** Inbound frames dropped because the ingress buffer was full. */
@@ -87,8 +96,12 @@ public final class CardInstance
         final List<TxQueue> all = new ArrayList<>();
         for (final EniPort port : ports)
         {
-            all.addAll(port.mutableQueues());
+            if (!port.detached)
+            {
+                all.addAll(port.mutableQueues());
+            }
         }
         queueArray = all.toArray(new TxQueue[0]);
+        roundRobin = 0;
     }
 }

@@ -23,6 +23,8 @@ public final class EniPort
     private final ShapingGate egressGate;
     private final ShapingGate linkLocalGate;
     private final List<TxQueue> queues = new ArrayList<>();
+    /** No longer served (hot-unplugged): its queues are not polled and frames still buffered for it are discarded. */
+    boolean detached;
     FrameSink sink = FrameSink.DISCARD;
 
     EniPort(final VpcCard card, final CardInstance instance, final Eni eni, final int localIndex,

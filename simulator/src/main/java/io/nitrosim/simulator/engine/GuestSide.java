@@ -17,10 +17,10 @@ import io.nitrosim.pci.GuestTask;
  * would. A task may join the duty cycle later than the start ({@link #add(GuestTask, long)}): until then it is
  * not run and its deadline is its start.
  */
-final class GuestSide implements GuestProgram
+public final class GuestSide implements GuestProgram
 {
     /** Guest-physical region the guest's drivers allocate queues and buffers from. */
-    static final long DMA_REGION_BASE = 16L << 20;
+    public static final long DMA_REGION_BASE = 16L << 20;
 
     private final Instance instance;
     private final GuestMemoryAllocator allocator;
@@ -28,37 +28,37 @@ final class GuestSide implements GuestProgram
     private long[] startNs = new long[0];
     private GuestContext context;
 
-    GuestSide(final Instance instance, final long dmaRegionBytes)
+    public GuestSide(final Instance instance, final long dmaRegionBytes)
     {
         this.instance = instance;
         this.allocator = new GuestMemoryAllocator(DMA_REGION_BASE,
             Math.min(dmaRegionBytes, instance.memory().sizeBytes() - DMA_REGION_BASE));
     }
 
-    GuestMemoryAccess memory()
+    public GuestMemoryAccess memory()
     {
         return instance.driverMemory();
     }
 
-    GuestMemoryAllocator allocator()
+    public GuestMemoryAllocator allocator()
     {
         return allocator;
     }
 
     /** The driver's view of the function at {@code address} of this instance's bus. */
-    FunctionAccess function(final PciAddress address)
+    public FunctionAccess function(final PciAddress address)
     {
         return instance.functionAccess(address);
     }
 
     /** Runs {@code task} from the start. */
-    void add(final GuestTask task)
+    public void add(final GuestTask task)
     {
         add(task, 0);
     }
 
     /** Runs {@code task} from simulated time {@code taskStartNs} on (interrupts reach it at any time). */
-    void add(final GuestTask task, final long taskStartNs)
+    public void add(final GuestTask task, final long taskStartNs)
     {
         tasks = Arrays.copyOf(tasks, tasks.length + 1);
         startNs = Arrays.copyOf(startNs, startNs.length + 1);
@@ -66,13 +66,13 @@ final class GuestSide implements GuestProgram
         startNs[startNs.length - 1] = taskStartNs;
     }
 
-    boolean hasTasks()
+    public boolean hasTasks()
     {
         return tasks.length > 0;
     }
 
     /** Loads this program on vCPU 0 of the instance. */
-    void install()
+    public void install()
     {
         instance.loadProgram(0, this);
     }

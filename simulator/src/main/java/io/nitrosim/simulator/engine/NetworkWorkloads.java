@@ -7,8 +7,6 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
-import io.nitrosim.nic.driver.EnaDriver;
-import io.nitrosim.nic.driver.EnaDriverContext;
 import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.traffic.StreamReceiver;
 import io.nitrosim.nic.traffic.StreamSpec;
@@ -22,9 +20,6 @@ import io.nitrosim.simulator.scenario.Scenario;
  */
 final class NetworkWorkloads
 {
-    /** EC2's default MTU inside a VPC (jumbo frames); streams of 1500-byte frames fit it too. */
-    static final int GUEST_MTU = 9001;
-
     private final Map<String, GuestIperf> guests = new LinkedHashMap<>();
     private final List<Run> runs = new ArrayList<>();
     private final boolean timingOnly;
@@ -82,14 +77,7 @@ final class NetworkWorkloads
         GuestIperf guest = guests.get(h.spec().name());
         if (guest == null)
         {
-            final NetworkSide.EniHandle eni = h.network().primary();
-            final GuestSide side = h.guest();
-            final EnaDriverContext driver = EnaDriver.context().function(side.function(eni.address()))
-                .memory(side.memory()).allocator(side.allocator()).timingOnly(timingOnly)
-                .queuePairs(Math.min(NetworkSide.MAX_QUEUE_PAIRS, h.spec().type().vcpus()))
-                .mtu(GUEST_MTU);
-            guest = GuestIperf.create(driver, eni.eni().primaryIp());
-            side.add(guest);
+            guest = GuestWorkloads.iperf(h.guest(), h.network().primary(), h.spec().type().vcpus(), timingOnly);
             guests.put(h.spec().name(), guest);
         }
         return guest;

@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.nitrosim.catalog.InstanceType;
+import io.nitrosim.control.Ec2Exception;
 import io.nitrosim.hypervisor.Host;
-import io.nitrosim.hypervisor.HypervisorException;
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
@@ -138,7 +138,7 @@ public final class Simulation implements AutoCloseable
             recorder = buildRecorder();
             runtime.add(recorder);
         }
-        catch (final HypervisorException | IllegalArgumentException ex)
+        catch (final Ec2Exception | IllegalArgumentException ex)
         {
             close();
             throw new ScenarioException(scenario.source() + ": " + ex.getMessage());
@@ -323,7 +323,7 @@ public final class Simulation implements AutoCloseable
             long rxFrames = 0;
             long rxBytes = 0;
             final List<EniResult> enis = new ArrayList<>();
-            for (final NetworkSide.EniHandle e : h.network().enis())
+            for (final EniHandle e : h.network().enis())
             {
                 final MetricTags tags = e.tags();
                 txFrames += meters.value(EniMeter.TX_FRAMES, tags);

@@ -13,20 +13,15 @@ import io.nitrosim.catalog.InstanceType;
 import io.nitrosim.ebs.device.EbsCard;
 import io.nitrosim.ebs.device.EbsMeter;
 import io.nitrosim.ebs.device.NvmeController;
-import io.nitrosim.ebs.driver.NvmeDriver;
 import io.nitrosim.ebs.fio.FioJob;
 import io.nitrosim.ebs.fio.FioResult;
 import io.nitrosim.ebs.fio.FioWorkload;
-import io.nitrosim.ebs.shaping.EbsInstanceCaps;
 import io.nitrosim.ebs.shaping.EbsShapingMeter;
-import io.nitrosim.ebs.storage.EmbeddedStorageBackend;
 import io.nitrosim.ebs.storage.StorageEngine;
 import io.nitrosim.ebs.volume.VolumeLimits;
 import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.hypervisor.guest.PciAddress;
-import io.nitrosim.hypervisor.pci.Attachment;
-import io.nitrosim.hypervisor.pci.AttachmentKind;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.simulator.results.Column;
@@ -50,7 +45,6 @@ final class StorageSide implements AutoCloseable
 {
     private final Scenario scenario;
     private final SimRuntime runtime;
-    private final CounterRegistry registry;
     private final CardMeters meters;
     private final boolean timingOnly;
     private final StorageEngine engine;
@@ -59,7 +53,7 @@ final class StorageSide implements AutoCloseable
     private final Map<String, VolumeHandle> volumes = new LinkedHashMap<>();
     private final Map<String, GuestSide> guests = new LinkedHashMap<>();
     private final List<FioRun> fioRuns = new ArrayList<>();
-    private final List<EmbeddedStorageBackend> backends = new ArrayList<>();
+    private final StoragePlumbing plumbing;
 
     private record VolumeHandle(
         Scenario.Volume spec, VolumeSpec volume, NvmeController controller, PciAddress address, MetricTags tags)
@@ -75,7 +69,6 @@ final class StorageSide implements AutoCloseable
     {
         this.scenario = scenario;
         this.runtime = runtime;
-        this.registry = registry;
         this.meters = meters;
         this.timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         this.ids = new SplittableRandom(scenario.seed() ^ 0x5EB5L);
@@ -85,6 +78,7 @@ final class StorageSide implements AutoCloseable
             anyVolume |= !i.volumes().isEmpty();
         }
         this.engine = anyVolume && !timingOnly ? StorageEngine.context(workDirectory.resolve("ebs")).open() : null;
+        this.plumbing = new StoragePlumbing(runtime, registry, engine, timingOnly, scenario.seed());
     }
 
     void addInstance(final Scenario.Instance spec, final Instance instance, final GuestSide guest)
@@ -94,19 +88,7 @@ final class StorageSide implements AutoCloseable
         {
             return;
         }
-        final InstanceType t = spec.type();
-        final EbsInstanceCaps caps = new EbsInstanceCaps(t.ebsPeakBytesPerSec(), t.ebsBaselineBytesPerSec(),
-            t.ebsPeakIops(), t.ebsBaselineIops(), t.ebsBurstSeconds());
-        final EbsCard.Context context = EbsCard.context().instanceId(instance.id()).caps(caps).clock(runtime.clock())
-            .registry(registry).timingOnly(timingOnly).seed(scenario.seed());
-        if (engine != null)
-        {
-            final EmbeddedStorageBackend backend = new EmbeddedStorageBackend(engine, false, 256);
-            backends.add(backend);
-            context.backend(backend);
-        }
-        final EbsCard card = context.build();
-        runtime.add(card);
+        final EbsCard card = plumbing.addCard(instance.id(), spec.type());
         cards.put(spec.name(), card);
         for (final Scenario.Volume v : spec.volumes())
         {
@@ -120,11 +102,9 @@ final class StorageSide implements AutoCloseable
             {
                 b.throughputMiBps((int)v.throughputMiBps());
             }
-            final VolumeSpec volume = b.build();
-            final NvmeController controller = card.attach(volume);
-            final Attachment attachment = instance.attach(controller, AttachmentKind.EBS_VOLUME, volume.volumeId().toString());
-            volumes.put(v.name(), new VolumeHandle(v, volume, controller, attachment.address(),
-                instanceTags(instance.id()).and("volume", volume.volumeId().toString())));
+            final StoragePlumbing.PluggedVolume plugged = plumbing.plugVolume(card, instance, b.build());
+            volumes.put(v.name(), new VolumeHandle(v, plugged.spec(), plugged.controller(), plugged.address(),
+                plugged.tags()));
         }
     }
 
@@ -142,11 +122,6 @@ final class StorageSide implements AutoCloseable
             .findFirst().orElseThrow();
         return new ExportTarget(owner.name(), owner.type(), guests.get(owner.name()), v.address(), v.volume(),
             v.controller().blockSizeBytes());
-    }
-
-    private static MetricTags instanceTags(final String instanceId)
-    {
-        return MetricTags.of("instance", instanceId);
     }
 
     /** The tags of the instance's volumes' meters, in attach order. */
@@ -186,8 +161,6 @@ final class StorageSide implements AutoCloseable
             final GuestSide guest = guests.get(first.instance());
             final InstanceType type = scenario.instances().stream().filter(i -> i.name().equals(first.instance()))
                 .findFirst().orElseThrow().type();
-            final NvmeDriver driver = NvmeDriver.create(guest.function(volume.address()), guest.memory(),
-                guest.allocator(), NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, type.vcpus()))));
             final List<FioJob> jobs = new ArrayList<>();
             long startNs = Long.MAX_VALUE;
             for (final Scenario.FioWorkload w : e.getValue())
@@ -206,9 +179,8 @@ final class StorageSide implements AutoCloseable
                 jobs.add(job.build());
                 startNs = Math.min(startNs, w.startNs());
             }
-            final FioWorkload fio = FioWorkload.create(driver, guest.memory(), guest.allocator(), scenario.seed(),
-                jobs.toArray(new FioJob[0]));
-            guest.add(fio, startNs);
+            final FioWorkload fio = GuestWorkloads.fio(guest, volume.address(), type.vcpus(), scenario.seed(),
+                startNs, jobs.toArray(new FioJob[0]));
             fioRuns.add(new FioRun(e.getValue(), volume, fio));
         }
     }
@@ -223,7 +195,7 @@ final class StorageSide implements AutoCloseable
             return;
         }
         final List<MetricTags> volumeTags = volumeTags(name);
-        final MetricTags instance = instanceTags(card.instanceId());
+        final MetricTags instance = StoragePlumbing.instanceTags(card.instanceId());
         b.rate(Column.of(SeriesKeys.ebsMbps(name), name + " EBS", "Mbps", name, name, null, SeriesKind.EBS_THROUGHPUT)
             .withReferenceLines((double)t.ebsPeakMbps(), (double)t.ebsBaselineMbps()),
             meters.sum(volumeTags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES), RateUnit.MBPS_FROM_BYTES);
@@ -266,7 +238,7 @@ final class StorageSide implements AutoCloseable
                 t.ebsBaselineIops(), 100, 100, 0, 0);
         }
         final List<MetricTags> volumeTags = volumeTags(spec.name());
-        final MetricTags instance = instanceTags(card.instanceId());
+        final MetricTags instance = StoragePlumbing.instanceTags(card.instanceId());
         final long bytes = meters.total(volumeTags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES);
         final long ops = meters.total(volumeTags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS);
         final double seconds = endNs / 1e9;
@@ -357,10 +329,7 @@ final class StorageSide implements AutoCloseable
     @Override
     public void close()
     {
-        for (final EmbeddedStorageBackend backend : backends)
-        {
-            backend.close();
-        }
+        plumbing.close();
         if (engine != null)
         {
             engine.close();

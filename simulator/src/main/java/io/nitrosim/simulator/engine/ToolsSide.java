@@ -141,7 +141,7 @@ final class ToolsSide implements AutoCloseable
         for (int i = 0; i < scenario.ports().size(); i++)
         {
             final Scenario.Port p = scenario.ports().get(i);
-            final NetworkSide.EniHandle target = instances.get(p.toInstance()).network().primary();
+            final EniHandle target = instances.get(p.toInstance()).network().primary();
             final boolean tcp = p.protocol().equals("tcp");
             final BridgePlan source = plans.computeIfAbsent(p.instance(), k -> new BridgePlan());
             source.mappings.add(new PortMapping(tcp, p.listenHost(), p.listenPort(), target.eni().primaryIp(), p.toPort()));
@@ -151,7 +151,7 @@ final class ToolsSide implements AutoCloseable
         }
         for (final Map.Entry<String, BridgePlan> e : plans.entrySet())
         {
-            final NetworkSide.EniHandle eni = instances.get(e.getKey()).network().primary();
+            final EniHandle eni = instances.get(e.getKey()).network().primary();
             macs.put(eni.eni().primaryIp(), eni.eni().mac());
         }
         for (final Map.Entry<String, BridgePlan> e : plans.entrySet())
