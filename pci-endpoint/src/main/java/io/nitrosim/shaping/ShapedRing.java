@@ -38,7 +38,8 @@ import io.nitrosim.time.SimAgent;
  * (the handler counts why).
  * <p>
  * The ring keeps what is known about its head while it waits ({@link Head}): the handler's decision about it,
- * which counters already counted it, whether it waited for downstream. A head the gate holds is counted once in
+ * which counters already counted it, whether it waited for downstream; and, per try, the operations it counts
+ * when the handler counts them itself ({@link Head#ops}). A head the gate holds is counted once in
  * the ring's throttled totals and, by reason, in the gate's {@link ThrottleCounters} (or those the handler names
  * for it); and {@link #nextEligibleNs()} says when it can pass. That is the consumer's one deadline.
  * <p>
@@ -319,6 +320,7 @@ public final class ShapedRing
         private boolean throttleCounted;
         private boolean stalled;
         private TokenBucket recordBucket;
+        private long ops;
         private long holdUntilNs;
         private boolean drop;
         private ThrottleCounters counters;
@@ -351,6 +353,20 @@ public final class ShapedRing
             this.recordBucket = bucket;
         }
 
+        /**
+         * This try, the record counts {@code ops} operations against the gate's op buckets instead of
+         * {@link ShapingGate#opsFor} of its bytes (0: it continues an operation already charged, as EBS counts a
+         * contiguous I/O merged into the one before it).
+         */
+        public void ops(final long ops)
+        {
+            if (ops < 0)
+            {
+                throw new IllegalArgumentException("a record's operations " + ops + " must be >= 0");
+            }
+            this.ops = ops;
+        }
+
         /** This try, the record waits until {@code untilNs} without being shaped or counted. */
         public void holdUntil(final long untilNs)
         {
@@ -378,6 +394,7 @@ public final class ShapedRing
         void beginTry(final ThrottleCounters gateCounters)
         {
             recordBucket = null;
+            ops = -1;
             holdUntilNs = 0;
             drop = false;
             counters = gateCounters;
@@ -434,7 +451,8 @@ public final class ShapedRing
                 return waitUntil(head.holdUntilNs);
             }
             final TokenBucket recordBucket = head.recordBucket;
-            final int reasons = gate.check(chargedBytes, recordBucket, nowNs);
+            final long ops = head.ops >= 0 ? head.ops : gate.opsFor(chargedBytes);
+            final int reasons = gate.check(chargedBytes, ops, recordBucket, nowNs);
             if (reasons != 0)
             {
                 if (!head.throttleCounted)
@@ -444,8 +462,8 @@ public final class ShapedRing
                     throttledBytes.getAndAddRelease(chargedBytes);
                 }
                 head.countedEntries =
-                    head.counters.countHeld(reasons, head.countedEntries, chargedBytes, gate.opsFor(chargedBytes));
-                return waitUntil(gate.admitTimeNs(chargedBytes, recordBucket, nowNs));
+                    head.counters.countHeld(reasons, head.countedEntries, chargedBytes, ops);
+                return waitUntil(gate.admitTimeNs(chargedBytes, ops, recordBucket, nowNs));
             }
             if (!handler.onRecord(tag, buffer, payloadIndex, payloadLength, chargedBytes, readyAtNs, nowNs))
             {
@@ -453,7 +471,7 @@ public final class ShapedRing
                 stopReason = STOP_DOWNSTREAM;
                 return Action.ABORT;
             }
-            gate.consume(chargedBytes, recordBucket, nowNs);
+            gate.consume(chargedBytes, ops, recordBucket, nowNs);
             head.reset();
             admittedRecordsInPoll++;
             admittedBytesInPoll += chargedBytes;

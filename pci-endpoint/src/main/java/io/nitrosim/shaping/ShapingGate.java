@@ -13,6 +13,10 @@ import java.util.List;
  *   if (reasons == 0) gate.consume(bytes, recordBucket, nowNs);
  *   else wait until gate.admitTimeNs(bytes, recordBucket, nowNs) // reasons: which limits held it
  * </pre>
+ * A caller that counts operations itself (EBS merges contiguous I/Os into one operation) passes the count
+ * explicitly: {@code check(bytes, ops, recordBucket, nowNs)} and the same for {@code admitTimeNs} and
+ * {@code consume}; the others use {@link #opsFor}.
+ * <p>
  * A record passes only if every bucket admits it; then all are charged. Nothing is charged for a record that
  * waits. The admit time is the earliest time every bucket admits the record (buckets only fill while nothing is
  * taken), and no sooner than the gate's quantum after the refusal. Integer nanoseconds, waits rounded up.
@@ -77,7 +81,13 @@ public final class ShapingGate
      */
     public int check(final long bytes, final TokenBucket recordBucket, final long nowNs)
     {
-        return (int)scan(bytes, recordBucket, nowNs, true);
+        return (int)scan(bytes, opsFor(bytes), recordBucket, nowNs, true);
+    }
+
+    /** {@link #check(long, TokenBucket, long)} charging {@code ops} operations instead of {@link #opsFor}. */
+    public int check(final long bytes, final long ops, final TokenBucket recordBucket, final long nowNs)
+    {
+        return (int)scan(bytes, ops, recordBucket, nowNs, true);
     }
 
     /** {@link #check(long, TokenBucket, long)} without a per-record bucket. */
@@ -92,7 +102,13 @@ public final class ShapingGate
      */
     public long admitTimeNs(final long bytes, final TokenBucket recordBucket, final long nowNs)
     {
-        final long waitNs = scan(bytes, recordBucket, nowNs, false);
+        return admitTimeNs(bytes, opsFor(bytes), recordBucket, nowNs);
+    }
+
+    /** {@link #admitTimeNs(long, TokenBucket, long)} for a record of {@code ops} operations. */
+    public long admitTimeNs(final long bytes, final long ops, final TokenBucket recordBucket, final long nowNs)
+    {
+        final long waitNs = scan(bytes, ops, recordBucket, nowNs, false);
         return waitNs == 0 ? nowNs : nowNs + Math.max(waitNs, quantumNs);
     }
 
@@ -102,7 +118,8 @@ public final class ShapingGate
     }
 
     /** One pass over the buckets: the reasons that hold the record, or the longest wait (0 = admitted now). */
-    private long scan(final long bytes, final TokenBucket recordBucket, final long nowNs, final boolean reasonsWanted)
+    private long scan(
+        final long bytes, final long ops, final TokenBucket recordBucket, final long nowNs, final boolean reasonsWanted)
     {
         int reasons = 0;
         long waitNs = 0;
@@ -115,9 +132,8 @@ public final class ShapingGate
                 waitNs = Math.max(waitNs, bucketWaitNs);
             }
         }
-        if (opBuckets.length > 0)
+        if (ops > 0)
         {
-            final long ops = opsFor(bytes);
             for (int i = 0; i < opBuckets.length; i++)
             {
                 final long bucketWaitNs = opBuckets[i].nanosUntilAdmit(ops, nowNs);
@@ -143,13 +159,18 @@ public final class ShapingGate
     /** Charges every bucket (and the record's own, if any); may leave a bucket in debt for an oversized record. */
     public void consume(final long bytes, final TokenBucket recordBucket, final long nowNs)
     {
+        consume(bytes, opsFor(bytes), recordBucket, nowNs);
+    }
+
+    /** {@link #consume(long, TokenBucket, long)} charging {@code ops} operations (0: the op buckets are left alone). */
+    public void consume(final long bytes, final long ops, final TokenBucket recordBucket, final long nowNs)
+    {
         for (final TokenBucket bucket : byteBuckets)
         {
             bucket.consume(bytes, nowNs);
         }
-        if (opBuckets.length > 0)
+        if (ops > 0)
         {
-            final long ops = opsFor(bytes);
             for (final TokenBucket bucket : opBuckets)
             {
                 bucket.consume(ops, nowNs);

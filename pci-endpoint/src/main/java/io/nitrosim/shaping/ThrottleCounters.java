@@ -115,7 +115,10 @@ public final class ThrottleCounters
             return add(reasonMask, counter, PER_BYTE);
         }
 
-        /** Adds the record's operations (as its gate counts them: {@link ShapingGate#opsFor}). */
+        /**
+         * Adds the record's operations (as its gate charges them: {@link ShapingGate#opsFor}, or the count the ring's
+         * handler named for the head, {@link ShapedRing.Head#ops}).
+         */
         public Builder ops(final int reasonMask, final AtomicCounter counter)
         {
             return add(reasonMask, counter, PER_OP);

@@ -30,6 +30,7 @@ class ShapedRingHeadTest
         final TokenBucket[] flowByTag = new TokenBucket[8];
         final long[] holdUntilByTag = new long[8];
         final boolean[] dropByTag = new boolean[8];
+        final long[] opsByTag = {-1, -1, -1, -1, -1, -1, -1, -1};
         ThrottleCounters countIn;
         boolean refuse;
         int freshTries;
@@ -58,6 +59,10 @@ class ShapedRingHeadTest
             }
             head.holdUntil(holdUntilByTag[tag]);
             head.recordBucket(flowByTag[tag]);
+            if (opsByTag[tag] >= 0)
+            {
+                head.ops(opsByTag[tag]);
+            }
             if (countIn != null)
             {
                 head.countIn(countIn);
@@ -123,6 +128,31 @@ class ShapedRingHeadTest
         assertEquals(SimAgent.NO_DEADLINE, ring.nextEligibleNs(), "empty");
         assertEquals(4, handler.freshTries, "one decision per record");
         assertEquals(List.of(1000L, 1001L, 1002L, 1003L), handler.deliveredDecisions, "kept while it waited");
+    }
+
+    @Test
+    void shouldChargeTheOperationsTheHandlerCountsInsteadOfTheGates()
+    {
+        // 1000 ops/s with 2 of depth, 256 KiB units: by the gate's count 3 x 16 KiB is 3 ops.
+        final TokenBucket ops = new TokenBucket("ops", 1000, 2, 0);
+        final AtomicCounter heldOps = counter();
+        final ShapingGate gate = ShapingGate.builder().opUnitBytes(256 * 1024).ops(ShapingReason.VOLUME, ops)
+            .counters(ThrottleCounters.builder().ops(ShapingReason.VOLUME, heldOps).build()).build();
+        final ShapedRing ring = ShapedRing.builder("merged").maxPayloadBytes(0).gate(gate).build();
+        final Handler handler = new Handler();
+        handler.opsByTag[1] = 0; // continues the operation before it
+        handler.opsByTag[2] = 2;
+        assertTrue(ring.offerTimingOnly(0, 16 * 1024, 0));
+        assertTrue(ring.offerTimingOnly(0, 16 * 1024, 1));
+        assertTrue(ring.offerTimingOnly(0, 16 * 1024, 1));
+        assertTrue(ring.offerTimingOnly(0, 16 * 1024, 2));
+
+        assertEquals(3, ring.poll(handler, 10, 0), "one op for the first, none for the two merged into it");
+        assertEquals(1, ops.tokens(0));
+        assertEquals(1_000_000L, ring.nextEligibleNs(), "the last counts 2 ops: the one left and 1 more at 1000/s");
+        assertEquals(2, heldOps.get(), "held, counted with the handler's op count");
+        assertEquals(1, ring.poll(handler, 10, 1_000_000L));
+        assertEquals(0, ops.tokens(1_000_000L));
     }
 
     @Test

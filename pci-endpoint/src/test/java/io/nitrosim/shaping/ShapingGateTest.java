@@ -99,6 +99,24 @@ class ShapingGateTest
     }
 
     @Test
+    void shouldChargeAnExplicitOpCountInsteadOfTheUnits()
+    {
+        final TokenBucket iops = new TokenBucket("iops", 1000, 8, 0);
+        final TokenBucket bytes = new TokenBucket("bytes", 1_000_000_000L, 1 << 20, 0);
+        final ShapingGate gate = ShapingGate.builder().ops(ShapingReason.VOLUME, iops)
+            .bytes(ShapingReason.VOLUME, bytes).opUnitBytes(256 * 1024).build();
+        gate.consume(16 * 1024, 0, null, 0);
+        assertEquals(8, iops.tokens(0), "a merged I/O takes no op");
+        assertEquals((1 << 20) - 16 * 1024, bytes.tokens(0), "but its bytes");
+        gate.consume(16 * 1024, 8, null, 0);
+        assertEquals(0, iops.tokens(0));
+        assertEquals(0, gate.check(16 * 1024, 0, null, 0), "0 ops pass an empty op bucket");
+        assertEquals(ShapingReason.VOLUME, gate.check(16 * 1024, 1, null, 0));
+        assertEquals(3_000_000, gate.admitTimeNs(16 * 1024, 3, null, 0), "three ops at 1000/s");
+        assertEquals(1_000_000, gate.admitTimeNs(16 * 1024, null, 0), "the gate's own count: one op");
+    }
+
+    @Test
     void shouldChargeOneOpPerRecordWithoutAUnit()
     {
         final TokenBucket iops = new TokenBucket("iops", 1000, 8, 0);

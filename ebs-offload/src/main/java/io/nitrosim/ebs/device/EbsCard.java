@@ -12,14 +12,17 @@ import org.agrona.concurrent.status.AtomicCounter;
 import io.nitrosim.ebs.shaping.EbsInstanceCaps;
 import io.nitrosim.ebs.shaping.EbsShaping;
 import io.nitrosim.ebs.shaping.EbsShapingMeter;
+import io.nitrosim.ebs.shaping.IoMerge;
 import io.nitrosim.ebs.shaping.VolumeShaping;
 import io.nitrosim.ebs.storage.StorageBackend;
+import io.nitrosim.ebs.storage.StorageOp;
 import io.nitrosim.ebs.volume.ServiceLatencyModel;
 import io.nitrosim.ebs.volume.VolumeId;
 import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.shaping.ShapedRecordHandler;
+import io.nitrosim.shaping.ShapedRing;
 import io.nitrosim.time.SimAgent;
 
 /**
@@ -31,7 +34,9 @@ import io.nitrosim.time.SimAgent;
  * <b>Data path.</b> The card speaks storage, not NVMe: each volume's front end (its {@link NvmeController}) turns
  * an I/O command into a {@link StorageRequest} (read, write, flush, trim) in the volume's shaped ring
  * ({@code readyAtNs} = fetch time + the volume's service latency, charged bytes = the transfer length; IOPS counted
- * in AWS units: a record of B bytes counts ceil(B / 256 KiB) ops on SSD volumes, ceil(B / 1 MiB) on st1/sc1), and
+ * in AWS units: a record of B bytes counts ceil(B / 256 KiB) ops on SSD volumes, ceil(B / 1 MiB) on st1/sc1, and a
+ * read or write contiguous with the volume's previous one of the same kind merges into its operation up to that
+ * unit: {@link IoMerge}), and
  * the card sees only that ring, a completion ring and the front end's epoch ({@link VolumePort}). The card admits
  * a request when it is ready and every bucket admits it; then {@link StorageDispatch} hands it to the
  * {@link StorageBackend} (a write's data was DMAed from the guest into the record at fetch) and returns the
@@ -252,6 +257,7 @@ public final class EbsCard implements SimAgent
                         continue;
                     }
                     recordHandler.port = v.port();
+                    recordHandler.merge = v.volumeShaping().merge();
                     delivered += v.ring().poll(recordHandler, 1, nowNs);
                 }
                 work += delivered;
@@ -262,6 +268,7 @@ public final class EbsCard implements SimAgent
             }
         }
         recordHandler.port = null;
+        recordHandler.merge = null;
         work += dispatch.pollBackend();
         return work;
     }
@@ -280,17 +287,50 @@ public final class EbsCard implements SimAgent
         return deadline;
     }
 
-    /** Hands each admitted record of the volume being polled to the storage path. */
+    /**
+     * Counts each head's operations as EBS does (a read or write contiguous with the one before it, of the same
+     * kind, merges into its operation up to the I/O unit; flush and trim count one and end the merged operation)
+     * and hands each admitted record of the volume being polled to the storage path.
+     */
     private final class RecordHandler implements ShapedRecordHandler
     {
+        private final StorageRequest request = new StorageRequest();
         VolumePort port;
+        IoMerge merge;
+
+        @Override
+        public void onHead(
+            final ShapedRing.Head head, final int tag, final DirectBuffer buffer, final int payloadIndex,
+            final int payloadLength, final int chargedBytes, final long nowNs)
+        {
+            final StorageRequest r = request.wrap(buffer, payloadIndex);
+            final int op = r.op();
+            if (op == StorageOp.READ || op == StorageOp.WRITE)
+            {
+                head.ops(merge.opsFor(op, r.offsetBytes(), r.lengthBytes()));
+            }
+        }
 
         @Override
         public boolean onRecord(
             final int tag, final DirectBuffer buffer, final int payloadIndex, final int payloadLength,
             final int chargedBytes, final long readyAtNs, final long nowNs)
         {
-            return dispatch.dispatch(port, buffer, payloadIndex);
+            if (!dispatch.dispatch(port, buffer, payloadIndex))
+            {
+                return false;
+            }
+            final StorageRequest r = request.wrap(buffer, payloadIndex);
+            final int op = r.op();
+            if (op == StorageOp.READ || op == StorageOp.WRITE)
+            {
+                merge.admit(op, r.offsetBytes(), r.lengthBytes());
+            }
+            else
+            {
+                merge.reset();
+            }
+            return true;
         }
     }
 

@@ -5,7 +5,9 @@ package io.nitrosim.ebs.fio;
  * Validated in {@link Builder#build()} (one-line errors naming the value and the accepted range).
  * <ul>
  * <li>{@code rw}: read, write, randread, randwrite, randrw (with {@code rwmixread} percent reads).</li>
- * <li>{@code bs}: block size in bytes, a multiple of the LBA size, at most the controller's MDTS (256 KiB).</li>
+ * <li>{@code bs}: block size in bytes, a multiple of the LBA size, up to {@link #MAX_BLOCK_SIZE_BYTES} (16 MiB); a
+ *     block above the controller's MDTS (256 KiB) goes out as contiguous MDTS-sized commands, as Linux splits it
+ *     at the queue's max_sectors_kb, and EBS merges them back into operations of its I/O unit.</li>
  * <li>{@code iodepth}: I/Os in flight per job.</li>
  * <li>{@code numjobs}: clones of the job; clone j works on [offset + j * size, offset + (j + 1) * size) (fio's
  *     {@code offset_increment=size}). Each clone uses I/O queue pair 1 + (j mod pairs) of the driver: its own
@@ -19,6 +21,13 @@ package io.nitrosim.ebs.fio;
  */
 public final class FioJob
 {
+    /**
+     * Largest {@code bs}: 16 MiB. Linux passes one direct I/O of up to 2 GiB - 4 KiB (MAX_RW_COUNT) and splits it
+     * at max_sectors_kb, so fio on EBS refuses no block size anyone uses; the limit here keeps a job's buffers (bs
+     * per clone, bs x iodepth with verify) within the guest's DMA memory, sixteen times EBS's largest I/O unit.
+     */
+    public static final int MAX_BLOCK_SIZE_BYTES = 16 << 20;
+
     /** The rw= modes. */
     public enum Rw
     {
@@ -241,10 +250,10 @@ public final class FioJob
             {
                 throw new IllegalArgumentException("fio job " + name + " needs rw, got none");
             }
-            if (blockSizeBytes < 512 || blockSizeBytes > 256 * 1024 || blockSizeBytes % 512 != 0)
+            if (blockSizeBytes < 512 || blockSizeBytes > MAX_BLOCK_SIZE_BYTES || blockSizeBytes % 512 != 0)
             {
                 throw new IllegalArgumentException("fio job " + name + " bs " + blockSizeBytes
-                    + " B out of range: accepted a multiple of 512 in 512..262144");
+                    + " B out of range: accepted a multiple of 512 in 512.." + MAX_BLOCK_SIZE_BYTES + " (16 MiB)");
             }
             if (iodepth < 1 || iodepth > 1023)
             {

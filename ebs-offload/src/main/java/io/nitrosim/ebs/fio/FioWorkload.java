@@ -21,6 +21,11 @@ import io.nitrosim.pci.GuestTask;
  * {@link #nextDeadlineNs()}, {@link #onInterrupt(int)}. Offsets of random jobs and the read/write mix come from one
  * {@link SplittableRandom} seeded at creation and split per clone, so runs are deterministic.
  * <p>
+ * A block larger than the controller's MDTS goes out as contiguous MDTS-sized commands, in order, as the Linux
+ * block layer splits a bio at the queue's max_sectors_kb; the fio I/O completes when its last command does (its
+ * latency spans all of them; any failed command fails it). Commands the submission queue has no room for go out
+ * on a later pass, before any new I/O of the clone.
+ * <p>
  * Buffers: with verify each in-flight I/O has its own buffer; without, a clone's I/Os share one buffer (the data
  * is not looked at), which keeps guest memory use at bs per clone.
  * <p>
@@ -239,6 +244,8 @@ public final class FioWorkload implements GuestTask
         final int bs;
         final int lbaShift;
         final int blocksPerIo;
+        final int blocksPerCommand;
+        final int commandsPerIo;
         final long regionStartLba;
         final long regionIos;
         final long startNs;
@@ -248,11 +255,16 @@ public final class FioWorkload implements GuestTask
         final long[] submitNs;
         final long[] block;
         final boolean[] isWrite;
+        final int[] commandsSubmitted;
+        final int[] commandsOutstanding;
+        final int[] worstStatus;
         final int[] generation;
         final byte[] inFlightBlock;
         final Histogram latency = new Histogram(3_600_000_000_000L, 3);
         int phase = PHASE_RUN;
         int inFlight;
+        /** The slot whose commands did not all fit in the submission queue, or -1. */
+        int partialSlot = -1;
         long issued;
         long seqNext;
         long verifyNext;
@@ -275,12 +287,14 @@ public final class FioWorkload implements GuestTask
             this.bs = job.blockSizeBytes();
             final int lbaSize = driver.blockSizeBytes();
             this.lbaShift = Integer.numberOfTrailingZeros(lbaSize);
-            if (bs % lbaSize != 0 || bs > driver.maxTransferBytes())
+            if (bs % lbaSize != 0)
             {
                 throw new IllegalArgumentException("fio job " + job.name() + " bs " + bs + " must be a multiple of the "
-                    + lbaSize + " B LBA size and at most MDTS " + driver.maxTransferBytes() + " B");
+                    + lbaSize + " B LBA size");
             }
             this.blocksPerIo = bs >> lbaShift;
+            this.blocksPerCommand = Math.min(blocksPerIo, driver.maxTransferBytes() >> lbaShift);
+            this.commandsPerIo = (blocksPerIo + blocksPerCommand - 1) / blocksPerCommand;
             final long regionStart = Math.addExact(job.offsetBytes(), Math.multiplyExact((long)j, job.sizeBytes()));
             final long deviceBytes = driver.namespaceBlocks() << lbaShift;
             if (regionStart + job.sizeBytes() > deviceBytes)
@@ -299,6 +313,9 @@ public final class FioWorkload implements GuestTask
             submitNs = new long[depth];
             block = new long[depth];
             isWrite = new boolean[depth];
+            commandsSubmitted = new int[depth];
+            commandsOutstanding = new int[depth];
+            worstStatus = new int[depth];
             if (job.verify())
             {
                 for (int s = 0; s < depth; s++)
@@ -320,6 +337,15 @@ public final class FioWorkload implements GuestTask
         int issue(final long nowNs)
         {
             int work = 0;
+            if (partialSlot >= 0)
+            {
+                work += submitCommands(partialSlot);
+                if (commandsSubmitted[partialSlot] < commandsPerIo)
+                {
+                    return work; // the queue is still full
+                }
+                partialSlot = -1;
+            }
             while (inFlight < job.iodepth() && phase != PHASE_DONE)
             {
                 long b;
@@ -391,10 +417,13 @@ public final class FioWorkload implements GuestTask
                 {
                     pattern.write(memory, bufferGpa[slot], lba, Math.max(0, generation[(int)b]) + 1, bs);
                 }
-                final long tag = ((long)cloneIndex << 32) | slot;
-                final int cid = write ? driver.submitWrite(queueId, lba, blocksPerIo, bufferGpa[slot], tag)
-                    : driver.submitRead(queueId, lba, blocksPerIo, bufferGpa[slot], tag);
-                if (cid < 0)
+                block[slot] = b;
+                isWrite[slot] = write;
+                commandsSubmitted[slot] = 0;
+                commandsOutstanding[slot] = 0;
+                worstStatus[slot] = 0;
+                submitCommands(slot);
+                if (commandsSubmitted[slot] == 0)
                 {
                     if (!job.rw().isRandom() && phase == PHASE_RUN)
                     {
@@ -412,16 +441,44 @@ public final class FioWorkload implements GuestTask
                 }
                 busy[slot] = true;
                 submitNs[slot] = nowNs;
-                block[slot] = b;
-                isWrite[slot] = write;
                 if (inFlightBlock != null)
                 {
                     inFlightBlock[(int)b] = 1;
                 }
                 inFlight++;
                 work++;
+                if (commandsSubmitted[slot] < commandsPerIo)
+                {
+                    partialSlot = slot; // the rest go out first on the next pass
+                    break;
+                }
             }
             return work;
+        }
+
+        /** Submits the slot's next commands (one per MDTS of its block) while the queue takes them. */
+        private int submitCommands(final int slot)
+        {
+            final long tag = ((long)cloneIndex << 32) | slot;
+            final long firstLba = regionStartLba + block[slot] * blocksPerIo;
+            int submitted = 0;
+            while (commandsSubmitted[slot] < commandsPerIo)
+            {
+                final int doneBlocks = commandsSubmitted[slot] * blocksPerCommand;
+                final int blocks = Math.min(blocksPerCommand, blocksPerIo - doneBlocks);
+                final long lba = firstLba + doneBlocks;
+                final long gpa = bufferGpa[slot] + ((long)doneBlocks << lbaShift);
+                final int cid = isWrite[slot] ? driver.submitWrite(queueId, lba, blocks, gpa, tag)
+                    : driver.submitRead(queueId, lba, blocks, gpa, tag);
+                if (cid < 0)
+                {
+                    break;
+                }
+                commandsSubmitted[slot]++;
+                commandsOutstanding[slot]++;
+                submitted++;
+            }
+            return submitted;
         }
 
         private int freeSlot()
@@ -442,6 +499,14 @@ public final class FioWorkload implements GuestTask
             {
                 return;
             }
+            if (status != 0)
+            {
+                worstStatus[slot] = status;
+            }
+            if (--commandsOutstanding[slot] > 0 || commandsSubmitted[slot] < commandsPerIo)
+            {
+                return; // more of the block's commands to come
+            }
             busy[slot] = false;
             inFlight--;
             lastCompletionNs = nowNs;
@@ -451,7 +516,7 @@ public final class FioWorkload implements GuestTask
             {
                 inFlightBlock[b] = 0;
             }
-            if (status != 0)
+            if (worstStatus[slot] != 0)
             {
                 errors++;
                 if (generation != null && isWrite[slot])

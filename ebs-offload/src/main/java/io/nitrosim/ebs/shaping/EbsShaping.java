@@ -27,8 +27,9 @@ import io.nitrosim.shaping.ThrottleCounters;
  * Each volume gets one {@link ShapingGate} ({@link #gateFor}): the instance's bytes bucket(s) as
  * {@link ShapingReason#INSTANCE_BANDWIDTH}, its IOPS bucket(s) as {@link ShapingReason#INSTANCE_OPS}, the volume's
  * own as {@link ShapingReason#VOLUME}, counting operations the AWS way with the volume type's I/O unit (an I/O of B
- * bytes is ceil(B / unit) operations, at least one: 256 KiB units on SSD volumes, 1 MiB on st1/sc1; the instance's
- * IOPS are charged the same count). What the gate holds is counted by reason: an I/O held by an instance bucket
+ * bytes is ceil(B / unit) operations, at least one: 256 KiB units on SSD volumes, 1 MiB on st1/sc1, and a read or
+ * write contiguous with the one before it merges into its operation up to the unit, counted by the volume's
+ * {@link IoMerge}; the instance's IOPS are charged the same count). What the gate holds is counted by reason: an I/O held by an instance bucket
  * once in {@code ebs.instance.throttled.ops/bytes}, one held by the volume's once in the volume's
  * {@code ebs.throttled.ops/bytes}.
  * <p>

@@ -16,6 +16,7 @@ import io.nitrosim.shaping.TokenBucket;
  * <li>Throughput: a peak bucket at the cap (st1/sc1: the burst throughput) plus, for st1/sc1 with burst, the
  * throughput credit bucket (1 TiB per TiB, refilled at the baseline); a fixed-rate bucket otherwise.</li>
  * </ul>
+ * Operations are counted by the volume's {@link IoMerge} (contiguous I/Os of one kind merge up to the I/O unit).
  * Buckets belong to the agent serving the instance's volumes.
  */
 public final class VolumeShaping
@@ -29,6 +30,7 @@ public final class VolumeShaping
     private final TokenBucket bytesPeak;
     private final TokenBucket bytesCredits;
     private final ShapingGate gate;
+    private final IoMerge merge;
     private final AtomicCounter throttledOps;
     private final AtomicCounter throttledBytes;
 
@@ -66,6 +68,7 @@ public final class VolumeShaping
             gate.bytes(ShapingReason.VOLUME, bytesCredits);
         }
         this.gate = gate.build();
+        this.merge = new IoMerge(spec.type().ioUnitBytes());
         this.throttledOps = throttledOps;
         this.throttledBytes = throttledBytes;
     }
@@ -147,6 +150,12 @@ public final class VolumeShaping
     public double burstBalancePercent(final long nowNs)
     {
         return burstBalancePpm(nowNs) / 10_000.0;
+    }
+
+    /** How the volume's I/Os count as operations (contiguous ones merge), for its gate's op buckets. */
+    public IoMerge merge()
+    {
+        return merge;
     }
 
     /** The gate of the volume's ring: its instance's buckets and its own, counting what they hold. */

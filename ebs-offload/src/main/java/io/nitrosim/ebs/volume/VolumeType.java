@@ -68,8 +68,8 @@ public enum VolumeType
      * Operations an I/O of {@code bytes} counts against IOPS limits, as AWS counts them:
      * {@code ceil(bytes / unit)} with a unit of 256 KiB for SSD types and 1 MiB for st1/sc1. Any I/O from 1 byte
      * up to the unit counts one operation (there is no 16 KiB minimum); a 1 MiB I/O counts 4 on an SSD type and
-     * 1 on an HDD type. A transfer of 0 bytes (flush) counts 0. AWS's merging of physically contiguous small
-     * I/Os into one operation is not modelled.
+     * 1 on an HDD type. A transfer of 0 bytes (flush) counts 0. Physically contiguous I/Os merge into one operation
+     * up to the unit; the volume's {@code IoMerge} counts those, this the I/O on its own.
      */
     public long opsFor(final long bytes)
     {

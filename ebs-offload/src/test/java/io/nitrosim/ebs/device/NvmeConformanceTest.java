@@ -543,6 +543,27 @@ class NvmeConformanceTest
     }
 
     @Test
+    void shouldSplitABlockAboveMdtsIntoContiguousCommandsAndVerifyIt()
+    {
+        rig = new EbsRig(CAPS, 64 << 20, dir, null);
+        // 1 MiB blocks are four 256 KiB commands; an SQ of 8 entries (7 usable) cannot take two blocks at once.
+        final FioWorkload w = rig.fio(EbsRig.volume("vol-0123456789abcdef0", VolumeType.GP3, 8, 0, 0, "/dev/sdf"),
+            NvmeDriver.config().queueEntries(8), 9, FioJob.builder("big").rw(FioJob.Rw.WRITE).blockSizeBytes(1 << 20)
+                .iodepth(4).sizeBytes(8L << 20).verify(true).build());
+        rig.runUntilDone(10_000_000_000L);
+        assertTrue(w.isDone());
+        final FioResult r = w.total();
+        assertEquals(8, r.writeOps(), "fio counts its blocks");
+        assertEquals(8L << 20, r.writeBytes());
+        assertEquals(8, r.verifiedBlocks());
+        assertEquals(0, r.verifyErrors());
+        assertEquals(0, r.errors());
+        final NvmeController c = rig.card.controllers().get(0);
+        assertEquals(32, c.writeOps(), "the device sees MDTS-sized commands");
+        assertEquals(8L << 20, c.writeBytes());
+    }
+
+    @Test
     void shouldCountAVerifyErrorWhenTheDataChangesUnderneath()
     {
         rig = new EbsRig(CAPS, 32 << 20, dir, null);

@@ -238,8 +238,20 @@ class ScenarioRefusalsTest
             + "0 free addresses left, this interface needs 1 (the first four and the last address of a subnet are "
             + "reserved)", "name: t\nduration: 4s\nvpcs: [{name: v, cidr: 10.0.0.0/16, subnets: [{name: s, cidr: "
             + "10.0.0.0/28}]}]\ninstances:\n  - {name: a, type: c5.large, subnet: s, count: 12}\n");
-        assertRefused("s.yaml:6:48: workloads[0].bs: fio job w bs 1048576 B out of range: accepted a multiple of 512 in "
-            + "512..262144", VOLUME + "workloads:\n  - {name: w, kind: fio, volume: v, rw: write, bs: 1m}\n");
+        assertRefused("s.yaml:6:48: workloads[0].bs: fio job w bs 33554432 B out of range: accepted a multiple of 512 "
+            + "in 512..16777216 (16 MiB)", VOLUME + "workloads:\n  - {name: w, kind: fio, volume: v, rw: write, bs: 32m}\n");
+    }
+
+    @Test
+    void shouldAcceptFioBlocksBeyondTheControllersMdtsUpTo16MiB() throws Exception
+    {
+        for (final String bs : new String[] {"1m", "16m"})
+        {
+            final Scenario scenario = yaml(VOLUME + "workloads:\n  - {name: w, kind: fio, volume: v, rw: read, bs: " + bs
+                + "}\n");
+            final Scenario.FioWorkload fio = (Scenario.FioWorkload)scenario.workloads().get(0);
+            assertEquals(bs.equals("1m") ? 1 << 20 : 16 << 20, fio.blockSizeBytes());
+        }
     }
 
     @Test
