@@ -28,6 +28,7 @@ import io.nitrosim.ebs.volume.VolumeId;
 import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
+import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.shaping.ShapedRecordHandler;
 import io.nitrosim.time.SimAgent;
 
@@ -389,6 +390,14 @@ public final class EbsCard implements SimAgent
         }
     }
 
+    /** A storage operation the card took from a volume's ring, traced on the volume's controller. */
+    private static void traceOp(final Volume v, final int slot, final int opcode, final DirectBuffer record,
+        final int at)
+    {
+        v.controller.tracer().emit(TraceKind.STORAGE_OP, slot, opcode,
+            record.getLong(at + IoRecord.OFFSET_BYTES_OFFSET), record.getLong(at + IoRecord.LENGTH_BYTES_OFFSET), 0);
+    }
+
     private final class RecordHandler implements ShapedRecordHandler
     {
         Volume volume;
@@ -420,6 +429,7 @@ public final class EbsCard implements SimAgent
                 target.putInt(index + IoRecord.DONE_STATUS_OFFSET, NvmeStatus.SUCCESS);
                 target.putInt(index + IoRecord.DONE_STATUS_OFFSET + 4, 0);
                 done.commit(index);
+                traceOp(v, slot, opcode, buffer, payloadIndex);
                 return true;
             }
             final long requestId = ((long)v.controller.index() << 32) | (slot & 0xFFFF_FFFFL);
@@ -477,6 +487,7 @@ public final class EbsCard implements SimAgent
             v.pending[slot] = 1;
             v.worst[slot] = NvmeStatus.SUCCESS;
             v.generation[slot] = gen;
+            traceOp(v, slot, opcode, buffer, payloadIndex);
             return true;
         }
     }

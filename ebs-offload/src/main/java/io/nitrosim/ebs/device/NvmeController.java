@@ -29,6 +29,7 @@ import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.pci.DmaPort;
 import io.nitrosim.pci.PciFunction;
+import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.shaping.ShapedRing;
 import io.nitrosim.shaping.ShapingGate;
 import io.nitrosim.time.SimAgent;
@@ -545,6 +546,7 @@ public final class NvmeController extends PciFunction
     {
         registers(0).putInt(NvmeRegisters.CSTS_OFFSET, NvmeRegisters.encodeCsts(enabled && !fatal, fatal,
             shutdown ? NvmeRegisters.CSTS_SHST_COMPLETE : NvmeRegisters.CSTS_SHST_NORMAL));
+        tracer().emit(TraceKind.STATE, -1, registers(0).getInt(NvmeRegisters.CSTS_OFFSET), 0, 0, 0);
     }
 
     /** Controller reset (CC.EN 1 -> 0, FLR, construction): queues deleted, in-flight commands forgotten. */
@@ -601,6 +603,7 @@ public final class NvmeController extends PciFunction
             setFatal();
             return false;
         }
+        tracer().emit(TraceKind.DESCRIPTOR_COMPLETE, sq, cqTail[cq], cid, status, cqPhase[cq] ? 1 : 0);
         if (++cqTail[cq] == cqSize[cq])
         {
             cqTail[cq] = 0;
@@ -640,6 +643,7 @@ public final class NvmeController extends PciFunction
             setFatal();
             return false;
         }
+        tracer().emit(TraceKind.DESCRIPTOR_FETCH, sq, sqHead[sq], sqe.wrap(sqeBuffer, 0).commandId(), sqe.opcode(), 0);
         if (++sqHead[sq] == sqSize[sq])
         {
             sqHead[sq] = 0;

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.nitrosim.nic.shaping.EniCounters;
 import io.nitrosim.nic.vpc.Eni;
+import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.shaping.ShapingGate;
 
 /**
@@ -24,6 +25,7 @@ public final class EniPort
     private final ShapingGate linkLocalGate;
     private final List<TxQueue> queues = new ArrayList<>();
     FrameSink sink = FrameSink.DISCARD;
+    private Tracer tracer = Tracer.OFF;
 
     EniPort(final VpcCard card, final CardInstance instance, final Eni eni, final int localIndex,
         final EniCounters counters, final ShapingGate egressGate, final ShapingGate linkLocalGate)
@@ -92,6 +94,20 @@ public final class EniPort
     List<TxQueue> mutableQueues()
     {
         return queues;
+    }
+
+    /**
+     * Where the ENI's frames and its egress queues' shaping decisions are traced (its ENA function's tracer); set
+     * before its queues are added.
+     */
+    public void tracer(final Tracer tracer)
+    {
+        this.tracer = tracer == null ? Tracer.OFF : tracer;
+    }
+
+    public Tracer tracer()
+    {
+        return tracer;
     }
 
     /** Where delivered frames go (default: discarded). */

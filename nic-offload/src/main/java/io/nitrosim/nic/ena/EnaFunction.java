@@ -24,6 +24,7 @@ import io.nitrosim.nic.shaping.EniCounters;
 import io.nitrosim.nic.shaping.EniMeter;
 import io.nitrosim.pci.DmaPort;
 import io.nitrosim.pci.PciFunction;
+import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.time.SimAgent;
 
 /**
@@ -421,6 +422,7 @@ public final class EnaFunction extends PciFunction
             lastDriverResetReason = value >>> EnaRegisters.DEV_CTL_RESET_REASON_SHIFT;
             if (!resetting)
             {
+                tracer().emit(TraceKind.RESET, -1, 1, lastDriverResetReason, 0, 0);
                 clearState();
                 resetting = true;
                 resetReleased = false;
@@ -479,6 +481,7 @@ public final class EnaFunction extends PciFunction
         fatalReason = reason;
         fatalErrors.incrementRelease();
         registers(EnaRegisters.REGISTER_BAR).setBits(EnaRegisters.DEV_STS, EnaRegisters.DEV_STS_FATAL_ERROR);
+        tracer().emit(TraceKind.STATE, -1, registers(EnaRegisters.REGISTER_BAR).getInt(EnaRegisters.DEV_STS), reason, 0, 0);
         postAenq(EnaAdmin.AENQ_FATAL_ERROR, reason, clock.nanoTime()); // best effort: the AENQ may be the fault
     }
 
@@ -892,6 +895,7 @@ public final class EnaFunction extends PciFunction
             return false;
         }
         aenqEntry.wrap(event, 0).clear().header(group, syndrome, (aenqTail & aenqDepth) == 0, nowNs);
+        tracer().emit(TraceKind.AENQ, -1, group, syndrome, 0, 0);
         return true;
     }
 
@@ -975,6 +979,7 @@ public final class EnaFunction extends PciFunction
                 break; // incomplete chain (wait for the doorbell) or fatal
             }
             final int total = sq.chainBytes;
+            tracer().emit(TraceKind.DESCRIPTOR_FETCH, 2 * sq.idx, sq.head, sq.chainReqId, total, 0);
             int status = TxCompletion.STATUS_OK;
             if (sq.chainMalformed || total > mtu + EthernetFrame.ETH_HEADER_LENGTH || total < MIN_FRAME_BYTES)
             {
@@ -1022,6 +1027,7 @@ public final class EnaFunction extends PciFunction
             {
                 txErrors.incrementRelease();
             }
+            tracer().emit(TraceKind.DESCRIPTOR_COMPLETE, 2 * sq.idx, sq.head, sq.chainReqId, status, 0);
             sq.head = (sq.head + sq.chainLength) & 0xFFFF;
             sq.chainLength = 0;
             frames++;
@@ -1249,6 +1255,8 @@ public final class EnaFunction extends PciFunction
             cq.tail = (cq.tail + 1) & 0xFFFF;
             offset += inBuffer;
         }
+        tracer().emit(TraceKind.DESCRIPTOR_COMPLETE, 2 * sq.idx + 1, sq.head, sq.chainReq[0],
+            frameLength, (cq.tail & cq.depth) == 0 ? 1 : 0);
         sq.head = (sq.head + needed) & 0xFFFF;
         rxFrames.incrementRelease();
         rxBytes.getAndAddRelease(frameLength);

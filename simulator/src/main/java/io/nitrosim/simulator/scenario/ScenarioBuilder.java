@@ -36,6 +36,7 @@ public final class ScenarioBuilder
     private final Map<String, InstanceDraft> instances = new LinkedHashMap<>();
     private final List<ScenarioSpec.WorkloadSpec> workloads = new ArrayList<>();
     private final List<ScenarioSpec.ExpectationSpec> expectations = new ArrayList<>();
+    private ScenarioSpec.TraceSpec trace;
 
     private ScenarioBuilder(final String name)
     {
@@ -56,6 +57,13 @@ public final class ScenarioBuilder
     public ScenarioBuilder seed(final long seed)
     {
         this.seed = seed;
+        return this;
+    }
+
+    /** Records a device-level trace: event kind names (or "all") and instance, ENI or volume names (empty: all). */
+    public ScenarioBuilder trace(final List<String> events, final List<String> functions)
+    {
+        this.trace = new ScenarioSpec.TraceSpec(events, functions);
         return this;
     }
 
@@ -197,7 +205,7 @@ public final class ScenarioBuilder
         return new ScenarioSpec(name, description, seed, duration, clock, allowedLag, payload, sampleInterval, overrides,
             null,
             vpcs.isEmpty() ? null : List.copyOf(vpcs), null, groups.isEmpty() ? null : List.copyOf(groups), specs,
-            List.copyOf(workloads), List.copyOf(expectations));
+            List.copyOf(workloads), List.copyOf(expectations), trace);
     }
 
     /** Validates and returns the scenario; problems are a {@link ScenarioException}. */

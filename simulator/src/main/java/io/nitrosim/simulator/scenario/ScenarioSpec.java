@@ -24,8 +24,14 @@ public record ScenarioSpec(
     List<SecurityGroupSpec> securityGroups,
     List<InstanceSpec> instances,
     List<WorkloadSpec> workloads,
-    List<ExpectationSpec> expectations)
+    List<ExpectationSpec> expectations,
+    TraceSpec trace)
 {
+    /** {@code trace: {events: [...], functions: [...]}}: record a device-level trace of the run. */
+    public record TraceSpec(List<String> events, List<String> functions)
+    {
+    }
+
     /** Catalog and shaping parameters that replace the defaults for this scenario. */
     public record OverridesSpec(
         Map<String, InstanceTypeOverride> instanceTypes,

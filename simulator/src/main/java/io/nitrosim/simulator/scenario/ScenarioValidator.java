@@ -91,9 +91,11 @@ public final class ScenarioValidator
         final List<Scenario.Expectation> expectations =
             new ExpectationsValidator(checks, durationNs).expectations(spec.expectations(), instances, workloads);
         realTime.requireRealTimeForLagMetrics(expectations, clock);
+        final Scenario.Trace trace = new TraceValidator(checks).trace(spec.trace(), instances);
         final Scenario scenario = new Scenario(checks.source(), name, description, seed, durationNs, clock,
             allowedLagNs, payload,
-            sampleIntervalNs, network, ebs, hostList, vpcs, peerings, groups, instances, workloads, expectations);
+            sampleIntervalNs, network, ebs, hostList, vpcs, peerings, groups, instances, workloads, expectations,
+            trace);
         checkFootprint(scenario);
         return scenario;
     }

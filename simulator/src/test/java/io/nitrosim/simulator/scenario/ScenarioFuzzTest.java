@@ -115,6 +115,6 @@ class ScenarioFuzzTest
         }
         return new Scenario(s.source(), s.name(), s.description(), s.seed(), endNs, s.clock(), s.allowedLagNs(), s.payload(),
             Math.min(s.sampleIntervalNs(), endNs), s.network(), s.ebs(), s.hosts(), s.vpcs(), s.peerings(),
-            s.securityGroups(), s.instances(), List.copyOf(workloads), List.copyOf(expectations));
+            s.securityGroups(), s.instances(), List.copyOf(workloads), List.copyOf(expectations), s.trace());
     }
 }
