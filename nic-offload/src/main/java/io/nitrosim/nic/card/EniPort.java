@@ -103,6 +103,10 @@ public final class EniPort
     public void tracer(final Tracer tracer)
     {
         this.tracer = tracer == null ? Tracer.OFF : tracer;
+        for (final TxQueue queue : queues)
+        {
+            queue.ring().tracer(this.tracer);
+        }
     }
 
     public Tracer tracer()

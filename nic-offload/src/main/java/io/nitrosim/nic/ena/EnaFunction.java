@@ -979,7 +979,6 @@ public final class EnaFunction extends PciFunction
                 break; // incomplete chain (wait for the doorbell) or fatal
             }
             final int total = sq.chainBytes;
-            tracer().emit(TraceKind.DESCRIPTOR_FETCH, 2 * sq.idx, sq.head, sq.chainReqId, total, 0);
             int status = TxCompletion.STATUS_OK;
             if (sq.chainMalformed || total > mtu + EthernetFrame.ETH_HEADER_LENGTH || total < MIN_FRAME_BYTES)
             {
@@ -1104,6 +1103,7 @@ public final class EnaFunction extends PciFunction
                 sq.chainLength = k + 1;
                 sq.chainBytes = bytes;
                 sq.chainMalformed = malformed;
+                tracer().emit(TraceKind.DESCRIPTOR_FETCH, 2 * sq.idx, sq.head, sq.chainReqId, bytes, 0);
                 return true;
             }
         }

@@ -27,6 +27,9 @@ final class TraceWiring
     {
     }
 
+    /** The function number of an instance's ingress buffer on the VPC card (no PCI device: beyond bus numbers). */
+    static final int INGRESS_FUNCTION = 255;
+
     private TraceWiring()
     {
     }
@@ -44,10 +47,12 @@ final class TraceWiring
             final String name = h.spec().name();
             instanceNames.add(new TraceMeta.InstanceName(instance, name, h.instance().id()));
             final boolean wholeInstance = selected.isEmpty() || selected.contains(name);
+            boolean anyEni = false;
             for (final NetworkSide.EniHandle e : h.network().enis())
             {
                 if (wholeInstance || selected.contains(e.name()))
                 {
+                    anyEni = true;
                     targets.add(new Target(new TraceMeta.FunctionName(instance, e.address().device(), e.name(), "ena"),
                         tracer ->
                         {
@@ -55,6 +60,11 @@ final class TraceWiring
                             e.port().tracer(tracer);
                         }));
                 }
+            }
+            if (anyEni) // the instance's ingress buffer, shared by its ENIs: a function of its own in the trace
+            {
+                targets.add(new Target(new TraceMeta.FunctionName(instance, INGRESS_FUNCTION, name + "-ingress",
+                    "vpc-ingress"), tracer -> h.network().card().ingressTracer(tracer)));
             }
             for (final StorageSide.VolumeHandle v : storage.volumesOf(name))
             {

@@ -202,7 +202,7 @@ public final class PerfettoExport
         if (!processes.containsKey(pid))
         {
             final TraceMeta.FunctionName f = meta.function(instance, function);
-            final String card = f == null ? "" : "ena".equals(f.device()) ? " VPC card" : " EBS card";
+            final String card = f == null ? "" : "nvme".equals(f.device()) ? " EBS card" : " VPC card";
             process(pid, meta.instanceName(instance) + card + ": " + meta.functionName(instance, function)
                 + (f == null ? "" : " (" + f.device() + ", device " + function + ")"));
         }

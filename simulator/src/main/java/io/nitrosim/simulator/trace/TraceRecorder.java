@@ -29,6 +29,9 @@ public final class TraceRecorder implements TraceBuffer.BatchWriter, AutoCloseab
     /** Records per excerpt: 1024 x 56 B = 56 KiB, small against Chronicle's blocks, large against its overhead. */
     public static final int BATCH_RECORDS = 1024;
 
+    /** Chronicle grows its file by blocks of this size (its default, 64 MiB, would make every small trace that big). */
+    static final long BLOCK_BYTES = 1 << 20;
+
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final TraceBuffer buffer;
@@ -52,7 +55,7 @@ public final class TraceRecorder implements TraceBuffer.BatchWriter, AutoCloseab
     static SingleChronicleQueue queue(final Path dir)
     {
         return SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_DAILY).timeProvider(() -> 0L)
-            .build();
+            .blockSize(BLOCK_BYTES).build();
     }
 
     /** Where components' tracers send their events. */
