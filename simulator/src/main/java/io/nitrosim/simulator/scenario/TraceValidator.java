@@ -35,10 +35,22 @@ final class TraceValidator
             throw checks.error("trace.events", "is empty; name at least one kind, or all (accepted: all, "
                 + String.join(", ", TraceKind.names()) + ")");
         }
-        final Set<String> kinds = new LinkedHashSet<>(TraceKind.names());
-        kinds.add("all");
-        final List<String> eventNames = checks.references("trace.events", events, kinds, "trace event kind",
-            TraceKind.COUNT + 1);
+        final List<String> eventNames = new ArrayList<>();
+        for (int i = 0; i < checks.list("trace.events", events, TraceKind.COUNT + 1).size(); i++)
+        {
+            final String kind = events.get(i);
+            final String path = "trace.events[" + i + "]";
+            if (kind == null || !("all".equals(kind) || TraceKind.names().contains(kind)))
+            {
+                throw checks.error(path, "unknown trace event kind " + MessageText.quoted(String.valueOf(kind))
+                    + "; accepted: all, " + String.join(", ", TraceKind.names()));
+            }
+            if (eventNames.contains(kind))
+            {
+                throw checks.error(path, "trace event kind " + MessageText.quoted(kind) + " is named twice");
+            }
+            eventNames.add(kind);
+        }
         final Set<String> functionNames = new LinkedHashSet<>();
         for (final Scenario.Instance i : instances)
         {
