@@ -5,12 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,7 +24,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.nitrosim.pci.trace.TraceKind;
-import io.nitrosim.simulator.engine.Simulation;
 import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioLoader;
@@ -56,8 +51,7 @@ public class TraceOverheadBenchmark
     @Param({"5s"})
     public String simulated;
 
-    private Path work;
-    private Simulation simulation;
+    private SimulationRun prepared;
 
     /** The demo scenario for {@code duration}, traced ({@code all}) or not ({@code off}). */
     static Scenario demo(final String duration, final String trace)
@@ -81,26 +75,20 @@ public class TraceOverheadBenchmark
     @Setup(Level.Iteration)
     public void prepare() throws IOException
     {
-        JvmFlagsCheck.requireProjectJvmFlags();
-        work = Files.createTempDirectory("nitro-sim-bench");
-        simulation = Simulation.prepare(demo(simulated, trace), work);
+        prepared = SimulationRun.prepare(demo(simulated, trace));
     }
 
     @TearDown(Level.Iteration)
     public void close() throws IOException
     {
-        simulation.close();
-        try (Stream<Path> paths = Files.walk(work))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        prepared.close();
     }
 
     @Benchmark
     public RunResults run(final TraceFigures figures)
     {
-        final RunResults results = simulation.run(null);
-        figures.events = simulation.tracedEvents();
+        final RunResults results = prepared.simulation().run(null);
+        figures.events = prepared.simulation().tracedEvents();
         return results;
     }
 
