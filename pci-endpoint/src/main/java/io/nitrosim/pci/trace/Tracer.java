@@ -64,10 +64,4 @@ public final class Tracer
     {
         return kindMask;
     }
-
-    /** A tracer for another component of the same sink and kinds (e.g. a ring of a function). */
-    public Tracer forFunction(final int instance, final int function)
-    {
-        return kindMask == 0 ? OFF : new Tracer(sink, kindMask, instance, function);
-    }
 }

@@ -51,7 +51,6 @@ public final class PerfettoExport
     private final Map<Integer, String> processes = new TreeMap<>();
     private final Map<Long, String> threads = new TreeMap<>();
     private long slices;
-    private long events;
 
     private PerfettoExport(final TraceMeta meta, final JsonGenerator json, final long windowNs)
     {
@@ -279,7 +278,6 @@ public final class PerfettoExport
         json.writeStringField("event", TraceText.line(meta, r));
         json.writeEndObject();
         json.writeEndObject();
-        events++;
     }
 
     private void counter(final int pid, final String name, final long timeNs, final String series, final double value)
