@@ -29,7 +29,7 @@ public final class VirtualTimeFlow implements AutoCloseable
     public static final long PEAK_BYTES_PER_SEC = 1_250_000_000L;     // 10 Gbps
     public static final long BASELINE_BYTES_PER_SEC = 93_750_000L;    // 0.75 Gbps
     public static final long BURST_SECONDS = 420;                     // c5.large, 7 min measured
-    /** Depth of the peak bucket as time at peak (DESIGN.md section 5: a few ms at most). */
+    /** Depth of the peak bucket as time at peak (a few ms at most: docs/architecture.md, "Bandwidth semantics"). */
     public static final long PEAK_DEPTH_NS = 1_000_000L;
     public static final int RECORD_BYTES = 9001;
     public static final int RING_CAPACITY_BYTES = 64 * 1024;

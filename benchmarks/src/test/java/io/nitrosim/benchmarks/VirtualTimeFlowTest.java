@@ -31,7 +31,7 @@ class VirtualTimeFlowTest
             assertEquals(result.recordsAdmitted() * VirtualTimeFlow.RECORD_BYTES, result.bytesAdmitted());
             final double errorFraction = Math.abs(result.achievedBitsPerSec() - TEN_GBPS) / TEN_GBPS;
             assertTrue(errorFraction <= 0.01, () -> "achieved " + result.achievedGbps() + " Gbps, want 10 +- 1 %");
-            // DESIGN.md section 5: never more than rate x W + depth over a window W.
+            // accuracy contract (docs/architecture.md): never more than rate x W + depth over a window W.
             assertTrue(result.bytesAdmitted() <= VirtualTimeFlow.PEAK_BYTES_PER_SEC + PEAK_DEPTH_BYTES,
                 () -> "admitted " + result.bytesAdmitted() + " B in 1 s, more than peak x 1 s + depth");
             // Offered load stayed above the cap: the ring never ran dry.

@@ -9,4 +9,11 @@ public final class BadInputException extends RuntimeException
     {
         super(message);
     }
+
+    /** A server that cannot listen on the port an option named: the option, the port and the system's reason. */
+    static BadInputException cannotListen(final String option, final int port, final String reason)
+    {
+        return new BadInputException(option + " " + port + ": cannot listen on 127.0.0.1:" + port + " (" + reason
+            + "); choose another port, or 0 for a free one");
+    }
 }

@@ -67,6 +67,7 @@ public final class CatalogCommand implements Callable<Integer>
             o.put("networkPeakGbps", t.networkPeakGbps());
             o.put("networkBaselineGbps", t.networkBaselineGbps());
             o.put("networkBurstSeconds", t.networkBurstSeconds());
+            catalog.networkBurstBasis(t.type()).ifPresent(basis -> o.put("networkBurstBasis", basis));
             o.put("ebsBurstSeconds", t.ebsBurstSeconds());
             o.put("maxEnis", t.maxEnis());
         }
@@ -75,7 +76,7 @@ public final class CatalogCommand implements Callable<Integer>
 
     private static void printTable(final InstanceCatalog catalog, final PrintWriter out)
     {
-        final String format = "%-12s %5s %5s | %9s %9s %7s %7s %6s | %8s %8s %6s | %4s %5s%n";
+        final String format = "%-12s %5s %5s | %9s %9s %7s %7s %6s | %8s %8s %7s | %4s %5s%n";
         out.printf(format, "type", "vCPU", "GiB", "EBS Mbps", "baseline", "IOPS", "baseline", "burst",
             "net Gbps", "baseline", "burst", "ENIs", "IPv4");
         for (final InstanceType t : catalog.types())
@@ -84,12 +85,15 @@ public final class CatalogCommand implements Callable<Integer>
                 (t.isEbsBurstable() ? "up to " : "") + t.ebsPeakMbps(), t.ebsBaselineMbps(),
                 t.ebsPeakIops(), t.ebsBaselineIops(), burst(t.ebsBurstSeconds()),
                 (t.isNetworkBurstable() ? "up to " : "") + t.networkPeakGbps().toPlainString(),
-                t.networkBaselineGbps().toPlainString(), burst(t.networkBurstSeconds()),
+                t.networkBaselineGbps().toPlainString(), burst(t.networkBurstSeconds())
+                    + (catalog.networkBurstBasis(t.type()).orElse("").equals("aws-range-top") ? "*" : ""),
                 t.maxEnis(), t.ipv4PerEni());
         }
         out.println();
         out.println("Source: " + catalog.source() + " (EC2 C5 launch table, November 2017; baselines from AWS docs)."
             + " Bursts are from full credits at peak.");
+        out.println("Network bursts are measurements except those marked *: the top of AWS's \"typically 5 to 60"
+            + " minutes\", as no measurement was found.");
     }
 
     private static String burst(final long seconds)

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = NitroSim.Version.class,
     description = "Simulator of an AWS Nitro-style host: minimal hypervisor, VPC (ENA) and EBS (NVMe) offload cards.",
     subcommands = {CatalogCommand.class, DemoCommand.class, RunCommand.class, ExperimentCommand.class,
-        WorkerCommand.class, ServeCommand.class, TraceCommand.class, CommandLine.HelpCommand.class})
+        WorkerCommand.class, ServeCommand.class, UpCommand.class, TraceCommand.class, CommandLine.HelpCommand.class})
 public final class NitroSim implements Runnable
 {
     public static final int EXIT_OK = 0;
@@ -37,6 +37,7 @@ public final class NitroSim implements Runnable
     public static int execute(final String[] args, final PrintWriter out, final PrintWriter err)
     {
         final CommandLine cli = new CommandLine(new NitroSim());
+        summariseSubcommands(cli);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, ignored) ->
@@ -63,6 +64,30 @@ public final class NitroSim implements Runnable
         catch (final Throwable ex) // an Error (OutOfMemoryError, StackOverflowError) passes picocli's handler
         {
             return internalError(ex, err);
+        }
+    }
+
+    /**
+     * The command list shows each subcommand's header, or else only the first line of its description, which
+     * cuts a wrapped sentence in half: give each subcommand without a header the first sentence of its
+     * description.
+     */
+    static void summariseSubcommands(final CommandLine cli)
+    {
+        for (final CommandLine sub : cli.getSubcommands().values())
+        {
+            final CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+            if (usage.header().length == 0 && usage.description().length > 0)
+            {
+                final String text = String.join(" ", usage.description());
+                final int end = text.indexOf(". ");
+                usage.header(end < 0 ? text : text.substring(0, end + 1));
+                // the header is for the list only: the command's own help starts with its usage and description
+                final java.util.List<String> keys = new java.util.ArrayList<>(sub.getHelpSectionKeys());
+                keys.remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER_HEADING);
+                keys.remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER);
+                sub.setHelpSectionKeys(keys);
+            }
         }
     }
 

@@ -56,6 +56,11 @@ final class ScenarioRunner
             Simulation simulation = Simulation.prepare(scenario, work))
         {
             running.stopWith(simulation::requestStop);
+            for (final String door : simulation.doors())
+            {
+                console.println("listening: " + door);
+            }
+            console.flush();
             final ProgressPrinter progress = quiet ? null : System.console() != null ?
                 ProgressPrinter.forTerminal(console, WallClock::nanoTime) : ProgressPrinter.forLog(console, WallClock::nanoTime);
             results = simulation.run(progress == null ? null :

@@ -64,7 +64,11 @@ public final class ServeCommand implements Callable<Integer>
                 () -> status(simulation, scenario)))
         {
             running.stopWith(simulation::requestStop);
-            final int boundPort = awaitPort(server, port);
+            final int boundPort = awaitPort(server, "--port", port);
+            for (final String door : simulation.doors())
+            {
+                out.println("listening: " + door);
+            }
             out.println("serving http://127.0.0.1:" + boundPort + "/metrics and /status for scenario '"
                 + scenario.name() + "' (" + scenario.durationNs() / 1_000_000_000L + " s, real time)");
             out.flush();
@@ -82,7 +86,8 @@ public final class ServeCommand implements Callable<Integer>
         }
     }
 
-    private static int awaitPort(final MetricsServer server, final int port) throws InterruptedException
+    /** The port the server listens on, once bound; a bad input naming {@code option} when it cannot bind. */
+    static int awaitPort(final MetricsServer server, final String option, final int port) throws InterruptedException
     {
         try
         {
@@ -90,8 +95,7 @@ public final class ServeCommand implements Callable<Integer>
         }
         catch (final ExecutionException ex)
         {
-            throw new BadInputException("--port " + port + ": cannot listen on 127.0.0.1:" + port + " ("
-                + ex.getCause().getMessage() + "); choose another port, or 0 for a free one");
+            throw BadInputException.cannotListen(option, port, ex.getCause().getMessage());
         }
         catch (final TimeoutException ex)
         {

@@ -32,8 +32,8 @@ class CatalogCommandTest
         final List<String> fields = new ArrayList<>();
         array.get(0).fieldNames().forEachRemaining(fields::add);
         assertEquals(List.of("type", "vcpus", "memoryGiB", "ebsPeakMbps", "ebsBaselineMbps", "ebsPeakIops",
-            "ebsBaselineIops", "networkPeakGbps", "networkBaselineGbps", "networkBurstSeconds", "ebsBurstSeconds",
-            "maxEnis"), fields);
+            "ebsBaselineIops", "networkPeakGbps", "networkBaselineGbps", "networkBurstSeconds", "networkBurstBasis",
+            "ebsBurstSeconds", "maxEnis"), fields);
 
         final JsonNode large = array.get(0);
         assertEquals("c5.large", large.get("type").asText());
@@ -53,6 +53,8 @@ class CatalogCommandTest
             netBursts[3], netBursts[4], netBursts[5]));
         assertEquals(List.of(1800L, 1800L, 1800L, 0L, 0L, 0L), List.of(ebsBursts[0], ebsBursts[1], ebsBursts[2],
             ebsBursts[3], ebsBursts[4], ebsBursts[5]));
+        assertEquals("measured", large.get("networkBurstBasis").asText());
+        assertEquals("aws-range-top", array.get(3).get("networkBurstBasis").asText());
         final JsonNode big = array.get(5);
         assertEquals("c5.18xlarge", big.get("type").asText());
         assertEquals(25, big.get("networkPeakGbps").asInt());
@@ -71,6 +73,9 @@ class CatalogCommandTest
         assertTrue(lines[1].contains("up to 10"), lines[1]);
         assertTrue(lines[1].contains("7 min"), lines[1]);
         assertTrue(lines[6].startsWith("c5.18xlarge"), lines[6]);
+        assertTrue(lines[4].startsWith("c5.4xlarge") && lines[4].contains("60 min*"), lines[4]);
+        assertTrue(!lines[1].contains("*"), lines[1]);
+        assertTrue(out.toString().contains("Network bursts are measurements except those marked *"), out.toString());
     }
 
     @Test

@@ -128,7 +128,7 @@ class CliRobustnessTest extends CliTestBase
     @Timeout(300)
     void shouldRemoveTemporaryFilesWhenStoppedBySigterm() throws Exception
     {
-        for (final String command : List.of("run", "serve"))
+        for (final String command : List.of("run", "serve", "up"))
         {
             final Path tmp = Files.createDirectories(dir.resolve("tmp-" + command));
             final Path scenario = write("long.yaml", SMALL.replace("duration: 3s", "duration: 600s")
@@ -139,12 +139,22 @@ class CliRobustnessTest extends CliTestBase
                 .toString()));
             cmd.addAll(List.of(System.getProperty("nitro.jvm.flags", "").trim().split("\\s+")));
             cmd.addAll(List.of("-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
-                NitroSim.class.getName(), command, scenario.toString()));
-            cmd.addAll(command.equals("run") ? List.of("--out", dir.resolve("out").toString()) : List.of("--port", "0"));
+                NitroSim.class.getName(), command));
+            cmd.addAll(switch (command)
+            {
+                case "run" -> List.of(scenario.toString(), "--out", dir.resolve("out").toString());
+                case "serve" -> List.of(scenario.toString(), "--port", "0");
+                default -> List.of("--port", "0", "--metrics-port", "0"); // up: the region's volumes go to tmp
+            });
             final Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             final BufferedReader console = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
-            final String expected = command.equals("run") ? "simulated" : "serving http://127.0.0.1:";
+            final String expected = switch (command)
+            {
+                case "run" -> "simulated";
+                case "serve" -> "serving http://127.0.0.1:";
+                default -> "stop with Ctrl-C";
+            };
             String line;
             final StringBuilder seen = new StringBuilder();
             while ((line = console.readLine()) != null && !line.contains(expected))

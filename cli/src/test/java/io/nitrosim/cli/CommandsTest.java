@@ -58,8 +58,8 @@ class CommandsTest extends CliTestBase
         final Path outDir = dir.resolve("out");
         assertEquals(2, run("run", scenario.toString(), "--out", outDir.toString()));
         assertEquals(List.of("nitro-sim: " + scenario + ":4:1: speed: unknown field 'speed'; accepted: allowedLag, clock, "
-            + "description, duration, expectations, hosts, instances, name, overrides, payload, peerings, sampleInterval, "
-            + "securityGroups, seed, trace, vpcs, workloads"), err.toString().lines().toList());
+            + "description, duration, expectations, exports, hosts, instances, name, overrides, payload, peerings, ports, "
+            + "sampleInterval, securityGroups, seed, trace, vpcs, workloads"), err.toString().lines().toList());
         assertFalse(Files.exists(outDir), "nothing was run or written");
 
         err.getBuffer().setLength(0);
@@ -129,6 +129,32 @@ class CommandsTest extends CliTestBase
     }
 
     @Test
+    void shouldListEveryCommandWithAWholeSentence()
+    {
+        assertEquals(0, run("--help"));
+        final String help = out.toString();
+        assertTrue(help.contains("Commands:"), help);
+        // An entry starts on a line indented by two spaces; picocli indents its wrapped continuation lines further.
+        final List<StringBuilder> entries = new java.util.ArrayList<>();
+        for (final String line : help.substring(help.indexOf("Commands:") + "Commands:".length()).split("\n"))
+        {
+            if (line.matches("  \\S.*"))
+            {
+                entries.add(new StringBuilder(line.strip()));
+            }
+            else if (!line.isBlank() && !entries.isEmpty())
+            {
+                entries.get(entries.size() - 1).append(' ').append(line.strip());
+            }
+        }
+        assertTrue(entries.size() >= 6, help);
+        for (final StringBuilder entry : entries)
+        {
+            assertTrue(entry.toString().endsWith("."), "cut description: " + entry);
+        }
+    }
+
+    @Test
     void shouldRunEveryPointOfASweepAndWriteTheComparison() throws Exception
     {
         write("s.yaml", SMALL);
@@ -146,8 +172,8 @@ class CommandsTest extends CliTestBase
         // Two flows of 5 Gbps each fill both types' 10 Gbps (an "up to" peak for c5.large, fixed for c5.9xlarge).
         for (final JsonNode point : json.get("points"))
         {
-            assertEquals(10.0, point.get("caps").get("a.net_out_gbps").asDouble());
-            assertEquals(10.0, point.get("metrics").get("a.net_out_gbps").asDouble(), 0.2);
+            assertEquals(10.0, point.get("caps").get("a.net.out.gbps").asDouble());
+            assertEquals(10.0, point.get("metrics").get("a.net.out.gbps").asDouble(), 0.2);
         }
     }
 

@@ -86,7 +86,7 @@ class TraceCommandTest extends CliTestBase
             assertEquals("a/data", f[1], line);
             assertTrue(f[3].equals("descriptor-fetch") || f[3].equals("storage-op"), line);
         }
-        assertTrue(lines.stream().anyMatch(l -> l.contains(" storage-op opcode=1 ")), out.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" storage-op op=3 ")), out.toString());
 
         out.getBuffer().setLength(0);
         assertEquals(0, run("trace", "dump", trace.toString(), "--instance", "b", "--limit", "3"));

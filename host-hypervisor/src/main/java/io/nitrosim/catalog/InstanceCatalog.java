@@ -34,6 +34,19 @@ public final class InstanceCatalog
         "type", "vcpus", "memoryGiB", "ebsPeakMbps", "ebsBaselineMbps", "ebsPeakIops", "ebsBaselineIops",
         "networkPeakGbps", "networkBaselineGbps", "networkBurstSeconds", "ebsBurstSeconds", "maxEnis", "ipv4PerEni");
 
+    /**
+     * Optional: where a network burst length comes from, {@code measured} or {@code aws-range-top} (AWS's "typically
+     * 5 to 60 minutes" upper end, used where no measurement exists), so output can tell a reader which is which.
+     */
+    static final String NETWORK_BURST_BASIS = "networkBurstBasis";
+
+    /** Every field a header may name. */
+    static final List<String> ACCEPTED_FIELDS = java.util.stream.Stream.concat(REQUIRED_FIELDS.stream(),
+        java.util.stream.Stream.of(NETWORK_BURST_BASIS)).toList();
+
+    /** Values {@link #NETWORK_BURST_BASIS} accepts. */
+    public static final List<String> NETWORK_BURST_BASES = List.of("measured", "aws-range-top");
+
     /** Rows as arrays of trimmed cells; '#' lines are comments, blank lines are skipped. */
     private static final CsvMapper CSV = CsvMapper.builder()
         .enable(CsvParser.Feature.WRAP_AS_ARRAY)
@@ -46,11 +59,14 @@ public final class InstanceCatalog
 
     private final String source;
     private final Map<String, InstanceType> types;
+    private final Map<String, String> networkBurstBasis;
 
-    private InstanceCatalog(final String source, final Map<String, InstanceType> types)
+    private InstanceCatalog(
+        final String source, final Map<String, InstanceType> types, final Map<String, String> networkBurstBasis)
     {
         this.source = source;
         this.types = Collections.unmodifiableMap(types);
+        this.networkBurstBasis = Collections.unmodifiableMap(networkBurstBasis);
     }
 
     /** The embedded C5 launch table. */
@@ -80,6 +96,7 @@ public final class InstanceCatalog
     public static InstanceCatalog load(final String sourceName, final Reader reader)
     {
         final Map<String, InstanceType> types = new LinkedHashMap<>();
+        final Map<String, String> burstBasis = new LinkedHashMap<>();
         Map<String, Integer> columns = null;
         try (MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(reader))
         {
@@ -99,6 +116,18 @@ public final class InstanceCatalog
                         + "): field type: duplicate instance type '" + type.type() + "'");
                 }
                 types.put(type.type(), type);
+                if (columns.containsKey(NETWORK_BURST_BASIS) && type.isNetworkBurstable())
+                {
+                    final RowReader r = new RowReader(sourceName, row, cells, columns);
+                    r.name = type.type();
+                    final String basis = r.text(NETWORK_BURST_BASIS);
+                    if (!NETWORK_BURST_BASES.contains(basis))
+                    {
+                        throw r.error(NETWORK_BURST_BASIS, "'" + basis + "' is not accepted; accepted: "
+                            + String.join(", ", NETWORK_BURST_BASES));
+                    }
+                    burstBasis.put(type.type(), basis);
+                }
             }
         }
         catch (final IOException | RuntimeJsonMappingException ex)
@@ -113,7 +142,7 @@ public final class InstanceCatalog
         {
             throw new CatalogException(sourceName + ": no instance types");
         }
-        return new InstanceCatalog(sourceName, types);
+        return new InstanceCatalog(sourceName, types, burstBasis);
     }
 
     private static Map<String, Integer> parseHeader(final String source, final int row, final String[] cells)
@@ -122,10 +151,10 @@ public final class InstanceCatalog
         for (int i = 0; i < cells.length; i++)
         {
             final String name = cells[i].trim();
-            if (!REQUIRED_FIELDS.contains(name))
+            if (!ACCEPTED_FIELDS.contains(name))
             {
                 throw new CatalogException(source + " row " + row + ": field '" + name
-                    + "' is not a catalog field; accepted: " + REQUIRED_FIELDS);
+                    + "' is not a catalog field; accepted: " + ACCEPTED_FIELDS);
             }
             if (columns.put(name, i) != null)
             {
@@ -186,6 +215,15 @@ public final class InstanceCatalog
         {
             throw r.error(field, gbps.toPlainString() + " Gbps is not a whole number of bytes per second");
         }
+    }
+
+    /**
+     * Where a burstable type's network burst length comes from ({@link #NETWORK_BURST_BASES}), or empty when the
+     * catalog does not say or the type does not burst.
+     */
+    public Optional<String> networkBurstBasis(final String type)
+    {
+        return Optional.ofNullable(networkBurstBasis.get(type));
     }
 
     public String source()

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import io.nitrosim.catalog.InstanceCatalog;
 import io.nitrosim.catalog.InstanceType;
 import io.nitrosim.catalog.UnknownInstanceTypeException;
+import io.nitrosim.control.Ec2Error;
 import io.nitrosim.hypervisor.memory.MappedGuestMemory;
 import io.nitrosim.hypervisor.pci.AttachmentKind;
 import io.nitrosim.hypervisor.pci.PciBus;
@@ -302,15 +303,15 @@ public final class Host implements AutoCloseable
         if (owner != null)
         {
             throw kind == AttachmentKind.EBS_VOLUME
-                ? new AttachmentInUseException("VolumeInUse",
+                ? new AttachmentInUseException(Ec2Error.VOLUME_IN_USE,
                     attachmentId + " is already attached to an instance (" + owner.id() + ")")
-                : new AttachmentInUseException("InvalidNetworkInterface.InUse",
+                : new AttachmentInUseException(Ec2Error.INVALID_NETWORK_INTERFACE_IN_USE,
                     "Interface: [" + attachmentId + "] in use (attached to " + owner.id() + ")");
         }
         final String existingId = attachedEndpoints.get(endpoint);
         if (existingId != null)
         {
-            throw new AttachmentInUseException("InvalidParameterValue", "the PCI function given for " + attachmentId
+            throw new AttachmentInUseException(Ec2Error.INVALID_PARAMETER_VALUE, "the PCI function given for " + attachmentId
                 + " is already attached as " + existingId + " to " + attachmentOwners.get(existingId).id());
         }
     }
@@ -400,7 +401,7 @@ public final class Host implements AutoCloseable
         public static final int DEFAULT_GUEST_MEMORY_CHUNK_BYTES = 1 << 30;
         public static final int MIN_GUEST_MEMORY_CHUNK_BYTES = 2 << 20;
         public static final long DEFAULT_SEED = 0x6E6974726FL;
-        /** Nitro instances of this generation: 28 attachments shared by ENIs and EBS volumes (facts.md section 2). */
+        /** Nitro instances of this generation: 28 attachments shared by ENIs and EBS volumes (docs/facts.md section 2). */
         public static final int DEFAULT_MAX_ATTACHMENTS = 28;
         public static final int MAX_THREADS = 1024;
 

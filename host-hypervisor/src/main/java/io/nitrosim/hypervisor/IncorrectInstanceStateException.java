@@ -3,11 +3,13 @@ package io.nitrosim.hypervisor;
 import java.util.Set;
 import java.util.StringJoiner;
 
+import io.nitrosim.control.Ec2Error;
+
 /** An action the instance's current state does not allow (EC2's IncorrectInstanceState); nothing changed. */
 public final class IncorrectInstanceStateException extends HypervisorException
 {
     private static final long serialVersionUID = 1L;
-    public static final String ERROR_CODE = "IncorrectInstanceState";
+    public static final String ERROR_CODE = Ec2Error.INCORRECT_INSTANCE_STATE.code();
 
     private final String instanceId;
     private final InstanceState currentState;
@@ -16,18 +18,12 @@ public final class IncorrectInstanceStateException extends HypervisorException
     public IncorrectInstanceStateException(
         final String instanceId, final InstanceState currentState, final InstanceAction action)
     {
-        super("The instance '" + instanceId + "' is not in a state from which it can be " + action.verbPhrase()
+        super(Ec2Error.INCORRECT_INSTANCE_STATE, "The instance '" + instanceId + "' is not in a state from which it can be " + action.verbPhrase()
             + ": it is " + currentState.ec2Name() + " (" + currentState.code() + "); " + action.actionName()
             + " is allowed when " + join(action.allowedFrom()));
         this.instanceId = instanceId;
         this.currentState = currentState;
         this.action = action;
-    }
-
-    @Override
-    public String errorCode()
-    {
-        return ERROR_CODE;
     }
 
     public String instanceId()

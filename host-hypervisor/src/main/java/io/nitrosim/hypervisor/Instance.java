@@ -11,16 +11,20 @@ import io.nitrosim.catalog.InstanceType;
 import io.nitrosim.hypervisor.guest.GuestMemory;
 import io.nitrosim.hypervisor.guest.GuestProgram;
 import io.nitrosim.hypervisor.guest.PciAddress;
+import io.nitrosim.hypervisor.memory.DriverMemoryAccess;
 import io.nitrosim.hypervisor.memory.IommuDomain;
 import io.nitrosim.hypervisor.memory.MappedGuestMemory;
 import io.nitrosim.hypervisor.pci.Attachment;
 import io.nitrosim.hypervisor.pci.AttachmentKind;
 import io.nitrosim.hypervisor.pci.PciBus;
+import io.nitrosim.hypervisor.pci.SlotFunctionAccess;
 import io.nitrosim.hypervisor.vcpu.InterruptRouter;
 import io.nitrosim.hypervisor.vcpu.Vcpu;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.pci.DmaWindow;
+import io.nitrosim.pci.FunctionAccess;
+import io.nitrosim.pci.GuestMemoryAccess;
 import io.nitrosim.pci.MsiSink;
 import io.nitrosim.pci.PciEndpoint;
 import io.nitrosim.time.SimRuntime;
@@ -56,6 +60,7 @@ public final class Instance
     private final InterruptRouter router;
     private final Vcpu[] vcpus;
     private final PciBus bus;
+    private final GuestMemoryAccess driverMemory;
     private final long launchTimeNs;
     private final Map<String, Bound> attached = new LinkedHashMap<>();
     private volatile InstanceState state = InstanceState.PENDING;
@@ -81,6 +86,7 @@ public final class Instance
             HostMeter.IOMMU_READ_BYTES.newCounter(counters, tags),
             HostMeter.IOMMU_WRITTEN_BYTES.newCounter(counters, tags));
         this.bus = new PciBus(0, host.maxAttachments());
+        this.driverMemory = new DriverMemoryAccess(memory);
         this.vcpus = new Vcpu[type.vcpus()];
         final var coalesced = HostMeter.MSI_COALESCED.newCounter(counters, tags);
         final var lost = HostMeter.MSI_LOST.newCounter(counters, tags);
@@ -180,6 +186,21 @@ public final class Instance
     {
         checkVcpuIndex(index);
         return vcpus[index];
+    }
+
+    /**
+     * A guest driver's view of the function at {@code address} of this instance's bus (configuration space and
+     * BAR MMIO, routed by the bus as a vCPU's accesses are; an empty slot answers like a master abort).
+     */
+    public FunctionAccess functionAccess(final PciAddress address)
+    {
+        return new SlotFunctionAccess(bus, address);
+    }
+
+    /** A guest driver's view of this instance's memory (the CPU path: out-of-range accesses throw). */
+    public GuestMemoryAccess driverMemory()
+    {
+        return driverMemory;
     }
 
     /** The bus, for inspection; attach and detach go through the instance. */

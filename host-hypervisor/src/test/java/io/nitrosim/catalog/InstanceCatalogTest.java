@@ -112,8 +112,20 @@ class InstanceCatalogTest
     @Test
     void shouldRefuseUnknownHeaderFields()
     {
-        assertError("t.csv row 1: field 'gpus' is not a catalog field; accepted: " + InstanceCatalog.REQUIRED_FIELDS,
+        assertError("t.csv row 1: field 'gpus' is not a catalog field; accepted: " + InstanceCatalog.ACCEPTED_FIELDS,
             HEADER.replace("\n", ",gpus\n") + LARGE);
+    }
+
+    @Test
+    void shouldSayWhichNetworkBurstsAreMeasured()
+    {
+        final InstanceCatalog c5 = InstanceCatalog.c5();
+        assertEquals(java.util.Optional.of("measured"), c5.networkBurstBasis("c5.large"));
+        assertEquals(java.util.Optional.of("measured"), c5.networkBurstBasis("c5.2xlarge"));
+        assertEquals(java.util.Optional.of("aws-range-top"), c5.networkBurstBasis("c5.4xlarge"));
+        assertEquals(java.util.Optional.empty(), c5.networkBurstBasis("c5.9xlarge"));
+        assertError("t.csv row 2 (c5.large): field networkBurstBasis: 'guessed' is not accepted; accepted: measured, "
+            + "aws-range-top", HEADER.replace("\n", ",networkBurstBasis\n") + LARGE.replace("\n", ",guessed\n"));
     }
 
     private static void assertError(final String expected, final String csv)

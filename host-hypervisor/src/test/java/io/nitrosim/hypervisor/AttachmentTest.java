@@ -62,7 +62,8 @@ class AttachmentTest
             final AttachmentLimitExceededException ex = assertThrows(AttachmentLimitExceededException.class,
                 () -> a.attach(extra, AttachmentKind.EBS_VOLUME, "vol-28"));
             assertEquals("AttachmentLimitExceeded", ex.errorCode());
-            assertEquals("You've reached the limit on the number of Amazon EBS volumes or network interfaces that can "
+            assertEquals("AttachmentLimitExceeded: "
+                + "You've reached the limit on the number of Amazon EBS volumes or network interfaces that can "
                 + "be attached to a single instance.", ex.getMessage());
             assertEquals(before, a.attachments());
             assertEquals(28, a.bus().size());
@@ -89,7 +90,8 @@ class AttachmentTest
             }
             final AttachmentLimitExceededException ex = assertThrows(AttachmentLimitExceededException.class,
                 () -> a.attach(FakePciEndpoint.ena(), AttachmentKind.NETWORK_INTERFACE, "eni-3"));
-            assertEquals("Interface count 4 exceeds the limit for c5.large", ex.getMessage());
+            assertEquals("AttachmentLimitExceeded: "
+                + "Interface count 4 exceeds the limit for c5.large", ex.getMessage());
             assertEquals(3, a.attachments().size());
             // 3 extra ENIs leave room for 25 more volumes (28 in all): the ENI limit is not the attachment limit.
             a.attach(FakePciEndpoint.nvme(), AttachmentKind.EBS_VOLUME, "vol-1");
@@ -129,7 +131,7 @@ class AttachmentTest
         final List<Attachment> beforeB = b.attachments();
         final AttachmentInUseException ex = assertThrows(AttachmentInUseException.class, attach);
         assertEquals(code, ex.errorCode());
-        assertEquals(message, ex.getMessage());
+        assertEquals(code + ": " + message, ex.getMessage());
         assertEquals(beforeA, a.attachments());
         assertEquals(beforeB, b.attachments());
     }
@@ -146,7 +148,8 @@ class AttachmentTest
             final AttachmentNotFoundException ex =
                 assertThrows(AttachmentNotFoundException.class, () -> a.detach("vol-2"));
             assertEquals("InvalidAttachment.NotFound", ex.errorCode());
-            assertEquals("'vol-2' is not attached to instance " + a.id() + "; attached: [vol-1]", ex.getMessage());
+            assertEquals("InvalidAttachment.NotFound: "
+                + "'vol-2' is not attached to instance " + a.id() + "; attached: [vol-1]", ex.getMessage());
             assertEquals(1, a.attachments().size());
             assertEquals(1, b.attachments().size());
         }
@@ -163,17 +166,20 @@ class AttachmentTest
             final FakePciEndpoint late = FakePciEndpoint.nvme();
             IncorrectInstanceStateException ex = assertThrows(IncorrectInstanceStateException.class,
                 () -> a.attach(late, AttachmentKind.EBS_VOLUME, "vol-2"));
-            assertEquals("The instance '" + a.id() + "' is not in a state from which it can be attached to: it is "
+            assertEquals("IncorrectInstanceState: "
+                + "The instance '" + a.id() + "' is not in a state from which it can be attached to: it is "
                 + "shutting-down (32); attach is allowed when pending, running or stopped", ex.getMessage());
             ex = assertThrows(IncorrectInstanceStateException.class, () -> a.detach("vol-1"));
-            assertEquals("The instance '" + a.id() + "' is not in a state from which it can be detached from: it is "
+            assertEquals("IncorrectInstanceState: "
+                + "The instance '" + a.id() + "' is not in a state from which it can be detached from: it is "
                 + "shutting-down (32); detach is allowed when pending, running or stopped", ex.getMessage());
             assertEquals(1, a.attachments().size());
 
             a.completeTransition();
             ex = assertThrows(IncorrectInstanceStateException.class,
                 () -> a.attach(late, AttachmentKind.EBS_VOLUME, "vol-2"));
-            assertEquals("The instance '" + a.id() + "' is not in a state from which it can be attached to: it is "
+            assertEquals("IncorrectInstanceState: "
+                + "The instance '" + a.id() + "' is not in a state from which it can be attached to: it is "
                 + "terminated (48); attach is allowed when pending, running or stopped", ex.getMessage());
             assertEquals(List.of(), a.attachments());
             assertFalse(late.isConnected());

@@ -129,7 +129,8 @@ class HostTest
             assertEquals(a, host.instance(a.id()));
             final InstanceNotFoundException ex =
                 assertThrows(InstanceNotFoundException.class, () -> host.instance("i-00000000000000000"));
-            assertEquals("The instance ID 'i-00000000000000000' does not exist", ex.getMessage());
+            assertEquals("InvalidInstanceID.NotFound: "
+                + "The instance ID 'i-00000000000000000' does not exist", ex.getMessage());
             assertEquals("InvalidInstanceID.NotFound", ex.errorCode());
         }
     }

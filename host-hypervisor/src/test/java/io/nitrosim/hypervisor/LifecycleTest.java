@@ -143,7 +143,8 @@ class LifecycleTest
         final Placement placementBefore = instance.placement();
         final IncorrectInstanceStateException ex =
             assertThrows(IncorrectInstanceStateException.class, () -> action.accept(instance));
-        assertEquals(message, ex.getMessage());
+        assertEquals("IncorrectInstanceState: "
+            + "" + message, ex.getMessage());
         assertEquals("IncorrectInstanceState", ex.errorCode());
         assertEquals(before, ex.currentState());
         assertEquals(instance.id(), ex.instanceId());
@@ -241,7 +242,8 @@ class LifecycleTest
             host.launchRunning("c5.large");
             final InsufficientInstanceCapacityException ex =
                 assertThrows(InsufficientInstanceCapacityException.class, a::start);
-            assertEquals("Insufficient capacity on this host for c5.large: it needs 2 vCPUs and 4 GiB of memory; "
+            assertEquals("InsufficientInstanceCapacity: "
+                + "Insufficient capacity on this host for c5.large: it needs 2 vCPUs and 4 GiB of memory; "
                 + "free: 0 of 2 hardware threads and 186 GiB of 190 GiB guest memory (largest range 186 GiB)",
                 ex.getMessage());
             assertEquals(InstanceState.STOPPED, a.state());

@@ -99,7 +99,8 @@ class PlacementTest
             final InsufficientInstanceCapacityException ex =
                 assertThrows(InsufficientInstanceCapacityException.class, () -> host.launch("c5.large"));
             assertEquals("InsufficientInstanceCapacity", ex.errorCode());
-            assertEquals("Insufficient capacity on this host for c5.large: it needs 2 vCPUs and 4 GiB of memory; "
+            assertEquals("InsufficientInstanceCapacity: "
+                + "Insufficient capacity on this host for c5.large: it needs 2 vCPUs and 4 GiB of memory; "
                 + "free: 0 of 72 hardware threads and 46 GiB of 190 GiB guest memory (largest range 46 GiB)",
                 ex.getMessage());
             assertEquals(36, host.instances().size());
@@ -118,7 +119,8 @@ class PlacementTest
             assertEquals(0, host.freeThreadCount());
             final InsufficientInstanceCapacityException ex =
                 assertThrows(InsufficientInstanceCapacityException.class, () -> host.launch("c5.large"));
-            assertEquals("Insufficient capacity on this host for c5.large: it needs 2 vCPUs and 4 GiB of memory; "
+            assertEquals("InsufficientInstanceCapacity: "
+                + "Insufficient capacity on this host for c5.large: it needs 2 vCPUs and 4 GiB of memory; "
                 + "free: 0 of 72 hardware threads and 366 GiB of 510 GiB guest memory (largest range 366 GiB)",
                 ex.getMessage());
             assertEquals(1, host.instances().size());
@@ -134,7 +136,8 @@ class PlacementTest
             host.launch("c5.2xlarge"); // 16 of 16 GiB
             final InsufficientInstanceCapacityException ex =
                 assertThrows(InsufficientInstanceCapacityException.class, () -> host.launch("c5.large"));
-            assertEquals("Insufficient capacity on this host for c5.large: it needs 2 vCPUs and 4 GiB of memory; "
+            assertEquals("InsufficientInstanceCapacity: "
+                + "Insufficient capacity on this host for c5.large: it needs 2 vCPUs and 4 GiB of memory; "
                 + "free: 64 of 72 hardware threads and 0 B of 16 GiB guest memory (largest range 0 B)", ex.getMessage());
             assertEquals(64, host.freeThreadCount());
             assertEquals(1, host.instances().size());

@@ -96,8 +96,8 @@ class ExampleSweepReportTest
             }
         }
         assertTrue(html.contains("id=\"chart-figure-web-1-net-out-drain-seconds\""));
-        assertTrue(html.contains("id=\"chart-series-web-1-net_out_gbps\""));
-        assertFalse(html.contains("id=\"chart-metric-web-1-ebs_iops\""), "EBS never moved: no chart for it");
+        assertTrue(html.contains("id=\"chart-series-web-1-net-out-gbps\""));
+        assertFalse(html.contains("id=\"chart-metric-web-1-ebs-iops\""), "EBS never moved: no chart for it");
     }
 
     private static String table(final String html, final String id)

@@ -9,7 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (usually the BAR's whole size) with reset values and a sorted set of regions that give host writes their
  * behaviour. Offsets are within the BAR; the function never learns where the BAR was placed.
  * <p>
- * Region kinds (declared on {@link PciFunction.Builder}; anything outside a region is plain read/write):
+ * Region kinds (declared on {@link PciFunctionBuilder}; anything outside a region is plain read/write):
  * <ul>
  *   <li>read/write, optionally with a per-dword writable bit mask ({@code writableBits});</li>
  *   <li>read-only: host writes are ignored, the device agent sets the value;</li>

@@ -13,7 +13,8 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * The bounded hand-off of doorbell and notify-on-write MMIO writes from the host's thread(s) to the device
  * agent: an Agrona many-to-one ring (several vCPU threads may write one function's BARs).
  * <p>
- * Record layout after Agrona's 8-byte record header (little-endian):
+ * Record layout after Agrona's 8-byte record header, in the platform's byte order like Agrona's own header (the
+ * ring never leaves the process, so no byte order is imposed on it):
  * <pre>
  *   0  barIndex    i32
  *   4  offset      i32  dword-aligned offset within the BAR

@@ -3,7 +3,7 @@ package io.nitrosim.pci;
 import io.nitrosim.time.SimAgent;
 
 /**
- * The host's view of one PCI function, the only thing the hypervisor and a card share (DESIGN.md section 2).
+ * The host's view of one PCI function, the only thing the hypervisor and a card share (docs/architecture.md).
  * <p>
  * The host reads and writes configuration space and BARs at offsets; a function never learns where its BARs
  * were placed. At attach the host connects the function to its instance's IOMMU domain and interrupt router;

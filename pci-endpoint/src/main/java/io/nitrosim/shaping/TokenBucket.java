@@ -21,8 +21,8 @@ public final class TokenBucket
     private static final long PPM = 1_000_000L;
 
     private final String name;
-    private final long ratePerSec;
-    private final long capacity;
+    private long ratePerSec;
+    private long capacity;
     private long tokens;
     private long fractionNanoTokens; // in [0, 1e9): tokens * 1e9 not yet whole
     private long lastRefillNs;
@@ -35,6 +35,16 @@ public final class TokenBucket
      */
     public TokenBucket(final String name, final long ratePerSec, final long capacity, final long nowNs)
     {
+        check(name, ratePerSec, capacity);
+        this.name = name;
+        this.ratePerSec = ratePerSec;
+        this.capacity = capacity;
+        this.tokens = capacity;
+        this.lastRefillNs = nowNs;
+    }
+
+    private static void check(final String name, final long ratePerSec, final long capacity)
+    {
         if (ratePerSec < 1 || ratePerSec > MAX_RATE_PER_SEC)
         {
             throw new IllegalArgumentException(
@@ -44,11 +54,23 @@ public final class TokenBucket
         {
             throw new IllegalArgumentException(name + ": capacity " + capacity + " must be at least 1");
         }
-        this.name = name;
-        this.ratePerSec = ratePerSec;
-        this.capacity = capacity;
-        this.tokens = capacity;
-        this.lastRefillNs = nowNs;
+    }
+
+    /**
+     * Changes rate and capacity from {@code nowNs} on (a live modification, e.g. EC2 ModifyVolume): tokens earned
+     * until now count at the old rate, tokens above the new capacity are dropped, a debt is kept.
+     */
+    public void reconfigure(final long newRatePerSec, final long newCapacity, final long nowNs)
+    {
+        check(name, newRatePerSec, newCapacity);
+        refill(nowNs);
+        ratePerSec = newRatePerSec;
+        capacity = newCapacity;
+        if (tokens >= capacity)
+        {
+            tokens = capacity;
+            fractionNanoTokens = 0;
+        }
     }
 
     public String name()

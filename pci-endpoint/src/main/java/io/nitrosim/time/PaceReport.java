@@ -10,7 +10,9 @@ import java.util.List;
  * @param maxLagNs    the largest lag measured: wall time minus the simulated time whose work was complete.
  * @param behindNs    wall time spent more than {@link PacedRuntime#BEHIND_THRESHOLD_NS} behind.
  * @param parkedNs    wall time the runtime's thread spent waiting for the wall clock.
- * @param agents      every agent the run had, in the order they joined, with the wall time each spent working.
+ * @param agents      every agent the run had, with the wall time each spent working: those still in the runtime
+ *                    in the order they joined, then those that left in the order they left (see
+ *                    {@link PacedRuntime#MAX_LEFT_REPORTED}).
  */
 public record PaceReport(
     long simulatedNs, long wallNs, long maxLagNs, long behindNs, long parkedNs, List<AgentLoad> agents)

@@ -17,6 +17,10 @@ import java.util.List;
  * agent that did work, and charges that agent the time since the previous read, so the few nanoseconds of idle
  * agents go to the next agent that works.
  * <p>
+ * An agent that leaves is reported by its role name and busy time, without keeping the agent (a long-lived
+ * runtime, such as a region whose instances come and go, must let removed agents be collected); past
+ * {@value #MAX_LEFT_REPORTED} such agents, the rest are reported together as one entry.
+ * <p>
  * Wall time starts at the first {@link #runUntil}, not at construction (building a simulation takes wall time
  * that is no lag). The runtime may run up to {@value #MAX_LEAD_NS} ns ahead of the wall clock rather than park
  * for less than a timer tick. Not thread-safe: {@link #pace()} and {@link #lagNs()} are for the running thread.
@@ -28,9 +32,15 @@ public final class PacedRuntime extends SingleThreadRuntime
     /** How far simulated time may run ahead of the wall clock instead of parking for a shorter time (50 us). */
     public static final long MAX_LEAD_NS = 50_000L;
 
+    /** Agents that left reported one by one; later ones are summed into one entry. */
+    public static final int MAX_LEFT_REPORTED = 1024;
+
     private static final long NOT_STARTED = Long.MIN_VALUE;
 
-    private final List<Slot> everyAgent = new ArrayList<>();
+    private final List<Slot> liveAgents = new ArrayList<>();
+    private final List<PaceReport.AgentLoad> agentsThatLeft = new ArrayList<>();
+    private int moreAgentsThatLeft;
+    private long moreAgentsThatLeftBusyNs;
     private long wallOriginNs = NOT_STARTED;
     private long intervalStartWallNs;
     private long lagNs;
@@ -50,13 +60,24 @@ public final class PacedRuntime extends SingleThreadRuntime
         return lagNs;
     }
 
+    /** The largest lag measured so far (see {@link PaceReport#maxLagNs}). */
+    public long maxLagNs()
+    {
+        return maxLagNs;
+    }
+
     /** What the run so far achieved against the wall clock. */
     public PaceReport pace()
     {
-        final List<PaceReport.AgentLoad> agents = new ArrayList<>(everyAgent.size());
-        for (final Slot slot : everyAgent)
+        final List<PaceReport.AgentLoad> agents = new ArrayList<>(liveAgents.size() + agentsThatLeft.size() + 1);
+        for (final Slot slot : liveAgents)
         {
             agents.add(new PaceReport.AgentLoad(slot.agent.roleName(), slot.busyNs));
+        }
+        agents.addAll(agentsThatLeft);
+        if (moreAgentsThatLeft > 0)
+        {
+            agents.add(new PaceReport.AgentLoad(moreAgentsThatLeft + " more agents that left", moreAgentsThatLeftBusyNs));
         }
         final long wallNs = wallOriginNs == NOT_STARTED ? 0 : intervalStartWallNs;
         return new PaceReport(clock.nanoTime(), wallNs, maxLagNs, behindNs, parkedNs, agents);
@@ -84,7 +105,22 @@ public final class PacedRuntime extends SingleThreadRuntime
     @Override
     void onAdded(final Slot slot)
     {
-        everyAgent.add(slot);
+        liveAgents.add(slot);
+    }
+
+    @Override
+    void onRemoved(final Slot slot)
+    {
+        liveAgents.remove(slot);
+        if (agentsThatLeft.size() < MAX_LEFT_REPORTED)
+        {
+            agentsThatLeft.add(new PaceReport.AgentLoad(slot.agent.roleName(), slot.busyNs));
+        }
+        else
+        {
+            moreAgentsThatLeft++;
+            moreAgentsThatLeftBusyNs += slot.busyNs;
+        }
     }
 
     @Override

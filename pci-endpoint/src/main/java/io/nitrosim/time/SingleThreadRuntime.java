@@ -65,8 +65,9 @@ abstract sealed class SingleThreadRuntime implements SimRuntime permits VirtualT
         {
             if (slotList.get(i).agent == agent)
             {
-                slotList.remove(i);
+                final Slot slot = slotList.remove(i);
                 slots = slotList.toArray(new Slot[0]);
+                onRemoved(slot);
                 agent.onClose();
                 return;
             }
@@ -162,6 +163,11 @@ abstract sealed class SingleThreadRuntime implements SimRuntime permits VirtualT
 
     /** Called when an agent joins. */
     void onAdded(final Slot slot)
+    {
+    }
+
+    /** Called when an agent leaves (before it is closed). */
+    void onRemoved(final Slot slot)
     {
     }
 

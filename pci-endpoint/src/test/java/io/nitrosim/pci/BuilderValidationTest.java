@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Test;
 
 class BuilderValidationTest
 {
-    private static PciFunction.Builder minimal()
+    private static PciFunctionBuilder minimal()
     {
         return PciFunction.builder().vendorId(0x1d0f).deviceId(0x8061).memoryBar(0, 16 * 1024, true, false);
     }
 
-    private static void assertRejected(final PciFunction.Builder builder, final String expectedMessage)
+    private static void assertRejected(final PciFunctionBuilder builder, final String expectedMessage)
     {
         final IllegalArgumentException ex =
             assertThrows(IllegalArgumentException.class, () -> new RecordingFunction(builder));

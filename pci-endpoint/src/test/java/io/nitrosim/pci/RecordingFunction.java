@@ -45,13 +45,13 @@ public final class RecordingFunction extends PciFunction
         this(standardBuilder());
     }
 
-    public RecordingFunction(final Builder builder)
+    public RecordingFunction(final PciFunctionBuilder builder)
     {
         super(builder);
     }
 
     /** The builder of the standard layout above (tests may add to it). */
-    public static Builder standardBuilder()
+    public static PciFunctionBuilder standardBuilder()
     {
         return PciFunction.builder()
             .name("recording")

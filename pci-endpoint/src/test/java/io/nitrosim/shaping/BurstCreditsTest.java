@@ -11,7 +11,7 @@ import io.nitrosim.time.TimerAgent;
 import io.nitrosim.time.VirtualTimeRuntime;
 
 /**
- * Burst credits of an "up to" limit (DESIGN.md section 5) on the c5.large network figures: peak 10 Gbps,
+ * Burst credits of an "up to" limit (docs/architecture.md, "Bandwidth semantics") on the c5.large network figures: peak 10 Gbps,
  * baseline 0.75 Gbps, 7-minute burst, 9001-byte timing-only records, offered load far above the peak.
  * A burst must last its configured duration within 1 %, run at the peak within 1 % and fall to the baseline
  * within 1 %; credits must be earned back below the baseline at (baseline - rate).

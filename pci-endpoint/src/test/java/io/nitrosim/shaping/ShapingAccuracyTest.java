@@ -13,7 +13,7 @@ import io.nitrosim.shaping.RingConsumerAgent.SequenceCheck;
 import io.nitrosim.time.VirtualTimeRuntime;
 
 /**
- * The accuracy contract of DESIGN.md section 5, in virtual time: over any window of length W the bytes
+ * The accuracy contract (docs/architecture.md, "Bandwidth semantics"), in virtual time: over any window of length W the bytes
  * admitted never exceed rate x W + depth; with offered load above the cap the long-run average is within 1 %.
  */
 class ShapingAccuracyTest

@@ -287,4 +287,22 @@ class TokenBucketTest
         assertEquals(exactTokens(TokenBucket.MAX_RATE_PER_SEC, 10 * NANOS_PER_SEC + 999_999_999L),
             bucket.tokens(10 * NANOS_PER_SEC + 999_999_999L));
     }
+
+    @Test
+    void shouldKeepTokensEarnedAtTheOldRateAndRefillAtTheNewOneAfterReconfigure()
+    {
+        final TokenBucket bucket = new TokenBucket("vol iops", 1000, 1000, 0);
+        bucket.consume(1000, 0);
+        bucket.reconfigure(4000, 2000, 500_000_000L);          // 500 tokens earned at 1000/s
+        assertEquals(500, bucket.tokens(500_000_000L));
+        assertEquals(1500, bucket.tokens(750_000_000L));        // + 1000 at 4000/s in 250 ms
+        assertEquals(2000, bucket.tokens(2 * NANOS_PER_SEC));  // the new capacity
+        assertEquals(4000, bucket.ratePerSec());
+        bucket.reconfigure(100, 50, 2 * NANOS_PER_SEC);        // smaller: tokens above the capacity go
+        assertEquals(50, bucket.tokens(2 * NANOS_PER_SEC));
+        final IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+            () -> bucket.reconfigure(0, 10, 3 * NANOS_PER_SEC));
+        assertEquals("vol iops: rate 0/s is out of range, accepted 1..9000000000/s", bad.getMessage());
+        assertEquals(100, bucket.ratePerSec(), "a refused change changes nothing");
+    }
 }

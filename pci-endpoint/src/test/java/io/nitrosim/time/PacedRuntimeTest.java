@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.agrona.concurrent.NanoClock;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +117,27 @@ class PacedRuntimeTest
             runtime.runUntil(4 * MS);
             assertEquals(1, runtime.pace().agents().size());
             assertTrue(runtime.pace().agents().get(0).busyNs() >= 4 * MS);
+        }
+    }
+
+    @Test
+    void shouldReportAgentsThatLeftByNameAndSumThemBeyondTheLimit()
+    {
+        try (PacedRuntime runtime = new PacedRuntime())
+        {
+            final Burner stays = new Burner(runtime.clock(), MS, 0, 0);
+            runtime.add(stays);
+            for (int i = 0; i < PacedRuntime.MAX_LEFT_REPORTED + 2; i++)
+            {
+                final Burner leaves = new Burner(runtime.clock(), MS, 0, 0);
+                runtime.add(leaves);
+                runtime.remove(leaves);
+            }
+            final List<PaceReport.AgentLoad> agents = runtime.pace().agents();
+            assertEquals(1 + PacedRuntime.MAX_LEFT_REPORTED + 1, agents.size());
+            assertEquals("burner", agents.get(0).roleName());
+            assertEquals("burner", agents.get(PacedRuntime.MAX_LEFT_REPORTED).roleName());
+            assertEquals(new PaceReport.AgentLoad("2 more agents that left", 0), agents.get(agents.size() - 1));
         }
     }
 

@@ -1,28 +1,19 @@
 package io.nitrosim.ebs.device;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import io.nitrosim.ebs.nvme.NvmeOpcodes;
-import io.nitrosim.ebs.nvme.NvmeStatus;
 import io.nitrosim.ebs.shaping.EbsInstanceCaps;
 import io.nitrosim.ebs.shaping.EbsShaping;
 import io.nitrosim.ebs.shaping.EbsShapingMeter;
 import io.nitrosim.ebs.shaping.VolumeShaping;
 import io.nitrosim.ebs.storage.StorageBackend;
-import io.nitrosim.ebs.storage.StorageCompletionHandler;
-import io.nitrosim.ebs.storage.StorageOp;
-import io.nitrosim.ebs.storage.StorageStatus;
 import io.nitrosim.ebs.volume.ServiceLatencyModel;
 import io.nitrosim.ebs.volume.VolumeId;
 import io.nitrosim.ebs.volume.VolumeSpec;
@@ -38,13 +29,16 @@ import io.nitrosim.time.SimAgent;
  * shared buckets have one owner. Add the card itself and each controller's
  * {@link NvmeController#agent()} to the runtime.
  * <p>
- * <b>Data path.</b> A controller turns an I/O command into a shaped-ring record ({@code readyAtNs} = fetch time
- * + the volume's service latency, charged bytes = the transfer length; IOPS counted in AWS units: a record of B
- * bytes counts ceil(B / 256 KiB) ops on SSD volumes, ceil(B / 1 MiB) on st1/sc1). The card admits it when
- * it is ready and every bucket admits it; then, in data mode, a write goes to {@link StorageBackend#submitWrite}
- * (its data was DMAed from the guest into the record at fetch) and completes when the backend acknowledges; a
- * read is read from the backend and the data travels back to the controller, which DMAs it to the guest's PRPs
- * and posts the completion. In timing-only mode the card completes an admitted record at once.
+ * <b>Data path.</b> The card speaks storage, not NVMe: each volume's front end (its {@link NvmeController}) turns
+ * an I/O command into a {@link StorageRequest} (read, write, flush, trim) in the volume's shaped ring
+ * ({@code readyAtNs} = fetch time + the volume's service latency, charged bytes = the transfer length; IOPS counted
+ * in AWS units: a record of B bytes counts ceil(B / 256 KiB) ops on SSD volumes, ceil(B / 1 MiB) on st1/sc1), and
+ * the card sees only that ring, a completion ring and the front end's epoch ({@link VolumePort}). The card admits
+ * a request when it is ready and every bucket admits it; then {@link StorageDispatch} hands it to the
+ * {@link StorageBackend} (a write's data was DMAed from the guest into the record at fetch) and returns the
+ * backend's storage status, with read data, on the completion ring; the controller maps the status to NVMe's, DMAs
+ * read data to the guest's PRPs and posts the completion. In timing-only mode an admitted request completes at
+ * once.
  * <p>
  * <b>Shaping.</b> Each volume's ring is gated by its {@link EbsShaping#gateFor gate}, which says which limits hold
  * an I/O and counts them ({@link io.nitrosim.ebs.shaping.EbsShapingMeter}: instance and volume throttle counters,
@@ -53,7 +47,6 @@ import io.nitrosim.time.SimAgent;
  */
 public final class EbsCard implements SimAgent
 {
-    private static final long CREATE_REQUEST = 1L << 62;
     private static final int POLL_LIMIT = 64;
 
     private final Context ctx;
@@ -64,16 +57,11 @@ public final class EbsCard implements SimAgent
     private final MetricTags tags;
     private final AtomicCounter backendErrors;
     private final List<NvmeController> attached = new ArrayList<>();
-    private volatile Volume[] volumes = new Volume[0];
+    /** Attached controllers by index (null where one was detached), replaced whole on attach and detach. */
+    private volatile NvmeController[] volumes = new NvmeController[0];
+    private final StorageDispatch dispatch;
     private final RecordHandler recordHandler = new RecordHandler();
-    private final BackendHandler backendHandler = new BackendHandler();
-
-    // A completion that found its controller's done ring full (at most one; backend polling waits for it).
-    private final UnsafeBuffer stash =
-        new UnsafeBuffer(ByteBuffer.allocateDirect(NvmeController.MAX_TRANSFER_BYTES + IoRecord.DONE_DATA_OFFSET));
-    private Volume stashVolume;
     private int rotation;
-    private int stashLength;
 
     private EbsCard(final Context ctx)
     {
@@ -84,6 +72,7 @@ public final class EbsCard implements SimAgent
         this.tags = MetricTags.of("instance", ctx.instanceId);
         this.shaping = EbsShaping.context(ctx.caps).nowNs(clock.nanoTime()).counters(ctx.registry, tags).build();
         this.backendErrors = EbsMeter.BACKEND_ERRORS.newCounter(ctx.registry, tags);
+        this.dispatch = new StorageDispatch(backend, backendErrors);
         EbsShapingMeter.IO_BALANCE.newGauge(ctx.registry, tags, () -> shaping.ioBalancePpm(clock.nanoTime()));
         EbsShapingMeter.BYTE_BALANCE.newGauge(ctx.registry, tags, () -> shaping.byteBalancePpm(clock.nanoTime()));
     }
@@ -157,17 +146,13 @@ public final class EbsCard implements SimAgent
             timingOnly ? ctx.timingRingCapacityBytes : ctx.ringCapacityBytes,
             timingOnly ? ctx.timingRingCapacityBytes : ctx.doneRingCapacityBytes,
             ctx.registry, volumeTags);
-        final Volume volume = new Volume(controller, timingOnly);
-        final Volume[] grown = java.util.Arrays.copyOf(volumes, index + 1);
-        grown[index] = volume;
+        final NvmeController[] grown = java.util.Arrays.copyOf(volumes, index + 1);
+        grown[index] = controller;
         volumes = grown;
         attached.add(controller);
         EbsShapingMeter.BURST_BALANCE.newGauge(ctx.registry, volumeTags,
             () -> volumeShaping.burstBalancePpm(clock.nanoTime()));
-        if (!timingOnly)
-        {
-            backend.submitCreateVolume(CREATE_REQUEST | index, spec.volumeId(), spec.sizeBytes());
-        }
+        dispatch.attach(controller.port(), spec.sizeBytes());
         return controller;
     }
 
@@ -179,24 +164,36 @@ public final class EbsCard implements SimAgent
     public boolean detach(final NvmeController controller)
     {
         final int index = controller.index();
-        final Volume[] vols = volumes;
-        if (index < 0 || index >= vols.length || vols[index] == null || vols[index].controller != controller)
+        final NvmeController[] vols = volumes;
+        if (index < 0 || index >= vols.length || vols[index] != controller)
         {
             return false;
         }
-        final Volume[] copy = vols.clone();
+        final NvmeController[] copy = vols.clone();
         copy[index] = null;
         volumes = copy;
-        if (stashVolume == vols[index])
-        {
-            stashVolume = null;
-        }
+        dispatch.detach(index);
         attached.remove(controller);
         shaping.removeVolume(controller.volumeSpec().volumeId());
         if (ctx.registry != null)
         {
             ctx.registry.remove(tags.and("volume", controller.volumeSpec().volumeId().toString()), "volume");
         }
+        return true;
+    }
+
+    /**
+     * Applies a modified spec (IOPS, throughput) to an attached volume's buckets from now on. Call from the
+     * card's thread. @return whether the volume is attached here.
+     */
+    public boolean modifyVolume(final VolumeSpec modified)
+    {
+        final VolumeShaping volume = shaping.volume(modified.volumeId());
+        if (volume == null)
+        {
+            return false;
+        }
+        volume.apply(modified, clock.nanoTime());
         return true;
     }
 
@@ -236,15 +233,11 @@ public final class EbsCard implements SimAgent
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
-        int work = 0;
-        if (stashVolume != null)
-        {
-            work += flushStash();
-        }
-        work += pollBackend();
+        int work = dispatch.flushKept();
+        work += dispatch.pollBackend();
         // Round robin, one record per volume per round, starting with a different volume each pass, so volumes
         // sharing the instance buckets share them fairly.
-        final Volume[] vols = volumes;
+        final NvmeController[] vols = volumes;
         final int n = vols.length;
         if (n > 0)
         {
@@ -254,13 +247,13 @@ public final class EbsCard implements SimAgent
                 int delivered = 0;
                 for (int k = 0; k < n; k++)
                 {
-                    final Volume v = vols[(first + k) % n];
+                    final NvmeController v = vols[(first + k) % n];
                     if (v == null)
                     {
                         continue;
                     }
-                    recordHandler.volume = v;
-                    delivered += v.controller.ring().poll(recordHandler, 1, nowNs);
+                    recordHandler.port = v.port();
+                    delivered += v.ring().poll(recordHandler, 1, nowNs);
                 }
                 work += delivered;
                 if (delivered == 0)
@@ -269,8 +262,8 @@ public final class EbsCard implements SimAgent
                 }
             }
         }
-        recordHandler.volume = null;
-        work += pollBackend();
+        recordHandler.port = null;
+        work += dispatch.pollBackend();
         return work;
     }
 
@@ -278,262 +271,34 @@ public final class EbsCard implements SimAgent
     public long nextDeadlineNs()
     {
         long deadline = NO_DEADLINE;
-        for (final Volume v : volumes)
+        for (final NvmeController v : volumes)
         {
             if (v != null)
             {
-                deadline = Math.min(deadline, v.controller.ring().nextEligibleNs());
+                deadline = Math.min(deadline, v.ring().nextEligibleNs());
             }
         }
         return deadline;
     }
 
-    private int pollBackend()
-    {
-        if (backend == null)
-        {
-            return 0;
-        }
-        int work = 0;
-        while (stashVolume == null && work < POLL_LIMIT)
-        {
-            final int n = backend.poll(backendHandler, 1);
-            if (n == 0)
-            {
-                break;
-            }
-            work += n;
-        }
-        return work;
-    }
-
-    private int flushStash()
-    {
-        final OneToOneRingBuffer done = stashVolume.controller.doneRing();
-        final int index = done.tryClaim(IoRecord.MSG_DONE, stashLength);
-        if (index < 0)
-        {
-            return 0;
-        }
-        done.buffer().putBytes(index, stash, 0, stashLength);
-        done.commit(index);
-        stashVolume = null;
-        return 1;
-    }
-
-    /** Sends a completion to the controller's done ring (or the stash if it is full). */
-    private void complete(
-        final Volume v, final int slot, final int generation, final int status,
-        final DirectBuffer data, final int dataIndex, final int dataLength)
-    {
-        final OneToOneRingBuffer done = v.controller.doneRing();
-        final int length = IoRecord.DONE_DATA_OFFSET + dataLength;
-        final int index = done.tryClaim(IoRecord.MSG_DONE, length);
-        final MutableDirectBuffer target;
-        final int at;
-        if (index >= 0)
-        {
-            target = done.buffer();
-            at = index;
-        }
-        else
-        {
-            target = stash;
-            at = 0;
-            stashVolume = v;
-            stashLength = length;
-        }
-        target.putInt(at + IoRecord.DONE_SLOT_OFFSET, slot);
-        target.putInt(at + IoRecord.DONE_GENERATION_OFFSET, generation);
-        target.putInt(at + IoRecord.DONE_STATUS_OFFSET, status);
-        target.putInt(at + IoRecord.DONE_STATUS_OFFSET + 4, 0);
-        if (dataLength > 0)
-        {
-            target.putBytes(at + IoRecord.DONE_DATA_OFFSET, data, dataIndex, dataLength);
-        }
-        if (index >= 0)
-        {
-            done.commit(index);
-        }
-    }
-
-    private static int nvmeStatus(final int storageStatus)
-    {
-        switch (storageStatus)
-        {
-            case StorageStatus.OK:
-                return NvmeStatus.SUCCESS;
-            case StorageStatus.OUT_OF_RANGE:
-                return NvmeStatus.LBA_OUT_OF_RANGE | NvmeStatus.DO_NOT_RETRY;
-            default:
-                return NvmeStatus.INTERNAL_ERROR;
-        }
-    }
-
-    /** Per attached volume: the card's view and its outstanding backend requests. */
-    private static final class Volume
-    {
-        final NvmeController controller;
-        final boolean timingOnly;
-        final VolumeId volumeId;
-        final int[] pending = new int[NvmeController.MAX_SLOTS];
-        final int[] worst = new int[NvmeController.MAX_SLOTS];
-        final int[] generation = new int[NvmeController.MAX_SLOTS];
-        int rangesSubmitted;
-        int createStatus = -1;
-
-        Volume(final NvmeController controller, final boolean timingOnly)
-        {
-            this.controller = controller;
-            this.timingOnly = timingOnly;
-            this.volumeId = controller.volumeSpec().volumeId();
-        }
-    }
-
-    /** A storage operation the card took from a volume's ring, traced on the volume's controller. */
-    private static void traceOp(final Volume v, final int slot, final int opcode, final DirectBuffer record,
-        final int at)
-    {
-        v.controller.tracer().emit(TraceKind.STORAGE_OP, slot, opcode,
-            record.getLong(at + IoRecord.OFFSET_BYTES_OFFSET), record.getLong(at + IoRecord.LENGTH_BYTES_OFFSET), 0);
-    }
-
+    /** Hands each admitted record of the volume being polled to the storage path. */
     private final class RecordHandler implements ShapedRecordHandler
     {
-        Volume volume;
+        VolumePort port;
+        private final StorageRequest request = new StorageRequest();
 
         @Override
         public boolean onRecord(
             final int tag, final DirectBuffer buffer, final int payloadIndex, final int payloadLength,
             final int chargedBytes, final long readyAtNs, final long nowNs)
         {
-            final Volume v = volume;
-            final int slot = buffer.getInt(payloadIndex + IoRecord.SLOT_OFFSET);
-            final int opcode = buffer.getInt(payloadIndex + IoRecord.OPCODE_OFFSET);
-            final int gen = buffer.getInt(payloadIndex + IoRecord.GENERATION_OFFSET);
-            if (gen != v.controller.generation)
+            if (!dispatch.dispatch(port, buffer, payloadIndex))
             {
-                return true; // the controller was reset since: drop
+                return false;
             }
-            if (v.timingOnly)
-            {
-                final OneToOneRingBuffer done = v.controller.doneRing();
-                final int index = done.tryClaim(IoRecord.MSG_DONE, IoRecord.DONE_DATA_OFFSET);
-                if (index < 0)
-                {
-                    return false;
-                }
-                final MutableDirectBuffer target = done.buffer();
-                target.putInt(index + IoRecord.DONE_SLOT_OFFSET, slot);
-                target.putInt(index + IoRecord.DONE_GENERATION_OFFSET, gen);
-                target.putInt(index + IoRecord.DONE_STATUS_OFFSET, NvmeStatus.SUCCESS);
-                target.putInt(index + IoRecord.DONE_STATUS_OFFSET + 4, 0);
-                done.commit(index);
-                traceOp(v, slot, opcode, buffer, payloadIndex);
-                return true;
-            }
-            final long requestId = ((long)v.controller.index() << 32) | (slot & 0xFFFF_FFFFL);
-            final long offsetBytes = buffer.getLong(payloadIndex + IoRecord.OFFSET_BYTES_OFFSET);
-            final int lengthBytes = (int)buffer.getLong(payloadIndex + IoRecord.LENGTH_BYTES_OFFSET);
-            final boolean submitted;
-            switch (opcode)
-            {
-                case NvmeOpcodes.IO_WRITE:
-                    submitted = backend.submitWrite(requestId, v.volumeId, offsetBytes, buffer,
-                        payloadIndex + IoRecord.DATA_OFFSET, lengthBytes);
-                    break;
-                case NvmeOpcodes.IO_READ:
-                    submitted = backend.submitRead(requestId, v.volumeId, offsetBytes, lengthBytes);
-                    break;
-                case NvmeOpcodes.IO_FLUSH:
-                    submitted = backend.submitFlush(requestId, v.volumeId);
-                    break;
-                default:
-                {
-                    // Dataset management: one trim per range; resumes where it stopped if the backend is busy.
-                    final int ranges = buffer.getInt(payloadIndex + IoRecord.RANGE_COUNT_OFFSET);
-                    if (v.rangesSubmitted == 0)
-                    {
-                        v.pending[slot] = ranges;
-                        v.worst[slot] = NvmeStatus.SUCCESS;
-                        v.generation[slot] = gen;
-                    }
-                    while (v.rangesSubmitted < ranges)
-                    {
-                        final int at = payloadIndex + IoRecord.DATA_OFFSET + v.rangesSubmitted * IoRecord.RANGE_LENGTH;
-                        final long length = buffer.getLong(at + 8);
-                        if (length == 0)
-                        {
-                            v.pending[slot]--;
-                        }
-                        else if (!backend.submitTrim(requestId, v.volumeId, buffer.getLong(at), length))
-                        {
-                            return false;
-                        }
-                        v.rangesSubmitted++;
-                    }
-                    v.rangesSubmitted = 0;
-                    if (v.pending[slot] == 0)
-                    {
-                        complete(v, slot, gen, NvmeStatus.SUCCESS, buffer, 0, 0);
-                    }
-                    return true;
-                }
-            }
-            if (!submitted)
-            {
-                return false; // backend busy: the record stays at the head
-            }
-            v.pending[slot] = 1;
-            v.worst[slot] = NvmeStatus.SUCCESS;
-            v.generation[slot] = gen;
-            traceOp(v, slot, opcode, buffer, payloadIndex);
+            final StorageRequest r = request.wrap(buffer, payloadIndex);
+            port.tracer().emit(TraceKind.STORAGE_OP, r.slot(), r.op(), r.offsetBytes(), r.lengthBytes(), 0);
             return true;
-        }
-    }
-
-    private final class BackendHandler implements StorageCompletionHandler
-    {
-        @Override
-        public void onCompletion(
-            final long requestId, final int op, final int status, final long value,
-            final DirectBuffer buffer, final int dataIndex, final int dataLength)
-        {
-            if ((requestId & CREATE_REQUEST) != 0)
-            {
-                final int index = (int)(requestId & 0xFFFF_FFFFL);
-                if (index < volumes.length && volumes[index] != null)
-                {
-                    volumes[index].createStatus = status;
-                }
-                if (status != StorageStatus.OK)
-                {
-                    backendErrors.increment();
-                }
-                return;
-            }
-            final int index = (int)(requestId >>> 32);
-            final int slot = (int)requestId;
-            if (index < 0 || index >= volumes.length || slot < 0 || slot >= NvmeController.MAX_SLOTS)
-            {
-                return;
-            }
-            final Volume v = volumes[index];
-            if (v == null)
-            {
-                return; // detached
-            }
-            if (status != StorageStatus.OK)
-            {
-                backendErrors.increment();
-                v.worst[slot] = nvmeStatus(status);
-            }
-            if (--v.pending[slot] > 0)
-            {
-                return;
-            }
-            final boolean withData = op == StorageOp.READ && v.worst[slot] == NvmeStatus.SUCCESS;
-            complete(v, slot, v.generation[slot], v.worst[slot], buffer, dataIndex, withData ? dataLength : 0);
         }
     }
 

@@ -5,23 +5,21 @@ import java.nio.ByteBuffer;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import io.nitrosim.ebs.nvme.CompletionQueueEntry;
-import io.nitrosim.ebs.nvme.IdentifyController;
-import io.nitrosim.ebs.nvme.IdentifyNamespace;
+import io.nitrosim.ebs.nvme.DatasetManagementRange;
 import io.nitrosim.ebs.nvme.NvmeOpcodes;
 import io.nitrosim.ebs.nvme.NvmeRegisters;
 import io.nitrosim.ebs.nvme.NvmeStatus;
+import io.nitrosim.ebs.nvme.Prp;
 import io.nitrosim.ebs.nvme.SubmissionQueueEntry;
-import io.nitrosim.pci.ConfigSpace;
 import io.nitrosim.pci.FunctionAccess;
 import io.nitrosim.pci.GuestMemoryAccess;
 import io.nitrosim.pci.GuestMemoryAllocator;
-import io.nitrosim.pci.MsixTable;
+import io.nitrosim.pci.GuestTask;
 
 /**
  * The reference guest NVMe driver: brings a controller up from reset and runs I/O through configuration space,
  * BAR0 and guest memory alone, as a guest kernel driver does. Single-threaded (the vCPU's), never blocks:
- * {@link #poll(long)} advances the bring-up state machine, reaps completions and rings doorbells.
+ * {@link #doWork(long)} advances the bring-up state machine, reaps completions and rings doorbells.
  * <p>
  * <b>Bring-up</b> ({@link State}): enable memory space + bus master; program MSI-X entries 0..N (address given,
  * data = firstVector + entry) and enable MSI-X; clear CC.EN if set and wait CSTS.RDY = 0; set AQA/ASQ/ACQ and
@@ -32,12 +30,15 @@ import io.nitrosim.pci.MsixTable;
  * <b>I/O</b>: {@link #submitRead}/{@link #submitWrite} build PRPs from a contiguous guest buffer (PRP1, PRP2 as
  * a second page, or PRP2 pointing at a per-command PRP list), {@link #submitFlush}, {@link #submitDeallocate},
  * {@link #submitRaw} for any hand-made command. Submissions only write the SQ entry; the tail doorbell is
- * written once per queue per {@link #ringDoorbells()} (also called at the end of every poll): doorbell
- * batching. Completions are found by phase tag; the CQ head doorbell is written once per poll per queue.
- * In interrupt mode only CQs whose vector fired are scanned; in polling mode every CQ is scanned each poll.
+ * written once per queue per {@link #ringDoorbells()} (also called at the end of every doWork): doorbell
+ * batching. Completions are found by phase tag; the CQ head doorbell is written once per doWork per queue.
+ * In interrupt mode only CQs whose vector fired are scanned; in polling mode every CQ is scanned each doWork.
  * A queue of E entries holds at most E - 1 commands.
+ * <p>
+ * Its parts: the bring-up ({@link NvmeBringUp}) and the queue pairs ({@link NvmeDriverQueue}, on the pci-endpoint
+ * queue library); entries are built and decoded through the {@code io.nitrosim.ebs.nvme} flyweights.
  */
-public final class NvmeDriver
+public final class NvmeDriver implements GuestTask
 {
     /** Driver states. */
     public enum State
@@ -64,75 +65,39 @@ public final class NvmeDriver
     public static final int PAGE_SIZE = 4096;
     /** Bytes of the per-command PRP list / DSM range area: 64 entries, enough for 256 KiB from any offset. */
     public static final int PRP_LIST_BYTES = 512;
-    private static final long INTERNAL_TAG = Long.MIN_VALUE;
+    /** The tag of the driver's own (bring-up) commands. */
+    static final long INTERNAL_TAG = Long.MIN_VALUE;
 
     private final FunctionAccess fn;
     private final GuestMemoryAccess memory;
-    private final GuestMemoryAllocator allocator;
     private final Config config;
-
-    private State state = State.START;
-    private String failureReason;
-    private long deadlineNs;
-    private long cap;
-    private int grantedPairs;
-    private int step;
-    private int mdtsBytes;
-    private int blockShift;
-    private long namespaceBlocks;
-    private final UnsafeBuffer identifyControllerCopy = new UnsafeBuffer(new byte[PAGE_SIZE]);
-    private final UnsafeBuffer identifyNamespaceCopy = new UnsafeBuffer(new byte[PAGE_SIZE]);
+    private final NvmeDriverQueue[] queues;
+    private final NvmeBringUp bringUp;
+    private final Completions completions = new Completions();
     private final UnsafeBuffer sqeBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(SubmissionQueueEntry.LENGTH));
     private final SubmissionQueueEntry sqe = new SubmissionQueueEntry();
-    private long scratchGpa;
-    private boolean internalDone;
-    private int internalStatus;
-    private int internalDw0;
+    private final UnsafeBuffer listBuffer = new UnsafeBuffer(new byte[PRP_LIST_BYTES]);
+    private State state = State.START;
+    private String failureReason;
+    private long lastNowNs;
     private CompletionHandler handler;
-
-    // queues: index 0 admin, 1..n I/O
-    private final int maxQueues;
-    private final long[] sqAddr;
-    private final long[] cqAddr;
-    private final long[] listAddr;
-    private final int[] entries;
-    private final int[] sqTail;
-    private final int[] sqTailRung;
-    private final int[] cqHead;
-    private final boolean[] cqPhase;
-    private final boolean[] cqDirty;
-    private final boolean[] cqPending;
-    private final int[][] freeCids;
-    private final int[] freeCount;
-    private final long[][] tags;
-    private boolean queuesAllocated;
-    private long completions;
-    private long doorbellWrites;
+    private long completionCount;
 
     private NvmeDriver(
         final FunctionAccess fn, final GuestMemoryAccess memory, final GuestMemoryAllocator allocator, final Config config)
     {
         this.fn = fn;
         this.memory = memory;
-        this.allocator = allocator;
         this.config = config;
-        this.maxQueues = config.ioQueuePairs + 1;
-        sqAddr = new long[maxQueues];
-        cqAddr = new long[maxQueues];
-        listAddr = new long[maxQueues];
-        entries = new int[maxQueues];
-        sqTail = new int[maxQueues];
-        sqTailRung = new int[maxQueues];
-        cqHead = new int[maxQueues];
-        cqPhase = new boolean[maxQueues];
-        cqDirty = new boolean[maxQueues];
-        cqPending = new boolean[maxQueues];
-        freeCids = new int[maxQueues][];
-        freeCount = new int[maxQueues];
-        tags = new long[maxQueues][];
+        this.queues = new NvmeDriverQueue[config.ioQueuePairs + 1];
+        for (int q = 0; q < queues.length; q++)
+        {
+            queues[q] = new NvmeDriverQueue(q);
+        }
+        this.bringUp = new NvmeBringUp(this, fn, memory, allocator, config, queues);
     }
 
-    /** A driver for one function; nothing is touched until the first {@link #poll}. */
+    /** A driver for one function; nothing is touched until the first {@link #doWork}. */
     public static NvmeDriver create(
         final FunctionAccess fn, final GuestMemoryAccess memory, final GuestMemoryAllocator allocator, final Config config)
     {
@@ -177,61 +142,66 @@ public final class NvmeDriver
     /** I/O queue pairs created (after bring-up). */
     public int ioQueuePairs()
     {
-        return state == State.READY ? grantedPairs : 0;
+        return state == State.READY ? bringUp.grantedPairs() : 0;
     }
 
     public int queueEntries(final int queueId)
     {
-        return entries[queueId];
+        return queues[queueId].entries;
     }
 
     /** Commands submitted on {@code queueId} and not yet completed. */
     public int outstanding(final int queueId)
     {
-        return entries[queueId] - 1 - freeCount[queueId];
+        return queues[queueId].outstanding();
     }
 
     public int blockSizeBytes()
     {
-        return 1 << blockShift;
+        return 1 << bringUp.blockShift();
     }
 
     public long namespaceBlocks()
     {
-        return namespaceBlocks;
+        return bringUp.namespaceBlocks();
     }
 
     /** Largest transfer per command (MDTS), bytes. */
     public int maxTransferBytes()
     {
-        return mdtsBytes;
+        return bringUp.maxTransferBytes();
     }
 
     public long capabilities()
     {
-        return cap;
+        return bringUp.capabilities();
     }
 
     /** The Identify Controller page read at bring-up. */
     public DirectBuffer identifyController()
     {
-        return identifyControllerCopy;
+        return bringUp.identifyController();
     }
 
     /** The Identify Namespace page (namespace 1) read at bring-up. */
     public DirectBuffer identifyNamespace()
     {
-        return identifyNamespaceCopy;
+        return bringUp.identifyNamespace();
     }
 
     public long completions()
     {
-        return completions;
+        return completionCount;
     }
 
     public long doorbellWrites()
     {
-        return doorbellWrites;
+        long writes = 0;
+        for (final NvmeDriverQueue queue : queues)
+        {
+            writes += queue.doorbellWrites;
+        }
+        return writes;
     }
 
     /** Start over from controller reset (CC.EN = 0), keeping the queue memory. */
@@ -257,122 +227,122 @@ public final class NvmeDriver
             == NvmeRegisters.CSTS_SHST_COMPLETE;
     }
 
-    /** An MSI-X interrupt with {@code vector} reached the vCPU: its CQ is scanned on the next poll. */
+    // ---------------------------------------------------------------------------------------------------------
+    // Guest task face.
+
+    /** An MSI-X interrupt with {@code vector} reached the vCPU: its CQ is scanned on the next doWork. */
+    @Override
     public void onInterrupt(final int vector)
     {
         final int q = vector - config.firstVector;
-        if (q >= 0 && q < maxQueues)
+        if (q >= 0 && q < queues.length)
         {
-            cqPending[q] = true;
+            queues[q].interrupted = true;
         }
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-    // Polling.
-
     /** Advances bring-up, reaps completions, rings doorbells. @return work done (0 when idle). */
-    public int poll(final long nowNs)
+    @Override
+    public int doWork(final long nowNs)
     {
+        lastNowNs = nowNs;
         int work = 0;
         if (state != State.START && state != State.FAILED && state != State.WAIT_NOT_READY
-            && state != State.WAIT_READY && queuesAllocated)
+            && state != State.WAIT_READY && bringUp.queuesAllocated())
         {
-            work += reap(0);
+            work += reap(queues[0]);
             if (state == State.READY)
             {
-                for (int q = 1; q <= grantedPairs; q++)
+                for (int q = 1; q <= bringUp.grantedPairs(); q++)
                 {
-                    if (!config.interruptMode || cqPending[q])
+                    if (!config.interruptMode || queues[q].interrupted)
                     {
-                        cqPending[q] = false;
-                        work += reap(q);
+                        queues[q].interrupted = false;
+                        work += reap(queues[q]);
                     }
                 }
             }
         }
         if (state != State.READY && state != State.FAILED)
         {
-            work += bringUp(nowNs);
+            work += bringUp.advance(nowNs);
         }
         work += ringDoorbells();
         return work;
+    }
+
+    /** When the driver next needs to run without input: a bring-up wait, or never (interrupt-driven). */
+    @Override
+    public long nextDeadlineNs()
+    {
+        final long nowNs = lastNowNs;
+        if (state == State.WAIT_NOT_READY || state == State.WAIT_READY)
+        {
+            return Math.min(bringUp.deadlineNs() + 1, nowNs + 1_000_000L); // poll CSTS every 1 ms of simulated time
+        }
+        if (state == State.START)
+        {
+            return nowNs;
+        }
+        return NO_DEADLINE;
     }
 
     /** Writes the SQ tail doorbell of every queue with new entries and the CQ head doorbell of reaped CQs. */
     public int ringDoorbells()
     {
         int work = 0;
-        for (int q = 0; q < maxQueues; q++)
+        for (final NvmeDriverQueue queue : queues)
         {
-            if (sqTail[q] != sqTailRung[q])
-            {
-                sqTailRung[q] = sqTail[q];
-                fn.mmioWrite(0, NvmeRegisters.sqTailDoorbellOffset(q, 0), 4, sqTail[q]);
-                doorbellWrites++;
-                work++;
-            }
-            if (cqDirty[q])
-            {
-                cqDirty[q] = false;
-                fn.mmioWrite(0, NvmeRegisters.cqHeadDoorbellOffset(q, 0), 4, cqHead[q]);
-                doorbellWrites++;
-            }
+            work += queue.ringDoorbells(fn);
         }
         return work;
     }
 
-    private int reap(final int q)
+    private int reap(final NvmeDriverQueue queue)
     {
-        if (entries[q] == 0)
-        {
-            return 0;
-        }
-        int reaped = 0;
-        while (true)
-        {
-            final long address = cqAddr[q] + ((long)cqHead[q] << NvmeRegisters.CQ_ENTRY_SIZE_SHIFT);
-            final int dw3 = memory.getInt(address + CompletionQueueEntry.DW3_OFFSET);
-            final int statusWord = dw3 >>> 16;
-            final boolean phase = (statusWord & CompletionQueueEntry.PHASE_BIT) != 0;
-            if (phase != cqPhase[q])
-            {
-                break;
-            }
-            final int dw0 = memory.getInt(address + CompletionQueueEntry.DW0_OFFSET);
-            final int dw2 = memory.getInt(address + CompletionQueueEntry.SQ_HEAD_OFFSET);
-            final int cid = dw3 & 0xFFFF;
-            final int status = statusWord >>> CompletionQueueEntry.STATUS_SHIFT;
-            if (++cqHead[q] == entries[q])
-            {
-                cqHead[q] = 0;
-                cqPhase[q] = !cqPhase[q];
-            }
-            cqDirty[q] = true;
-            reaped++;
-            completions++;
-            if (cid < entries[q])
-            {
-                final long tag = tags[q][cid];
-                freeCids[q][freeCount[q]++] = cid;
-                if (tag == INTERNAL_TAG)
-                {
-                    internalDone = true;
-                    internalStatus = status;
-                    internalDw0 = dw0;
-                }
-                else if (handler != null)
-                {
-                    handler.onCompletion(q, cid, status, dw0, dw2 & 0xFFFF, tag);
-                }
-            }
-        }
+        final int reaped = queue.reap(memory, completions);
+        completionCount += reaped;
         return reaped;
+    }
+
+    /** Hands completions to the bring-up (the driver's own commands) or to the caller's handler. */
+    private final class Completions implements NvmeDriverQueue.Completions
+    {
+        @Override
+        public void completed(final int queueId, final int commandId, final int status, final int dw0,
+            final int sqHead, final long tag)
+        {
+            if (tag == INTERNAL_TAG)
+            {
+                bringUp.internalCompletion(status, dw0);
+            }
+            else if (handler != null)
+            {
+                handler.onCompletion(queueId, commandId, status, dw0, sqHead, tag);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // State (the bring-up sets it).
+
+    void state(final State newState)
+    {
+        state = newState;
+    }
+
+    /** @return 1 (work: the driver changed state). */
+    int fail(final String reason)
+    {
+        state = State.FAILED;
+        failureReason = reason;
+        return 1;
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Submission.
 
-    /** Reads {@code blocks} blocks at {@code lba} into the guest buffer at {@code bufferGpa}. @return CID or -1 if the queue is full. */
+    /** Reads {@code blocks} blocks at {@code lba} into the guest buffer at {@code bufferGpa}. @return CID or -1. */
     public int submitRead(final int queueId, final long lba, final int blocks, final long bufferGpa, final long tag)
     {
         return submitReadWrite(queueId, NvmeOpcodes.IO_READ, lba, blocks, bufferGpa, tag);
@@ -387,11 +357,11 @@ public final class NvmeDriver
     private int submitReadWrite(
         final int queueId, final int opcode, final long lba, final int blocks, final long bufferGpa, final long tag)
     {
-        final long lengthBytes = (long)blocks << blockShift;
-        if (blocks < 1 || blocks > 65536 || lengthBytes > mdtsBytes || bufferGpa < 0 || (bufferGpa & 3) != 0)
+        final long lengthBytes = (long)blocks << bringUp.blockShift();
+        if (blocks < 1 || blocks > 65536 || lengthBytes > maxTransferBytes() || bufferGpa < 0 || (bufferGpa & 3) != 0)
         {
             throw new IllegalArgumentException("I/O of " + blocks + " blocks at buffer " + bufferGpa
-                + ": accepted 1.." + (mdtsBytes >> blockShift) + " blocks and a dword-aligned buffer");
+                + ": accepted 1.." + (maxTransferBytes() >> bringUp.blockShift()) + " blocks and a dword-aligned buffer");
         }
         final int cid = takeCid(queueId, tag);
         if (cid < 0)
@@ -399,12 +369,13 @@ public final class NvmeDriver
             return -1;
         }
         sqe.wrap(sqeBuffer, 0).clear().opcode(opcode).commandId(cid).nsid(1).startingLba(lba).blockCount(blocks);
-        buildPrps(queueId, cid, bufferGpa, lengthBytes);
-        writeEntry(queueId);
+        buildPrps(queues[queueId], cid, bufferGpa, lengthBytes);
+        queues[queueId].submit(memory, sqeBuffer);
         return cid;
     }
 
-    private void buildPrps(final int queueId, final int cid, final long bufferGpa, final long lengthBytes)
+    /** PRP1, then PRP2 as the second page, or PRP2 pointing at the command's PRP list. */
+    private void buildPrps(final NvmeDriverQueue queue, final int cid, final long bufferGpa, final long lengthBytes)
     {
         final long firstLength = Math.min(lengthBytes, PAGE_SIZE - (bufferGpa & (PAGE_SIZE - 1)));
         sqe.prp1(bufferGpa);
@@ -420,12 +391,13 @@ public final class NvmeDriver
             sqe.prp2(next);
             return;
         }
-        final long list = listAddr[queueId] + (long)cid * PRP_LIST_BYTES;
+        final long list = queue.listAddress(cid);
         final int pages = (int)((remaining + PAGE_SIZE - 1) / PAGE_SIZE);
         for (int i = 0; i < pages; i++)
         {
-            memory.putLong(list + 8L * i, next + (long)i * PAGE_SIZE);
+            Prp.putEntry(listBuffer, i, next + (long)i * PAGE_SIZE);
         }
+        memory.write(list, listBuffer, 0, pages * Prp.ENTRY_LENGTH);
         sqe.prp2(list);
     }
 
@@ -438,7 +410,7 @@ public final class NvmeDriver
             return -1;
         }
         sqe.wrap(sqeBuffer, 0).clear().opcode(NvmeOpcodes.IO_FLUSH).commandId(cid).nsid(1);
-        writeEntry(queueId);
+        queues[queueId].submit(memory, sqeBuffer);
         return cid;
     }
 
@@ -450,13 +422,12 @@ public final class NvmeDriver
         {
             return -1;
         }
-        final long range = listAddr[queueId] + (long)cid * PRP_LIST_BYTES;
-        memory.putInt(range, 0);
-        memory.putInt(range + 4, (int)blocks);
-        memory.putLong(range + 8, lba);
+        final long range = queues[queueId].listAddress(cid);
+        DatasetManagementRange.put(listBuffer, 0, lba, blocks);
+        memory.write(range, listBuffer, 0, DatasetManagementRange.LENGTH);
         sqe.wrap(sqeBuffer, 0).clear().opcode(NvmeOpcodes.IO_DATASET_MANAGEMENT).commandId(cid).nsid(1)
             .prp1(range).cdw(10, 0).cdw(11, SubmissionQueueEntry.DSM_ATTRIBUTE_DEALLOCATE);
-        writeEntry(queueId);
+        queues[queueId].submit(memory, sqeBuffer);
         return cid;
     }
 
@@ -473,322 +444,19 @@ public final class NvmeDriver
         }
         sqeBuffer.putBytes(0, command, offset, SubmissionQueueEntry.LENGTH);
         sqe.wrap(sqeBuffer, 0).commandId(cid);
-        writeEntry(queueId);
+        queues[queueId].submit(memory, sqeBuffer);
         return cid;
     }
 
     private int takeCid(final int queueId, final long tag)
     {
-        if (queueId < 0 || queueId >= maxQueues || entries[queueId] == 0
-            || (queueId > 0 && (state != State.READY || queueId > grantedPairs)))
+        if (queueId < 0 || queueId >= queues.length || !queues[queueId].allocated()
+            || (queueId > 0 && (state != State.READY || queueId > bringUp.grantedPairs())))
         {
             throw new IllegalArgumentException("queue " + queueId + " is not available (driver " + state
-                + ", " + grantedPairs + " I/O queue pairs)");
+                + ", " + bringUp.grantedPairs() + " I/O queue pairs)");
         }
-        if (freeCount[queueId] == 0)
-        {
-            return -1;
-        }
-        final int cid = freeCids[queueId][--freeCount[queueId]];
-        tags[queueId][cid] = tag;
-        return cid;
-    }
-
-    private void writeEntry(final int queueId)
-    {
-        final long address = sqAddr[queueId] + ((long)sqTail[queueId] << NvmeRegisters.SQ_ENTRY_SIZE_SHIFT);
-        memory.write(address, sqeBuffer, 0, SubmissionQueueEntry.LENGTH);
-        if (++sqTail[queueId] == entries[queueId])
-        {
-            sqTail[queueId] = 0;
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Bring-up.
-
-    private int bringUp(final long nowNs)
-    {
-        switch (state)
-        {
-            case START:
-                return start(nowNs);
-            case WAIT_NOT_READY:
-            {
-                final int csts = (int)fn.mmioRead(0, NvmeRegisters.CSTS_OFFSET, 4);
-                if ((csts & NvmeRegisters.CSTS_RDY) != 0)
-                {
-                    return timeout(nowNs, "CSTS.RDY stayed 1 after CC.EN = 0");
-                }
-                configureAdmin(nowNs);
-                return 1;
-            }
-            case WAIT_READY:
-            {
-                final int csts = (int)fn.mmioRead(0, NvmeRegisters.CSTS_OFFSET, 4);
-                if (csts == -1 || (csts & NvmeRegisters.CSTS_CFS) != 0)
-                {
-                    return fail("controller fatal status (CSTS " + Integer.toHexString(csts) + ") while enabling");
-                }
-                if ((csts & NvmeRegisters.CSTS_RDY) == 0)
-                {
-                    return timeout(nowNs, "CSTS.RDY did not become 1 within CAP.TO");
-                }
-                state = State.IDENTIFY_CONTROLLER;
-                adminInternal(NvmeOpcodes.ADMIN_IDENTIFY, 0, NvmeOpcodes.CNS_CONTROLLER, 0, scratchGpa);
-                return 1;
-            }
-            case IDENTIFY_CONTROLLER:
-                if (!internalDone)
-                {
-                    return checkFatal();
-                }
-                if (internalStatus != 0)
-                {
-                    return fail("Identify Controller failed: status 0x" + Integer.toHexString(internalStatus));
-                }
-                memory.read(scratchGpa, identifyControllerCopy, 0, PAGE_SIZE);
-                {
-                    final int mdts = new IdentifyController().wrapForRead(identifyControllerCopy, 0).mdts();
-                    final int minPage = 1 << (12 + NvmeRegisters.capMpsMin(cap));
-                    mdtsBytes = mdts == 0 ? 1 << 20 : Math.min(1 << 20, minPage << mdts);
-                    mdtsBytes = Math.min(mdtsBytes, (PRP_LIST_BYTES / 8) * PAGE_SIZE);
-                }
-                state = State.IDENTIFY_NAMESPACE;
-                adminInternal(NvmeOpcodes.ADMIN_IDENTIFY, 1, NvmeOpcodes.CNS_NAMESPACE, 0, scratchGpa);
-                return 1;
-            case IDENTIFY_NAMESPACE:
-                if (!internalDone)
-                {
-                    return checkFatal();
-                }
-                if (internalStatus != 0)
-                {
-                    return fail("Identify Namespace failed: status 0x" + Integer.toHexString(internalStatus));
-                }
-                memory.read(scratchGpa, identifyNamespaceCopy, 0, PAGE_SIZE);
-                {
-                    final IdentifyNamespace ns = new IdentifyNamespace().wrapForRead(identifyNamespaceCopy, 0);
-                    namespaceBlocks = ns.size();
-                    blockShift = ns.lbaDataSizeShift(ns.formattedLbaIndex());
-                }
-                state = State.SET_QUEUES;
-                adminInternal(NvmeOpcodes.ADMIN_SET_FEATURES, 0, NvmeOpcodes.FEATURE_NUMBER_OF_QUEUES,
-                    NvmeOpcodes.encodeNumberOfQueues(config.ioQueuePairs, config.ioQueuePairs), 0);
-                return 1;
-            case SET_QUEUES:
-                if (!internalDone)
-                {
-                    return checkFatal();
-                }
-                if (internalStatus != 0)
-                {
-                    return fail("Set Features (number of queues) failed: status 0x" + Integer.toHexString(internalStatus));
-                }
-                grantedPairs = Math.min(config.ioQueuePairs, Math.min(NvmeOpcodes.numberOfSubmissionQueues(internalDw0),
-                    NvmeOpcodes.numberOfCompletionQueues(internalDw0)));
-                step = 1;
-                state = State.CREATE_CQ;
-                createQueue(true, step);
-                return 1;
-            case CREATE_CQ:
-            case CREATE_SQ:
-                if (!internalDone)
-                {
-                    return checkFatal();
-                }
-                if (internalStatus != 0)
-                {
-                    return fail("Create I/O " + (state == State.CREATE_CQ ? "CQ " : "SQ ") + step
-                        + " failed: status 0x" + Integer.toHexString(internalStatus));
-                }
-                if (state == State.CREATE_CQ)
-                {
-                    state = State.CREATE_SQ;
-                    createQueue(false, step);
-                }
-                else if (step < grantedPairs)
-                {
-                    step++;
-                    state = State.CREATE_CQ;
-                    createQueue(true, step);
-                }
-                else
-                {
-                    state = State.READY;
-                }
-                return 1;
-            default:
-                return 0;
-        }
-    }
-
-    private int checkFatal()
-    {
-        final int csts = (int)fn.mmioRead(0, NvmeRegisters.CSTS_OFFSET, 4);
-        if ((csts & NvmeRegisters.CSTS_CFS) != 0)
-        {
-            return fail("controller fatal status during " + state);
-        }
-        return 0;
-    }
-
-    private int start(final long nowNs)
-    {
-        final int command = fn.configRead(ConfigSpace.COMMAND_OFFSET, 2);
-        fn.configWrite(ConfigSpace.COMMAND_OFFSET, 2,
-            command | ConfigSpace.COMMAND_MEMORY_SPACE | ConfigSpace.COMMAND_BUS_MASTER);
-        final int msix = findCapability(ConfigSpace.CAP_ID_MSIX);
-        if (msix == 0)
-        {
-            return fail("no MSI-X capability");
-        }
-        final int tableSize = (fn.configRead(msix + ConfigSpace.MSIX_MESSAGE_CONTROL, 2)
-            & ConfigSpace.MSIX_CONTROL_TABLE_SIZE_MASK) + 1;
-        final int tableWord = fn.configRead(msix + ConfigSpace.MSIX_TABLE_OFFSET_BIR, 4);
-        final int bar = tableWord & ConfigSpace.MSIX_BIR_MASK;
-        final long tableOffset = tableWord & ~ConfigSpace.MSIX_BIR_MASK & 0xFFFF_FFFFL;
-        for (int v = 0; v < Math.min(tableSize, maxQueues); v++)
-        {
-            final long entry = tableOffset + (long)v * MsixTable.ENTRY_LENGTH;
-            fn.mmioWrite(bar, entry + MsixTable.ENTRY_ADDRESS_LO_OFFSET, 4, config.msixAddress & 0xFFFF_FFFFL);
-            fn.mmioWrite(bar, entry + MsixTable.ENTRY_ADDRESS_HI_OFFSET, 4, config.msixAddress >>> 32);
-            fn.mmioWrite(bar, entry + MsixTable.ENTRY_DATA_OFFSET, 4, config.firstVector + v);
-            fn.mmioWrite(bar, entry + MsixTable.ENTRY_VECTOR_CONTROL_OFFSET, 4, 0);
-        }
-        fn.configWrite(msix + ConfigSpace.MSIX_MESSAGE_CONTROL, 2, ConfigSpace.MSIX_CONTROL_ENABLE);
-        cap = fn.mmioRead(0, NvmeRegisters.CAP_OFFSET, 8);
-        if (cap == -1L)
-        {
-            return fail("BAR0 does not answer (CAP reads all ones)");
-        }
-        if (NvmeRegisters.capDoorbellStride(cap) != 0 || NvmeRegisters.capMpsMin(cap) != 0)
-        {
-            return fail("unsupported CAP 0x" + Long.toHexString(cap) + ": this driver needs DSTRD 0 and 4 KiB pages");
-        }
-        final int cc = (int)fn.mmioRead(0, NvmeRegisters.CC_OFFSET, 4);
-        if ((cc & NvmeRegisters.CC_EN) != 0)
-        {
-            fn.mmioWrite(0, NvmeRegisters.CC_OFFSET, 4, 0);
-        }
-        deadlineNs = nowNs + Math.max(1, NvmeRegisters.capTimeout500ms(cap)) * 500_000_000L;
-        state = State.WAIT_NOT_READY;
-        return 1;
-    }
-
-    private void configureAdmin(final long nowNs)
-    {
-        final int maxEntries = NvmeRegisters.capMaxQueueEntries(cap);
-        if (!queuesAllocated)
-        {
-            allocateQueue(0, Math.min(config.adminQueueEntries, maxEntries));
-            for (int q = 1; q < maxQueues; q++)
-            {
-                allocateQueue(q, Math.min(config.queueEntries, maxEntries));
-            }
-            scratchGpa = allocator.allocate(2 * PAGE_SIZE, PAGE_SIZE);
-            queuesAllocated = true;
-        }
-        for (int q = 0; q < maxQueues; q++)
-        {
-            resetQueue(q);
-        }
-        fn.mmioWrite(0, NvmeRegisters.AQA_OFFSET, 4, NvmeRegisters.encodeAqa(entries[0], entries[0]));
-        fn.mmioWrite(0, NvmeRegisters.ASQ_OFFSET, 8, sqAddr[0]);
-        fn.mmioWrite(0, NvmeRegisters.ACQ_OFFSET, 8, cqAddr[0]);
-        fn.mmioWrite(0, NvmeRegisters.CC_OFFSET, 4, NvmeRegisters.CC_EN
-            | (NvmeRegisters.SQ_ENTRY_SIZE_SHIFT << NvmeRegisters.CC_IOSQES_SHIFT)
-            | (NvmeRegisters.CQ_ENTRY_SIZE_SHIFT << NvmeRegisters.CC_IOCQES_SHIFT));
-        deadlineNs = nowNs + Math.max(1, NvmeRegisters.capTimeout500ms(cap)) * 500_000_000L;
-        state = State.WAIT_READY;
-    }
-
-    private void allocateQueue(final int q, final int queueEntries)
-    {
-        entries[q] = queueEntries;
-        sqAddr[q] = allocator.allocate((long)queueEntries * SubmissionQueueEntry.LENGTH, PAGE_SIZE);
-        cqAddr[q] = allocator.allocate((long)queueEntries * CompletionQueueEntry.LENGTH, PAGE_SIZE);
-        listAddr[q] = allocator.allocate((long)queueEntries * PRP_LIST_BYTES, PAGE_SIZE);
-        freeCids[q] = new int[queueEntries];
-        tags[q] = new long[queueEntries];
-    }
-
-    private void resetQueue(final int q)
-    {
-        memory.zero(cqAddr[q], (long)entries[q] * CompletionQueueEntry.LENGTH);
-        sqTail[q] = 0;
-        sqTailRung[q] = 0;
-        cqHead[q] = 0;
-        cqPhase[q] = true;
-        cqDirty[q] = false;
-        cqPending[q] = false;
-        freeCount[q] = 0;
-        // A queue of E entries holds E - 1 commands; CIDs 0..E-2, lowest handed out first.
-        for (int cid = entries[q] - 2; cid >= 0; cid--)
-        {
-            freeCids[q][freeCount[q]++] = cid;
-        }
-    }
-
-    private void createQueue(final boolean completion, final int q)
-    {
-        final int cdw11 = completion
-            ? SubmissionQueueEntry.CQ_PHYSICALLY_CONTIGUOUS | SubmissionQueueEntry.CQ_INTERRUPTS_ENABLED | (q << 16)
-            : SubmissionQueueEntry.SQ_PHYSICALLY_CONTIGUOUS | (q << 16);
-        internalDone = false;
-        final int cid = takeCid(0, INTERNAL_TAG);
-        sqe.wrap(sqeBuffer, 0).clear()
-            .opcode(completion ? NvmeOpcodes.ADMIN_CREATE_IO_CQ : NvmeOpcodes.ADMIN_CREATE_IO_SQ).commandId(cid)
-            .prp1(completion ? cqAddr[q] : sqAddr[q]).createQueue(q, entries[q], cdw11);
-        writeEntry(0);
-    }
-
-    private void adminInternal(final int opcode, final long nsid, final int cdw10, final int cdw11, final long prp1)
-    {
-        internalDone = false;
-        final int cid = takeCid(0, INTERNAL_TAG);
-        sqe.wrap(sqeBuffer, 0).clear().opcode(opcode).commandId(cid).nsid(nsid).prp1(prp1).cdw(10, cdw10).cdw(11, cdw11);
-        writeEntry(0);
-    }
-
-    private int timeout(final long nowNs, final String what)
-    {
-        return nowNs > deadlineNs ? fail(what) : 0;
-    }
-
-    private int fail(final String reason)
-    {
-        state = State.FAILED;
-        failureReason = reason;
-        return 1;
-    }
-
-    /** When the driver next needs to run without input: a bring-up wait, or never (interrupt-driven). */
-    public long nextDeadlineNs(final long nowNs)
-    {
-        if (state == State.WAIT_NOT_READY || state == State.WAIT_READY)
-        {
-            return Math.min(deadlineNs + 1, nowNs + 1_000_000L); // poll CSTS every 1 ms of simulated time
-        }
-        if (state == State.START)
-        {
-            return nowNs;
-        }
-        return Long.MAX_VALUE;
-    }
-
-    private int findCapability(final int id)
-    {
-        int pointer = fn.configRead(ConfigSpace.CAPABILITIES_POINTER_OFFSET, 1) & 0xFC;
-        for (int guard = 0; pointer != 0 && guard < 48; guard++)
-        {
-            if ((fn.configRead(pointer, 1) & 0xFF) == id)
-            {
-                return pointer;
-            }
-            pointer = fn.configRead(pointer + 1, 1) & 0xFC;
-        }
-        return 0;
+        return queues[queueId].takeCid(tag);
     }
 
     /** Driver configuration, validated by {@link NvmeDriver#create}. */
@@ -835,6 +503,31 @@ public final class NvmeDriver
             this.msixAddress = address;
             this.firstVector = firstVector;
             return this;
+        }
+
+        int ioQueuePairs()
+        {
+            return ioQueuePairs;
+        }
+
+        int queueEntries()
+        {
+            return queueEntries;
+        }
+
+        int adminQueueEntries()
+        {
+            return adminQueueEntries;
+        }
+
+        long msixAddress()
+        {
+            return msixAddress;
+        }
+
+        int firstVector()
+        {
+            return firstVector;
         }
 
         Config validate()

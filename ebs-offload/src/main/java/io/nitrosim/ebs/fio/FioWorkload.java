@@ -10,6 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.nitrosim.ebs.driver.NvmeDriver;
 import io.nitrosim.pci.GuestMemoryAccess;
 import io.nitrosim.pci.GuestMemoryAllocator;
+import io.nitrosim.pci.GuestTask;
 
 /**
  * A fio-like guest workload running on the reference {@link NvmeDriver}: brings the driver up, then runs its
@@ -27,7 +28,7 @@ import io.nitrosim.pci.GuestMemoryAllocator;
  * the writes of that block by this run); a read of a block with G &gt; 0 copies the buffer out once and compares
  * it whole with the pattern; blocks never written (or whose write failed) are not checked.
  */
-public final class FioWorkload
+public final class FioWorkload implements GuestTask
 {
     private static final int PHASE_RUN = 0;
     private static final int PHASE_VERIFY = 1;
@@ -81,6 +82,7 @@ public final class FioWorkload
     }
 
     /** Forwards an MSI-X interrupt to the driver. */
+    @Override
     public void onInterrupt(final int vector)
     {
         driver.onInterrupt(vector);
@@ -93,10 +95,11 @@ public final class FioWorkload
     }
 
     /** One slice of the workload. @return work done (0 when waiting for the device). */
+    @Override
     public int doWork(final long nowNs)
     {
         lastNowNs = nowNs;
-        int work = driver.poll(nowNs);
+        int work = driver.doWork(nowNs);
         if (!driver.isReady() || done)
         {
             return work;
@@ -117,13 +120,14 @@ public final class FioWorkload
     }
 
     /** When the workload needs to run without input: driver bring-up waits; I/O completions raise work themselves. */
+    @Override
     public long nextDeadlineNs()
     {
         if (!driver.isReady() && !driver.isFailed())
         {
-            return driver.nextDeadlineNs(lastNowNs);
+            return driver.nextDeadlineNs();
         }
-        return Long.MAX_VALUE;
+        return NO_DEADLINE;
     }
 
     /** Results per clone ("name.j"), in job then clone order; empty before the driver is ready. */

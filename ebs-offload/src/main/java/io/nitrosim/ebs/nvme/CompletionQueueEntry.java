@@ -6,6 +6,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
 
+import io.nitrosim.pci.queue.PhaseTag;
+
 /**
  * A 16-byte NVMe completion queue entry (NVMe Base Specification, "Completion Queue Entry"), as a flyweight.
  * Little-endian.
@@ -37,6 +39,8 @@ public final class CompletionQueueEntry
     public static final int PHASE_BIT = 1;
     /** The status field sits above the phase bit. */
     public static final int STATUS_SHIFT = 1;
+    /** Where an entry keeps its phase tag (bit 0 of the status word, bit 16 of DW3), for the host's CQ reader. */
+    public static final PhaseTag PHASE_TAG = new PhaseTag(DW3_OFFSET, PHASE_BIT << (8 * (STATUS_OFFSET - DW3_OFFSET)));
 
     private DirectBuffer buffer;
     private MutableDirectBuffer mutableBuffer;

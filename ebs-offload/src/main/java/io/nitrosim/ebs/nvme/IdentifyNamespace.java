@@ -144,9 +144,23 @@ public final class IdentifyNamespace
         return readBuffer.getByte(offset + FLBAS_OFFSET) & FLBAS_FORMAT_MASK;
     }
 
+    /** Selects LBA format {@code index} as the one in use (FLBAS[3:0]; no extended metadata). */
+    public IdentifyNamespace formattedLbaIndex(final int index)
+    {
+        buffer.putByte(offset + FLBAS_OFFSET, (byte)(index & FLBAS_FORMAT_MASK));
+        return this;
+    }
+
     public int lbaFormatCount()
     {
         return (readBuffer.getByte(offset + NLBAF_OFFSET) & 0xFF) + 1;
+    }
+
+    /** Sets the number of LBA formats described (NLBAF, stored 0-based). */
+    public IdentifyNamespace lbaFormatCount(final int count)
+    {
+        buffer.putByte(offset + NLBAF_OFFSET, (byte)(count - 1));
+        return this;
     }
 
     public int deallocateFeatures()

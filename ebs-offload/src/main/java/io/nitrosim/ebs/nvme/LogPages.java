@@ -70,6 +70,10 @@ public final class LogPages
     public static final int SMART_UNSAFE_SHUTDOWNS_OFFSET = 144;
     public static final int SMART_MEDIA_ERRORS_OFFSET = 160;
     public static final int SMART_ERROR_LOG_ENTRIES_OFFSET = 176;
+    public static final int FIRMWARE_SLOT_LENGTH = 512;
+    public static final int FIRMWARE_ACTIVE_SLOT_OFFSET = 0;
+    /** Firmware revision of slot 1 (8 ASCII bytes, space padded); slot n at 8 * n. */
+    public static final int FIRMWARE_SLOT1_REVISION_OFFSET = 8;
     /** One SMART data unit: 1000 units of 512 bytes. */
     public static final long SMART_DATA_UNIT_BYTES = 512_000L;
 
@@ -118,5 +122,12 @@ public final class LogPages
     public static long dataUnits(final long bytes)
     {
         return (bytes + SMART_DATA_UNIT_BYTES - 1) / SMART_DATA_UNIT_BYTES;
+    }
+
+    /** Writes the firmware slot information log (log 03h): slot 1 active, holding {@code revision}. */
+    public static void putFirmwareSlotLog(final MutableDirectBuffer buffer, final String revision)
+    {
+        buffer.putByte(FIRMWARE_ACTIVE_SLOT_OFFSET, (byte)1);
+        buffer.putStringWithoutLengthAscii(FIRMWARE_SLOT1_REVISION_OFFSET, (revision + "        ").substring(0, 8));
     }
 }

@@ -1,12 +1,13 @@
 package io.nitrosim.ebs.nvme;
 
-import java.nio.ByteOrder;
-
-import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
 
 /**
  * The NVMe controller registers at the start of BAR0 (NVMe Base Specification, "Controller Registers"), as a
- * flyweight over the BAR's register file. All registers are little-endian.
+ * flyweight over the BAR's register file, which the controller reads and writes through it. The spec's registers
+ * are little-endian; the accessors are whole-register volatile accesses in the platform's byte order, as every
+ * {@code BarRegisterFile} stores them (the host reads registers as values through MMIO, never as bytes), which
+ * is the spec's byte layout on the little-endian platforms the simulator runs on (pinned by NvmeLayoutTest).
  * <pre>
  * offset  register  width  fields
  * 0x00    CAP       64     MQES[15:0] (max queue entries, 0-based), CQR[16] (contiguous queues required),
@@ -97,10 +98,10 @@ public final class NvmeRegisters
     public static final int SQ_ENTRY_SIZE_SHIFT = 6;
     public static final int CQ_ENTRY_SIZE_SHIFT = 4;
 
-    private MutableDirectBuffer buffer;
+    private AtomicBuffer buffer;
     private int offset;
 
-    public NvmeRegisters wrap(final MutableDirectBuffer buffer, final int offset)
+    public NvmeRegisters wrap(final AtomicBuffer buffer, final int offset)
     {
         this.buffer = buffer;
         this.offset = offset;
@@ -109,100 +110,100 @@ public final class NvmeRegisters
 
     public long cap()
     {
-        return buffer.getLong(offset + CAP_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return buffer.getLongVolatile(offset + CAP_OFFSET);
     }
 
     public NvmeRegisters cap(final long value)
     {
-        buffer.putLong(offset + CAP_OFFSET, value, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLongVolatile(offset + CAP_OFFSET, value);
         return this;
     }
 
     public int vs()
     {
-        return buffer.getInt(offset + VS_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return buffer.getIntVolatile(offset + VS_OFFSET);
     }
 
     public NvmeRegisters vs(final int value)
     {
-        buffer.putInt(offset + VS_OFFSET, value, ByteOrder.LITTLE_ENDIAN);
+        buffer.putIntVolatile(offset + VS_OFFSET, value);
         return this;
     }
 
     public int intms()
     {
-        return buffer.getInt(offset + INTMS_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return buffer.getIntVolatile(offset + INTMS_OFFSET);
     }
 
     public NvmeRegisters intms(final int value)
     {
-        buffer.putInt(offset + INTMS_OFFSET, value, ByteOrder.LITTLE_ENDIAN);
+        buffer.putIntVolatile(offset + INTMS_OFFSET, value);
         return this;
     }
 
     public int intmc()
     {
-        return buffer.getInt(offset + INTMC_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return buffer.getIntVolatile(offset + INTMC_OFFSET);
     }
 
     public NvmeRegisters intmc(final int value)
     {
-        buffer.putInt(offset + INTMC_OFFSET, value, ByteOrder.LITTLE_ENDIAN);
+        buffer.putIntVolatile(offset + INTMC_OFFSET, value);
         return this;
     }
 
     public int cc()
     {
-        return buffer.getInt(offset + CC_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return buffer.getIntVolatile(offset + CC_OFFSET);
     }
 
     public NvmeRegisters cc(final int value)
     {
-        buffer.putInt(offset + CC_OFFSET, value, ByteOrder.LITTLE_ENDIAN);
+        buffer.putIntVolatile(offset + CC_OFFSET, value);
         return this;
     }
 
     public int csts()
     {
-        return buffer.getInt(offset + CSTS_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return buffer.getIntVolatile(offset + CSTS_OFFSET);
     }
 
     public NvmeRegisters csts(final int value)
     {
-        buffer.putInt(offset + CSTS_OFFSET, value, ByteOrder.LITTLE_ENDIAN);
+        buffer.putIntVolatile(offset + CSTS_OFFSET, value);
         return this;
     }
 
     public int aqa()
     {
-        return buffer.getInt(offset + AQA_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return buffer.getIntVolatile(offset + AQA_OFFSET);
     }
 
     public NvmeRegisters aqa(final int value)
     {
-        buffer.putInt(offset + AQA_OFFSET, value, ByteOrder.LITTLE_ENDIAN);
+        buffer.putIntVolatile(offset + AQA_OFFSET, value);
         return this;
     }
 
     public long asq()
     {
-        return buffer.getLong(offset + ASQ_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return buffer.getLongVolatile(offset + ASQ_OFFSET);
     }
 
     public NvmeRegisters asq(final long value)
     {
-        buffer.putLong(offset + ASQ_OFFSET, value, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLongVolatile(offset + ASQ_OFFSET, value);
         return this;
     }
 
     public long acq()
     {
-        return buffer.getLong(offset + ACQ_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return buffer.getLongVolatile(offset + ACQ_OFFSET);
     }
 
     public NvmeRegisters acq(final long value)
     {
-        buffer.putLong(offset + ACQ_OFFSET, value, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLongVolatile(offset + ACQ_OFFSET, value);
         return this;
     }
 

@@ -1,5 +1,10 @@
 package io.nitrosim.ebs.nvme;
 
+import java.nio.ByteOrder;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
 /**
  * PRP (Physical Region Page) rules (NVMe Base Specification, "Physical Region Page Entry and List").
  * <ul>
@@ -58,5 +63,17 @@ public final class Prp
     public static int entriesPerListPage(final int pageSize)
     {
         return pageSize / ENTRY_LENGTH;
+    }
+
+    /** Entry {@code index} of a PRP list held in {@code list} (a little-endian u64 page address). */
+    public static long entry(final DirectBuffer list, final int index)
+    {
+        return list.getLong(index * ENTRY_LENGTH, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Writes entry {@code index} of a PRP list. */
+    public static void putEntry(final MutableDirectBuffer list, final int index, final long pageAddress)
+    {
+        list.putLong(index * ENTRY_LENGTH, pageAddress, ByteOrder.LITTLE_ENDIAN);
     }
 }

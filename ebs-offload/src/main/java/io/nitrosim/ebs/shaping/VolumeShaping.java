@@ -20,7 +20,10 @@ import io.nitrosim.shaping.TokenBucket;
  */
 public final class VolumeShaping
 {
-    private final VolumeSpec spec;
+    private final long peakDepthNs;
+    private final long minDepthBytes;
+    private final long minDepthOps;
+    private VolumeSpec spec;
     private final TokenBucket iopsPeak;
     private final TokenBucket iopsCredits;
     private final TokenBucket bytesPeak;
@@ -40,6 +43,9 @@ public final class VolumeShaping
         final AtomicCounter throttledBytes)
     {
         this.spec = spec;
+        this.peakDepthNs = peakDepthNs;
+        this.minDepthBytes = minDepthBytes;
+        this.minDepthOps = minDepthOps;
         final VolumeLimits limits = spec.limits();
         final String name = spec.volumeId().toString();
         iopsPeak = new TokenBucket(name + " iops peak", limits.burstIops(),
@@ -72,6 +78,25 @@ public final class VolumeShaping
     public VolumeSpec spec()
     {
         return spec;
+    }
+
+    /**
+     * Applies a modified spec of the same volume live (EC2 ModifyVolume of IOPS or throughput): the peak buckets
+     * take the new rates from {@code nowNs}. Type and size must stay, so the credit buckets (gp2, st1, sc1) do.
+     */
+    public void apply(final VolumeSpec modified, final long nowNs)
+    {
+        if (!modified.volumeId().equals(spec.volumeId()) || modified.type() != spec.type()
+            || modified.sizeGiB() != spec.sizeGiB())
+        {
+            throw new IllegalArgumentException("a live modification of " + spec.volumeId() + " may change IOPS and "
+                + "throughput only, got " + modified + " for " + spec);
+        }
+        final VolumeLimits limits = modified.limits();
+        iopsPeak.reconfigure(limits.burstIops(), depth(limits.burstIops(), peakDepthNs, minDepthOps), nowNs);
+        bytesPeak.reconfigure(limits.throughputPeakBytesPerSec(),
+            depth(limits.throughputPeakBytesPerSec(), peakDepthNs, minDepthBytes), nowNs);
+        spec = modified;
     }
 
     /** Operations an I/O of {@code bytes} counts on this volume (see {@code VolumeType.opsFor}). */

@@ -178,7 +178,7 @@ final class EbsRig implements AutoCloseable
             }
             for (int i = 0; i < drivers.size(); i++)
             {
-                work += drivers.get(i).poll(now);
+                work += drivers.get(i).doWork(now);
             }
             return work;
         }
@@ -194,7 +194,7 @@ final class EbsRig implements AutoCloseable
             }
             for (final NvmeDriver d : drivers)
             {
-                deadline = Math.min(deadline, d.nextDeadlineNs(now));
+                deadline = Math.min(deadline, d.nextDeadlineNs());
             }
             return deadline;
         }

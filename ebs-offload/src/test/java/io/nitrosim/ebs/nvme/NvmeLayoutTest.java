@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -213,5 +214,58 @@ class NvmeLayoutTest
         assertEquals(512, Prp.entriesPerListPage(4096));
         assertEquals(2, NvmeOpcodes.numberOfSubmissionQueues(NvmeOpcodes.encodeNumberOfQueues(2, 3)));
         assertEquals(3, NvmeOpcodes.numberOfCompletionQueues(NvmeOpcodes.encodeNumberOfQueues(2, 3)));
+    }
+
+    private static String hex(final UnsafeBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        return HexFormat.ofDelimiter(" ").formatHex(bytes);
+    }
+
+    @Test
+    void shouldPinTheBytesOfTheEntriesControllerAndDriverExchange()
+    {
+        // Completion queue entry (NVMe 1.4, 4.6): DW0; DW1; DW2 SQHD[15:0] SQID[31:16]; DW3 CID[15:0], P[16],
+        // SF[31:17]. Status field LBA Out of Range (SCT 0, SC 80h) with DNR (bit 14 of SF) = 0x4080 -> 0x8101.
+        final UnsafeBuffer b = new UnsafeBuffer(ByteBuffer.allocateDirect(CompletionQueueEntry.LENGTH));
+        new CompletionQueueEntry().wrap(b, 0).complete(0x1122_3344, 5, 2, 0x1234,
+            NvmeStatus.withDoNotRetry(NvmeStatus.LBA_OUT_OF_RANGE), true);
+        assertEquals("44 33 22 11 00 00 00 00 05 00 02 00 34 12 01 81", hex(b, 0, 16));
+        final CompletionQueueEntry read = new CompletionQueueEntry().wrap(
+            new UnsafeBuffer(HexFormat.ofDelimiter(" ").parseHex("01 00 00 00 00 00 00 00 07 00 01 00 2a 00 00 00")), 0);
+        assertFalse(read.phase());
+        assertTrue(read.isSuccess());
+        assertEquals(0x2a, read.commandId());
+        assertEquals(7, read.sqHead());
+        assertEquals(1, read.sqId());
+        assertEquals(1, read.dw0());
+        // The host polls P as bit 16 of the little-endian DW3 at byte 12.
+        assertEquals(12, CompletionQueueEntry.PHASE_TAG.wordOffset());
+        assertEquals(1 << 16, CompletionQueueEntry.PHASE_TAG.mask());
+
+        // Dataset Management range (NVM Command Set, Figure "Dataset Management - Range Definition"): context
+        // attributes bytes 03:00, length in logical blocks 07:04, starting LBA 15:08.
+        final UnsafeBuffer range = new UnsafeBuffer(new byte[DatasetManagementRange.LENGTH]);
+        DatasetManagementRange.put(range, 0, 0x11_2233_4455L, 0x800);
+        assertEquals("00 00 00 00 00 08 00 00 55 44 33 22 11 00 00 00", hex(range, 0, 16));
+
+        // PRP list (4.3): 8-byte page addresses.
+        final UnsafeBuffer list = new UnsafeBuffer(new byte[16]);
+        Prp.putEntry(list, 1, 0x1_2345_6000L);
+        assertEquals("00 00 00 00 00 00 00 00 00 60 45 23 01 00 00 00", hex(list, 0, 16));
+        assertEquals(0x1_2345_6000L, Prp.entry(list, 1));
+
+        // Identify Namespace: NLBAF byte 25 (0-based), FLBAS byte 26 (format index bits 3:0), LBAF1 at 132
+        // (LBADS bits 23:16).
+        final UnsafeBuffer ns = new UnsafeBuffer(new byte[IdentifyNamespace.LENGTH]);
+        new IdentifyNamespace().wrap(ns, 0).clear().lbaFormatCount(2).lbaFormat(1, 0, 12, 0).formattedLbaIndex(1);
+        assertEquals("01 01", hex(ns, 25, 2));
+        assertEquals("00 00 0c 00", hex(ns, 132, 4));
+
+        // Firmware Slot Information log (5.14.1.3): active firmware info byte 0 (slot 1), FRS1 bytes 15:08 (ASCII).
+        final UnsafeBuffer slots = new UnsafeBuffer(new byte[LogPages.FIRMWARE_SLOT_LENGTH]);
+        LogPages.putFirmwareSlotLog(slots, IdentifyController.EBS_FIRMWARE_REVISION);
+        assertEquals("01 00 00 00 00 00 00 00 31 2e 30 20 20 20 20 20", hex(slots, 0, 16));
     }
 }

@@ -24,7 +24,7 @@ class EbsShapingTest
     private static final long SEC = 1_000_000_000L;
     /** Caps far above any volume's, so only the volume's buckets bind. */
     private static final EbsInstanceCaps UNCAPPED = EbsInstanceCaps.fixed(8_000_000_000L, 1_000_000L);
-    /** c5.large (facts.md section 1): 2250 / 525 Mbps, 16000 / 4000 IOPS, 30 minutes. */
+    /** c5.large (docs/facts.md section 1): 2250 / 525 Mbps, 16000 / 4000 IOPS, 30 minutes. */
     private static final EbsInstanceCaps C5_LARGE =
         EbsInstanceCaps.ofMbps(2250, 525, 16_000, 4_000, EbsInstanceCaps.EBS_BURST_SECONDS);
 
@@ -305,5 +305,23 @@ class EbsShapingTest
         final long completed = closedLoopCompletions(
             other.gateFor(gp3b), latency.timerFor(VolumeType.GP3, null), 8, 16_384, 20 * SEC);
         assertTrue(completed >= 3000 * 20 - 8 && completed <= 15 + 3000 * 20, "completed " + completed);
+    }
+
+    @Test
+    void shouldApplyAModifiedGp3IopsLiveAndRefuseATypeChange()
+    {
+        final EbsShaping shaping = EbsShaping.context(UNCAPPED).build();
+        final VolumeShaping vol = shaping.addVolume(volume("vol-0000000000000000a", VolumeType.GP3, 100, 0), 0);
+        final ShapingGate gate = shaping.gateFor(vol);
+        final int bytes = 16 * 1024;
+        // 3000 IOPS baseline: 15 ops of peak depth (5 ms) then 3000/s for 10 s.
+        assertEquals(15 + 3000 * 10, saturate(gate, bytes, 0, 10 * SEC));
+        vol.apply(volume("vol-0000000000000000a", VolumeType.GP3, 100, 6000), 10 * SEC);
+        assertEquals(6000, vol.spec().iops());
+        // Now 6000/s: the deeper peak bucket (30 ops) refills from empty first, then 6000 per second.
+        final long after = saturate(gate, bytes, 10 * SEC + 1, 20 * SEC);
+        assertEquals(6000.0 * 10, after, 31.0);
+        assertThrows(IllegalArgumentException.class,
+            () -> vol.apply(volume("vol-0000000000000000a", VolumeType.IO1, 100, 3000), 20 * SEC));
     }
 }

@@ -59,9 +59,18 @@ public final class CardInstance
         return conntrack;
     }
 
+    /** Ports currently served (a detached port keeps its local index but is no longer listed). */
     public List<EniPort> ports()
     {
-        return Collections.unmodifiableList(ports);
+        final List<EniPort> served = new ArrayList<>(ports.size());
+        for (final EniPort port : ports)
+        {
+            if (!port.detached)
+            {
+                served.add(port);
+            }
+        }
+        return Collections.unmodifiableList(served);
     }
 
     /** Where the ingress buffer's shaping decisions are traced (record tag: the ENI's local index). */
@@ -94,8 +103,12 @@ public final class CardInstance
         final List<TxQueue> all = new ArrayList<>();
         for (final EniPort port : ports)
         {
-            all.addAll(port.mutableQueues());
+            if (!port.detached)
+            {
+                all.addAll(port.mutableQueues());
+            }
         }
         queueArray = all.toArray(new TxQueue[0]);
+        roundRobin = 0;
     }
 }

@@ -24,6 +24,8 @@ public final class EniPort
     private final ShapingGate egressGate;
     private final ShapingGate linkLocalGate;
     private final List<TxQueue> queues = new ArrayList<>();
+    /** No longer served (hot-unplugged): its queues are not polled and frames still buffered for it are discarded. */
+    boolean detached;
     FrameSink sink = FrameSink.DISCARD;
     private Tracer tracer = Tracer.OFF;
 

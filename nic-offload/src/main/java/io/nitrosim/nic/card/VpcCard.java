@@ -222,6 +222,47 @@ public final class VpcCard implements SimAgent
         return port;
     }
 
+    /**
+     * Stops serving an ENI (hot unplug): its queues are no longer polled, frames still buffered for it are
+     * discarded and the fabric no longer reaches it here. Call from the card's thread after its function left the
+     * instance's bus. The port keeps its local index, so frames of the instance's other ports stay addressed.
+     *
+     * @return whether this card served the ENI.
+     */
+    public boolean detachEni(final String eniId)
+    {
+        final EniPort port = portsById.remove(eniId);
+        if (port == null)
+        {
+            return false;
+        }
+        portsByNumber.remove(port.eni().number());
+        port.detached = true;
+        port.sink(FrameSink.DISCARD);
+        port.instance().rebuildQueues();
+        return true;
+    }
+
+    /** Stops serving an instance and every ENI of it (after termination). @return whether it was served here. */
+    public boolean removeInstance(final String instanceId)
+    {
+        for (int i = 0; i < instances.size(); i++)
+        {
+            final CardInstance instance = instances.get(i);
+            if (instance.instanceId().equals(instanceId))
+            {
+                for (final EniPort port : instance.ports())
+                {
+                    detachEni(port.eni().id());
+                }
+                instances.remove(i);
+                instanceArray = instances.toArray(new CardInstance[0]);
+                return true;
+            }
+        }
+        return false;
+    }
+
     public EniPort eniPort(final String eniId)
     {
         final EniPort port = portsById.get(eniId);

@@ -4,6 +4,8 @@ import java.nio.ByteOrder;
 
 import org.agrona.MutableDirectBuffer;
 
+import io.nitrosim.pci.queue.PhaseTag;
+
 /**
  * A 64-byte admin completion queue entry (ena_admin_acq_entry and the response layouts of Linux
  * {@code ena_admin_defs.h}), as a flyweight. Little-endian.
@@ -42,6 +44,8 @@ public final class AdminCompletion
     public static final int SQ_HEAD_OFFSET = 6;
     public static final int DATA_OFFSET = 8;
     public static final int FLAG_PHASE = 1;
+    /** Where an entry keeps its phase tag, for the driver's queue reader. */
+    public static final PhaseTag PHASE_TAG = new PhaseTag(FLAGS_OFFSET & ~3, FLAG_PHASE << (8 * (FLAGS_OFFSET & 3)));
 
     public static final int CREATE_SQ_IDX_OFFSET = 8;
     public static final int CREATE_SQ_DOORBELL_OFFSET_OFFSET = 12;

@@ -4,6 +4,8 @@ import java.nio.ByteOrder;
 
 import org.agrona.MutableDirectBuffer;
 
+import io.nitrosim.pci.queue.PhaseTag;
+
 /**
  * A 64-byte asynchronous event notification queue entry (ena_admin_aenq_entry), as a flyweight.
  * Little-endian.
@@ -31,6 +33,8 @@ public final class AenqEntry
     public static final int KEEP_ALIVE_TX_DROPS_OFFSET = 24;
     public static final int KEEP_ALIVE_RX_OVERRUNS_OFFSET = 32;
     public static final int FLAG_PHASE = 1;
+    /** Where an entry keeps its phase tag, for the driver's queue reader. */
+    public static final PhaseTag PHASE_TAG = new PhaseTag(FLAGS_OFFSET & ~3, FLAG_PHASE << (8 * (FLAGS_OFFSET & 3)));
     public static final int LINK_STATUS_UP = 1;
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;

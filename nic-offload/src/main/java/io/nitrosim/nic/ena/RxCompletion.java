@@ -4,6 +4,8 @@ import java.nio.ByteOrder;
 
 import org.agrona.MutableDirectBuffer;
 
+import io.nitrosim.pci.queue.PhaseTag;
+
 /**
  * A 16-byte ENA RX completion (ena_eth_io_rx_cdesc_base), one per RX descriptor used, as a flyweight.
  * Little-endian.
@@ -43,6 +45,8 @@ public final class RxCompletion
     public static final int FIRST = 1 << 26;
     public static final int LAST = 1 << 27;
     public static final int BUFFER = 1 << 30;
+    /** Where a completion keeps its phase tag, for the driver's completion queue reader. */
+    public static final PhaseTag PHASE_TAG = new PhaseTag(STATUS_OFFSET, PHASE);
 
     /** ena_eth_io_l3_proto_index / l4_proto_index values. */
     public static final int L3_PROTO_IPV4 = 8;
@@ -61,13 +65,29 @@ public final class RxCompletion
         return this;
     }
 
-    public RxCompletion set(final int status, final int length, final int reqId, final int hash)
+    /**
+     * Writes the whole entry for one buffer of a frame (the buffer bit set, sub_qid and offset 0).
+     *
+     * @param protocolIndexes {@link #protocolIndexes}, valid on the frame's last buffer only (0 elsewhere).
+     */
+    public RxCompletion set(final int protocolIndexes, final boolean phase, final boolean first, final boolean last,
+        final int length, final int reqId, final int hash)
     {
+        final int status = BUFFER | protocolIndexes | (phase ? PHASE : 0) | (first ? FIRST : 0) | (last ? LAST : 0);
         buffer.putInt(offset + STATUS_OFFSET, status, LE);
-        buffer.putInt(offset + LENGTH_OFFSET, (length & 0xFFFF) | (reqId << 16), LE);
+        buffer.putShort(offset + LENGTH_OFFSET, (short)length, LE);
+        buffer.putShort(offset + REQ_ID_OFFSET, (short)reqId, LE);
         buffer.putInt(offset + HASH_OFFSET, hash, LE);
-        buffer.putInt(offset + SUB_QID_OFFSET, 0, LE);
+        buffer.putShort(offset + SUB_QID_OFFSET, (short)0, LE);
+        buffer.putByte(offset + DATA_OFFSET_OFFSET, (byte)0);
+        buffer.putByte(offset + DATA_OFFSET_OFFSET + 1, (byte)0);
         return this;
+    }
+
+    /** The status bits of a frame's L3 and L4 protocol indexes ({@link #L3_PROTO_IPV4}, {@link #L4_PROTO_TCP}, ...). */
+    public static int protocolIndexes(final int l3ProtoIdx, final int l4ProtoIdx)
+    {
+        return (l3ProtoIdx & L3_PROTO_IDX_MASK) | ((l4ProtoIdx << L4_PROTO_IDX_SHIFT) & L4_PROTO_IDX_MASK);
     }
 
     public int status()

@@ -22,6 +22,7 @@ public final class RxDescriptor
 {
     public static final int LENGTH = 16;
     public static final int LENGTH_OFFSET = 0;
+    public static final int RESERVED_OFFSET = 2;
     public static final int CTRL_OFFSET = 3;
     public static final int REQ_ID_OFFSET = 4;
     public static final int BUFFER_ADDRESS_OFFSET = 8;
@@ -73,12 +74,30 @@ public final class RxDescriptor
         return EnaMemAddress.get(buffer, offset + BUFFER_ADDRESS_OFFSET);
     }
 
+    public boolean first()
+    {
+        return (ctrl() & CTRL_FIRST) != 0;
+    }
+
+    public boolean last()
+    {
+        return (ctrl() & CTRL_LAST) != 0;
+    }
+
+    public boolean compReq()
+    {
+        return (ctrl() & CTRL_COMP_REQ) != 0;
+    }
+
     /** Writes a whole descriptor as the Linux driver posts them: first, last and comp_req set. */
     public RxDescriptor set(final int length, final int reqId, final boolean phase, final long bufferAddress)
     {
         final int ctrl = CTRL_FIRST | CTRL_LAST | CTRL_COMP_REQ | CTRL_RESERVED_ONE | (phase ? CTRL_PHASE : 0);
-        buffer.putInt(offset, (length & 0xFFFF) | (ctrl << 24), LE);
-        buffer.putInt(offset + REQ_ID_OFFSET, reqId & 0xFFFF, LE);
+        buffer.putShort(offset + LENGTH_OFFSET, (short)length, LE);
+        buffer.putByte(offset + RESERVED_OFFSET, (byte)0);
+        buffer.putByte(offset + CTRL_OFFSET, (byte)ctrl);
+        buffer.putShort(offset + REQ_ID_OFFSET, (short)reqId, LE);
+        buffer.putShort(offset + REQ_ID_OFFSET + 2, (short)0, LE);
         buffer.putLong(offset + BUFFER_ADDRESS_OFFSET, bufferAddress & EnaMemAddress.MASK, LE);
         return this;
     }

@@ -4,6 +4,8 @@ import java.nio.ByteOrder;
 
 import org.agrona.MutableDirectBuffer;
 
+import io.nitrosim.pci.queue.PhaseTag;
+
 /**
  * An 8-byte ENA TX completion (ena_eth_io_tx_cdesc), as a flyweight. Little-endian.
  * <pre>
@@ -27,6 +29,8 @@ public final class TxCompletion
     public static final int SUB_QID_OFFSET = 4;
     public static final int SQ_HEAD_IDX_OFFSET = 6;
     public static final int FLAG_PHASE = 1;
+    /** Where a completion keeps its phase tag, for the driver's completion queue reader. */
+    public static final PhaseTag PHASE_TAG = new PhaseTag(FLAGS_OFFSET & ~3, FLAG_PHASE << (8 * (FLAGS_OFFSET & 3)));
 
     public static final int STATUS_OK = 0;
     /** A descriptor of length 0, or a frame longer than MTU + 14 or shorter than its Ethernet and IPv4 headers. */
@@ -46,12 +50,14 @@ public final class TxCompletion
         return this;
     }
 
+    /** Writes the whole entry (sub_qid 0). */
     public TxCompletion set(final int reqId, final int status, final boolean phase, final int sqHead)
     {
-        // One 8-byte store: req_id | status << 16 | flags << 24 | sub_qid 0 | sq_head_idx << 48.
-        final long value = (reqId & 0xFFFFL) | ((status & 0xFFL) << 16) | ((phase ? 1L : 0L) << 24)
-            | ((sqHead & 0xFFFFL) << 48);
-        buffer.putLong(offset, value, LE);
+        buffer.putShort(offset + REQ_ID_OFFSET, (short)reqId, LE);
+        buffer.putByte(offset + STATUS_OFFSET, (byte)status);
+        buffer.putByte(offset + FLAGS_OFFSET, (byte)(phase ? FLAG_PHASE : 0));
+        buffer.putShort(offset + SUB_QID_OFFSET, (short)0, LE);
+        buffer.putShort(offset + SQ_HEAD_IDX_OFFSET, (short)sqHead, LE);
         return this;
     }
 
@@ -78,21 +84,5 @@ public final class TxCompletion
     public int sqHead()
     {
         return buffer.getShort(offset + SQ_HEAD_IDX_OFFSET, LE) & 0xFFFF;
-    }
-
-    /** Phase bit of a completion read as one little-endian u64. */
-    public static boolean phaseOf(final long entry)
-    {
-        return (entry & (1L << 24)) != 0;
-    }
-
-    public static int reqIdOf(final long entry)
-    {
-        return (int)(entry & 0xFFFF);
-    }
-
-    public static int statusOf(final long entry)
-    {
-        return (int)((entry >>> 16) & 0xFF);
     }
 }

@@ -5,12 +5,15 @@ import java.util.Collections;
 import java.util.List;
 
 import io.nitrosim.nic.driver.EnaDriver;
+import io.nitrosim.nic.driver.EnaDriverContext;
 import io.nitrosim.nic.frame.FrameOutlet;
+import io.nitrosim.nic.frame.FrameReceiver;
 import io.nitrosim.nic.traffic.PortDemux;
 import io.nitrosim.nic.traffic.StreamReceiver;
 import io.nitrosim.nic.traffic.StreamResult;
 import io.nitrosim.nic.traffic.StreamSpec;
 import io.nitrosim.nic.traffic.TrafficStream;
+import io.nitrosim.pci.GuestTask;
 
 /**
  * An iperf-like workload running inside a guest on the ENA reference driver: the guest program of one
@@ -28,7 +31,7 @@ import io.nitrosim.nic.traffic.TrafficStream;
  * A stream starts once both guests' drivers are up (the sender learns its own MAC from its device and the peer's
  * from the peer's device, standing in for ARP). Allocation-free per frame.
  */
-public final class GuestIperf
+public final class GuestIperf implements GuestTask
 {
     public static final int BASE_SRC_PORT = 40000;
     public static final int BASE_DST_PORT = 5201;
@@ -46,7 +49,7 @@ public final class GuestIperf
     private int nextDstPort = BASE_DST_PORT;
     private long nowNs;
 
-    private GuestIperf(final EnaDriver.Context driverContext, final int localIp)
+    private GuestIperf(final EnaDriverContext driverContext, final int localIp)
     {
         this.driver = driverContext.receiver(demux).build();
         this.localIp = localIp;
@@ -58,7 +61,7 @@ public final class GuestIperf
      * @param driverContext the driver's configuration; its receiver is set to this guest's port demultiplexer.
      * @param localIp       the interface's IPv4 address (what DHCP would have given the guest).
      */
-    public static GuestIperf create(final EnaDriver.Context driverContext, final int localIp)
+    public static GuestIperf create(final EnaDriverContext driverContext, final int localIp)
     {
         return new GuestIperf(driverContext, localIp);
     }
@@ -117,6 +120,15 @@ public final class GuestIperf
         return driver;
     }
 
+    /**
+     * Hands frames for {@code port} to {@code receiver} (another program of this guest on the same interface,
+     * such as a port bridge). @throws IllegalArgumentException if the port already has a receiver.
+     */
+    public void register(final int port, final FrameReceiver receiver)
+    {
+        demux.register(port, receiver);
+    }
+
     public int localIp()
     {
         return localIp;
@@ -150,9 +162,10 @@ public final class GuestIperf
     // ---------------------------------------------------------------------------------------------------------
     // Guest program face
 
-    /** One slice of guest execution. @return work done. */
     private int nextFirstSender;
 
+    /** One slice of guest execution. @return work done. */
+    @Override
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
@@ -193,6 +206,7 @@ public final class GuestIperf
     }
 
     /** When doWork next has something to do without new input. */
+    @Override
     public long nextDeadlineNs()
     {
         long deadline = driver.nextDeadlineNs();
@@ -210,6 +224,7 @@ public final class GuestIperf
     }
 
     /** An interrupt reached the vCPU running this guest. */
+    @Override
     public void onInterrupt(final int vector)
     {
         driver.onInterrupt(vector);

@@ -32,7 +32,6 @@ import io.nitrosim.time.SimAgent;
 public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
 {
     private static final int BURST = 64;
-    private static final long CWND_SCALE = 1024;
 
     private final int streamId;
     private final StreamSpec spec;
@@ -59,17 +58,11 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
 
     // TCP-like state
     private long inflight;
-    private long cwndScaled;
-    private long ssthreshSegments = Long.MAX_VALUE;
-    private final long maxWindowSegments;
+    private final CongestionWindow cwnd;
     private long lastAckCount;
     private long lastLostTotal;
-    private long recoverSeq = -1;
     private long lastProgressNs;
-    private long lossEvents;
-    private long timeouts;
     private long acksReceived;
-    private long srttNs;
 
     TrafficStream(final int streamId, final StreamSpec spec, final TxQueue queue, final NanoClock clock,
         final long dstMac, final int dstIp, final int srcPort, final int dstPort)
@@ -102,8 +95,7 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
         this.captured = spec.capturedLength();
         this.nextSendNs = spec.startNs();
         this.stepNanoBytes = (long)frameLength * 1_000_000_000L;
-        this.maxWindowSegments = Math.max(1, spec.windowBytes() / spec.mtu());
-        this.cwndScaled = spec.initialWindowSegments() * CWND_SCALE;
+        this.cwnd = new CongestionWindow(spec.initialWindowSegments(), spec.windowBytes() / spec.mtu());
     }
 
     public int streamId()
@@ -150,12 +142,12 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
 
     public long lossEvents()
     {
-        return lossEvents;
+        return cwnd.lossEvents();
     }
 
     public long timeouts()
     {
-        return timeouts;
+        return cwnd.timeouts();
     }
 
     public long acksReceived()
@@ -166,12 +158,12 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
     /** Congestion window in segments. */
     public long cwndSegments()
     {
-        return cwndScaled / CWND_SCALE;
+        return cwnd.segments();
     }
 
     public long smoothedRttNs()
     {
-        return srttNs;
+        return cwnd.smoothedRttNs();
     }
 
     /** Where acks for this stream go (registered on the sender side's demux). */
@@ -218,15 +210,12 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
             case TCP:
                 if (inflight > 0 && nowNs - lastProgressNs >= spec.rtoNs())
                 {
-                    timeouts++;
-                    ssthreshSegments = Math.max(2, cwndSegments() / 2);
-                    cwndScaled = CWND_SCALE;
+                    cwnd.onTimeout(nextSeq);
                     inflight = 0; // everything in flight is presumed lost
-                    recoverSeq = nextSeq;
                     lastProgressNs = nowNs;
                     work++;
                 }
-                while (work < BURST && inflight < Math.min(cwndSegments(), maxWindowSegments) && send(nowNs))
+                while (work < BURST && inflight < cwnd.allowedSegments() && send(nowNs))
                 {
                     if (inflight == 0)
                     {
@@ -337,7 +326,7 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
         final long count = StreamPayload.count(buffer, payloadIndex);
         final long echoNs = StreamPayload.timeNs(buffer, payloadIndex);
         final long rttNs = nowNs - echoNs;
-        srttNs = srttNs == 0 ? rttNs : srttNs + (rttNs - srttNs) / 8;
+        cwnd.onRttSample(rttNs);
         final long delivered = Math.max(0, count - lastAckCount);
         lastAckCount = Math.max(lastAckCount, count);
         final long lostTotal = Math.max(0, highestSeq + 1 - lastAckCount);
@@ -348,24 +337,9 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
         {
             lastProgressNs = nowNs;
         }
-        if (newlyLost > 0 && highestSeq >= recoverSeq)
+        if (newlyLost == 0 || !cwnd.onLoss(highestSeq, nextSeq))
         {
-            lossEvents++;
-            cwndScaled = Math.max(CWND_SCALE, cwndScaled / 2);
-            ssthreshSegments = cwndSegments();
-            recoverSeq = nextSeq; // one halving per window of losses
-        }
-        else if (delivered > 0)
-        {
-            if (cwndSegments() < ssthreshSegments)
-            {
-                cwndScaled += delivered * CWND_SCALE; // slow start
-            }
-            else
-            {
-                cwndScaled += delivered * CWND_SCALE * CWND_SCALE / Math.max(CWND_SCALE, cwndScaled);
-            }
-            cwndScaled = Math.min(cwndScaled, maxWindowSegments * CWND_SCALE);
+            cwnd.onDelivered(delivered);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.nitrosim.nic.vpc;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -441,7 +440,7 @@ public final class VpcNetwork
         }
         if (instances.containsKey(instanceId))
         {
-            throw new VpcException(VpcException.DUPLICATE, "instance " + instanceId + " is already registered");
+            throw new VpcException(VpcException.INVALID_PARAMETER_VALUE, "instance " + instanceId + " is already registered");
         }
         if (caps == null)
         {
@@ -492,6 +491,25 @@ public final class VpcNetwork
         }
         eni.attach(instance, deviceIndex);
         instance.mutableEnis().add(eni);
+    }
+
+    /** DeleteNetworkInterface: an unattached ENI; its addresses return to the subnet. */
+    public void deleteNetworkInterface(final String eniId)
+    {
+        final Eni eni = eni(eniId);
+        if (eni.instance() != null)
+        {
+            throw new VpcException(VpcException.ENI_IN_USE, eniId + " is attached to " + eni.instanceId()
+                + "; detach it first");
+        }
+        for (int i = eni.ipCount() - 1; i >= 0; i--)
+        {
+            final int ip = eni.ip(i);
+            eni.subnet().markUsed(ip, false);
+            eniByVpcAndIp.remove(routeKey(eni.vpc(), ip));
+        }
+        enis.remove(eniId);
+        enisByNumber.set(eni.number(), null); // numbers are never reused: frames in flight find no ENI
     }
 
     public void detachNetworkInterface(final String eniId)
@@ -614,9 +632,10 @@ public final class VpcNetwork
         return List.copyOf(vpcs.values());
     }
 
+    /** Every ENI that exists, in creation order. */
     public List<Eni> networkInterfaces()
     {
-        return Collections.unmodifiableList(enisByNumber);
+        return List.copyOf(enis.values());
     }
 
     public List<VpcInstance> instances()

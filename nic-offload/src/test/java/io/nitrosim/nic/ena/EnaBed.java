@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 
 import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.driver.EnaDriver;
+import io.nitrosim.nic.driver.EnaDriverContext;
 import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 import io.nitrosim.nic.shaping.NetworkShapingConfig;
@@ -54,11 +55,11 @@ final class EnaBed implements AutoCloseable
         final EnaDriver driver;
         final GuestIperf iperf;
 
-        Guest(final EniPort port, final int memoryBytes, final Consumer<EnaFunction.Context> deviceConfig,
-            final Consumer<EnaDriver.Context> driverConfig, final boolean withIperf)
+        Guest(final EniPort port, final int memoryBytes, final Consumer<EnaFunctionContext> deviceConfig,
+            final Consumer<EnaDriverContext> driverConfig, final boolean withIperf)
         {
             this.port = port;
-            final EnaFunction.Context dc = EnaFunction.context().port(port).clock(bed.runtime.clock())
+            final EnaFunctionContext dc = EnaFunction.context().port(port).clock(bed.runtime.clock())
                 .registry(bed.registry).maxQueuePairs(2);
             deviceConfig.accept(dc);
             device = dc.build();
@@ -68,7 +69,7 @@ final class EnaBed implements AutoCloseable
             device.connect(memory, this);
             bed.runtime.add(device.agent());
             function = FunctionAccess.of(device);
-            final EnaDriver.Context drc = EnaDriver.context().function(function).memory(access).allocator(allocator)
+            final EnaDriverContext drc = EnaDriver.context().function(function).memory(access).allocator(allocator)
                 .interrupts(RecordingMsiSink.x86Address(0), FIRST_VECTOR).depths(256, 256);
             driverConfig.accept(drc);
             if (withIperf)
@@ -145,7 +146,7 @@ final class EnaBed implements AutoCloseable
     }
 
     Guest guest(final String instanceId, final NetworkInstanceCaps caps, final int hostId, final int memoryBytes,
-        final Consumer<EnaFunction.Context> deviceConfig, final Consumer<EnaDriver.Context> driverConfig,
+        final Consumer<EnaFunctionContext> deviceConfig, final Consumer<EnaDriverContext> driverConfig,
         final boolean withIperf)
     {
         final EniPort port = bed.port(instanceId, caps, hostId);

@@ -85,9 +85,12 @@ class EnaErrorTest
             g.function.mmioWrite(EnaRegisters.REGISTER_BAR, doorbell, 4, tail);
         }
 
-        long txCompletion(final int i)
+        /** TX completion {@code i}, read from guest memory through its flyweight. */
+        TxCompletion txCompletion(final int i)
         {
-            return g.memory.getLong(cqBase + (long)(i & (depth - 1)) * TxCompletion.LENGTH);
+            final byte[] entry = g.memory.getBytes(cqBase + (long)(i & (depth - 1)) * TxCompletion.LENGTH,
+                TxCompletion.LENGTH);
+            return new TxCompletion().wrap(new org.agrona.concurrent.UnsafeBuffer(entry), 0);
         }
     }
 
@@ -118,18 +121,18 @@ class EnaErrorTest
             q.txDesc(good, 4, true, true, q.buffer(4));                  // fine
             q.ring();
             bed.runFor(100_000);
-            assertEquals(1, TxCompletion.reqIdOf(q.txCompletion(0)));
-            assertEquals(TxCompletion.STATUS_MALFORMED, TxCompletion.statusOf(q.txCompletion(0)));
-            assertEquals(2, TxCompletion.reqIdOf(q.txCompletion(1)));
-            assertEquals(TxCompletion.STATUS_MALFORMED, TxCompletion.statusOf(q.txCompletion(1)));
-            assertEquals(3, TxCompletion.reqIdOf(q.txCompletion(2)));
-            assertEquals(TxCompletion.STATUS_DMA_ERROR, TxCompletion.statusOf(q.txCompletion(2)));
-            assertEquals(4, TxCompletion.reqIdOf(q.txCompletion(3)));
-            assertEquals(TxCompletion.STATUS_OK, TxCompletion.statusOf(q.txCompletion(3)));
+            assertEquals(1, q.txCompletion(0).reqId());
+            assertEquals(TxCompletion.STATUS_MALFORMED, q.txCompletion(0).status());
+            assertEquals(2, q.txCompletion(1).reqId());
+            assertEquals(TxCompletion.STATUS_MALFORMED, q.txCompletion(1).status());
+            assertEquals(3, q.txCompletion(2).reqId());
+            assertEquals(TxCompletion.STATUS_DMA_ERROR, q.txCompletion(2).status());
+            assertEquals(4, q.txCompletion(3).reqId());
+            assertEquals(TxCompletion.STATUS_OK, q.txCompletion(3).status());
             for (int i = 0; i < 4; i++)
             {
-                assertTrue(TxCompletion.phaseOf(q.txCompletion(i)));
-                assertEquals(i + 1, (int)(q.txCompletion(i) >>> 48), "sq_head_idx after completion " + i);
+                assertTrue(q.txCompletion(i).phase());
+                assertEquals(i + 1, q.txCompletion(i).sqHead(), "sq_head_idx after completion " + i);
             }
             assertEquals(3, a.device.txErrors());
             assertEquals(1, a.device.txFrames());
@@ -159,7 +162,7 @@ class EnaErrorTest
             assertEquals(EnaResetReason.INV_TX_REQ_ID, a.device.fatalResetReason());
             assertEquals(EnaRegisters.DEV_STS_FATAL_ERROR, a.devSts() & EnaRegisters.DEV_STS_FATAL_ERROR);
             assertEquals(0, a.device.txFrames());
-            assertFalse(TxCompletion.phaseOf(q.txCompletion(0)), "no completion written");
+            assertFalse(q.txCompletion(0).phase(), "no completion written");
             assertEquals(EnaDriver.STATE_FAILED, a.driver.state());
             assertEquals(EnaResetReason.INV_TX_REQ_ID, a.driver.failureReason());
             assertEquals(EnaResetReason.INV_TX_REQ_ID, a.driver.fatalSyndrome());

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.driver.EnaDriver;
+import io.nitrosim.nic.driver.EnaDriverContext;
 import io.nitrosim.nic.ena.EnaFunction;
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 import io.nitrosim.nic.shaping.NetworkShapingConfig;
@@ -55,7 +56,7 @@ class GuestIperfTest
             final FakeGuestMemory memory = new FakeGuestMemory(base, memoryBytes);
             device.connect(memory, (address, data) -> iperf().onInterrupt(data & 0xFF));
             bed.runtime.add(device.agent());
-            final EnaDriver.Context driver = EnaDriver.context().function(FunctionAccess.of(device))
+            final EnaDriverContext driver = EnaDriver.context().function(FunctionAccess.of(device))
                 .memory(new FakeGuestMemoryAccess(memory)).allocator(new GuestMemoryAllocator(base, memoryBytes))
                 .interrupts(0xFEE0_0000L, 0x40).queuePairs(pairs).depths(1024, 1024).mtu(mtu).timingOnly(timingOnly);
             iperf = GuestIperf.create(driver, port.eni().primaryIp());

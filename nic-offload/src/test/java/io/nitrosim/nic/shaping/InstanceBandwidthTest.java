@@ -17,7 +17,7 @@ import io.nitrosim.nic.traffic.Iperf;
 import io.nitrosim.nic.traffic.StreamSpec;
 import io.nitrosim.nic.shaping.EniMeter;
 
-/** Instance-level allowances in virtual time (DESIGN.md section 5 accuracy contract). */
+/** Instance-level allowances in virtual time (the accuracy contract of docs/architecture.md). */
 class InstanceBandwidthTest
 {
     private static final double PEAK_C5_LARGE = 1_250_000_000.0;

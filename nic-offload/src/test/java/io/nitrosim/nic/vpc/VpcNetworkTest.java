@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+import io.nitrosim.control.Ec2Error;
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 
 class VpcNetworkTest
@@ -20,6 +21,9 @@ class VpcNetworkTest
     {
         final VpcException ex = assertThrows(VpcException.class, call);
         assertEquals(code, ex.code(), ex.getMessage());
+        assertEquals(Ec2Error.of(code), ex.error());
+        assertTrue(ex.getMessage().startsWith(code + ": "), "names the EC2 code: " + ex.getMessage());
+        assertEquals(ex.getMessage(), code + ": " + ex.detail());
         assertFalse(ex.getMessage().contains("\n"), "one line: " + ex.getMessage());
         return ex;
     }
@@ -88,7 +92,7 @@ class VpcNetworkTest
         net.attachNetworkInterface(eni.id(), "i-1", 0);
         net.assignPrivateIpAddresses(eni.id(), 9); // c5.large: 10 per ENI
         assertEquals(10, eni.ipCount());
-        final VpcException tooMany = rejected(VpcException.PRIVATE_IP_LIMIT_EXCEEDED,
+        final VpcException tooMany = rejected("PrivateIpAddressLimitExceeded",
             () -> net.assignPrivateIpAddresses(eni.id(), 1));
         assertTrue(tooMany.getMessage().contains("at most 10"), tooMany.getMessage());
 
@@ -96,6 +100,22 @@ class VpcNetworkTest
         net.registerInstance("i-2", NetworkInstanceCaps.C5_LARGE, 0);
         rejected(VpcException.PRIVATE_IP_LIMIT_EXCEEDED, () -> net.attachNetworkInterface(fat.id(), "i-2", 0));
         assertNull(fat.instance());
+    }
+
+    @Test
+    void shouldRefuseAnInterfaceInAFullSubnetWithInsufficientFreeAddressesInSubnet()
+    {
+        final VpcNetwork net = new VpcNetwork(3);
+        final Vpc vpc = net.createVpc("10.0.0.0/16");
+        final Subnet small = net.createSubnet(vpc.id(), "10.0.9.0/28"); // 16 addresses, 5 reserved
+        for (int i = 0; i < 11; i++)
+        {
+            net.createNetworkInterface(small.id());
+        }
+        assertEquals(0, small.availableAddresses());
+        final VpcException full = rejected("InsufficientFreeAddressesInSubnet", () -> net.createNetworkInterface(small.id()));
+        assertEquals("InsufficientFreeAddressesInSubnet: " + small.id() + " (10.0.9.0/28) has 0 free addresses, asked 1",
+            full.getMessage());
     }
 
     @Test
@@ -110,7 +130,7 @@ class VpcNetworkTest
             net.attachNetworkInterface(net.createNetworkInterface(subnet.id()).id(), "i-1", i);
         }
         final Eni fourth = net.createNetworkInterface(subnet.id());
-        rejected(VpcException.ATTACHMENT_LIMIT_EXCEEDED, () -> net.attachNetworkInterface(fourth.id(), "i-1", 3));
+        rejected("AttachmentLimitExceeded", () -> net.attachNetworkInterface(fourth.id(), "i-1", 3));
         net.registerInstance("i-2", NetworkInstanceCaps.C5_LARGE, 1);
         final Eni attached = net.instance("i-1").enis().get(0);
         rejected(VpcException.ENI_IN_USE, () -> net.attachNetworkInterface(attached.id(), "i-2", 0));
@@ -136,7 +156,7 @@ class VpcNetworkTest
         net.authorizeIngress(web.id(), SecurityGroupRule.tcp(80, "0.0.0.0/0"));
         rejected(VpcException.PERMISSION_DUPLICATE, () -> net.authorizeIngress(web.id(), SecurityGroupRule.tcp(80, "0.0.0.0/0")));
         rejected(VpcException.INVALID_PARAMETER_VALUE, () -> net.createNetworkInterface(subnet.id(), foreign.id()));
-        rejected(VpcException.SG_LIMIT_EXCEEDED, () -> net.createNetworkInterface(subnet.id(),
+        rejected("SecurityGroupsPerInterfaceLimitExceeded", () -> net.createNetworkInterface(subnet.id(),
             List.of("sg-1", "sg-2", "sg-3", "sg-4", "sg-5", "sg-6"), List.of(), 0));
 
         final Eni eni = net.createNetworkInterface(subnet.id(), web.id());

@@ -24,7 +24,7 @@ import java.util.Locale;
  *  11 shaping-throttled    record tag     bytes          ShapingReason mask            admit time ns
  *  12 frame-out            TX queue       frame bytes    destination host              VNI
  *  13 frame-in             -1             frame bytes    source ENI number
- *  14 storage-op           slot           NVMe opcode    offset bytes  length bytes
+ *  14 storage-op           slot           storage op     offset bytes  length bytes
  *  15 reset                -1             0 FLR, 1 device reset
  *  16 state                -1             device state code (device-defined)
  *  17 aenq                 -1             group          syndrome

@@ -6,6 +6,7 @@ import java.util.List;
 import io.nitrosim.simulator.results.BurstFigures;
 import io.nitrosim.simulator.results.Column;
 import io.nitrosim.simulator.results.InstanceResult;
+import io.nitrosim.simulator.results.SeriesKeys;
 import io.nitrosim.simulator.results.SeriesKind;
 import io.nitrosim.simulator.results.TimeSeries;
 import io.nitrosim.simulator.results.VolumeResult;
@@ -14,13 +15,13 @@ import io.nitrosim.simulator.results.VolumeResult;
  * The derived figures of a run: {@link BurstAnalysis} of every governed quantity that carried traffic, with its
  * caps (the column's reference lines) and how much of it its caps held back.
  * <p>
- * Quantities and their series (the time-series keys of docs/reports.md):
+ * Quantities and their series ({@link SeriesKeys}, the time-series keys of docs/reports.md):
  * <pre>
- *   net-out, net-in   &lt;instance&gt;.net_&lt;dir&gt;_gbps    credits &lt;instance&gt;.net_&lt;dir&gt;_credit_pct
- *   ebs-mbps          &lt;instance&gt;.ebs_mbps          credits &lt;instance&gt;.ebs_byte_balance_pct
- *   ebs-iops          &lt;instance&gt;.ebs_iops          credits &lt;instance&gt;.ebs_io_balance_pct
- *   volume-iops       &lt;volume&gt;.iops                credits &lt;volume&gt;.burst_balance_pct (when it bursts)
- *   volume-mibps      &lt;volume&gt;.mibps               credits &lt;volume&gt;.burst_balance_pct (when it bursts)
+ *   net-out, net-in   netGbps          credits netCreditPct
+ *   ebs-mbps          ebsMbps          credits ebsByteBalancePct
+ *   ebs-iops          ebsIops          credits ebsIoBalancePct
+ *   volume-iops       volumeIops       credits volumeBurstBalancePct (when it bursts)
+ *   volume-mibps      volumeMibps      credits volumeBurstBalancePct (when it bursts)
  * </pre>
  */
 public final class DerivedFigures
@@ -56,33 +57,33 @@ public final class DerivedFigures
             {
                 final boolean out = "out".equals(c.direction());
                 quantity = out ? "net-out" : "net-in";
-                creditKey = c.instance() + ".net_" + c.direction() + "_credit_pct";
+                creditKey = SeriesKeys.netCreditPct(c.instance(), c.direction());
                 final long held = instance.allowance().get(out ? "bw_out_allowance_exceeded" : "bw_in_allowance_exceeded");
                 throttled = ratio(held, (out ? instance.netOut() : instance.netIn()).packets());
             }
             else if (c.kind() == SeriesKind.EBS_THROUGHPUT && instanceLevel && instance != null)
             {
                 quantity = "ebs-mbps";
-                creditKey = c.instance() + ".ebs_byte_balance_pct";
+                creditKey = SeriesKeys.ebsByteBalancePct(c.instance());
                 throttled = ratio(instance.ebs().throttledBytes(),
                     instance.ebs().averageMbps() * BITS_PER_MEGABIT / 8 * simulatedSeconds);
             }
             else if (c.kind() == SeriesKind.EBS_IOPS && instanceLevel && instance != null)
             {
                 quantity = "ebs-iops";
-                creditKey = c.instance() + ".ebs_io_balance_pct";
+                creditKey = SeriesKeys.ebsIoBalancePct(c.instance());
                 throttled = ratio(instance.ebs().throttledOps(), instance.ebs().averageIops() * simulatedSeconds);
             }
             else if (c.kind() == SeriesKind.EBS_IOPS && volume != null)
             {
                 quantity = "volume-iops";
-                creditKey = bursts(c) ? c.subject() + ".burst_balance_pct" : null;
+                creditKey = bursts(c) ? SeriesKeys.volumeBurstBalancePct(c.instance(), c.subject()) : null;
                 throttled = ratio(volume.throttledOps(), (volume.readIops() + volume.writeIops()) * simulatedSeconds);
             }
             else if (c.kind() == SeriesKind.EBS_THROUGHPUT && volume != null)
             {
                 quantity = "volume-mibps";
-                creditKey = bursts(c) ? c.subject() + ".burst_balance_pct" : null;
+                creditKey = bursts(c) ? SeriesKeys.volumeBurstBalancePct(c.instance(), c.subject()) : null;
                 throttled = ratio(volume.throttledBytes(),
                     (volume.readMBps() + volume.writeMBps()) * BYTES_PER_MIB * simulatedSeconds);
             }

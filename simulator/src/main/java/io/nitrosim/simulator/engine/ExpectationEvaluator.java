@@ -9,6 +9,7 @@ import io.nitrosim.simulator.results.ExpectationResult;
 import io.nitrosim.simulator.results.FioJobResult;
 import io.nitrosim.simulator.results.InstanceResult;
 import io.nitrosim.simulator.results.RealTimeResult;
+import io.nitrosim.simulator.results.SeriesKeys;
 import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.results.TimeSeries;
 import io.nitrosim.simulator.results.VolumeResult;
@@ -60,13 +61,13 @@ final class ExpectationEvaluator
         switch (e.metric())
         {
             case NET_IN_GBPS:
-                return SeriesMath.average(series, s + ".net_in_gbps", e.fromNs(), e.toNs());
+                return SeriesMath.average(series, SeriesKeys.netGbps(s, "in"), e.fromNs(), e.toNs());
             case NET_OUT_GBPS:
-                return SeriesMath.average(series, s + ".net_out_gbps", e.fromNs(), e.toNs());
+                return SeriesMath.average(series, SeriesKeys.netGbps(s, "out"), e.fromNs(), e.toNs());
             case EBS_MBPS:
-                return SeriesMath.average(series, s + ".ebs_mbps", e.fromNs(), e.toNs());
+                return SeriesMath.average(series, SeriesKeys.ebsMbps(s), e.fromNs(), e.toNs());
             case EBS_IOPS:
-                return SeriesMath.average(series, s + ".ebs_iops", e.fromNs(), e.toNs());
+                return SeriesMath.average(series, SeriesKeys.ebsIops(s), e.fromNs(), e.toNs());
             case ALLOWANCE_EXCEEDED:
                 return AllowanceCounters.total(instance(s).allowance());
             case BW_IN_ALLOWANCE_EXCEEDED:
@@ -76,9 +77,11 @@ final class ExpectationEvaluator
             case LINKLOCAL_ALLOWANCE_EXCEEDED:
                 return instance(s).allowance().get(e.metric().key());
             case VOLUME_IOPS:
-                return SeriesMath.average(series, s + ".iops", e.fromNs(), e.toNs());
+                return volume(s) == null ? Double.NaN :
+                    SeriesMath.average(series, SeriesKeys.volumeIops(volume(s).instance(), s), e.fromNs(), e.toNs());
             case VOLUME_MIBPS:
-                return SeriesMath.average(series, s + ".mibps", e.fromNs(), e.toNs());
+                return volume(s) == null ? Double.NaN :
+                    SeriesMath.average(series, SeriesKeys.volumeMibps(volume(s).instance(), s), e.fromNs(), e.toNs());
             case VOLUME_P50_MS:
                 return volume(s) == null ? Double.NaN : volume(s).latency().p50Ms();
             case VOLUME_P99_MS:

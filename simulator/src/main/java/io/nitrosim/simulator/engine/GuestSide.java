@@ -1,83 +1,78 @@
 package io.nitrosim.simulator.engine;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
+import java.util.Arrays;
 
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.hypervisor.guest.GuestContext;
-import io.nitrosim.hypervisor.guest.GuestMemory;
 import io.nitrosim.hypervisor.guest.GuestProgram;
 import io.nitrosim.hypervisor.guest.PciAddress;
 import io.nitrosim.pci.FunctionAccess;
 import io.nitrosim.pci.GuestMemoryAccess;
 import io.nitrosim.pci.GuestMemoryAllocator;
+import io.nitrosim.pci.GuestTask;
 
 /**
- * What runs inside one instance: the reference drivers and workloads of the cards, on vCPU 0, touching the
- * devices only through the hypervisor's PCI bus and the instance's guest memory, as a guest kernel would.
+ * What runs inside one instance: the reference drivers and workloads of the cards ({@link GuestTask}s), on vCPU 0,
+ * touching the devices only through the hypervisor's view of the instance's bus and memory, as a guest kernel
+ * would. A task may join the duty cycle later than the start ({@link #add(GuestTask, long)}): until then it is
+ * not run and its deadline is its start.
  */
-final class GuestSide implements GuestProgram
+public final class GuestSide implements GuestProgram
 {
     /** Guest-physical region the guest's drivers allocate queues and buffers from. */
-    static final long DMA_REGION_BASE = 16L << 20;
-
-    /** A driver or workload driven by the guest program's duty cycle. */
-    interface Task
-    {
-        int doWork(long nowNs);
-
-        long nextDeadlineNs();
-
-        void onInterrupt(int vector);
-    }
+    public static final long DMA_REGION_BASE = 16L << 20;
 
     private final Instance instance;
-    private final GuestMemoryAccess memory;
     private final GuestMemoryAllocator allocator;
-    private final List<Task> taskList = new ArrayList<>();
-    private Task[] tasks = new Task[0];
+    private GuestTask[] tasks = new GuestTask[0];
+    private long[] startNs = new long[0];
     private GuestContext context;
 
-    GuestSide(final Instance instance, final long dmaRegionBytes)
+    public GuestSide(final Instance instance, final long dmaRegionBytes)
     {
         this.instance = instance;
-        this.memory = new MemoryAccess(instance.memory());
         this.allocator = new GuestMemoryAllocator(DMA_REGION_BASE,
             Math.min(dmaRegionBytes, instance.memory().sizeBytes() - DMA_REGION_BASE));
     }
 
-    GuestMemoryAccess memory()
+    public GuestMemoryAccess memory()
     {
-        return memory;
+        return instance.driverMemory();
     }
 
-    GuestMemoryAllocator allocator()
+    public GuestMemoryAllocator allocator()
     {
         return allocator;
     }
 
     /** The driver's view of the function at {@code address} of this instance's bus. */
-    FunctionAccess function(final PciAddress address)
+    public FunctionAccess function(final PciAddress address)
     {
-        return new SlotAccess(address);
+        return instance.functionAccess(address);
     }
 
-    void add(final Task task)
+    /** Runs {@code task} from the start. */
+    public void add(final GuestTask task)
     {
-        taskList.add(task);
-        tasks = taskList.toArray(new Task[0]);
+        add(task, 0);
     }
 
-    boolean hasTasks()
+    /** Runs {@code task} from simulated time {@code taskStartNs} on (interrupts reach it at any time). */
+    public void add(final GuestTask task, final long taskStartNs)
     {
-        return !taskList.isEmpty();
+        tasks = Arrays.copyOf(tasks, tasks.length + 1);
+        startNs = Arrays.copyOf(startNs, startNs.length + 1);
+        tasks[tasks.length - 1] = task;
+        startNs[startNs.length - 1] = taskStartNs;
+    }
+
+    public boolean hasTasks()
+    {
+        return tasks.length > 0;
     }
 
     /** Loads this program on vCPU 0 of the instance. */
-    void install()
+    public void install()
     {
         instance.loadProgram(0, this);
     }
@@ -94,9 +89,12 @@ final class GuestSide implements GuestProgram
         context = ctx;
         final long nowNs = ctx.nowNs();
         int work = 0;
-        for (final Task task : tasks)
+        for (int i = 0; i < tasks.length; i++)
         {
-            work += task.doWork(nowNs);
+            if (nowNs >= startNs[i])
+            {
+                work += tasks[i].doWork(nowNs);
+            }
         }
         return work;
     }
@@ -105,7 +103,7 @@ final class GuestSide implements GuestProgram
     public void onInterrupt(final int vector, final GuestContext ctx)
     {
         context = ctx;
-        for (final Task task : tasks)
+        for (final GuestTask task : tasks)
         {
             task.onInterrupt(vector);
         }
@@ -114,117 +112,12 @@ final class GuestSide implements GuestProgram
     @Override
     public long nextDeadlineNs()
     {
+        final long nowNs = context.nowNs();
         long deadline = NO_DEADLINE;
-        for (final Task task : tasks)
+        for (int i = 0; i < tasks.length; i++)
         {
-            deadline = Math.min(deadline, task.nextDeadlineNs());
+            deadline = Math.min(deadline, nowNs < startNs[i] ? startNs[i] : tasks[i].nextDeadlineNs());
         }
         return deadline;
-    }
-
-    /** Config and MMIO accesses to one slot, through the vCPU's context (the program's current one). */
-    private final class SlotAccess implements FunctionAccess
-    {
-        private final PciAddress address;
-
-        SlotAccess(final PciAddress address)
-        {
-            this.address = address;
-        }
-
-        @Override
-        public int configRead(final int offset, final int sizeBytes)
-        {
-            return context.configRead(address, offset, sizeBytes);
-        }
-
-        @Override
-        public void configWrite(final int offset, final int sizeBytes, final int value)
-        {
-            context.configWrite(address, offset, sizeBytes, value);
-        }
-
-        @Override
-        public long mmioRead(final int barIndex, final long offset, final int sizeBytes)
-        {
-            return context.mmioRead(address, barIndex, offset, sizeBytes);
-        }
-
-        @Override
-        public void mmioWrite(final int barIndex, final long offset, final int sizeBytes, final long value)
-        {
-            context.mmioWrite(address, barIndex, offset, sizeBytes, value);
-        }
-    }
-
-    /** The pci-endpoint driver view over the hypervisor's guest memory; a bad address is a guest bug. */
-    private static final class MemoryAccess implements GuestMemoryAccess
-    {
-        private final GuestMemory memory;
-
-        MemoryAccess(final GuestMemory memory)
-        {
-            this.memory = memory;
-        }
-
-        @Override
-        public long sizeBytes()
-        {
-            return memory.sizeBytes();
-        }
-
-        @Override
-        public void read(final long address, final MutableDirectBuffer dst, final int dstOffset, final int length)
-        {
-            if (!memory.read(address, dst, dstOffset, length))
-            {
-                throw outside(address, length);
-            }
-        }
-
-        @Override
-        public void write(final long address, final DirectBuffer src, final int srcOffset, final int length)
-        {
-            if (!memory.write(address, src, srcOffset, length))
-            {
-                throw outside(address, length);
-            }
-        }
-
-        @Override
-        public long getLong(final long address)
-        {
-            return memory.getLongVolatile(address);
-        }
-
-        @Override
-        public void putLong(final long address, final long value)
-        {
-            memory.putLongVolatile(address, value);
-        }
-
-        @Override
-        public int getInt(final long address)
-        {
-            return memory.getIntVolatile(address);
-        }
-
-        @Override
-        public void putInt(final long address, final int value)
-        {
-            memory.putIntVolatile(address, value);
-        }
-
-        @Override
-        public void zero(final long address, final long length)
-        {
-            memory.setMemory(address, length, (byte)0);
-        }
-
-        private IndexOutOfBoundsException outside(final long address, final int length)
-        {
-            return new IndexOutOfBoundsException("guest access of " + length + " B at 0x" + Long.toHexString(address)
-                + " is outside the guest's " + memory.sizeBytes() + " B");
-        }
     }
 }

@@ -5,21 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.agrona.concurrent.NanoClock;
-
-import io.nitrosim.catalog.InstanceType;
 import io.nitrosim.hypervisor.Instance;
-import io.nitrosim.hypervisor.guest.PciAddress;
-import io.nitrosim.hypervisor.pci.Attachment;
-import io.nitrosim.hypervisor.pci.AttachmentKind;
-import io.nitrosim.nic.ena.EnaFunction;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.nic.card.CardInstance;
-import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.card.VpcCard;
 import io.nitrosim.nic.fabric.HostDirectory;
-import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 import io.nitrosim.nic.shaping.NetworkShapingConfig;
 import io.nitrosim.nic.vpc.Eni;
 import io.nitrosim.nic.vpc.Protocol;
@@ -43,12 +34,7 @@ final class NetworkSide
     private final Map<String, String> groupIds = new LinkedHashMap<>();
     private final Map<String, InstanceNetwork> instances = new LinkedHashMap<>();
     private final NetworkShapingConfig shaping;
-    private final NanoClock clock;
-    private final CounterRegistry registry;
-    private final boolean timingOnly;
-
-    /** Queue pairs per ENA function: one per vCPU as Linux's ena driver does, at most this many. */
-    static final int MAX_QUEUE_PAIRS = 4;
+    private final NetworkPlumbing plumbing;
 
     /** One instance's view: its card-side state and its ENIs (primary first). */
     record InstanceNetwork(String name, String instanceId, CardInstance card, List<EniHandle> enis)
@@ -71,21 +57,9 @@ final class NetworkSide
         }
     }
 
-    record EniHandle(String name, Eni eni, EniPort port, EnaFunction function, PciAddress address)
-    {
-        /** The tags the card's counters of this ENI carry. */
-        MetricTags tags()
-        {
-            return MetricTags.of("instance", eni.instanceId(), "eni", eni.id());
-        }
-    }
-
     NetworkSide(final Scenario scenario, final SimRuntime runtime, final CounterRegistry registry)
     {
         vpcNetwork = new VpcNetwork(scenario.seed());
-        clock = runtime.clock();
-        this.registry = registry;
-        timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         final Scenario.Network n = scenario.network();
         shaping = NetworkShapingConfig.builder()
             .peakDepthNs(n.peakDepthNs())
@@ -95,6 +69,8 @@ final class NetworkSide
             .conntrackAllowance((int)Math.min(Integer.MAX_VALUE, n.conntrackAllowance()))
             .shapingQuantumNs(n.shapingQuantumNs())
             .build();
+        plumbing = new NetworkPlumbing(vpcNetwork, runtime.clock(), registry, shaping,
+            scenario.payload() == Scenario.PayloadMode.TIMING_ONLY);
 
         for (final Scenario.Vpc v : scenario.vpcs())
         {
@@ -155,12 +131,8 @@ final class NetworkSide
     InstanceNetwork addInstance(final Scenario.Instance spec, final Instance instance, final int hostIndex)
     {
         final String instanceId = instance.id();
-        final InstanceType type = spec.type();
-        final NetworkInstanceCaps caps = new NetworkInstanceCaps(type.networkPeakBytesPerSec(),
-            type.networkBaselineBytesPerSec(), type.networkBurstSeconds(), type.ipv4PerEni(), type.maxEnis());
-        vpcNetwork.registerInstance(instanceId, caps, hostIndex);
         final VpcCard card = cardsByHost.get(spec.host());
-        final CardInstance cardInstance = card.addInstance(instanceId, shaping);
+        final CardInstance cardInstance = plumbing.addInstance(card, instanceId, spec.type(), hostIndex);
         final List<EniHandle> enis = new ArrayList<>();
         enis.add(createEni(card, instance, spec, spec.name() + "-eth0", spec.subnet(), spec.securityGroups(), 1, 0));
         int deviceIndex = 1;
@@ -178,7 +150,6 @@ final class NetworkSide
         final VpcCard card, final Instance instance, final Scenario.Instance spec, final String name,
         final String subnet, final List<String> groups, final int ipv4Count, final int deviceIndex)
     {
-        final String instanceId = instance.id();
         final String subnetId = subnetIds.get(subnet);
         final List<String> sgIds = new ArrayList<>();
         for (final String g : groups)
@@ -191,12 +162,7 @@ final class NetworkSide
             sgIds.add(vpcNetwork.subnet(subnetId).vpc().defaultSecurityGroup().id());
         }
         final Eni eni = vpcNetwork.createNetworkInterface(subnetId, sgIds, List.of(), ipv4Count - 1);
-        vpcNetwork.attachNetworkInterface(eni.id(), instanceId, deviceIndex);
-        final EniPort port = card.attachEni(eni.id());
-        final EnaFunction function = EnaFunction.context().port(port).clock(clock).registry(registry)
-            .maxQueuePairs(Math.min(MAX_QUEUE_PAIRS, spec.type().vcpus())).timingOnly(timingOnly).build();
-        final Attachment attachment = instance.attach(function, AttachmentKind.NETWORK_INTERFACE, eni.id());
-        return new EniHandle(name, eni, port, function, attachment.address());
+        return plumbing.plugEni(card, instance, name, eni, deviceIndex);
     }
 
     InstanceNetwork instance(final String name)

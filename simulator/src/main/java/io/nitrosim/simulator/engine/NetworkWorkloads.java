@@ -7,7 +7,6 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
-import io.nitrosim.nic.driver.EnaDriver;
 import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.traffic.StreamReceiver;
 import io.nitrosim.nic.traffic.StreamSpec;
@@ -21,11 +20,9 @@ import io.nitrosim.simulator.scenario.Scenario;
  */
 final class NetworkWorkloads
 {
-    /** EC2's default MTU inside a VPC (jumbo frames); streams of 1500-byte frames fit it too. */
-    static final int GUEST_MTU = 9001;
-
     private final Map<String, GuestIperf> guests = new LinkedHashMap<>();
     private final List<Run> runs = new ArrayList<>();
+    private final boolean timingOnly;
 
     private record Run(Scenario.IperfWorkload workload, List<GuestIperf.Stream> streams)
     {
@@ -33,7 +30,7 @@ final class NetworkWorkloads
 
     NetworkWorkloads(final Scenario scenario, final Map<String, Simulation.InstanceHandle> instances)
     {
-        final boolean timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
+        timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         for (final Scenario.Workload w : scenario.workloads())
         {
             if (!(w instanceof Scenario.IperfWorkload))
@@ -65,40 +62,22 @@ final class NetworkWorkloads
         }
     }
 
+    /**
+     * The program of the instance's guest that owns the reference ENA driver of its primary ENI (and the port
+     * demultiplexer other programs register with), created on first use.
+     */
+    GuestIperf guestOf(final Simulation.InstanceHandle h)
+    {
+        return guest(h, timingOnly);
+    }
+
     /** The instance's guest iperf on its primary ENI, created (with its driver) on first use. */
     private GuestIperf guest(final Simulation.InstanceHandle h, final boolean timingOnly)
     {
         GuestIperf guest = guests.get(h.spec().name());
         if (guest == null)
         {
-            final NetworkSide.EniHandle eni = h.network().primary();
-            final GuestSide side = h.guest();
-            final EnaDriver.Context driver = EnaDriver.context().function(side.function(eni.address()))
-                .memory(side.memory()).allocator(side.allocator()).timingOnly(timingOnly)
-                .queuePairs(Math.min(NetworkSide.MAX_QUEUE_PAIRS, h.spec().type().vcpus()))
-                .mtu(GUEST_MTU);
-            guest = GuestIperf.create(driver, eni.eni().primaryIp());
-            final GuestIperf g = guest;
-            side.add(new GuestSide.Task()
-            {
-                @Override
-                public int doWork(final long nowNs)
-                {
-                    return g.doWork(nowNs);
-                }
-
-                @Override
-                public long nextDeadlineNs()
-                {
-                    return g.nextDeadlineNs();
-                }
-
-                @Override
-                public void onInterrupt(final int vector)
-                {
-                    g.onInterrupt(vector);
-                }
-            });
+            guest = GuestWorkloads.iperf(h.guest(), h.network().primary(), h.spec().type().vcpus(), timingOnly);
             guests.put(h.spec().name(), guest);
         }
         return guest;

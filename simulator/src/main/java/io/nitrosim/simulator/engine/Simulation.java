@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.nitrosim.catalog.InstanceType;
+import io.nitrosim.control.Ec2Exception;
 import io.nitrosim.hypervisor.Host;
-import io.nitrosim.hypervisor.HypervisorException;
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
@@ -30,6 +30,7 @@ import io.nitrosim.simulator.results.InstanceResult;
 import io.nitrosim.simulator.results.RateUnit;
 import io.nitrosim.simulator.results.RealTimeResult;
 import io.nitrosim.simulator.results.RunResults;
+import io.nitrosim.simulator.results.SeriesKeys;
 import io.nitrosim.simulator.results.SeriesKind;
 import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.results.TimeSeries;
@@ -61,6 +62,12 @@ public final class Simulation implements AutoCloseable
         void onProgress(long simulatedNs, long durationNs, TimeSeriesRecorder recorder);
     }
 
+    /**
+     * Real-time runs with exports or ports advance in slices this long: the paced runtime parks at most this long
+     * when idle, so an outside program's request is seen within about a slice.
+     */
+    static final long REAL_TIME_SLICE_NS = 1_000_000L;
+
     /** Guest memory each instance's drivers may use for queues and buffers. */
     static final long GUEST_DMA_REGION_BYTES = 1L << 30;
 
@@ -75,6 +82,7 @@ public final class Simulation implements AutoCloseable
     private final NetworkSide network;
     private final NetworkWorkloads networkWorkloads;
     private final StorageSide storage;
+    private final ToolsSide tools;
     private final TimeSeriesRecorder recorder;
     /** The trace of a traced run (null otherwise), closed when the run ends. */
     private final TraceRecorder trace;
@@ -124,6 +132,7 @@ public final class Simulation implements AutoCloseable
             }
             networkWorkloads = new NetworkWorkloads(scenario, instances);
             storage.addWorkloads(scenario.workloads());
+            tools = new ToolsSide(scenario, instances, storage, networkWorkloads, registry);
             for (final InstanceHandle h : instances.values())
             {
                 if (h.guest().hasTasks())
@@ -136,7 +145,7 @@ public final class Simulation implements AutoCloseable
             trace = this.traceDirectory == null ? null
                 : TraceWiring.wire(scenario, this.traceDirectory, runtime.clock(), instances.values(), storage);
         }
-        catch (final HypervisorException | IllegalArgumentException ex)
+        catch (final Ec2Exception | IllegalArgumentException ex)
         {
             close();
             throw new ScenarioException(scenario.source() + ": " + ex.getMessage());
@@ -191,20 +200,20 @@ public final class Simulation implements AutoCloseable
             final InstanceType type = h.spec().type();
             final double peakGbps = type.networkPeakGbps().doubleValue();
             final double baselineGbps = type.networkBaselineGbps().doubleValue();
-            b.rate(Column.of(name + ".net_out_gbps", name + " net out", "Gbps", name, name, "out",
+            b.rate(Column.of(SeriesKeys.netGbps(name, "out"), name + " net out", "Gbps", name, name, "out",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
                 meters.sum(net.eniTags(), EniMeter.TX_BYTES), RateUnit.GBPS_FROM_BYTES);
-            b.rate(Column.of(name + ".net_in_gbps", name + " net in", "Gbps", name, name, "in",
+            b.rate(Column.of(SeriesKeys.netGbps(name, "in"), name + " net in", "Gbps", name, name, "in",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(peakGbps, baselineGbps),
                 meters.sum(net.eniTags(), EniMeter.RX_BYTES), RateUnit.GBPS_FROM_BYTES);
-            b.gauge(Column.of(name + ".net_out_credit_pct", name + " net-out credits", "%", name, name, "out",
+            b.gauge(Column.of(SeriesKeys.netCreditPct(name, "out"), name + " net-out credits", "%", name, name, "out",
                 SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, net.creditTags("out")));
-            b.gauge(Column.of(name + ".net_in_credit_pct", name + " net-in credits", "%", name, name, "in",
+            b.gauge(Column.of(SeriesKeys.netCreditPct(name, "in"), name + " net-in credits", "%", name, name, "in",
                 SeriesKind.NET_CREDITS), meters.percentReader(VpcCardMeter.CREDIT_BALANCE, net.creditTags("in")));
             for (int i = 0; i < AllowanceCounters.NAMES.size(); i++)
             {
                 final String counter = AllowanceCounters.NAMES.get(i);
-                b.total(Column.of(name + "." + counter, name + " " + counter, "packets", name, name, null,
+                b.total(Column.of(SeriesKeys.allowance(name, counter), name + " " + counter, "packets", name, name, null,
                     SeriesKind.ALLOWANCE), meters.sum(net.eniTags(), EniMeter.ENA_ENI_STATS.get(i)));
             }
             storage.addColumns(b, h.spec());
@@ -223,12 +232,19 @@ public final class Simulation implements AutoCloseable
         final long durationNs = scenario.durationNs();
         final long stepNs = scenario.clock() == Scenario.ClockMode.REAL ? Math.min(100_000_000L, durationNs) :
             Math.max(scenario.sampleIntervalNs(), durationNs / 200);
+        final long sliceNs = tools.doors().isEmpty() ? stepNs : REAL_TIME_SLICE_NS;
         final long startWall = WallClock.nanoTime();
         long nowNs = 0;
         while (nowNs < durationNs)
         {
             final long targetNs = Math.min(durationNs, nowNs + stepNs);
-            runtime.runUntil(targetNs); // a paced runtime returns when the wall clock gets there (or later)
+            // a paced runtime returns when the wall clock gets there (or later); with doors open it parks at most a
+            // slice at a time, so an outside program's request reaches its guest within about a slice
+            for (long reachedNs = nowNs; reachedNs < targetNs && !stopRequested; )
+            {
+                reachedNs = Math.min(targetNs, reachedNs + sliceNs);
+                runtime.runUntil(reachedNs);
+            }
             nowNs = targetNs;
             if (stopRequested)
             {
@@ -290,6 +306,36 @@ public final class Simulation implements AutoCloseable
         return registry;
     }
 
+    /** The EC2 instance id of the scenario's instance {@code name} (the tag of its meters). */
+    public String instanceId(final String name)
+    {
+        return instances.get(name).instance().id();
+    }
+
+    /** The EBS volume id of the scenario's volume {@code name} (the tag of its meters, an alias of its export). */
+    public String volumeId(final String name)
+    {
+        return storage.exportTarget(name).volume().volumeId().toString();
+    }
+
+    /** Where the NBD export of {@code volume} listens (docs/tools.md). */
+    public java.net.InetSocketAddress exportAddress(final String volume)
+    {
+        return tools.exportAddress(volume);
+    }
+
+    /** Where the scenario's port mapping number {@code index} listens (its port, when 0 was asked for). */
+    public java.net.InetSocketAddress portAddress(final int index)
+    {
+        return tools.portAddress(index);
+    }
+
+    /** One line per export and port: what outside programs connect to. */
+    public List<String> doors()
+    {
+        return tools.doors();
+    }
+
     public Scenario scenario()
     {
         return scenario;
@@ -312,7 +358,7 @@ public final class Simulation implements AutoCloseable
             long rxFrames = 0;
             long rxBytes = 0;
             final List<EniResult> enis = new ArrayList<>();
-            for (final NetworkSide.EniHandle e : h.network().enis())
+            for (final EniHandle e : h.network().enis())
             {
                 final MetricTags tags = e.tags();
                 txFrames += meters.value(EniMeter.TX_FRAMES, tags);
@@ -399,6 +445,10 @@ public final class Simulation implements AutoCloseable
     @Override
     public void close()
     {
+        if (tools != null)
+        {
+            tools.close();
+        }
         if (trace != null)
         {
             trace.close();

@@ -13,20 +13,15 @@ import io.nitrosim.catalog.InstanceType;
 import io.nitrosim.ebs.device.EbsCard;
 import io.nitrosim.ebs.device.EbsMeter;
 import io.nitrosim.ebs.device.NvmeController;
-import io.nitrosim.ebs.driver.NvmeDriver;
 import io.nitrosim.ebs.fio.FioJob;
 import io.nitrosim.ebs.fio.FioResult;
 import io.nitrosim.ebs.fio.FioWorkload;
-import io.nitrosim.ebs.shaping.EbsInstanceCaps;
 import io.nitrosim.ebs.shaping.EbsShapingMeter;
-import io.nitrosim.ebs.storage.EmbeddedStorageBackend;
 import io.nitrosim.ebs.storage.StorageEngine;
 import io.nitrosim.ebs.volume.VolumeLimits;
 import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.hypervisor.guest.PciAddress;
-import io.nitrosim.hypervisor.pci.Attachment;
-import io.nitrosim.hypervisor.pci.AttachmentKind;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.simulator.results.Column;
@@ -34,6 +29,7 @@ import io.nitrosim.simulator.results.EbsInstanceResult;
 import io.nitrosim.simulator.results.FioJobResult;
 import io.nitrosim.simulator.results.LatencySummary;
 import io.nitrosim.simulator.results.RateUnit;
+import io.nitrosim.simulator.results.SeriesKeys;
 import io.nitrosim.simulator.results.SeriesKind;
 import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
@@ -49,7 +45,6 @@ final class StorageSide implements AutoCloseable
 {
     private final Scenario scenario;
     private final SimRuntime runtime;
-    private final CounterRegistry registry;
     private final CardMeters meters;
     private final boolean timingOnly;
     private final StorageEngine engine;
@@ -58,7 +53,7 @@ final class StorageSide implements AutoCloseable
     private final Map<String, VolumeHandle> volumes = new LinkedHashMap<>();
     private final Map<String, GuestSide> guests = new LinkedHashMap<>();
     private final List<FioRun> fioRuns = new ArrayList<>();
-    private final List<EmbeddedStorageBackend> backends = new ArrayList<>();
+    private final StoragePlumbing plumbing;
 
     record VolumeHandle(
         Scenario.Volume spec, VolumeSpec volume, NvmeController controller, PciAddress address, MetricTags tags)
@@ -88,7 +83,6 @@ final class StorageSide implements AutoCloseable
     {
         this.scenario = scenario;
         this.runtime = runtime;
-        this.registry = registry;
         this.meters = meters;
         this.timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         this.ids = new SplittableRandom(scenario.seed() ^ 0x5EB5L);
@@ -98,6 +92,7 @@ final class StorageSide implements AutoCloseable
             anyVolume |= !i.volumes().isEmpty();
         }
         this.engine = anyVolume && !timingOnly ? StorageEngine.context(workDirectory.resolve("ebs")).open() : null;
+        this.plumbing = new StoragePlumbing(runtime, registry, engine, timingOnly, scenario.seed());
     }
 
     void addInstance(final Scenario.Instance spec, final Instance instance, final GuestSide guest)
@@ -107,19 +102,7 @@ final class StorageSide implements AutoCloseable
         {
             return;
         }
-        final InstanceType t = spec.type();
-        final EbsInstanceCaps caps = new EbsInstanceCaps(t.ebsPeakBytesPerSec(), t.ebsBaselineBytesPerSec(),
-            t.ebsPeakIops(), t.ebsBaselineIops(), t.ebsBurstSeconds());
-        final EbsCard.Context context = EbsCard.context().instanceId(instance.id()).caps(caps).clock(runtime.clock())
-            .registry(registry).timingOnly(timingOnly).seed(scenario.seed());
-        if (engine != null)
-        {
-            final EmbeddedStorageBackend backend = new EmbeddedStorageBackend(engine, false, 256);
-            backends.add(backend);
-            context.backend(backend);
-        }
-        final EbsCard card = context.build();
-        runtime.add(card);
+        final EbsCard card = plumbing.addCard(instance.id(), spec.type());
         cards.put(spec.name(), card);
         for (final Scenario.Volume v : spec.volumes())
         {
@@ -133,17 +116,26 @@ final class StorageSide implements AutoCloseable
             {
                 b.throughputMiBps((int)v.throughputMiBps());
             }
-            final VolumeSpec volume = b.build();
-            final NvmeController controller = card.attach(volume);
-            final Attachment attachment = instance.attach(controller, AttachmentKind.EBS_VOLUME, volume.volumeId().toString());
-            volumes.put(v.name(), new VolumeHandle(v, volume, controller, attachment.address(),
-                instanceTags(instance.id()).and("volume", volume.volumeId().toString())));
+            final StoragePlumbing.PluggedVolume plugged = plumbing.plugVolume(card, instance, b.build());
+            volumes.put(v.name(), new VolumeHandle(v, plugged.spec(), plugged.controller(), plugged.address(),
+                plugged.tags()));
         }
     }
 
-    private static MetricTags instanceTags(final String instanceId)
+    /** What an NBD export of a volume needs: the guest that owns it, the controller's slot, the volume. */
+    record ExportTarget(String instance, InstanceType type, GuestSide guest, PciAddress address, VolumeSpec volume,
+        int blockSizeBytes)
     {
-        return MetricTags.of("instance", instanceId);
+    }
+
+    /** The volume named {@code name} (validated to exist), as an export sees it. */
+    ExportTarget exportTarget(final String name)
+    {
+        final VolumeHandle v = volumes.get(name);
+        final Scenario.Instance owner = scenario.instances().stream().filter(i -> i.name().equals(v.spec().instance()))
+            .findFirst().orElseThrow();
+        return new ExportTarget(owner.name(), owner.type(), guests.get(owner.name()), v.address(), v.volume(),
+            v.controller().blockSizeBytes());
     }
 
     /** The tags of the instance's volumes' meters, in attach order. */
@@ -183,8 +175,6 @@ final class StorageSide implements AutoCloseable
             final GuestSide guest = guests.get(first.instance());
             final InstanceType type = scenario.instances().stream().filter(i -> i.name().equals(first.instance()))
                 .findFirst().orElseThrow().type();
-            final NvmeDriver driver = NvmeDriver.create(guest.function(volume.address()), guest.memory(),
-                guest.allocator(), NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, type.vcpus()))));
             final List<FioJob> jobs = new ArrayList<>();
             long startNs = Long.MAX_VALUE;
             for (final Scenario.FioWorkload w : e.getValue())
@@ -203,29 +193,8 @@ final class StorageSide implements AutoCloseable
                 jobs.add(job.build());
                 startNs = Math.min(startNs, w.startNs());
             }
-            final FioWorkload fio = FioWorkload.create(driver, guest.memory(), guest.allocator(), scenario.seed(),
-                jobs.toArray(new FioJob[0]));
-            final long fioStartNs = startNs;
-            guest.add(new GuestSide.Task()
-            {
-                @Override
-                public int doWork(final long nowNs)
-                {
-                    return nowNs < fioStartNs ? 0 : fio.doWork(nowNs);
-                }
-
-                @Override
-                public long nextDeadlineNs()
-                {
-                    return runtime.clock().nanoTime() < fioStartNs ? fioStartNs : fio.nextDeadlineNs();
-                }
-
-                @Override
-                public void onInterrupt(final int vector)
-                {
-                    fio.onInterrupt(vector);
-                }
-            });
+            final FioWorkload fio = GuestWorkloads.fio(guest, volume.address(), type.vcpus(), scenario.seed(),
+                startNs, jobs.toArray(new FioJob[0]));
             fioRuns.add(new FioRun(e.getValue(), volume, fio));
         }
     }
@@ -240,16 +209,16 @@ final class StorageSide implements AutoCloseable
             return;
         }
         final List<MetricTags> volumeTags = volumeTags(name);
-        final MetricTags instance = instanceTags(card.instanceId());
-        b.rate(Column.of(name + ".ebs_mbps", name + " EBS", "Mbps", name, name, null, SeriesKind.EBS_THROUGHPUT)
+        final MetricTags instance = StoragePlumbing.instanceTags(card.instanceId());
+        b.rate(Column.of(SeriesKeys.ebsMbps(name), name + " EBS", "Mbps", name, name, null, SeriesKind.EBS_THROUGHPUT)
             .withReferenceLines((double)t.ebsPeakMbps(), (double)t.ebsBaselineMbps()),
             meters.sum(volumeTags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES), RateUnit.MBPS_FROM_BYTES);
-        b.rate(Column.of(name + ".ebs_iops", name + " EBS IOPS", "IOPS", name, name, null, SeriesKind.EBS_IOPS)
+        b.rate(Column.of(SeriesKeys.ebsIops(name), name + " EBS IOPS", "IOPS", name, name, null, SeriesKind.EBS_IOPS)
             .withReferenceLines((double)t.ebsPeakIops(), (double)t.ebsBaselineIops()),
             meters.sum(volumeTags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), RateUnit.PER_SECOND);
-        b.gauge(Column.of(name + ".ebs_io_balance_pct", name + " EBSIOBalance%", "%", name, name, null,
+        b.gauge(Column.of(SeriesKeys.ebsIoBalancePct(name), name + " EBSIOBalance%", "%", name, name, null,
             SeriesKind.EBS_CREDITS), meters.percentReader(EbsShapingMeter.IO_BALANCE, instance));
-        b.gauge(Column.of(name + ".ebs_byte_balance_pct", name + " EBSByteBalance%", "%", name, name, null,
+        b.gauge(Column.of(SeriesKeys.ebsByteBalancePct(name), name + " EBSByteBalance%", "%", name, name, null,
             SeriesKind.EBS_CREDITS), meters.percentReader(EbsShapingMeter.BYTE_BALANCE, instance));
         for (final VolumeHandle v : volumes.values())
         {
@@ -260,15 +229,15 @@ final class StorageSide implements AutoCloseable
             final String vol = v.spec().name();
             final VolumeLimits limits = v.volume().limits();
             final List<MetricTags> tags = List.of(v.tags());
-            b.rate(Column.of(vol + ".iops", vol + " IOPS", "IOPS", name, vol, null, SeriesKind.EBS_IOPS)
+            b.rate(Column.of(SeriesKeys.volumeIops(name, vol), vol + " IOPS", "IOPS", name, vol, null, SeriesKind.EBS_IOPS)
                 .withReferenceLines((double)Math.max(limits.baselineIops(), limits.burstIops()),
                     (double)limits.baselineIops()),
                 meters.sum(tags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), RateUnit.PER_SECOND);
-            b.rate(Column.of(vol + ".mibps", vol + " throughput", "MiB/s", name, vol, null, SeriesKind.EBS_THROUGHPUT)
+            b.rate(Column.of(SeriesKeys.volumeMibps(name, vol), vol + " throughput", "MiB/s", name, vol, null, SeriesKind.EBS_THROUGHPUT)
                 .withReferenceLines(limits.throughputPeakBytesPerSec() / 1048576.0,
                     limits.throughputBaselineBytesPerSec() / 1048576.0),
                 meters.sum(tags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES), RateUnit.MIBPS_FROM_BYTES);
-            b.gauge(Column.of(vol + ".burst_balance_pct", vol + " BurstBalance%", "%", name, vol, null,
+            b.gauge(Column.of(SeriesKeys.volumeBurstBalancePct(name, vol), vol + " BurstBalance%", "%", name, vol, null,
                 SeriesKind.EBS_CREDITS), meters.percentReader(EbsShapingMeter.BURST_BALANCE, v.tags()));
         }
     }
@@ -283,7 +252,7 @@ final class StorageSide implements AutoCloseable
                 t.ebsBaselineIops(), 100, 100, 0, 0);
         }
         final List<MetricTags> volumeTags = volumeTags(spec.name());
-        final MetricTags instance = instanceTags(card.instanceId());
+        final MetricTags instance = StoragePlumbing.instanceTags(card.instanceId());
         final long bytes = meters.total(volumeTags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES);
         final long ops = meters.total(volumeTags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS);
         final double seconds = endNs / 1e9;
@@ -374,10 +343,7 @@ final class StorageSide implements AutoCloseable
     @Override
     public void close()
     {
-        for (final EmbeddedStorageBackend backend : backends)
-        {
-            backend.close();
-        }
+        plumbing.close();
         if (engine != null)
         {
             engine.close();

@@ -48,7 +48,7 @@ final class TraceWiring
             instanceNames.add(new TraceMeta.InstanceName(instance, name, h.instance().id()));
             final boolean wholeInstance = selected.isEmpty() || selected.contains(name);
             boolean anyEni = false;
-            for (final NetworkSide.EniHandle e : h.network().enis())
+            for (final EniHandle e : h.network().enis())
             {
                 if (wholeInstance || selected.contains(e.name()))
                 {

@@ -16,6 +16,7 @@ import io.nitrosim.simulator.results.FioJobResult;
 import io.nitrosim.simulator.results.InstanceResult;
 import io.nitrosim.simulator.results.LatencySummary;
 import io.nitrosim.simulator.results.RunResults;
+import io.nitrosim.simulator.results.SeriesKeys;
 import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.results.VolumeResult;
 
@@ -76,13 +77,13 @@ final class ExperimentGatherer
         final Map<String, Double> caps = new LinkedHashMap<>();
         for (final InstanceResult r : run.instances())
         {
-            average(values, caps, r.name() + ".net_out_gbps", r.name() + " net out", "Gbps",
+            average(values, caps, SeriesKeys.netGbps(r.name(), "out"), r.name() + " net out", "Gbps",
                 r.netOut().averageGbps(), r.netOut().peakGbps());
-            average(values, caps, r.name() + ".net_in_gbps", r.name() + " net in", "Gbps",
+            average(values, caps, SeriesKeys.netGbps(r.name(), "in"), r.name() + " net in", "Gbps",
                 r.netIn().averageGbps(), r.netIn().peakGbps());
-            average(values, caps, r.name() + ".ebs_mbps", r.name() + " EBS", "Mbps",
+            average(values, caps, SeriesKeys.ebsMbps(r.name()), r.name() + " EBS", "Mbps",
                 r.ebs().averageMbps(), r.ebs().peakMbps());
-            average(values, caps, r.name() + ".ebs_iops", r.name() + " EBS IOPS", "IOPS",
+            average(values, caps, SeriesKeys.ebsIops(r.name()), r.name() + " EBS IOPS", "IOPS",
                 r.ebs().averageIops(), r.ebs().peakIops());
         }
         for (final BurstFigures b : run.derived())

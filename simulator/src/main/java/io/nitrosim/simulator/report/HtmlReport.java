@@ -11,8 +11,9 @@ import io.nitrosim.simulator.results.TimeSeries;
 
 /**
  * report.html: one self-contained page (inline CSS, charts as PNG data URIs, no scripts, no network) with the
- * verdict, the summary tables (every figure tagged with {@code data-json}, the JSON Pointer of its value in
- * results.json, and {@code data-decimals}) and the charts (each an {@code <img>} with a stable id and alt text).
+ * verdict, the expectations, the charts (each an {@code <img>} with a stable id and alt text), then the summary
+ * tables (every figure tagged with {@code data-json}, the JSON Pointer of its value in results.json, and
+ * {@code data-decimals}).
  */
 public final class HtmlReport
 {
@@ -41,10 +42,14 @@ public final class HtmlReport
         body.append("<p class=\"note\">Rates: network Gbps (10^9 bit/s), instance EBS Mbps (10^6 bit/s), volume and "
             + "job bandwidth MiB/s; peak and baseline are the caps of the instance type or volume; balances are "
             + "percent of a full bucket; latencies in ms. The figures are those of results.json.</p>\n");
-        body.append("<h2>Summary</h2>\n");
-        for (final Table table : SummaryTables.of(results))
+        // A reader wants the expectations and the charts first; the detailed tables follow.
+        final List<Table> tables = SummaryTables.of(results);
+        for (final Table table : tables)
         {
-            HtmlPage.table(table, body);
+            if (table.id().equals(SummaryTables.EXPECTATIONS_TABLE_ID))
+            {
+                HtmlPage.table(table, body);
+            }
         }
         final List<ChartImage> charts = RunCharts.of(results, series);
         body.append("<h2>Charts</h2>\n");
@@ -55,6 +60,14 @@ public final class HtmlReport
         for (final ChartImage chart : charts)
         {
             HtmlPage.figure(chart, body);
+        }
+        body.append("<h2>Summary</h2>\n");
+        for (final Table table : tables)
+        {
+            if (!table.id().equals(SummaryTables.EXPECTATIONS_TABLE_ID))
+            {
+                HtmlPage.table(table, body);
+            }
         }
         return HtmlPage.page("nitro-sim report: " + results.scenario(), body);
     }

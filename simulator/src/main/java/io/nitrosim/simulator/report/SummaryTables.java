@@ -34,6 +34,9 @@ import static io.nitrosim.simulator.report.Figures.SECONDS_DECIMALS;
  */
 final class SummaryTables
 {
+    /** The expectations table, which the report shows first. */
+    static final String EXPECTATIONS_TABLE_ID = "table-expectations";
+
     private SummaryTables()
     {
     }
@@ -135,7 +138,7 @@ final class SummaryTables
                 Cell.text(e.expected(), p + "/expected"),
                 Cell.text(e.actual(), p + "/actual")));
         }
-        return new Table("table-expectations", "Expectations",
+        return new Table(EXPECTATIONS_TABLE_ID, "Expectations",
             List.of("result", "expectation", "expected", "actual"), rows);
     }
 
@@ -164,8 +167,8 @@ final class SummaryTables
             rows.add(direction(in.name(), "in", in.netIn(), "/instances/" + i, "/netIn"));
             rows.add(direction(in.name(), "out", in.netOut(), "/instances/" + i, "/netOut"));
         }
-        return new Table("table-network", "Network per instance (achieved vs peak and baseline)",
-            List.of("instance", "dir", "avg Gbps", "peak Gbps", "baseline Gbps", "credits %", "packets", "bytes"),
+        return new Table("table-network", "Network per instance (achieved vs the type's peak and baseline caps)",
+            List.of("instance", "dir", "avg Gbps", "peak cap Gbps", "baseline cap Gbps", "credits %", "packets", "bytes"),
             rows);
     }
 
@@ -206,8 +209,9 @@ final class SummaryTables
                 Cell.count(e.throttledOps(), p + "/throttledOps"),
                 Cell.count(e.throttledBytes(), p + "/throttledBytes")));
         }
-        return new Table("table-ebs", "EBS per instance (achieved vs peak and baseline)",
-            List.of("instance", "avg Mbps", "peak Mbps", "baseline Mbps", "avg IOPS", "peak IOPS", "baseline IOPS",
+        return new Table("table-ebs", "EBS per instance (achieved vs the type's peak and baseline caps)",
+            List.of("instance", "avg Mbps", "peak cap Mbps", "baseline cap Mbps", "avg IOPS", "peak cap IOPS",
+                "baseline cap IOPS",
                 "IO balance %", "byte balance %", "throttled ops", "throttled bytes"),
             rows);
     }

@@ -77,6 +77,25 @@ public final class DurationParser
     }
 
     /** Formats nanoseconds for messages and reports ("7m", "420s", "1.5ms"). */
+    /**
+     * A window as "from-to" with both ends in one unit (the largest that writes both exactly), so a window written
+     * as 430s to 480s reads "430s-480s", not "430s-8m".
+     */
+    public static String formatRange(final long fromNs, final long toNs)
+    {
+        final long[] unitsNs = {60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
+        final String[] suffixes = {"m", "s", "ms", "us", "ns"};
+        for (int i = 0; i < unitsNs.length; i++)
+        {
+            final long unit = unitsNs[i];
+            if (fromNs % unit == 0 && toNs % unit == 0 && (fromNs != 0 || toNs != 0 || unit == 1_000_000_000L))
+            {
+                return fromNs / unit + suffixes[i] + "-" + toNs / unit + suffixes[i];
+            }
+        }
+        throw new AssertionError("1 ns divides every duration");
+    }
+
     public static String format(final long ns)
     {
         if (ns % 60_000_000_000L == 0 && ns != 0)

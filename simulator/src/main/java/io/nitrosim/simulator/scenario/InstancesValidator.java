@@ -161,7 +161,7 @@ final class InstancesValidator
             {
                 throw checks.error(vp + ".sizeGiB", "missing: the volume size in GiB");
             }
-            final String device = v.device() == null ? "/dev/sd" + (char)('f' + j) : v.device();
+            final String device = v.device() == null ? nextAutomaticDevice(specs, devices) : v.device();
             if (!io.nitrosim.ebs.volume.VolumeSpec.DEVICE_NAME.matcher(device).matches())
             {
                 throw checks.error(vp + ".device", deviceProblem(MessageText.value(device)));
@@ -175,6 +175,31 @@ final class InstancesValidator
                 v.throughputMiBps() == null ? 0 : v.throughputMiBps(), device));
         }
         return List.copyOf(volumes);
+    }
+
+    /**
+     * The next free automatic device name: /dev/sdf to /dev/sdz as EC2's console proposes, then /dev/sdaa,
+     * /dev/sdab and on (accepted by the card like any two-letter name), skipping names given explicitly.
+     */
+    private static String nextAutomaticDevice(final List<VolumeSpec> specs, final Set<String> taken)
+    {
+        final Set<String> explicit = new LinkedHashSet<>(taken);
+        for (final VolumeSpec s : specs)
+        {
+            if (s != null && s.device() != null)
+            {
+                explicit.add(s.device());
+            }
+        }
+        for (int i = 0; ; i++)
+        {
+            final String name = i <= 'z' - 'f' ? "/dev/sd" + (char)('f' + i)
+                : "/dev/sd" + (char)('a' + (i - 21) / 26) + (char)('a' + (i - 21) % 26);
+            if (!explicit.contains(name))
+            {
+                return name;
+            }
+        }
     }
 
     /** The EBS card's words for a device name it refuses (a volume valid in every other respect). */

@@ -138,7 +138,7 @@ final class NetworkValidator
         }
         catch (final VpcException ex)
         {
-            throw checks.error(path, MessageText.line(ex.getMessage()));
+            throw checks.error(path, MessageText.line(ex.detail()));
         }
     }
 
@@ -395,7 +395,7 @@ final class NetworkValidator
         }
         catch (final VpcException ex)
         {
-            throw checks.error(path, ex.code() + ": " + MessageText.line(ex.getMessage()));
+            throw checks.error(path, MessageText.line(ex.getMessage())); // the message names the EC2 code first
         }
     }
 }

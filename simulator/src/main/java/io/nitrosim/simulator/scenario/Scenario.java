@@ -31,6 +31,8 @@ public record Scenario(
     List<Instance> instances,
     List<Workload> workloads,
     List<Expectation> expectations,
+    List<Export> exports,
+    List<Port> ports,
     Trace trace)
 {
     /** {@code allowedLag: unlimited}: a real-time run passes however far behind the wall clock it falls. */
@@ -46,7 +48,7 @@ public record Scenario(
     {
         return new Scenario(source, name, description, seed, durationNs, clockMode, allowedLagNs, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
-            trace);
+            exports, ports, trace);
     }
 
     /** The same scenario with another trace setting (the CLI's {@code --trace}). */
@@ -54,7 +56,7 @@ public record Scenario(
     {
         return new Scenario(source, name, description, seed, durationNs, clock, allowedLagNs, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
-            newTrace);
+            exports, ports, newTrace);
     }
 
     /**
@@ -132,6 +134,16 @@ public record Scenario(
     {
     }
 
+    /** A volume served over NBD: {@code instance} owns {@code volume}; port 0 = any free port. */
+    public record Export(String volume, String instance, int port, boolean readOnly)
+    {
+    }
+
+    /** A bridged port from {@code instance}'s listen address to {@code toInstance}:{@code toPort}. */
+    public record Port(String instance, String listenHost, int listenPort, String toInstance, int toPort, String protocol)
+    {
+    }
+
     /** A guest workload started at {@code startNs} for {@code durationNs}. */
     public sealed interface Workload permits FioWorkload, IperfWorkload
     {
@@ -168,7 +180,7 @@ public record Scenario(
             }
             if (metric.windowed())
             {
-                sb.append(" over ").append(DurationParser.format(fromNs)).append('-').append(DurationParser.format(toNs));
+                sb.append(" over ").append(DurationParser.formatRange(fromNs, toNs));
             }
             if (min != null && max != null)
             {

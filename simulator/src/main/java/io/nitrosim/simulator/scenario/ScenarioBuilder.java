@@ -37,6 +37,8 @@ public final class ScenarioBuilder
     private final List<ScenarioSpec.WorkloadSpec> workloads = new ArrayList<>();
     private final List<ScenarioSpec.ExpectationSpec> expectations = new ArrayList<>();
     private ScenarioSpec.TraceSpec trace;
+    private final List<ScenarioSpec.ExportSpec> exports = new ArrayList<>();
+    private final List<ScenarioSpec.PortSpec> ports = new ArrayList<>();
 
     private ScenarioBuilder(final String name)
     {
@@ -191,6 +193,20 @@ public final class ScenarioBuilder
         return this;
     }
 
+    /** Serves {@code volume} over NBD on 127.0.0.1:{@code port} (0 = any free port); needs clock real, payload full. */
+    public ScenarioBuilder export(final String volume, final int port)
+    {
+        exports.add(new ScenarioSpec.ExportSpec(volume, port, null));
+        return this;
+    }
+
+    /** Bridges {@code listen} ("127.0.0.1:15201") through {@code instance} to {@code to} ("server:5201"). */
+    public ScenarioBuilder port(final String instance, final String listen, final String to, final String protocol)
+    {
+        ports.add(new ScenarioSpec.PortSpec(instance, listen, to, protocol));
+        return this;
+    }
+
     public ScenarioSpec spec()
     {
         final List<ScenarioSpec.InstanceSpec> specs = new ArrayList<>();
@@ -205,7 +221,8 @@ public final class ScenarioBuilder
         return new ScenarioSpec(name, description, seed, duration, clock, allowedLag, payload, sampleInterval, overrides,
             null,
             vpcs.isEmpty() ? null : List.copyOf(vpcs), null, groups.isEmpty() ? null : List.copyOf(groups), specs,
-            List.copyOf(workloads), List.copyOf(expectations), trace);
+            List.copyOf(workloads), List.copyOf(expectations), exports.isEmpty() ? null : List.copyOf(exports),
+            ports.isEmpty() ? null : List.copyOf(ports), trace);
     }
 
     /** Validates and returns the scenario; problems are a {@link ScenarioException}. */

@@ -28,6 +28,9 @@ public final class ScenarioLimits
     /** iperf streams of the whole scenario. */
     public static final int MAX_STREAMS = 4096;
     public static final int MAX_EXPECTATIONS = 1024;
+    /** NBD exports (at most one per volume) and ENI port bridges. */
+    public static final int MAX_EXPORTS = 1024;
+    public static final int MAX_PORTS = 1024;
     /** Peak depth of a network or EBS peak bucket (what the cards accept). */
     public static final long MIN_PEAK_DEPTH_NS = 1_000L;
     public static final long MAX_PEAK_DEPTH_NS = 1_000_000_000L;

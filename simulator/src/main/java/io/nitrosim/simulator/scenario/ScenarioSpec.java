@@ -25,6 +25,8 @@ public record ScenarioSpec(
     List<InstanceSpec> instances,
     List<WorkloadSpec> workloads,
     List<ExpectationSpec> expectations,
+    List<ExportSpec> exports,
+    List<PortSpec> ports,
     TraceSpec trace)
 {
     /** {@code trace: {events: [...], functions: [...]}}: record a device-level trace of the run. */
@@ -157,6 +159,20 @@ public record ScenarioSpec(
         String to,
         Double min,
         Double max)
+    {
+    }
+
+    /** An attached volume served over NBD on 127.0.0.1:port (real-time scenarios; see docs/tools.md). */
+    public record ExportSpec(String volume, Integer port, Boolean readOnly)
+    {
+    }
+
+    /**
+     * A bridged port (real-time scenarios): local programs connect to {@code listen} ("127.0.0.1:15201"); the
+     * traffic leaves {@code instance}'s primary interface for {@code to} ("server:5201") and reaches 127.0.0.1 on
+     * that port from the target's guest. protocol tcp (default) or udp.
+     */
+    public record PortSpec(String instance, String listen, String to, String protocol)
     {
     }
 }

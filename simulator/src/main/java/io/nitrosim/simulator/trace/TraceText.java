@@ -27,7 +27,7 @@ public final class TraceText
         {"bytes", "reasons", "admit-at-ns", null},               // shaping-throttled
         {"bytes", "dst-host", "vni", null},                      // frame-out
         {"bytes", null, null, null},                             // frame-in
-        {"opcode", "offset", "length", null},                    // storage-op
+        {"op", "offset", "length", null},                        // storage-op
         {"type", "reason", null, null},                          // reset
         {"status", "reason", null, null},                        // state
         {"group", "syndrome", null, null},                       // aenq

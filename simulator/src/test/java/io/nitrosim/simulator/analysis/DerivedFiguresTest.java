@@ -24,17 +24,17 @@ class DerivedFiguresTest
     private static TimeSeries series()
     {
         final List<Column> columns = List.of(
-            Column.of("web-1.net_out_gbps", "web-1 net out", "Gbps", "web-1", "web-1", "out",
+            Column.of("web-1.net.out.gbps", "web-1 net out", "Gbps", "web-1", "web-1", "out",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(10.0, 0.75),
-            Column.of("web-1.net_in_gbps", "web-1 net in", "Gbps", "web-1", "web-1", "in",
+            Column.of("web-1.net.in.gbps", "web-1 net in", "Gbps", "web-1", "web-1", "in",
                 SeriesKind.NET_THROUGHPUT).withReferenceLines(10.0, 0.75),
-            Column.of("web-1.net_out_credit_pct", "web-1 net-out credits", "%", "web-1", "web-1", "out",
+            Column.of("web-1.net.out.credit_pct", "web-1 net-out credits", "%", "web-1", "web-1", "out",
                 SeriesKind.NET_CREDITS),
-            Column.of("data-1.iops", "data-1 IOPS", "IOPS", "web-1", "data-1", null, SeriesKind.EBS_IOPS)
+            Column.of("web-1.vol.data-1.iops", "data-1 IOPS", "IOPS", "web-1", "data-1", null, SeriesKind.EBS_IOPS)
                 .withReferenceLines(3000.0, 300.0),
-            Column.of("data-1.burst_balance_pct", "data-1 BurstBalance%", "%", "web-1", "data-1", null,
+            Column.of("web-1.vol.data-1.burst_balance_pct", "data-1 BurstBalance%", "%", "web-1", "data-1", null,
                 SeriesKind.EBS_CREDITS),
-            Column.of("logs-1.mibps", "logs-1 throughput", "MiB/s", "web-1", "logs-1", null,
+            Column.of("web-1.vol.logs-1.mibps", "logs-1 throughput", "MiB/s", "web-1", "logs-1", null,
                 SeriesKind.EBS_THROUGHPUT).withReferenceLines(125.0, 125.0));
         final TimeSeries.Builder b = TimeSeries.builder(columns);
         for (int k = 1; k <= 60; k++)

@@ -40,8 +40,8 @@ class SimulationTest
             final RunResults results = simulation.run(null);
             final TimeSeries series = simulation.timeSeries();
             assertTrue(results.expectationsPassed(), results.expectations().toString());
-            final double burstGbps = SeriesMath.average(series, "a.net_out_gbps", 1_000_000_000L, 4_000_000_000L);
-            final double baselineGbps = SeriesMath.average(series, "a.net_out_gbps", 6_000_000_000L, 12_000_000_000L);
+            final double burstGbps = SeriesMath.average(series, "a.net.out.gbps", 1_000_000_000L, 4_000_000_000L);
+            final double baselineGbps = SeriesMath.average(series, "a.net.out.gbps", 6_000_000_000L, 12_000_000_000L);
             assertEquals(10.0, burstGbps, 0.1, "within 1 % of the 10 Gbps peak");
             assertEquals(0.75, baselineGbps, 0.0075, "within 1 % of the 0.75 Gbps baseline");
             final InstanceResult a = results.instances().get(0);
@@ -72,9 +72,9 @@ class SimulationTest
         {
             final RunResults results = simulation.run(null);
             final TimeSeries series = simulation.timeSeries();
-            assertEquals(2250.0, SeriesMath.average(series, "db.ebs_mbps", 1_000_000_000L, 3_000_000_000L), 22.5,
+            assertEquals(2250.0, SeriesMath.average(series, "db.ebs.mbps", 1_000_000_000L, 3_000_000_000L), 22.5,
                 "within 1 % of c5.large's 2250 Mbps EBS peak, shared by both volumes");
-            assertEquals(525.0, SeriesMath.average(series, "db.ebs_mbps", 6_000_000_000L, 12_000_000_000L), 5.25,
+            assertEquals(525.0, SeriesMath.average(series, "db.ebs.mbps", 6_000_000_000L, 12_000_000_000L), 5.25,
                 "within 1 % of the 525 Mbps baseline once the burst is spent");
             // The two volumes share the instance cap evenly.
             assertEquals(results.volumes().get(0).writeMBps(), results.volumes().get(1).writeMBps(), 0.5);
@@ -90,7 +90,7 @@ class SimulationTest
         try (Simulation simulation = Simulation.prepare(burst("one-flow", 1), work))
         {
             final RunResults results = simulation.run(null);
-            final double gbps = SeriesMath.average(simulation.timeSeries(), "a.net_out_gbps", 1_000_000_000L,
+            final double gbps = SeriesMath.average(simulation.timeSeries(), "a.net.out.gbps", 1_000_000_000L,
                 4_000_000_000L);
             assertEquals(5.0, gbps, 0.05, "one 5-tuple flow is held to 5 Gbps outside a placement group");
             assertFalse(results.expectationsPassed(), "the 10 Gbps expectation must fail with one flow");

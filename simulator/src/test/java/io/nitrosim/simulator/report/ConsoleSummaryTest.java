@@ -21,13 +21,13 @@ class ConsoleSummaryTest
     {
         final String text = ConsoleSummary.render(SyntheticRun.results());
         assertTrue(text.contains(
-            "Network per instance (achieved vs peak and baseline)\n"
-            + "instance  dir  avg Gbps  peak Gbps  baseline Gbps  credits %   packets         bytes\n"
-            + "------------------------------------------------------------------------------------\n"
-            + "web-1     in      0.123     10.000          0.750      100.0   1234567     987654321\n"
-            + "web-1     out     6.457     10.000          0.750        0.0  45678901  339000000123\n"
-            + "db-1      in      6.457     10.000         10.000      100.0  45678901  339000000123\n"
-            + "db-1      out     0.001     10.000         10.000      100.0      1000        500000\n"), text);
+            "Network per instance (achieved vs the type's peak and baseline caps)\n"
+            + "instance  dir  avg Gbps  peak cap Gbps  baseline cap Gbps  credits %   packets         bytes\n"
+            + "--------------------------------------------------------------------------------------------\n"
+            + "web-1     in      0.123         10.000              0.750      100.0   1234567     987654321\n"
+            + "web-1     out     6.457         10.000              0.750        0.0  45678901  339000000123\n"
+            + "db-1      in      6.457         10.000             10.000      100.0  45678901  339000000123\n"
+            + "db-1      out     0.001         10.000             10.000      100.0      1000        500000\n"), text);
         assertTrue(text.contains(
             "EBS volume latency\n"
             + "volume   p50 ms  p99 ms  p99.9 ms  max ms\n"

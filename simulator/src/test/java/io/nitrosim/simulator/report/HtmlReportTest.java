@@ -96,6 +96,16 @@ class HtmlReportTest
     }
 
     @Test
+    void shouldPutTheExpectationsAndTheChartsBeforeTheDetailedTables()
+    {
+        final int expectations = html.indexOf("<table id=\"table-expectations\"");
+        final int firstChart = html.indexOf("<img ");
+        final int network = html.indexOf("<table id=\"table-network\"");
+        assertTrue(expectations > 0 && firstChart > expectations && network > firstChart,
+            "expectations at " + expectations + ", first chart at " + firstChart + ", network table at " + network);
+    }
+
+    @Test
     void shouldBeSelfContained()
     {
         assertTrue(html.startsWith("<!DOCTYPE html>\n"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +117,24 @@ class ScenarioLoaderTest
     }
 
     @Test
+    void shouldNameTwentySevenVolumesWithoutDeviceNamesAsEc2Continues() throws Exception
+    {
+        final StringBuilder yaml = new StringBuilder(MINIMAL.replace("c5.large", "c5.18xlarge")).append("    volumes:\n");
+        for (int i = 0; i < 27; i++)
+        {
+            yaml.append("      - {name: v").append(i).append(", sizeGiB: 10").append(i == 1 ? ", device: /dev/sdf" : "")
+                .append("}\n");
+        }
+        final List<Scenario.Volume> volumes = yaml(yaml.toString()).instances().get(0).volumes();
+        assertEquals(27, volumes.size());
+        assertEquals("/dev/sdg", volumes.get(0).device()); // /dev/sdf is taken by v1 explicitly
+        assertEquals("/dev/sdf", volumes.get(1).device());
+        assertEquals("/dev/sdz", volumes.get(20).device());
+        assertEquals("/dev/sdaa", volumes.get(21).device());
+        assertEquals("/dev/sdaf", volumes.get(26).device());
+    }
+
+    @Test
     void shouldRefuseImpossibleVolumesWithTheirPlaceInTheFile()
     {
         assertError("s.yaml:7:9: instances[0].volumes[0]: gp3 IOPS 20000 is out of range for a 100 GiB volume: "
@@ -151,6 +170,18 @@ class ScenarioLoaderTest
             () -> yaml(MINIMAL + "expectations:\n  - {metric: speed, instance: a, min: 1}\n"));
         assertEquals("s.yaml:7:6: expectations[0].metric: 'speed' is not accepted; accepted: "
             + String.join(", ", ExpectationMetric.keys()), ex.getMessage());
+    }
+
+    @Test
+    void shouldLabelAnExpectationWindowWithBothEndsInOneUnit() throws Exception
+    {
+        final Scenario s = yaml(MINIMAL.replace("10s", "10m")
+            + "expectations:\n  - {metric: net-out-gbps, instance: a, from: 430s, to: 480s, min: 0.7}\n"
+            + "  - {metric: net-out-gbps, instance: a, from: 1m, to: 150s, max: 1}\n"
+            + "  - {metric: net-out-gbps, instance: a, from: 2m, to: 8m, max: 1}\n");
+        assertEquals("net-out-gbps instance a over 430s-480s at least 0.7", s.expectations().get(0).describe());
+        assertEquals("net-out-gbps instance a over 60s-150s at most 1.0", s.expectations().get(1).describe());
+        assertEquals("net-out-gbps instance a over 2m-8m at most 1.0", s.expectations().get(2).describe());
     }
 
     @Test

@@ -1,0 +1,84 @@
+package io.nitrosim.ebs.device;
+
+import io.nitrosim.ebs.volume.VolumeId;
+import io.nitrosim.pci.PciFunction;
+import io.nitrosim.pci.queue.HandoffRing;
+import io.nitrosim.pci.trace.Tracer;
+import io.nitrosim.shaping.ShapedRing;
+
+/**
+ * What the EBS card sees of one attached volume's front end, in storage terms only: the shaped ring of
+ * {@link StorageRequest}s the front end produces (ready times and charged bytes; the card's gate governs it), the
+ * hand-off ring the card returns completions on ({@code HandoffLayout.COMPLETION} records: id = the request's
+ * slot, generation = its epoch, status = a {@link io.nitrosim.ebs.storage.StorageStatus}, payload = read data),
+ * and the front end's epoch: requests of an older epoch were abandoned by a reset and are dropped unserved. The
+ * NVMe controller is the front end here; the card never learns its commands or statuses.
+ */
+final class VolumePort
+{
+    private final int index;
+    private final VolumeId volumeId;
+    private final boolean timingOnly;
+    private final ShapedRing requests;
+    private final HandoffRing completions;
+    private final PciFunction frontEnd;
+    private volatile int epoch;
+
+    VolumePort(final int index, final VolumeId volumeId, final boolean timingOnly, final ShapedRing requests,
+        final HandoffRing completions, final PciFunction frontEnd)
+    {
+        this.frontEnd = frontEnd;
+        this.index = index;
+        this.volumeId = volumeId;
+        this.timingOnly = timingOnly;
+        this.requests = requests;
+        this.completions = completions;
+    }
+
+    /** Where the card traces the operations it takes from this volume's ring: the front end's tracer. */
+    Tracer tracer()
+    {
+        return frontEnd.tracer();
+    }
+
+    /** The volume's attach index on its card (part of every backend request id). */
+    int index()
+    {
+        return index;
+    }
+
+    VolumeId volumeId()
+    {
+        return volumeId;
+    }
+
+    /** No data and no backend: requests complete as soon as the card admits them. */
+    boolean timingOnly()
+    {
+        return timingOnly;
+    }
+
+    ShapedRing requests()
+    {
+        return requests;
+    }
+
+    HandoffRing completions()
+    {
+        return completions;
+    }
+
+    /** The epoch new requests carry; a request of another epoch is stale. */
+    int epoch()
+    {
+        return epoch;
+    }
+
+    /** Front end: everything in flight is abandoned (a reset). @return the new epoch. */
+    int newEpoch()
+    {
+        final int next = epoch + 1;
+        epoch = next;
+        return next;
+    }
+}

@@ -1,0 +1,374 @@
+package io.nitrosim.ebs.nbd;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.agrona.concurrent.status.AtomicCounter;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MetricTags;
+
+/**
+ * An NBD server (fixed newstyle, simple replies) on a TCP port, offering one or more {@link NbdExport}s. Each
+ * connection is a {@link NbdConnection} on a Netty event loop; the requests it accepts go to the export's
+ * {@link BlockQueue} and come back through the connection's own completion queue, so no protocol thread ever
+ * touches the device side's state.
+ * <p>
+ * Everything a client can make the server hold is bounded: connections ({@link Context#maxConnections}),
+ * requests in flight and payload bytes queued per connection (reading stops while either is at its limit, or
+ * while the client does not read its replies), the payload of one request (the export's max payload), the
+ * option data of the handshake, the time a handshake may take and how long a connection may stay idle.
+ */
+public final class NbdServer implements AutoCloseable
+{
+    /** Option data larger than this is answered NBD_REP_ERR_TOO_BIG (names and info lists are far smaller). */
+    static final int MAX_OPTION_BYTES = 16 * 1024;
+
+    private final Context context;
+    private final List<NbdExport> exports;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final ChannelGroup channels;
+    private final Channel serverChannel;
+    private final InetSocketAddress address;
+    private final AtomicInteger connections = new AtomicInteger();
+    final AtomicCounter accepted;
+    final AtomicCounter refused;
+    final AtomicCounter requests;
+    final AtomicCounter readBytes;
+    final AtomicCounter writeBytes;
+    final AtomicCounter errorReplies;
+    final AtomicCounter violations;
+    final AtomicCounter timeouts;
+
+    private NbdServer(final Context context)
+    {
+        this.context = context;
+        this.exports = List.copyOf(context.exports);
+        final CounterRegistry registry = context.registry;
+        final MetricTags tags = context.tags;
+        accepted = NbdMeter.CONNECTIONS_ACCEPTED.newCounter(registry, tags);
+        refused = NbdMeter.CONNECTIONS_REFUSED.newCounter(registry, tags);
+        requests = NbdMeter.REQUESTS.newCounter(registry, tags);
+        readBytes = NbdMeter.READ_BYTES.newCounter(registry, tags);
+        writeBytes = NbdMeter.WRITE_BYTES.newCounter(registry, tags);
+        errorReplies = NbdMeter.ERROR_REPLIES.newCounter(registry, tags);
+        violations = NbdMeter.PROTOCOL_VIOLATIONS.newCounter(registry, tags);
+        timeouts = NbdMeter.TIMEOUTS.newCounter(registry, tags);
+        NbdMeter.CONNECTIONS.newGauge(registry, tags, connections::get);
+        this.ownsGroup = context.group == null;
+        this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()) : context.group;
+        this.channels = new DefaultChannelGroup("nbd-connections", group.next());
+        final NbdServer server = this;
+        try
+        {
+            final ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                    new WriteBufferWaterMark(1 << 20, Math.max(2 << 20, context.maxQueuedBytes)))
+                .childHandler(new ChannelInitializer<SocketChannel>()
+                {
+                    @Override
+                    protected void initChannel(final SocketChannel ch)
+                    {
+                        channels.add(ch);
+                        if (context.idleTimeoutMs > 0)
+                        {
+                            ch.pipeline().addLast(new IdleStateHandler(0, 0, context.idleTimeoutMs, TimeUnit.MILLISECONDS));
+                        }
+                        ch.pipeline().addLast(new NbdConnection(server));
+                    }
+                });
+            serverChannel = bootstrap.bind(context.host, context.port).syncUninterruptibly().channel();
+            address = (InetSocketAddress)serverChannel.localAddress();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (ownsGroup)
+            {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+            throw new IllegalArgumentException("NBD server cannot listen on " + context.host + ":" + context.port + ": "
+                + ex.getMessage(), ex);
+        }
+    }
+
+    public static Context context()
+    {
+        return new Context();
+    }
+
+    public InetSocketAddress address()
+    {
+        return address;
+    }
+
+    public int port()
+    {
+        return address.getPort();
+    }
+
+    public List<NbdExport> exports()
+    {
+        return exports;
+    }
+
+    /** Connections open now. */
+    public int connections()
+    {
+        return connections.get();
+    }
+
+    public long acceptedConnections()
+    {
+        return accepted.get();
+    }
+
+    public long refusedConnections()
+    {
+        return refused.get();
+    }
+
+    /** Requests of the transmission phase answered or in flight. */
+    public long requests()
+    {
+        return requests.get();
+    }
+
+    public long errorReplies()
+    {
+        return errorReplies.get();
+    }
+
+    /** Connections closed because the client broke the protocol beyond what an error reply could answer. */
+    public long protocolViolations()
+    {
+        return violations.get();
+    }
+
+    /** Connections closed by the handshake or idle timeout. */
+    public long timeouts()
+    {
+        return timeouts.get();
+    }
+
+    Context limits()
+    {
+        return context;
+    }
+
+    /** The export selected by {@code name} (a name or alias; "" selects the first, the default export), or null. */
+    NbdExport find(final String name)
+    {
+        if (name.isEmpty())
+        {
+            return exports.get(0);
+        }
+        for (final NbdExport e : exports)
+        {
+            if (e.answersTo(name))
+            {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Counts a new connection; false when it is over the limit (it is counted as refused instead). */
+    boolean admit()
+    {
+        if (connections.incrementAndGet() > context.maxConnections)
+        {
+            refused.increment();
+            return false;
+        }
+        accepted.increment();
+        return true;
+    }
+
+    void released()
+    {
+        connections.decrementAndGet();
+    }
+
+    @Override
+    public void close()
+    {
+        serverChannel.close().syncUninterruptibly();
+        channels.close().syncUninterruptibly();
+        if (ownsGroup)
+        {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Configuration, validated in {@link #start()}. */
+    public static final class Context
+    {
+        private String host = "127.0.0.1";
+        private int port;
+        private final List<NbdExport> exports = new ArrayList<>();
+        int maxConnections = 64;
+        int maxInFlight = 64;
+        int maxQueuedBytes = 64 << 20;
+        long handshakeTimeoutMs = 10_000;
+        long idleTimeoutMs = 600_000;
+        private EventLoopGroup group;
+        private CounterRegistry registry;
+        private MetricTags tags = MetricTags.EMPTY;
+
+        /** Address to bind, a loopback address unless the caller decides otherwise. Default 127.0.0.1. */
+        public Context host(final String host)
+        {
+            this.host = host;
+            return this;
+        }
+
+        /** TCP port, 0 = ephemeral. */
+        public Context port(final int port)
+        {
+            this.port = port;
+            return this;
+        }
+
+        public Context export(final NbdExport export)
+        {
+            exports.add(export);
+            return this;
+        }
+
+        /** Connections served at once, 1..4096; more are answered NBD_REP_ERR_POLICY. Default 64. */
+        public Context maxConnections(final int maxConnections)
+        {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /** Requests in flight per connection, 1..1024. Default 64. */
+        public Context maxInFlight(final int maxInFlight)
+        {
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /** Payload bytes (writes received, reads pending) per connection before reading stops. Default 64 MiB. */
+        public Context maxQueuedBytes(final int maxQueuedBytes)
+        {
+            this.maxQueuedBytes = maxQueuedBytes;
+            return this;
+        }
+
+        /** Time a client has to finish the handshake, ms. Default 10 s. */
+        public Context handshakeTimeoutMs(final long ms)
+        {
+            this.handshakeTimeoutMs = ms;
+            return this;
+        }
+
+        /** Time a connection may stay without any traffic, ms; 0 = forever. Default 10 min. */
+        public Context idleTimeoutMs(final long ms)
+        {
+            this.idleTimeoutMs = ms;
+            return this;
+        }
+
+        /** Event loops to run on (shared with other servers); default: a one-thread group of the server's own. */
+        public Context group(final EventLoopGroup group)
+        {
+            this.group = group;
+            return this;
+        }
+
+        public Context registry(final CounterRegistry registry, final MetricTags tags)
+        {
+            this.registry = registry;
+            this.tags = tags;
+            return this;
+        }
+
+        /** Requests one export's queue must be able to hold: every connection with every request in flight. */
+        public int queueCapacityNeeded()
+        {
+            return maxConnections * maxInFlight;
+        }
+
+        public NbdServer start()
+        {
+            if (port < 0 || port > 65_535)
+            {
+                throw new IllegalArgumentException("NBD port " + port + " is out of range: accepted 0..65535 (0 = any free)");
+            }
+            try
+            {
+                InetAddress.getByName(host);
+            }
+            catch (final UnknownHostException ex)
+            {
+                throw new IllegalArgumentException("NBD host '" + host + "' is not an address", ex);
+            }
+            if (exports.isEmpty())
+            {
+                throw new IllegalArgumentException("an NBD server needs at least one export");
+            }
+            if (maxConnections < 1 || maxConnections > 4096)
+            {
+                throw new IllegalArgumentException("NBD max connections " + maxConnections + ": accepted 1..4096");
+            }
+            if (maxInFlight < 1 || maxInFlight > 1024)
+            {
+                throw new IllegalArgumentException("NBD max requests in flight " + maxInFlight + ": accepted 1..1024");
+            }
+            if (handshakeTimeoutMs < 1 || idleTimeoutMs < 0)
+            {
+                throw new IllegalArgumentException("NBD timeouts: handshake " + handshakeTimeoutMs + " ms (accepted >= 1), idle "
+                    + idleTimeoutMs + " ms (accepted >= 0)");
+            }
+            final List<String> names = new ArrayList<>();
+            for (final NbdExport e : exports)
+            {
+                if (maxQueuedBytes < e.maxPayloadBytes())
+                {
+                    throw new IllegalArgumentException("NBD max queued bytes " + maxQueuedBytes + " is below export "
+                        + e.name() + "'s max payload " + e.maxPayloadBytes());
+                }
+                if (e.queue().capacity() < queueCapacityNeeded())
+                {
+                    throw new IllegalArgumentException("export " + e.name() + ": block queue of " + e.queue().capacity()
+                        + " requests is below " + queueCapacityNeeded() + " (connections x requests in flight)");
+                }
+                for (final String n : names)
+                {
+                    if (e.answersTo(n))
+                    {
+                        throw new IllegalArgumentException("NBD export name '" + n + "' is used twice on one server");
+                    }
+                }
+                names.add(e.name());
+                names.addAll(e.aliases());
+            }
+            return new NbdServer(this);
+        }
+    }
+}

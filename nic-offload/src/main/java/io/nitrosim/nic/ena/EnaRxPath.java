@@ -1,0 +1,191 @@
+package io.nitrosim.nic.ena;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.ControlledMessageHandler.Action;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.nitrosim.nic.card.EniPort;
+import io.nitrosim.nic.card.FrameSink;
+import io.nitrosim.nic.flow.FlowKey;
+import io.nitrosim.nic.frame.EthernetFrame;
+import io.nitrosim.pci.DmaPort;
+import io.nitrosim.pci.queue.HandoffLayout;
+import io.nitrosim.pci.queue.HandoffRecord;
+import io.nitrosim.pci.queue.HandoffRing;
+import io.nitrosim.pci.queue.SubmissionQueueReader;
+import io.nitrosim.pci.trace.TraceKind;
+
+/**
+ * The receive path of an ENA function. The card delivers a frame to the function's {@link FrameSink}, which copies
+ * it (or its first {@code captureBytes}) into a bounded {@link HandoffRing} of {@link HandoffLayout#FRAME} records
+ * (the frame's full length, then the captured bytes; the card may run on another thread);
+ * a full ring refuses, which the card counts as a receiver without buffers. The device agent drains the ring: it
+ * picks an RX SQ by flow hash, takes as many posted buffers as the frame needs, DMA-writes the frame into them and
+ * writes one RX completion per buffer. No posted buffer (or no RX queue, or the device in reset or fatal): the
+ * frame is dropped and counted in the ENI's {@code nic.rx_no_buffer_dropped}.
+ */
+final class EnaRxPath implements FrameSink, HandoffRing.Handler
+{
+    private final EnaFunction device;
+    private final EnaQueues queues;
+    private final EnaDeviceMeters meters;
+    private final int captureBytes;
+    private final HandoffRing handoff;
+    private final RxDescriptor descriptor = new RxDescriptor();
+    private final RxCompletion completion = new RxCompletion();
+    private final UnsafeBuffer completionBuffer = new UnsafeBuffer(new byte[RxCompletion.LENGTH]);
+    private final EthernetFrame frame = new EthernetFrame();
+
+    EnaRxPath(final EnaFunction device, final EnaQueues queues, final EnaDeviceMeters meters, final int captureBytes,
+        final int handoffFrames)
+    {
+        this.device = device;
+        this.queues = queues;
+        this.meters = meters;
+        this.captureBytes = captureBytes;
+        this.handoff = new HandoffRing(HandoffRing.capacityFor(HandoffLayout.FRAME, handoffFrames, captureBytes),
+            HandoffLayout.FRAME);
+    }
+
+    /** Card thread: hands a delivered frame to the device agent. @return false when the hand-off ring is full. */
+    @Override
+    public boolean onFrame(final EniPort eni, final DirectBuffer buffer, final int offset, final int capturedLength,
+        final int frameLength, final long nowNs)
+    {
+        final int captured = Math.min(capturedLength, captureBytes);
+        return handoff.offer(frameLength, buffer, offset, captured);
+    }
+
+    boolean hasFrames()
+    {
+        return !handoff.isEmpty();
+    }
+
+    /** Device agent: writes up to {@code budget} handed-off frames into the guest's RX buffers. */
+    int drain(final int budget)
+    {
+        return handoff.drain(this, budget);
+    }
+
+    @Override
+    public Action onRecord(final HandoffRecord record)
+    {
+        receive(record.buffer(), record.payloadIndex(), record.payloadLength(), record.length());
+        return Action.CONTINUE;
+    }
+
+    private void receive(final MutableDirectBuffer src, final int srcIndex, final int captured, final int frameLength)
+    {
+        final int hash = flowHash(src, srcIndex, captured);
+        final EnaQueues.Sq sq = device.isResetting() || device.isFatal() ? null : queues.rxQueueFor(hash);
+        if (sq == null)
+        {
+            meters.countRxDrop();
+            return;
+        }
+        final SubmissionQueueReader ring = sq.ring;
+        final int pending = ring.pending();
+        if (pending > ring.entries())
+        {
+            device.fatal(EnaResetReason.RX_DESCRIPTOR_MALFORMED);
+            return;
+        }
+        // First pass: find enough posted buffers for the whole frame, checking each descriptor.
+        final DmaPort dma = device.dma();
+        int needed = 0;
+        long room = 0;
+        while (room < frameLength)
+        {
+            if (needed == pending)
+            {
+                meters.countRxDrop();
+                return;
+            }
+            if (needed == EnaFunction.MAX_PACKET_DESCS)
+            {
+                meters.rxOverruns.incrementRelease(); // buffers too small for this frame
+                return;
+            }
+            final int at = ring.peek(needed, dma);
+            if (at < 0)
+            {
+                device.fatal(EnaResetReason.GENERIC);
+                return;
+            }
+            final RxDescriptor d = descriptor.wrap(ring.cache(), at);
+            if (d.phase() != ring.expectedPhase(needed))
+            {
+                device.fatal(EnaResetReason.RX_DESCRIPTOR_MALFORMED);
+                return;
+            }
+            final int reqId = d.reqId();
+            if (reqId >= ring.entries())
+            {
+                device.fatal(EnaResetReason.INV_RX_REQ_ID);
+                return;
+            }
+            sq.chainAddr[needed] = d.bufferAddress();
+            sq.chainLen[needed] = d.bufferLength();
+            sq.chainReq[needed] = reqId;
+            room += sq.chainLen[needed];
+            needed++;
+        }
+        // Second pass: DMA the captured bytes, one completion per buffer.
+        final EnaQueues.Cq cq = sq.cq;
+        final int protocols = protocolIndexes(src, srcIndex, captured);
+        int offset = 0;
+        for (int d = 0; d < needed; d++)
+        {
+            final int inBuffer = Math.min(sq.chainLen[d], frameLength - offset);
+            final int copy = Math.min(inBuffer, captured - offset);
+            if (copy > 0 && dma.write(sq.chainAddr[d], src, srcIndex + offset, copy) != DmaPort.OK)
+            {
+                device.fatal(EnaResetReason.RX_DESCRIPTOR_MALFORMED); // RX completions carry no error status
+                return;
+            }
+            final boolean last = d == needed - 1;
+            completion.wrap(completionBuffer, 0).set(last ? protocols : 0, cq.ring.phase(), d == 0, last, inBuffer,
+                sq.chainReq[d], hash);
+            if (cq.ring.post(dma, completionBuffer, 0) != DmaPort.OK)
+            {
+                device.fatal(EnaResetReason.GENERIC);
+                return;
+            }
+            offset += inBuffer;
+        }
+        device.tracer().emit(TraceKind.DESCRIPTOR_COMPLETE, 2 * sq.idx + 1, ring.head().value(), sq.chainReq[0],
+            frameLength, cq.ring.phase() ? 1 : 0);
+        ring.consume(needed);
+        meters.rxFrames.incrementRelease();
+        meters.rxBytes.getAndAddRelease(frameLength);
+        queues.completionWritten(cq);
+    }
+
+    private int flowHash(final DirectBuffer src, final int index, final int captured)
+    {
+        if (captured < EthernetFrame.L4_OFFSET + 4)
+        {
+            return 0;
+        }
+        final EthernetFrame f = frame.wrap(src, index, captured);
+        return FlowKey.hash(FlowKey.hi(f.srcIp(), f.dstIp()), FlowKey.lo(f.srcPort(), f.dstPort(), f.protocol(), 0));
+    }
+
+    private int protocolIndexes(final DirectBuffer src, final int index, final int captured)
+    {
+        if (captured < EthernetFrame.L4_OFFSET)
+        {
+            return 0;
+        }
+        final EthernetFrame f = frame.wrap(src, index, captured);
+        if (f.etherType() != EthernetFrame.ETHER_TYPE_IPV4)
+        {
+            return 0;
+        }
+        final int protocol = f.protocol();
+        final int l4 = protocol == EthernetFrame.PROTO_TCP ? RxCompletion.L4_PROTO_TCP
+            : protocol == EthernetFrame.PROTO_UDP ? RxCompletion.L4_PROTO_UDP : 0;
+        return RxCompletion.protocolIndexes(RxCompletion.L3_PROTO_IPV4, l4);
+    }
+}

@@ -1,0 +1,134 @@
+package io.nitrosim.simulator.engine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.nitrosim.catalog.InstanceType;
+import io.nitrosim.ebs.device.EbsCard;
+import io.nitrosim.ebs.device.NvmeController;
+import io.nitrosim.ebs.shaping.EbsInstanceCaps;
+import io.nitrosim.ebs.storage.EmbeddedStorageBackend;
+import io.nitrosim.ebs.storage.StorageEngine;
+import io.nitrosim.ebs.volume.VolumeSpec;
+import io.nitrosim.hypervisor.Instance;
+import io.nitrosim.hypervisor.guest.PciAddress;
+import io.nitrosim.hypervisor.pci.Attachment;
+import io.nitrosim.hypervisor.pci.AttachmentKind;
+import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MetricTags;
+import io.nitrosim.time.SimRuntime;
+
+/**
+ * How volumes reach an instance, shared by a scenario's assembly and the real-time region: one EBS card per
+ * instance (owning its EBS buckets) in the runtime, storing through the storage engine when there is one; one
+ * NVMe controller per volume on the instance's PCI bus. Runs on the thread that runs the cards.
+ */
+public final class StoragePlumbing implements AutoCloseable
+{
+    /** A volume plugged into an instance; {@code tags} are those its controller's and bucket's meters carry. */
+    public record PluggedVolume(VolumeSpec spec, NvmeController controller, PciAddress address, MetricTags tags)
+    {
+    }
+
+    private final SimRuntime runtime;
+    private final CounterRegistry registry;
+    private final StorageEngine engine;
+    private final boolean timingOnly;
+    private final long seed;
+    /** Insertion-ordered: backends close in creation order. */
+    private final Map<EbsCard, EmbeddedStorageBackend> backends = new LinkedHashMap<>();
+
+    /** @param engine where volumes keep their blocks; null for timing-only cards. */
+    public StoragePlumbing(final SimRuntime runtime, final CounterRegistry registry, final StorageEngine engine,
+        final boolean timingOnly, final long seed)
+    {
+        this.runtime = runtime;
+        this.registry = registry;
+        this.engine = engine;
+        this.timingOnly = timingOnly;
+        this.seed = seed;
+    }
+
+    /** The tags of an instance's EBS card meters (its EBS buckets' balances and throttle counts). */
+    public static MetricTags instanceTags(final String instanceId)
+    {
+        return MetricTags.of("instance", instanceId);
+    }
+
+    /** The EBS caps of an instance type, as the card takes them (plain data). */
+    public static EbsInstanceCaps caps(final InstanceType t)
+    {
+        return new EbsInstanceCaps(t.ebsPeakBytesPerSec(), t.ebsBaselineBytesPerSec(), t.ebsPeakIops(),
+            t.ebsBaselineIops(), t.ebsBurstSeconds());
+    }
+
+    /** A new EBS card for the instance, in the runtime. */
+    public EbsCard addCard(final String instanceId, final InstanceType type)
+    {
+        final EbsCard.Context context = EbsCard.context().instanceId(instanceId).caps(caps(type))
+            .clock(runtime.clock()).registry(registry).timingOnly(timingOnly).seed(seed);
+        EmbeddedStorageBackend backend = null;
+        if (engine != null)
+        {
+            backend = new EmbeddedStorageBackend(engine, false, 256);
+            context.backend(backend);
+        }
+        final EbsCard card = context.build();
+        runtime.add(card);
+        if (backend != null)
+        {
+            backends.put(card, backend);
+        }
+        return card;
+    }
+
+    /** Attaches a volume: an NVMe controller on the card, plugged into the instance's bus (hot if running). */
+    public PluggedVolume plugVolume(final EbsCard card, final Instance instance, final VolumeSpec spec)
+    {
+        final NvmeController controller = card.attach(spec);
+        final Attachment attachment;
+        try
+        {
+            attachment = instance.attach(controller, AttachmentKind.EBS_VOLUME, spec.volumeId().toString());
+        }
+        catch (final RuntimeException ex)
+        {
+            card.detach(controller);
+            throw ex;
+        }
+        return new PluggedVolume(spec, controller, attachment.address(),
+            instanceTags(instance.id()).and("volume", spec.volumeId().toString()));
+    }
+
+    /** The reverse of {@link #plugVolume}: off the bus (if still on it), then off the card. */
+    public void unplugVolume(final EbsCard card, final Instance instance, final NvmeController controller)
+    {
+        final String volumeId = controller.volumeSpec().volumeId().toString();
+        if (instance.attachment(volumeId) != null)
+        {
+            instance.detach(volumeId);
+        }
+        card.detach(controller);
+    }
+
+    /** Takes a card out of the runtime (its volumes unplugged first) and closes its backend. */
+    public void removeCard(final EbsCard card)
+    {
+        runtime.remove(card);
+        final EmbeddedStorageBackend backend = backends.remove(card);
+        if (backend != null)
+        {
+            backend.close();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        for (final EmbeddedStorageBackend backend : backends.values())
+        {
+            backend.close();
+        }
+        backends.clear();
+    }
+}
