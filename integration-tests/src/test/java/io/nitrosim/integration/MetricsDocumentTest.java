@@ -13,10 +13,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import io.nitrosim.ebs.device.EbsMeter;
+import io.nitrosim.ebs.nbd.NbdMeter;
 import io.nitrosim.ebs.shaping.EbsShapingMeter;
 import io.nitrosim.ec2api.service.Ec2ApiMeter;
 import io.nitrosim.hypervisor.HostMeter;
 import io.nitrosim.metrics.MeterDescriptor;
+import io.nitrosim.nic.bridge.BridgeMeter;
 import io.nitrosim.nic.card.VpcCardMeter;
 import io.nitrosim.nic.ena.EnaMeter;
 import io.nitrosim.nic.shaping.EniMeter;
@@ -24,13 +26,14 @@ import io.nitrosim.pci.PciMeter;
 import io.nitrosim.shaping.RingMeter;
 import io.nitrosim.simulator.region.RegionMeter;
 
-/** docs/metrics.md lists exactly the declared meters of every module (the region's and the EC2 API's too). */
+/** docs/metrics.md lists exactly the declared meters of every module (the tools', region's and EC2 API's too). */
 class MetricsDocumentTest
 {
     /** Every module's meter declarations. */
     private static final List<MeterDescriptor> DECLARED = Stream.of(
         RingMeter.values(), PciMeter.values(), HostMeter.values(), EbsMeter.values(), EbsShapingMeter.values(),
-        EniMeter.values(), EnaMeter.values(), VpcCardMeter.values(), RegionMeter.values(), Ec2ApiMeter.values())
+        EniMeter.values(), EnaMeter.values(), VpcCardMeter.values(), NbdMeter.values(), BridgeMeter.values(),
+        RegionMeter.values(), Ec2ApiMeter.values())
         .flatMap(Stream::of).map(MeterDescriptor.class::cast).toList();
 
     @Test
