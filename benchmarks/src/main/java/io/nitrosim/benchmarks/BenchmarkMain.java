@@ -49,6 +49,8 @@ public final class BenchmarkMain
     private static final String FRAMES = PayloadPatternBenchmark.class.getSimpleName();
     private static final String BLOCKS = BlockPatternBenchmark.class.getSimpleName();
     private static final String FULL_RUN = FullPayloadRunBenchmark.class.getSimpleName();
+    private static final String TRACE_OVERHEAD = TraceOverheadBenchmark.class.getSimpleName();
+    static final double TRACED_TO_UNTRACED_TARGET = 2.0;
     private static final String MEMCPY = "memcpy";
     private static final String GC_ALLOC_NORM = "gc.alloc.rate.norm";
 
@@ -109,6 +111,7 @@ public final class BenchmarkMain
         final List<RunResult> frames = new ArrayList<>();
         final List<RunResult> blocks = new ArrayList<>();
         final List<RunResult> fullRuns = new ArrayList<>();
+        final Map<String, RunResult> traceRuns = new TreeMap<>();
         for (final RunResult result : results)
         {
             final String benchmark = result.getParams().getBenchmark();
@@ -139,6 +142,10 @@ public final class BenchmarkMain
             {
                 fullRuns.add(result);
             }
+            else if (benchmark.contains(TRACE_OVERHEAD + '.'))
+            {
+                traceRuns.put(result.getParams().getParam("trace"), result);
+            }
         }
         out.println();
         out.println("==== nitro-sim benchmark summary ====");
@@ -167,6 +174,52 @@ public final class BenchmarkMain
         {
             printFullRun(result, memcpyBytesPerSecond(frames), out);
         }
+        if (!traceRuns.isEmpty())
+        {
+            printTraceOverhead(traceRuns.get("off"), traceRuns.get("all"), out);
+        }
+    }
+
+    /** The demo's wall time untraced and with every event traced, their ratio, and the events recorded per second. */
+    static void printTraceOverhead(final RunResult off, final RunResult all, final PrintStream out)
+    {
+        final RunResult any = all != null ? all : off;
+        out.println();
+        out.printf(Locale.ROOT, "Demo, first %s simulated, virtual time: wall time untraced and with every event kind "
+            + "of every function traced (median of iterations)%n", any.getParams().getParam("simulated"));
+        final double offMs = off == null ? Double.NaN : medianMs(off);
+        final double allMs = all == null ? Double.NaN : medianMs(all);
+        out.printf(Locale.ROOT, "%-10s %10s %14s %16s%n", "trace", "wall ms", "events", "events/wall-s");
+        if (off != null)
+        {
+            out.printf(Locale.ROOT, "%-10s %10.1f %14s %16s%n", "off", offMs, "-", "-");
+        }
+        if (all != null)
+        {
+            final double events = score(all.getBenchmarkResults().iterator().next().getIterationResults().iterator()
+                .next(), "events");
+            out.printf(Locale.ROOT, "%-10s %10.1f %14.0f %16.0f%n", "all", allMs, events, events / (allMs / 1e3));
+        }
+        if (off != null && all != null)
+        {
+            final double ratio = allMs / offMs;
+            out.printf(Locale.ROOT, "traced / untraced: %.2f x (target at most %.1f x): %s%n", ratio,
+                TRACED_TO_UNTRACED_TARGET, ratio <= TRACED_TO_UNTRACED_TARGET ? "met" : "MISSED");
+        }
+    }
+
+    private static double medianMs(final RunResult result)
+    {
+        final ListStatistics stats = new ListStatistics();
+        final double msPerUnit = result.getParams().getTimeUnit().toNanos(1) / 1e6;
+        for (final BenchmarkResult fork : result.getBenchmarkResults())
+        {
+            for (final IterationResult it : fork.getIterationResults())
+            {
+                stats.addValue(it.getPrimaryResult().getScore() * msPerUnit);
+            }
+        }
+        return stats.getPercentile(50);
     }
 
     /** Rows of one payload benchmark: ns/op, bytes/s and its ratio to memcpy of the same parameters. */

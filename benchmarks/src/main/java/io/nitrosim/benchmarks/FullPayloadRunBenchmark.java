@@ -6,11 +6,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,7 +23,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.nitrosim.simulator.engine.Simulation;
 import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioLoader;
@@ -57,8 +52,7 @@ public class FullPayloadRunBenchmark
     @Param({"500ms"})
     public String simulated;
 
-    private Path work;
-    private Simulation simulation;
+    private SimulationRun prepared;
 
     /** The scenario of issue 10 for {@code duration} with the given payload mode. */
     static Scenario scenario(final String duration, final String payload)
@@ -82,26 +76,20 @@ public class FullPayloadRunBenchmark
     @Setup(Level.Iteration)
     public void prepare() throws IOException
     {
-        JvmFlagsCheck.requireProjectJvmFlags();
-        work = Files.createTempDirectory("nitro-sim-bench");
-        simulation = Simulation.prepare(scenario(simulated, payload), work);
+        prepared = SimulationRun.prepare(scenario(simulated, payload));
     }
 
     @TearDown(Level.Iteration)
     public void close() throws IOException
     {
-        simulation.close();
-        try (Stream<Path> paths = Files.walk(work))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        prepared.close();
     }
 
     @Benchmark
     public RunResults run(final RunFigures figures)
     {
         final long cpuStartNs = THREADS.getCurrentThreadCpuTime();
-        final RunResults results = simulation.run(null);
+        final RunResults results = prepared.simulation().run(null);
         figures.threadCpuNs = THREADS.getCurrentThreadCpuTime() - cpuStartNs;
         figures.bytesDelivered = results.instances().get(1).netIn().bytes();
         figures.simulatedNs = Math.round(results.simulatedSeconds() * 1e9);

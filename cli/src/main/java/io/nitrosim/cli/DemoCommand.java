@@ -27,14 +27,20 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
+    @Option(names = "--trace", paramLabel = "DIR",
+        description = "Record a device-level trace of every event into DIR; read it with 'nitro-sim trace'.")
+    Path traceDir;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException
     {
-        final OutputDirectory out = OutputDirectory.prepare(outDir, ScenarioRunner.OUTPUT_FILES);
-        return ScenarioRunner.run(demoScenario(), out, spec.commandLine().getOut(), quiet);
+        final TraceOutput trace = TraceOutput.of(traceDir, null);
+        final Scenario scenario = trace.apply(demoScenario());
+        final OutputDirectory out = OutputDirectory.prepare(outDir, trace.outputNames(scenario, ScenarioRunner.OUTPUT_FILES));
+        return ScenarioRunner.run(scenario, out, spec.commandLine().getOut(), quiet, trace);
     }
 
     /** The built-in demo scenario (also examples/demo.yaml). */

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = NitroSim.Version.class,
     description = "Simulator of an AWS Nitro-style host: minimal hypervisor, VPC (ENA) and EBS (NVMe) offload cards.",
     subcommands = {CatalogCommand.class, DemoCommand.class, RunCommand.class, ExperimentCommand.class,
-        WorkerCommand.class, ServeCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
+        WorkerCommand.class, ServeCommand.class, UpCommand.class, TraceCommand.class, CommandLine.HelpCommand.class})
 public final class NitroSim implements Runnable
 {
     public static final int EXIT_OK = 0;
@@ -49,7 +49,8 @@ public final class NitroSim implements Runnable
         });
         cli.setExecutionExceptionHandler((ex, failed, parseResult) ->
         {
-            if (ex instanceof BadInputException || ex instanceof io.nitrosim.simulator.scenario.ScenarioException)
+            if (ex instanceof BadInputException || ex instanceof io.nitrosim.simulator.scenario.ScenarioException
+                || ex instanceof io.nitrosim.simulator.trace.TraceException)
             {
                 failed.getErr().println("nitro-sim: " + MessageText.line(ex.getMessage()));
                 return EXIT_BAD_INPUT;

@@ -28,23 +28,36 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
+    @Option(names = "--trace", paramLabel = "DIR",
+        description = "Record a device-level trace into DIR (every event kind of every function, unless the "
+            + "scenario's trace section says otherwise); read it with 'nitro-sim trace'.")
+    Path traceDir;
+
+    @Option(names = "--golden", paramLabel = "TRACE",
+        description = "Compare the run's trace with this stored trace; a difference prints the first divergence "
+            + "and exits 3.")
+    Path golden;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws java.io.IOException
     {
-        final Scenario scenario;
+        final Scenario loaded;
         try
         {
-            scenario = ScenarioLoader.load(scenarioFile);
+            loaded = ScenarioLoader.load(scenarioFile);
         }
         catch (final ScenarioException ex)
         {
             throw new BadInputException(ex.getMessage());
         }
+        final TraceOutput trace = TraceOutput.of(traceDir, golden);
+        final Scenario scenario = trace.apply(loaded);
         final OutputDirectory out = OutputDirectory.prepare(
-            outDir != null ? outDir : Path.of("nitro-sim-out", scenario.name()), ScenarioRunner.OUTPUT_FILES);
-        return ScenarioRunner.run(scenario, out, spec.commandLine().getOut(), quiet);
+            outDir != null ? outDir : Path.of("nitro-sim-out", scenario.name()),
+            trace.outputNames(scenario, ScenarioRunner.OUTPUT_FILES));
+        return ScenarioRunner.run(scenario, out, spec.commandLine().getOut(), quiet, trace);
     }
 }

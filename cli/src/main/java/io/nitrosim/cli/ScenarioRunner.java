@@ -38,9 +38,20 @@ final class ScenarioRunner
     static int run(final Scenario scenario, final OutputDirectory out, final PrintWriter console, final boolean quiet)
         throws IOException
     {
+        return run(scenario, out, console, quiet, TraceOutput.NONE);
+    }
+
+    /**
+     * Runs the scenario (already given its trace options: {@link TraceOutput#apply}); a traced run's trace goes to
+     * {@code --trace DIR} or into {@code out}, and is compared with {@code --golden} (a difference: exit 3).
+     */
+    static int run(final Scenario scenario, final OutputDirectory out, final PrintWriter console, final boolean quiet,
+        final TraceOutput traceOutput) throws IOException
+    {
         final RunResults results;
         final io.nitrosim.simulator.results.TimeSeries series;
         final Path work = TempDirectories.create("nitro-sim-run");
+        Path recorded = null;
         try (TempDirectories.Run running = TempDirectories.running(work);
             Simulation simulation = Simulation.prepare(scenario, work))
         {
@@ -66,16 +77,52 @@ final class ScenarioRunner
                 progress.finish(scenario.durationNs(), scenario.durationNs(), "done");
             }
             series = simulation.timeSeries();
+            if (simulation.traceDirectory() != null) // kept past the work directory, removed below
+            {
+                recorded = TempDirectories.create("nitro-sim-trace");
+                TraceOutput.copy(simulation.traceDirectory(), recorded);
+            }
         }
-        out.write(dir -> RunReport.writeAll(results, series, dir));
+        try
+        {
+            return report(scenario, out, console, traceOutput, results, series, recorded);
+        }
+        finally
+        {
+            TempDirectories.delete(recorded);
+        }
+    }
+
+    private static int report(final Scenario scenario, final OutputDirectory out, final PrintWriter console,
+        final TraceOutput traceOutput, final RunResults results, final io.nitrosim.simulator.results.TimeSeries series,
+        final Path recorded) throws IOException
+    {
+        final boolean traceIntoResults = recorded != null && traceOutput.intoResults(scenario);
+
+        out.write(dir ->
+        {
+            RunReport.writeAll(results, series, dir);
+            if (traceIntoResults)
+            {
+                TraceOutput.copy(recorded, dir.resolve(TraceOutput.OUT_SUBDIRECTORY));
+            }
+            return null;
+        });
+        final Path installed = recorded == null ? null : traceOutput.install(recorded);
         final Path dir = out.path();
         ConsoleSummary.print(results, console);
         console.printf(Locale.ROOT, "wall time %.1f s for %.0f simulated s%n", results.wallSeconds(),
             results.simulatedSeconds());
         console.println("wrote " + dir.resolve(RunReport.RESULTS_JSON) + ", " + dir.resolve(RunReport.TIMESERIES_CSV)
             + ", " + dir.resolve(RunReport.REPORT_HTML));
+        if (recorded != null)
+        {
+            console.println("trace in " + (installed != null ? installed : dir.resolve(TraceOutput.OUT_SUBDIRECTORY))
+                + " (nitro-sim trace dump|stats|export|diff)");
+        }
+        final boolean golden = recorded == null || traceOutput.matchesGolden(recorded, console);
         console.flush();
-        return results.passed() ? NitroSim.EXIT_OK : NitroSim.EXIT_EXPECTATION_FAILED;
+        return results.passed() && golden ? NitroSim.EXIT_OK : NitroSim.EXIT_EXPECTATION_FAILED;
     }
 
     /** "net out 10.00 Gbps, ebs 2250 Mbps": the sum over instances of the latest samples. */

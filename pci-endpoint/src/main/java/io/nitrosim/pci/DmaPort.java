@@ -7,6 +7,9 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import io.nitrosim.pci.trace.TraceKind;
+import io.nitrosim.pci.trace.Tracer;
+
 /**
  * The function's bus-master port: reads and writes guest-physical memory through the {@link DmaWindow} (the
  * instance's IOMMU domain) the host connected.
@@ -44,6 +47,7 @@ public final class DmaPort
     private final AtomicCounter writtenBytes;
     private volatile DmaWindow window;
     private int lastStatus = OK;
+    private Tracer tracer = Tracer.OFF;
 
     DmaPort(
         final ConfigSpace config,
@@ -80,6 +84,7 @@ public final class DmaPort
             }
         }
         lastStatus = status;
+        tracer.emit(TraceKind.DMA_READ, -1, address, length, status, 0);
         return status;
     }
 
@@ -100,6 +105,7 @@ public final class DmaPort
             }
         }
         lastStatus = status;
+        tracer.emit(TraceKind.DMA_WRITE, -1, address, length, status, 0);
         return status;
     }
 
@@ -194,6 +200,11 @@ public final class DmaPort
             default:
                 return "UNKNOWN(" + status + ")";
         }
+    }
+
+    void tracer(final Tracer tracer)
+    {
+        this.tracer = tracer;
     }
 
     void window(final DmaWindow window)

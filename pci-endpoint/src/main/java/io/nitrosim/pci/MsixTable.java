@@ -2,6 +2,9 @@ package io.nitrosim.pci;
 
 import org.agrona.concurrent.status.AtomicCounter;
 
+import io.nitrosim.pci.trace.TraceKind;
+import io.nitrosim.pci.trace.Tracer;
+
 /**
  * A function's MSI-X state: the capability in configuration space (enable, function mask, table size) and the
  * table and pending-bit array (PBA) in BAR register files, at the offsets the device chose.
@@ -42,6 +45,8 @@ public final class MsixTable
     /** Unmasked but the function is not connected to an interrupt router: the message goes nowhere. */
     public static final int NOT_CONNECTED = 3;
     public static final int INVALID_VECTOR = 4;
+    /** In a traced MSI-X event's status: a pending message delivered after a host write unmasked it. */
+    public static final int TRACE_FROM_PENDING = 0x100;
 
     private final ConfigSpace config;
     private final int capabilityOffset;
@@ -55,6 +60,7 @@ public final class MsixTable
     private final AtomicCounter suppressed;
     private volatile MsiSink sink;
     private volatile boolean dirty;
+    private Tracer tracer = Tracer.OFF;
 
     MsixTable(
         final ConfigSpace config,
@@ -151,6 +157,16 @@ public final class MsixTable
      */
     public int signal(final int vector)
     {
+        final int status = raise(vector);
+        if (tracer.isOn(TraceKind.MSIX))
+        {
+            traceMessage(vector, status);
+        }
+        return status;
+    }
+
+    private int raise(final int vector)
+    {
         if (vector < 0 || vector >= vectorCount)
         {
             suppressed.increment();
@@ -204,7 +220,12 @@ public final class MsixTable
                 if (!isVectorMasked(vector))
                 {
                     pbaBar.putLong(qwordOffset, pbaBar.getLong(qwordOffset) & ~(1L << bit));
-                    if (deliver(vector) == DELIVERED)
+                    final int status = deliver(vector);
+                    if (tracer.isOn(TraceKind.MSIX))
+                    {
+                        traceMessage(vector, TRACE_FROM_PENDING | status);
+                    }
+                    if (status == DELIVERED)
                     {
                         count++;
                     }
@@ -229,6 +250,18 @@ public final class MsixTable
     public long suppressedCount()
     {
         return suppressed.get();
+    }
+
+    void tracer(final Tracer tracer)
+    {
+        this.tracer = tracer;
+    }
+
+    private void traceMessage(final int vector, final int status)
+    {
+        final boolean valid = vector >= 0 && vector < vectorCount;
+        tracer.emit(TraceKind.MSIX, -1, vector, status, valid ? messageAddress(vector) : 0,
+            valid ? messageData(vector) & 0xFFFF_FFFFL : 0);
     }
 
     void sink(final MsiSink sink)

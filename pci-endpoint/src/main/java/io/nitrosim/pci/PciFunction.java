@@ -8,6 +8,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
+import io.nitrosim.pci.trace.TraceKind;
+import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.time.SimAgent;
 
 /**
@@ -74,6 +76,7 @@ public abstract class PciFunction implements PciEndpoint
     private final AtomicCounter doorbellsCoalesced;
     private final AtomicCounter resets;
     private final FunctionAgent agent = new FunctionAgent();
+    private Tracer tracer = Tracer.OFF;
 
     /** Builds the function; all builder input is validated here, bad input throws IllegalArgumentException. */
     protected PciFunction(final PciFunctionBuilder builder)
@@ -239,6 +242,23 @@ public abstract class PciFunction implements PciEndpoint
         return dma;
     }
 
+    /** Where this function's events are traced (also its DMA port's and MSI-X table's); set before the run. */
+    public final void tracer(final Tracer tracer)
+    {
+        this.tracer = tracer == null ? Tracer.OFF : tracer;
+        dma.tracer(this.tracer);
+        if (msix != null)
+        {
+            msix.tracer(this.tracer);
+        }
+    }
+
+    /** The function's tracer ({@link Tracer#OFF} unless the run traces it); device models emit their events here. */
+    public final Tracer tracer()
+    {
+        return tracer;
+    }
+
     /** Agent thread: raises MSI-X {@code vector}. @return an {@link MsixTable} signal status. */
     protected final int signalMsix(final int vector)
     {
@@ -319,7 +339,9 @@ public abstract class PciFunction implements PciEndpoint
             invalidAccesses.increment();
             return -1;
         }
-        return config.read(offset, sizeBytes);
+        final int value = config.read(offset, sizeBytes);
+        tracer.emit(TraceKind.CONFIG_READ, -1, offset, sizeBytes, value, 0);
+        return value;
     }
 
     @Override
@@ -330,6 +352,7 @@ public abstract class PciFunction implements PciEndpoint
             invalidAccesses.increment();
             return;
         }
+        tracer.emit(TraceKind.CONFIG_WRITE, -1, offset, sizeBytes, value, 0);
         config.write(offset, sizeBytes, value);
         final int dwordOffset = offset & ~3;
         final int shifted = value << ((offset & 3) * 8);
@@ -348,6 +371,13 @@ public abstract class PciFunction implements PciEndpoint
 
     @Override
     public final long mmioRead(final int barIndex, final long offset, final int sizeBytes)
+    {
+        final long value = readMmio(barIndex, offset, sizeBytes);
+        tracer.emit(TraceKind.MMIO_READ, -1, barIndex, offset, sizeBytes, value);
+        return value;
+    }
+
+    private long readMmio(final int barIndex, final long offset, final int sizeBytes)
     {
         final long allOnes = sizeBytes == 4 ? 0xFFFF_FFFFL : -1L;
         if (!config.isMemorySpaceEnabled())
@@ -385,6 +415,7 @@ public abstract class PciFunction implements PciEndpoint
     @Override
     public final void mmioWrite(final int barIndex, final long offset, final int sizeBytes, final long value)
     {
+        tracer.emit(TraceKind.MMIO_WRITE, -1, barIndex, offset, sizeBytes, value);
         if (!config.isMemorySpaceEnabled())
         {
             mmioIgnored.increment();
@@ -454,6 +485,7 @@ public abstract class PciFunction implements PciEndpoint
         }
         resets.increment();
         resetGeneration.incrementAndGet();
+        tracer.emit(TraceKind.RESET, -1, 0, 0, 0, 0);
     }
 
     @Override
@@ -592,7 +624,9 @@ public abstract class PciFunction implements PciEndpoint
                 doorbellsCoalesced.increment(); // a newer value of this register was already delivered
                 return;
             }
-            onDoorbell(barIndex, offset, (int)buffer.getLong(index + DoorbellRing.VALUE_OFFSET));
+            final int value = (int)buffer.getLong(index + DoorbellRing.VALUE_OFFSET);
+            tracer.emit(TraceKind.DOORBELL, -1, barIndex, offset, value & 0xFFFF_FFFFL, 0);
+            onDoorbell(barIndex, offset, value);
         }
 
         /** After an overflow: hands the device the newest value of every register written since its last one. */
@@ -611,6 +645,7 @@ public abstract class PciFunction implements PciEndpoint
                     final int offset = bar.latchOffset(i);
                     if (bar.acceptDelivery(offset, (int)(word >>> 32)))
                     {
+                        tracer.emit(TraceKind.DOORBELL, -1, bar.barIndex(), offset, word & 0xFFFF_FFFFL, 0);
                         onDoorbell(bar.barIndex(), offset, (int)word);
                         delivered++;
                     }

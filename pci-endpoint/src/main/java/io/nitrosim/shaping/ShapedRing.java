@@ -15,6 +15,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
+import io.nitrosim.pci.trace.TraceKind;
+import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.time.SimAgent;
 
 /**
@@ -70,6 +72,7 @@ public final class ShapedRing
     private final Head head = new Head();
     private long notBeforeNs;
     private long nextEligibleNs = SimAgent.NO_DEADLINE;
+    private Tracer tracer = Tracer.OFF;
 
     private ShapedRing(final Builder b)
     {
@@ -271,6 +274,12 @@ public final class ShapedRing
         return ring.capacity();
     }
 
+    /** Where the ring's shaping decisions are traced (admitted, or held with the gate's reasons); set before the run. */
+    public void tracer(final Tracer tracer)
+    {
+        this.tracer = tracer == null ? Tracer.OFF : tracer;
+    }
+
     public ShapingGate gate()
     {
         return gate;
@@ -463,7 +472,9 @@ public final class ShapedRing
                 }
                 head.countedEntries =
                     head.counters.countHeld(reasons, head.countedEntries, chargedBytes, ops);
-                return waitUntil(gate.admitTimeNs(chargedBytes, ops, recordBucket, nowNs));
+                final long admitNs = gate.admitTimeNs(chargedBytes, ops, recordBucket, nowNs);
+                tracer.emit(TraceKind.SHAPING_THROTTLED, tag, chargedBytes, reasons, admitNs, 0);
+                return waitUntil(admitNs);
             }
             if (!handler.onRecord(tag, buffer, payloadIndex, payloadLength, chargedBytes, readyAtNs, nowNs))
             {
@@ -472,6 +483,7 @@ public final class ShapedRing
                 return Action.ABORT;
             }
             gate.consume(chargedBytes, ops, recordBucket, nowNs);
+            tracer.emit(TraceKind.SHAPING_ADMITTED, tag, chargedBytes, 0, 0, 0);
             head.reset();
             admittedRecordsInPoll++;
             admittedBytesInPoll += chargedBytes;

@@ -21,6 +21,7 @@ import io.nitrosim.ebs.volume.VolumeId;
 import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
+import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.shaping.ShapedRecordHandler;
 import io.nitrosim.shaping.ShapedRing;
 import io.nitrosim.time.SimAgent;
@@ -330,6 +331,7 @@ public final class EbsCard implements SimAgent
             {
                 merge.reset();
             }
+            port.tracer().emit(TraceKind.STORAGE_OP, r.slot(), r.op(), r.offsetBytes(), r.lengthBytes(), 0);
             return true;
         }
     }

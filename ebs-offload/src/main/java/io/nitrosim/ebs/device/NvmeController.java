@@ -12,6 +12,7 @@ import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.pci.PciFunction;
 import io.nitrosim.pci.queue.HandoffLayout;
 import io.nitrosim.pci.queue.HandoffRing;
+import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.shaping.ShapedRing;
 import io.nitrosim.shaping.ShapingGate;
 import io.nitrosim.time.SimAgent;
@@ -153,7 +154,7 @@ public final class NvmeController extends PciFunction
             throw new IllegalArgumentException("done ring capacity " + doneRingCapacityBytes
                 + " B is too small for " + MAX_TRANSFER_BYTES + " B reads: accepted >= 4 MiB in data mode");
         }
-        this.port = new VolumePort(index, spec.volumeId(), timingOnly, ring, completions);
+        this.port = new VolumePort(index, spec.volumeId(), timingOnly, ring, completions, this);
         this.meters = new NvmeMeters(registry, tags);
         final NvmeLogs logs = new NvmeLogs();
         final PrpResolver prps = new PrpResolver(PAGE_SIZE, dma());
@@ -379,6 +380,7 @@ public final class NvmeController extends PciFunction
     {
         registers.csts(NvmeRegisters.encodeCsts(enabled && !fatal, fatal,
             shutdown ? NvmeRegisters.CSTS_SHST_COMPLETE : NvmeRegisters.CSTS_SHST_NORMAL));
+        tracer().emit(TraceKind.STATE, -1, registers.csts(), 0, 0, 0);
     }
 
     /** Controller reset (CC.EN 1 -> 0, FLR, construction): queues deleted, in-flight commands forgotten. */

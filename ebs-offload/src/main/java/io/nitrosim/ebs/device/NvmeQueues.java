@@ -1,6 +1,7 @@
 package io.nitrosim.ebs.device;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -14,6 +15,7 @@ import io.nitrosim.pci.queue.CompletionQueueWriter;
 import io.nitrosim.pci.queue.InterruptVectors;
 import io.nitrosim.pci.queue.RingNumbering;
 import io.nitrosim.pci.queue.SubmissionQueueReader;
+import io.nitrosim.pci.trace.TraceKind;
 
 /**
  * The controller's queues: the admin pair (queue 0) and up to {@link NvmeController#MAX_IO_QUEUES} I/O SQs and
@@ -137,11 +139,15 @@ final class NvmeQueues
      */
     boolean fetch(final int sq, final UnsafeBuffer sqeBuffer)
     {
+        final int head = sqs[sq].head().slot();
         if (sqs[sq].fetch(controller.dma(), sqeBuffer, 0) != DmaPort.OK)
         {
             controller.setFatal();
             return false;
         }
+        controller.tracer().emit(TraceKind.DESCRIPTOR_FETCH, sq, head,
+            sqeBuffer.getShort(SubmissionQueueEntry.COMMAND_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF,
+            sqeBuffer.getByte(SubmissionQueueEntry.OPCODE_OFFSET) & 0xFF, 0);
         return true;
     }
 
@@ -156,11 +162,14 @@ final class NvmeQueues
         final CompletionQueueWriter ring = cqs[cq];
         cqe.wrap(cqeBuffer, 0);
         cqe.complete(dw0, sqs[sq].head().value(), sq, cid, status, ring.phase());
+        final int tail = ring.tail();
+        final boolean phase = ring.phase();
         if (ring.post(controller.dma(), cqeBuffer, 0) != DmaPort.OK)
         {
             controller.setFatal();
             return false;
         }
+        controller.tracer().emit(TraceKind.DESCRIPTOR_COMPLETE, sq, tail, cid, status, phase ? 1 : 0);
         if (ring.vector() != CompletionQueueWriter.NO_VECTOR)
         {
             vectors.raise(ring.vector());

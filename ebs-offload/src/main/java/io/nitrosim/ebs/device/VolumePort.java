@@ -1,7 +1,9 @@
 package io.nitrosim.ebs.device;
 
 import io.nitrosim.ebs.volume.VolumeId;
+import io.nitrosim.pci.PciFunction;
 import io.nitrosim.pci.queue.HandoffRing;
+import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.shaping.ShapedRing;
 
 /**
@@ -19,16 +21,24 @@ final class VolumePort
     private final boolean timingOnly;
     private final ShapedRing requests;
     private final HandoffRing completions;
+    private final PciFunction frontEnd;
     private volatile int epoch;
 
     VolumePort(final int index, final VolumeId volumeId, final boolean timingOnly, final ShapedRing requests,
-        final HandoffRing completions)
+        final HandoffRing completions, final PciFunction frontEnd)
     {
+        this.frontEnd = frontEnd;
         this.index = index;
         this.volumeId = volumeId;
         this.timingOnly = timingOnly;
         this.requests = requests;
         this.completions = completions;
+    }
+
+    /** Where the card traces the operations it takes from this volume's ring: the front end's tracer. */
+    Tracer tracer()
+    {
+        return frontEnd.tracer();
     }
 
     /** The volume's attach index on its card (part of every backend request id). */

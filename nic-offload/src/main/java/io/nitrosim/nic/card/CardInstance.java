@@ -7,6 +7,7 @@ import java.util.List;
 import io.nitrosim.nic.shaping.InstanceShaper;
 import io.nitrosim.nic.vpc.ConnTrackTable;
 import io.nitrosim.nic.vpc.VpcInstance;
+import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.shaping.ShapedRing;
 
 /**
@@ -70,6 +71,12 @@ public final class CardInstance
             }
         }
         return Collections.unmodifiableList(served);
+    }
+
+    /** Where the ingress buffer's shaping decisions are traced (record tag: the ENI's local index). */
+    public void ingressTracer(final Tracer tracer)
+    {
+        ingress.tracer(tracer);
     }
 
     /** Inbound frames dropped because the ingress buffer was full. */

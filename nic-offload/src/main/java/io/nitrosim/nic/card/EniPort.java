@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.nitrosim.nic.shaping.EniCounters;
 import io.nitrosim.nic.vpc.Eni;
+import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.shaping.ShapingGate;
 
 /**
@@ -26,6 +27,7 @@ public final class EniPort
     /** No longer served (hot-unplugged): its queues are not polled and frames still buffered for it are discarded. */
     boolean detached;
     FrameSink sink = FrameSink.DISCARD;
+    private Tracer tracer = Tracer.OFF;
 
     EniPort(final VpcCard card, final CardInstance instance, final Eni eni, final int localIndex,
         final EniCounters counters, final ShapingGate egressGate, final ShapingGate linkLocalGate)
@@ -94,6 +96,24 @@ public final class EniPort
     List<TxQueue> mutableQueues()
     {
         return queues;
+    }
+
+    /**
+     * Where the ENI's frames and its egress queues' shaping decisions are traced (its ENA function's tracer); set
+     * before its queues are added.
+     */
+    public void tracer(final Tracer tracer)
+    {
+        this.tracer = tracer == null ? Tracer.OFF : tracer;
+        for (final TxQueue queue : queues)
+        {
+            queue.ring().tracer(this.tracer);
+        }
+    }
+
+    public Tracer tracer()
+    {
+        return tracer;
     }
 
     /** Where delivered frames go (default: discarded). */

@@ -12,6 +12,7 @@ import io.nitrosim.nic.shaping.EniMeter;
 import io.nitrosim.nic.vpc.ConnTrackTable;
 import io.nitrosim.nic.vpc.Eni;
 import io.nitrosim.nic.vpc.VpcNetwork;
+import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.shaping.ShapedRecordHandler;
 import io.nitrosim.shaping.ShapedRing;
 import io.nitrosim.shaping.ShapingReason;
@@ -164,6 +165,7 @@ final class IngressPath
             final CardInstance instance = this.instance;
             final EniPort port = instance.portArray[tag];
             instance.ingressQueuedBytes -= chargedBytes;
+            port.tracer().emit(TraceKind.FRAME_IN, -1, chargedBytes, 0, 0, 0);
             final EniCounters counters = port.counters();
             counters.increment(EniMeter.RX_FRAMES);
             counters.add(EniMeter.RX_BYTES, chargedBytes);

@@ -67,6 +67,7 @@ public final class TxQueue implements FrameOutlet
             .maxPayloadBytes(maxCapturedBytes)
             .gate(port.egressGate())
             .build();
+        ring.tracer(port.tracer());
     }
 
     public EniPort port()

@@ -29,6 +29,7 @@ import io.nitrosim.nic.vpc.Eni;
 import io.nitrosim.nic.vpc.Ipv4;
 import io.nitrosim.nic.vpc.VpcInstance;
 import io.nitrosim.nic.vpc.VpcNetwork;
+import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.shaping.ShapedRecordHandler;
 import io.nitrosim.shaping.ShapedRing;
 import io.nitrosim.shaping.ShapingGate;
@@ -503,6 +504,7 @@ public final class VpcCard implements SimAgent
                 chargedBytes, flowHash, captured < chargedBytes);
             out.putBytes(claimed + EncapHeader.LENGTH, buffer, index, captured);
             fabric.commit(claimed);
+            port.tracer().emit(TraceKind.FRAME_OUT, tag, chargedBytes, dstHost, eni.vpc().vni(), 0);
             final EniCounters counters = port.counters();
             counters.increment(EniMeter.TX_FRAMES);
             counters.add(EniMeter.TX_BYTES, chargedBytes);

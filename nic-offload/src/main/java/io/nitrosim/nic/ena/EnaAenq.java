@@ -6,6 +6,7 @@ import io.nitrosim.pci.BarRegisterFile;
 import io.nitrosim.pci.DmaPort;
 import io.nitrosim.pci.queue.CompletionQueueWriter;
 import io.nitrosim.pci.queue.RingNumbering;
+import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.time.SimAgent;
 
 /**
@@ -155,6 +156,7 @@ final class EnaAenq
             return false;
         }
         entry.wrap(event, 0).clear().header(group, syndrome, ring.phase(), nowNs);
+        device.tracer().emit(TraceKind.AENQ, -1, group, syndrome, 0, 0);
         return true;
     }
 

@@ -7,6 +7,7 @@ import io.nitrosim.nic.card.EniPort;
 import io.nitrosim.nic.card.TxQueue;
 import io.nitrosim.nic.frame.EthernetFrame;
 import io.nitrosim.pci.PciFunction;
+import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.PciFunctionBuilder;
 import io.nitrosim.time.SimAgent;
 
@@ -245,6 +246,7 @@ public final class EnaFunction extends PciFunction
         fatalReason = reason;
         meters.fatalErrors.incrementRelease();
         registers(EnaRegisters.REGISTER_BAR).setBits(EnaRegisters.DEV_STS, EnaRegisters.DEV_STS_FATAL_ERROR);
+        tracer().emit(TraceKind.STATE, -1, registers(EnaRegisters.REGISTER_BAR).getInt(EnaRegisters.DEV_STS), reason, 0, 0);
         aenq.post(EnaAdmin.AENQ_FATAL_ERROR, reason, clock.nanoTime()); // best effort: the AENQ may be the fault
     }
 
@@ -345,6 +347,7 @@ public final class EnaFunction extends PciFunction
             lastDriverResetReason = value >>> EnaRegisters.DEV_CTL_RESET_REASON_SHIFT;
             if (!resetting)
             {
+                tracer().emit(TraceKind.RESET, -1, 1, lastDriverResetReason, 0, 0);
                 clearState();
                 resetting = true;
                 resetReleased = false;

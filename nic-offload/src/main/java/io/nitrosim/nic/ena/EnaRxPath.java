@@ -14,6 +14,7 @@ import io.nitrosim.pci.queue.HandoffLayout;
 import io.nitrosim.pci.queue.HandoffRecord;
 import io.nitrosim.pci.queue.HandoffRing;
 import io.nitrosim.pci.queue.SubmissionQueueReader;
+import io.nitrosim.pci.trace.TraceKind;
 
 /**
  * The receive path of an ENA function. The card delivers a frame to the function's {@link FrameSink}, which copies
@@ -153,6 +154,8 @@ final class EnaRxPath implements FrameSink, HandoffRing.Handler
             }
             offset += inBuffer;
         }
+        device.tracer().emit(TraceKind.DESCRIPTOR_COMPLETE, 2 * sq.idx + 1, ring.head().value(), sq.chainReq[0],
+            frameLength, cq.ring.phase() ? 1 : 0);
         ring.consume(needed);
         meters.rxFrames.incrementRelease();
         meters.rxBytes.getAndAddRelease(frameLength);

@@ -7,6 +7,7 @@ import io.nitrosim.nic.card.TxQueue;
 import io.nitrosim.nic.frame.EthernetFrame;
 import io.nitrosim.pci.DmaPort;
 import io.nitrosim.pci.queue.SubmissionQueueReader;
+import io.nitrosim.pci.trace.TraceKind;
 
 /**
  * The transmit path of an ENA function: walks each TX SQ from its head (descriptors read by DMA in bursts), checks
@@ -109,6 +110,7 @@ final class EnaTxPath
             {
                 meters.txErrors.incrementRelease();
             }
+            device.tracer().emit(TraceKind.DESCRIPTOR_COMPLETE, 2 * sq.idx, sq.ring.head().value(), sq.chainReqId, status, 0);
             sq.ring.consume(sq.chainLength);
             sq.chainLength = 0;
             frames++;
@@ -198,6 +200,7 @@ final class EnaTxPath
                 sq.chainLength = k + 1;
                 sq.chainBytes = bytes;
                 sq.chainMalformed = malformed;
+                device.tracer().emit(TraceKind.DESCRIPTOR_FETCH, 2 * sq.idx, ring.head().value(), sq.chainReqId, bytes, 0);
                 return true;
             }
         }

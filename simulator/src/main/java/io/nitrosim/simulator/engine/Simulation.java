@@ -38,6 +38,7 @@ import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioException;
+import io.nitrosim.simulator.trace.TraceRecorder;
 import io.nitrosim.time.PaceReport;
 import io.nitrosim.time.PacedRuntime;
 import io.nitrosim.time.SimRuntime;
@@ -83,6 +84,9 @@ public final class Simulation implements AutoCloseable
     private final StorageSide storage;
     private final ToolsSide tools;
     private final TimeSeriesRecorder recorder;
+    /** The trace of a traced run (null otherwise), closed when the run ends. */
+    private final TraceRecorder trace;
+    private final Path traceDirectory;
     private long wallNs;
     private boolean ran;
     private volatile boolean stopRequested;
@@ -93,9 +97,10 @@ public final class Simulation implements AutoCloseable
     {
     }
 
-    private Simulation(final Scenario scenario, final Path workDirectory)
+    private Simulation(final Scenario scenario, final Path workDirectory, final Path traceDirectory)
     {
         this.scenario = scenario;
+        this.traceDirectory = scenario.trace().enabled() ? traceDirectory : null;
         // Real-time scenarios run the same single-threaded agents paced to the wall clock: the cards share buckets
         // between rings, so each host's agents must stay on one thread either way.
         this.paced = scenario.clock() == Scenario.ClockMode.REAL ? new PacedRuntime() : null;
@@ -137,6 +142,8 @@ public final class Simulation implements AutoCloseable
             }
             recorder = buildRecorder();
             runtime.add(recorder);
+            trace = this.traceDirectory == null ? null
+                : TraceWiring.wire(scenario, this.traceDirectory, runtime.clock(), instances.values(), storage);
         }
         catch (final Ec2Exception | IllegalArgumentException ex)
         {
@@ -145,10 +152,34 @@ public final class Simulation implements AutoCloseable
         }
     }
 
-    /** Builds everything the scenario describes; nothing runs yet. */
+    /**
+     * Builds everything the scenario describes; nothing runs yet. A scenario with a trace section records its
+     * trace into {@code workDirectory/trace} ({@link #traceDirectory()}).
+     */
     public static Simulation prepare(final Scenario scenario, final Path workDirectory)
     {
-        return new Simulation(scenario, workDirectory);
+        return new Simulation(scenario, workDirectory, workDirectory.resolve("trace"));
+    }
+
+    /**
+     * Builds everything the scenario describes, recording its trace (if the scenario has a trace section, see
+     * {@link Scenario#withTrace}) into {@code traceDirectory}, which must not hold a trace yet.
+     */
+    public static Simulation prepare(final Scenario scenario, final Path workDirectory, final Path traceDirectory)
+    {
+        return new Simulation(scenario, workDirectory, traceDirectory);
+    }
+
+    /** Where the run's trace is (complete once {@link #run} returns); null when the run is not traced. */
+    public Path traceDirectory()
+    {
+        return traceDirectory;
+    }
+
+    /** Events traced so far (0 when the run is not traced). */
+    public long tracedEvents()
+    {
+        return trace == null ? 0 : trace.recordedCount();
     }
 
     private static Instance launch(final Host host, final Scenario.Instance spec)
@@ -225,6 +256,10 @@ public final class Simulation implements AutoCloseable
             }
         }
         recorder.recordFinalSample();
+        if (trace != null)
+        {
+            trace.close();
+        }
         wallNs = WallClock.nanoTime() - startWall;
         return results();
     }
@@ -413,6 +448,10 @@ public final class Simulation implements AutoCloseable
         if (tools != null)
         {
             tools.close();
+        }
+        if (trace != null)
+        {
+            trace.close();
         }
         if (runtime != null)
         {

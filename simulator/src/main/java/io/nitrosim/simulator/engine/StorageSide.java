@@ -55,9 +55,23 @@ final class StorageSide implements AutoCloseable
     private final List<FioRun> fioRuns = new ArrayList<>();
     private final StoragePlumbing plumbing;
 
-    private record VolumeHandle(
+    record VolumeHandle(
         Scenario.Volume spec, VolumeSpec volume, NvmeController controller, PciAddress address, MetricTags tags)
     {
+    }
+
+    /** The volumes of an instance, in attach order. */
+    List<VolumeHandle> volumesOf(final String instanceName)
+    {
+        final List<VolumeHandle> list = new ArrayList<>();
+        for (final VolumeHandle v : volumes.values())
+        {
+            if (v.spec().instance().equals(instanceName))
+            {
+                list.add(v);
+            }
+        }
+        return list;
     }
 
     private record FioRun(List<Scenario.FioWorkload> workloads, VolumeHandle volume, FioWorkload fio)

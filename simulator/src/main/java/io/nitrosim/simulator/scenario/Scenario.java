@@ -32,7 +32,8 @@ public record Scenario(
     List<Workload> workloads,
     List<Expectation> expectations,
     List<Export> exports,
-    List<Port> ports)
+    List<Port> ports,
+    Trace trace)
 {
     /** {@code allowedLag: unlimited}: a real-time run passes however far behind the wall clock it falls. */
     public static final long UNLIMITED_LAG = Long.MAX_VALUE;
@@ -47,7 +48,29 @@ public record Scenario(
     {
         return new Scenario(source, name, description, seed, durationNs, clockMode, allowedLagNs, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
-            exports, ports);
+            exports, ports, trace);
+    }
+
+    /** The same scenario with another trace setting (the CLI's {@code --trace}). */
+    public Scenario withTrace(final Trace newTrace)
+    {
+        return new Scenario(source, name, description, seed, durationNs, clock, allowedLagNs, payload,
+            sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
+            exports, ports, newTrace);
+    }
+
+    /**
+     * What a run traces: the event kinds ({@code io.nitrosim.pci.trace.TraceKind} bits) and the functions, by
+     * the scenario's instance, ENI or volume names (empty: every function). {@link #NONE} traces nothing.
+     */
+    public record Trace(long kindMask, List<String> events, List<String> functions)
+    {
+        public static final Trace NONE = new Trace(0, List.of(), List.of());
+
+        public boolean enabled()
+        {
+            return kindMask != 0;
+        }
     }
 
     public enum PayloadMode

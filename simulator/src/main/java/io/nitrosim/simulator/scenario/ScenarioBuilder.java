@@ -36,6 +36,7 @@ public final class ScenarioBuilder
     private final Map<String, InstanceDraft> instances = new LinkedHashMap<>();
     private final List<ScenarioSpec.WorkloadSpec> workloads = new ArrayList<>();
     private final List<ScenarioSpec.ExpectationSpec> expectations = new ArrayList<>();
+    private ScenarioSpec.TraceSpec trace;
     private final List<ScenarioSpec.ExportSpec> exports = new ArrayList<>();
     private final List<ScenarioSpec.PortSpec> ports = new ArrayList<>();
 
@@ -58,6 +59,13 @@ public final class ScenarioBuilder
     public ScenarioBuilder seed(final long seed)
     {
         this.seed = seed;
+        return this;
+    }
+
+    /** Records a device-level trace: event kind names (or "all") and instance, ENI or volume names (empty: all). */
+    public ScenarioBuilder trace(final List<String> events, final List<String> functions)
+    {
+        this.trace = new ScenarioSpec.TraceSpec(events, functions);
         return this;
     }
 
@@ -214,7 +222,7 @@ public final class ScenarioBuilder
             null,
             vpcs.isEmpty() ? null : List.copyOf(vpcs), null, groups.isEmpty() ? null : List.copyOf(groups), specs,
             List.copyOf(workloads), List.copyOf(expectations), exports.isEmpty() ? null : List.copyOf(exports),
-            ports.isEmpty() ? null : List.copyOf(ports));
+            ports.isEmpty() ? null : List.copyOf(ports), trace);
     }
 
     /** Validates and returns the scenario; problems are a {@link ScenarioException}. */

@@ -26,8 +26,14 @@ public record ScenarioSpec(
     List<WorkloadSpec> workloads,
     List<ExpectationSpec> expectations,
     List<ExportSpec> exports,
-    List<PortSpec> ports)
+    List<PortSpec> ports,
+    TraceSpec trace)
 {
+    /** {@code trace: {events: [...], functions: [...]}}: record a device-level trace of the run. */
+    public record TraceSpec(List<String> events, List<String> functions)
+    {
+    }
+
     /** Catalog and shaping parameters that replace the defaults for this scenario. */
     public record OverridesSpec(
         Map<String, InstanceTypeOverride> instanceTypes,

@@ -94,9 +94,10 @@ public final class ScenarioValidator
         final ToolsValidator tools = new ToolsValidator(checks, clock, payload, instances, workloads);
         final List<Scenario.Export> exports = tools.exports(spec.exports());
         final List<Scenario.Port> ports = tools.ports(spec.ports(), exports);
+        final Scenario.Trace trace = new TraceValidator(checks).trace(spec.trace(), instances);
         final Scenario scenario = new Scenario(checks.source(), name, description, seed, durationNs, clock,
             allowedLagNs, payload, sampleIntervalNs, network, ebs, hostList, vpcs, peerings, groups, instances,
-            workloads, expectations, exports, ports);
+            workloads, expectations, exports, ports, trace);
         checkFootprint(scenario);
         return scenario;
     }
