@@ -181,6 +181,11 @@ class NvmeControllerFuzzTest
             admin(NvmeOpcodes.ADMIN_CREATE_IO_SQ, 0, IO_SQ, 0, (63 << 16) | 1, 0x1 | (1 << 16), 0);
             bed.run(1_000_000);
             drain();
+            // One write and one 8 KiB read (PRP1 + PRP2), so every brought-up input has data moved both ways.
+            sqe.wrap(cmd, 0).clear().opcode(NvmeOpcodes.IO_WRITE).nsid(1).prp1(8 * PAGE).cdw(12, 7);
+            submit(1);
+            sqe.wrap(cmd, 0).clear().opcode(NvmeOpcodes.IO_READ).nsid(1).prp1(9 * PAGE).prp2(10 * PAGE).cdw(12, 15);
+            submit(1);
         }
 
         private void act(final int action)
@@ -222,7 +227,7 @@ class NvmeControllerFuzzTest
                     if (memory.contains(at, junk.length))
                     {
                         memory.putBytes(at, junk);
-                        desynced |= at < QUEUE_PAGES * PAGE;
+                        desynced |= at < QUEUE_PAGES * PAGE || overlapsQueues(at, junk.length, -1);
                     }
                     break;
             }
@@ -274,6 +279,7 @@ class NvmeControllerFuzzTest
 
         private void prpList(final long at, final int entries)
         {
+            desynced |= at < QUEUE_PAGES * PAGE || overlapsQueues(at, 8L * entries, -1);
             for (int i = 0; i < entries && memory.contains(at + 8L * i, 8); i++)
             {
                 memory.putLong(at + 8L * i, data.consumeBoolean() ? address() : (long)data.consumeInt(QUEUE_PAGES, 63) * PAGE);
@@ -323,8 +329,8 @@ class NvmeControllerFuzzTest
             cqEntries[0] = ((aqa >>> 16) & 0xFFF) + 1;
             cqPhase[0] = true;
             bed.window.allow(cqBase[0], (long)cqEntries[0] * CompletionQueueEntry.LENGTH);
-            desynced |= overlapsQueues(sqBase[0], (long)sqEntries[0] * SubmissionQueueEntry.LENGTH, 0)
-                || overlapsQueues(cqBase[0], (long)cqEntries[0] * CompletionQueueEntry.LENGTH, -1)
+            desynced |= overlaps(sqBase[0], (long)sqEntries[0] * SubmissionQueueEntry.LENGTH, cqBase[0],
+                (long)cqEntries[0] * CompletionQueueEntry.LENGTH)
                 || !memory.contains(sqBase[0], (long)sqEntries[0] * SubmissionQueueEntry.LENGTH);
         }
 
@@ -397,9 +403,9 @@ class NvmeControllerFuzzTest
             final Pending p = new Pending(qid, sqe.opcode(), sqe.prp1(), sqe.prp2(), sqe.cdw10(), sqe.cdw11(), sqe.cdw(12));
             pending.put(cid, p);
             final long[] named = bed.window.allowCommand(p, c.blockSizeBytes());
-            for (int i = 0; i < named.length; i += 2)
+            for (int i = 0; i < named.length && !(qid == 0 && p.opcode() == NvmeOpcodes.ADMIN_CREATE_IO_CQ); i += 2)
             {
-                desynced |= overlapsQueues(named[i], named[i + 1], -1);
+                desynced |= overlapsQueues(named[i], named[i + 1], -1) || named[i] < QUEUE_PAGES * PAGE;
             }
             sqTail[qid] = (sqTail[qid] + 1) % entries;
             c.mmioWrite(0, NvmeRegisters.DOORBELL_BASE_OFFSET + 8L * qid, 4, sqTail[qid]);
@@ -417,7 +423,7 @@ class NvmeControllerFuzzTest
                     return true;
                 }
             }
-            return start < QUEUE_PAGES * PAGE;
+            return false;
         }
 
         private static boolean overlaps(final long a, final long aLength, final long b, final long bLength)
@@ -504,15 +510,17 @@ class NvmeControllerFuzzTest
                     cqEntries[qid] = (p.cdw10 >>> 16) + 1;
                     cqHead[qid] = 0;
                     cqPhase[qid] = true;
-                    desynced |= overlapsQueues(p.prp1, (long)cqEntries[qid] * 16, -1) && qid != 1
-                        || !memory.contains(p.prp1, (long)cqEntries[qid] * 16);
+                    desynced |= !memory.contains(p.prp1, (long)cqEntries[qid] * 16);
+                    cqEntries[qid] = 0;
+                    desynced |= overlapsQueues(p.prp1, (long)((p.cdw10 >>> 16) + 1) * 16, -1);
+                    cqEntries[qid] = (p.cdw10 >>> 16) + 1;
                     break;
                 case NvmeOpcodes.ADMIN_CREATE_IO_SQ:
+                    desynced |= overlapsQueues(p.prp1, (long)((p.cdw10 >>> 16) + 1) * 64, -1);
                     sqBase[qid] = p.prp1;
                     sqEntries[qid] = (p.cdw10 >>> 16) + 1;
                     sqTail[qid] = 0;
                     sqHead[qid] = 0;
-                    desynced |= overlapsQueues(p.prp1, (long)sqEntries[qid] * 64, -1) && qid != 1;
                     break;
                 case NvmeOpcodes.ADMIN_DELETE_IO_SQ:
                     sqEntries[qid] = 0;

@@ -165,6 +165,7 @@ class EnaFunctionFuzzTest
             write(EnaRegisters.DEV_CTL, EnaRegisters.DEV_CTL_DEV_RESET);
             write(EnaRegisters.DEV_CTL, 0);
             bed.run(100_000);
+            resetSeen = false; // this reset is the bring-up's own
             ring(EnaRegisters.AQ_BASE_LO, AQ);
             write(EnaRegisters.AQ_CAPS, ADMIN_DEPTH | (AdminCommand.LENGTH << EnaRegisters.QUEUE_CAPS_ENTRY_SIZE_SHIFT));
             ring(EnaRegisters.ACQ_BASE_LO, ACQ);
