@@ -296,6 +296,13 @@ class NvmeControllerFuzzTest
             {
                 desynced = true;
             }
+            final long written = offset == NvmeRegisters.CC_OFFSET ? value : offset == NvmeRegisters.CC_OFFSET - 4 && size == 8
+                ? value >>> 32 : 0;
+            if (!wasEnabled && (written & NvmeRegisters.CC_EN) != 0)
+            {
+                zeroCompletionQueue(c.mmioRead(0, NvmeRegisters.ACQ_OFFSET, 8),
+                    (((int)c.mmioRead(0, NvmeRegisters.AQA_OFFSET, 4) >>> 16) & 0xFFF) + 1);
+            }
             c.mmioWrite(0, offset, size, size == 4 ? value & 0xFFFF_FFFFL : value);
             bed.run(1_000);
             if (offset > NvmeRegisters.CC_OFFSET - size && offset <= NvmeRegisters.CC_OFFSET)
@@ -316,6 +323,16 @@ class NvmeControllerFuzzTest
                     shutdown = true;
                 }
                 enabled = (c.mmioRead(0, NvmeRegisters.CSTS_OFFSET, 4) & NvmeRegisters.CSTS_RDY) != 0;
+            }
+        }
+
+        /** What a driver does before it hands a CQ to the controller: no stale entry may look new (phase 1). */
+        private void zeroCompletionQueue(final long base, final int entries)
+        {
+            final long length = (long)entries * CompletionQueueEntry.LENGTH;
+            if (memory.contains(base, length))
+            {
+                memory.fill(base, (int)length, (byte)0);
             }
         }
 
@@ -506,6 +523,7 @@ class NvmeControllerFuzzTest
             switch (p.opcode)
             {
                 case NvmeOpcodes.ADMIN_CREATE_IO_CQ:
+                    zeroCompletionQueue(p.prp1, (p.cdw10 >>> 16) + 1);
                     cqBase[qid] = p.prp1;
                     cqEntries[qid] = (p.cdw10 >>> 16) + 1;
                     cqHead[qid] = 0;
