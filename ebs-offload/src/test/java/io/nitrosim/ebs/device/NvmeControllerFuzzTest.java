@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -31,7 +29,7 @@ import io.nitrosim.ebs.storage.StorageStatus;
 import io.nitrosim.ebs.volume.VolumeId;
 import io.nitrosim.ebs.volume.VolumeType;
 import io.nitrosim.metrics.CounterRegistry;
-import io.nitrosim.pci.DmaWindow;
+import io.nitrosim.pci.CheckedDmaWindow;
 import io.nitrosim.pci.FakeGuestMemory;
 import io.nitrosim.pci.FunctionAccess;
 import io.nitrosim.pci.queue.FunctionSetup;
@@ -84,7 +82,7 @@ class NvmeControllerFuzzTest
     {
         final VirtualTimeRuntime runtime = new VirtualTimeRuntime();
         final FakeGuestMemory memory = new FakeGuestMemory(0, MEMORY_BYTES);
-        final CheckedWindow window = new CheckedWindow(memory);
+        final NamedRegions window = new NamedRegions(memory);
         final EbsCard card;
         final NvmeController controller;
 
@@ -95,7 +93,7 @@ class NvmeControllerFuzzTest
                 .registry(new CounterRegistry()).backend(new MemoryBackend()).build();
             runtime.add(card);
             controller = card.attach(EbsRig.volume("vol-0123456789abcdef0", VolumeType.GP3, 8, 0, 0, "/dev/sdf"));
-            controller.connect(window, (address, value) -> { });
+            controller.connect(window.window, (address, value) -> { });
             runtime.add(controller.agent());
         }
 
@@ -566,8 +564,8 @@ class NvmeControllerFuzzTest
 
         private void check()
         {
-            assertEquals(List.of(), bed.window.violations, "DMA writes outside every region a command named");
-            assertEquals(bed.window.refused, c.dma().refusedByWindowCount() - refusedBefore,
+            assertEquals(List.of(), bed.window.window.violations(), "DMA writes outside every region a command named");
+            assertEquals(bed.window.window.refused(), c.dma().refusedByWindowCount() - refusedBefore,
                 "every access the IOMMU window refused is counted");
             final int csts = (int)c.mmioRead(0, NvmeRegisters.CSTS_OFFSET, 4);
             assertEquals(c.isFatal(), (csts & NvmeRegisters.CSTS_CFS) != 0, "CSTS.CFS is the controller's fatal state");
@@ -605,39 +603,32 @@ class NvmeControllerFuzzTest
     }
 
     /**
-     * The IOMMU window between the controller and guest memory: refuses what lies outside memory (as
-     * {@link FakeGuestMemory} does) and counts it, and records every write that lands on a byte no command named.
+     * What the guest's commands name, for the IOMMU window ({@link CheckedDmaWindow}) that records every write
+     * outside it: CQ rings and the data pages of commands that write guest memory, resolved from their PRPs.
      */
-    static final class CheckedWindow implements DmaWindow
+    static final class NamedRegions
     {
         final FakeGuestMemory memory;
-        final BitSet allowed = new BitSet(MEMORY_BYTES);
+        final CheckedDmaWindow window;
         final List<Pending> commands = new ArrayList<>();
-        final List<String> violations = new ArrayList<>();
         int blockBytes = 512;
-        long refused;
 
-        CheckedWindow(final FakeGuestMemory memory)
+        NamedRegions(final FakeGuestMemory memory)
         {
             this.memory = memory;
+            this.window = new CheckedDmaWindow(memory);
+            window.widen(this::resolveAgain);
         }
 
         void reset()
         {
-            allowed.clear();
+            window.reset();
             commands.clear();
-            violations.clear();
-            refused = 0;
         }
 
         void allow(final long start, final long length)
         {
-            final long from = Math.max(0, start);
-            final long to = Math.min(MEMORY_BYTES, start + Math.max(0, length));
-            if (start >= 0 && from < to)
-            {
-                allowed.set((int)from, (int)to);
-            }
+            window.allow(start, length);
         }
 
         /** Marks what a command names (as the PRP rules resolve it from memory now). @return {start, length}... */
@@ -657,6 +648,22 @@ class NvmeControllerFuzzTest
                 allow(named[i], named[i + 1]);
             }
             return named;
+        }
+
+        /** A PRP list may have changed since a command was submitted: resolve every command again from memory now. */
+        private void resolveAgain()
+        {
+            for (final Pending p : commands)
+            {
+                if (!(p.sq() == 0 && p.opcode() == NvmeOpcodes.ADMIN_CREATE_IO_CQ))
+                {
+                    final long[] named = resolve(p.prp1(), p.prp2(), p.writeLength(blockBytes));
+                    for (int i = 0; i < named.length; i += 2)
+                    {
+                        allow(named[i], named[i + 1]);
+                    }
+                }
+            }
         }
 
         /** The PRP rules (NVMe base specification, PRP entries and lists), written independently of PrpResolver. */
@@ -699,50 +706,6 @@ class NvmeControllerFuzzTest
                 result[i] = out.get(i);
             }
             return result;
-        }
-
-        @Override
-        public boolean read(final long address, final MutableDirectBuffer dst, final int dstOffset, final int length)
-        {
-            if (!memory.read(address, dst, dstOffset, length))
-            {
-                refused++;
-                return false;
-            }
-            return true;
-        }
-
-        @Override
-        public boolean write(final long address, final DirectBuffer src, final int srcOffset, final int length)
-        {
-            if (!memory.contains(address, length))
-            {
-                refused++;
-                return false;
-            }
-            if (!isAllowed(address, length))
-            {
-                for (final Pending p : commands) // a list may have changed since: resolve again from memory now
-                {
-                    final long[] named = p.sq() == 0 && p.opcode() == NvmeOpcodes.ADMIN_CREATE_IO_CQ ? new long[0]
-                        : resolve(p.prp1(), p.prp2(), p.writeLength(blockBytes));
-                    for (int i = 0; i < named.length; i += 2)
-                    {
-                        allow(named[i], named[i + 1]);
-                    }
-                }
-                if (!isAllowed(address, length))
-                {
-                    violations.add(length + " B at 0x" + Long.toHexString(address));
-                }
-            }
-            return memory.write(address, src, srcOffset, length);
-        }
-
-        private boolean isAllowed(final long address, final int length)
-        {
-            final int from = (int)address;
-            return allowed.nextClearBit(from) >= from + length;
         }
     }
 

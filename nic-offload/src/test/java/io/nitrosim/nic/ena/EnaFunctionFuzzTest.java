@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -18,7 +15,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.nitrosim.nic.shaping.NetworkInstanceCaps;
 import io.nitrosim.nic.testbed.TestBed;
-import io.nitrosim.pci.DmaWindow;
+import io.nitrosim.pci.CheckedDmaWindow;
 import io.nitrosim.pci.FakeGuestMemory;
 import io.nitrosim.pci.FunctionAccess;
 import io.nitrosim.pci.queue.FunctionSetup;
@@ -75,7 +72,7 @@ class EnaFunctionFuzzTest
     {
         final TestBed net = new TestBed();
         final FakeGuestMemory memory = new FakeGuestMemory(BASE, MEMORY_BYTES);
-        final CheckedWindow window = new CheckedWindow(memory);
+        final NamedRegions window = new NamedRegions(memory);
         final EnaFunction device;
 
         Bed()
@@ -83,7 +80,7 @@ class EnaFunctionFuzzTest
             device = EnaFunction.context().port(net.port("i-a", NetworkInstanceCaps.C5_LARGE, 1))
                 .clock(net.runtime.clock()).registry(net.registry).maxQueuePairs(PAIRS)
                 .keepAliveIntervalNs(KEEP_ALIVE_NS).build();
-            device.connect(window, (address, value) -> { });
+            device.connect(window.window, (address, value) -> { });
             net.runtime.add(device.agent());
             net.port("i-b", NetworkInstanceCaps.C5_LARGE, 2); // somewhere for frames to go
         }
@@ -479,8 +476,8 @@ class EnaFunctionFuzzTest
 
         private void check()
         {
-            assertEquals(List.of(), bed.window.violations, "DMA writes outside every region a command named");
-            assertEquals(bed.window.refused, f.dma().refusedByWindowCount() - refusedBefore,
+            assertEquals(List.of(), bed.window.window.violations(), "DMA writes outside every region a command named");
+            assertEquals(bed.window.window.refused(), f.dma().refusedByWindowCount() - refusedBefore,
                 "every access the IOMMU window refused is counted");
             final int devSts = (int)f.mmioRead(EnaRegisters.REGISTER_BAR, EnaRegisters.DEV_STS, 4);
             assertEquals(f.isFatal(), (devSts & EnaRegisters.DEV_STS_FATAL_ERROR) != 0, "DEV_STS.fatal_error");
@@ -494,38 +491,31 @@ class EnaFunctionFuzzTest
     }
 
     /**
-     * The IOMMU window between the function and guest memory: refuses what lies outside memory (as
-     * {@link FakeGuestMemory} does) and counts it, and records every write that lands on a byte nothing named.
+     * What the guest's commands name, for the IOMMU window ({@link CheckedDmaWindow}) that records every write
+     * outside it; RX buffers are read from the RX rings when a write needs them.
      */
-    static final class CheckedWindow implements DmaWindow
+    static final class NamedRegions
     {
         final FakeGuestMemory memory;
-        final BitSet allowed = new BitSet(MEMORY_BYTES);
+        final CheckedDmaWindow window;
         final List<long[]> rxRings = new ArrayList<>();
-        final List<String> violations = new ArrayList<>();
-        long refused;
 
-        CheckedWindow(final FakeGuestMemory memory)
+        NamedRegions(final FakeGuestMemory memory)
         {
             this.memory = memory;
+            this.window = new CheckedDmaWindow(memory);
+            window.widen(this::allowRxBuffers);
         }
 
         void reset()
         {
-            allowed.clear();
+            window.reset();
             rxRings.clear();
-            violations.clear();
-            refused = 0;
         }
 
         void allow(final long start, final long length)
         {
-            final long from = Math.max(BASE, start);
-            final long to = Math.min(BASE + MEMORY_BYTES, start + Math.max(0, Math.min(length, MEMORY_BYTES)));
-            if (start >= 0 && from < to)
-            {
-                allowed.set((int)(from - BASE), (int)(to - BASE));
-            }
+            window.allow(start, length);
         }
 
         /** Every RX descriptor in every RX ring some CREATE_SQ named names its buffer. */
@@ -544,42 +534,6 @@ class EnaFunctionFuzzTest
                     }
                 }
             }
-        }
-
-        @Override
-        public boolean read(final long address, final MutableDirectBuffer dst, final int dstOffset, final int length)
-        {
-            if (!memory.read(address, dst, dstOffset, length))
-            {
-                refused++;
-                return false;
-            }
-            return true;
-        }
-
-        @Override
-        public boolean write(final long address, final DirectBuffer src, final int srcOffset, final int length)
-        {
-            if (!memory.contains(address, length))
-            {
-                refused++;
-                return false;
-            }
-            if (!isAllowed(address, length))
-            {
-                allowRxBuffers();
-                if (!isAllowed(address, length))
-                {
-                    violations.add(length + " B at 0x" + Long.toHexString(address));
-                }
-            }
-            return memory.write(address, src, srcOffset, length);
-        }
-
-        private boolean isAllowed(final long address, final int length)
-        {
-            final int from = (int)(address - BASE);
-            return allowed.nextClearBit(from) >= from + length;
         }
     }
 }
