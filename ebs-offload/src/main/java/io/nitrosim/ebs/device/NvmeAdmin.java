@@ -355,7 +355,8 @@ final class NvmeAdmin
             default:
                 return NvmeStatus.INVALID_LOG_PAGE | DNR;
         }
-        if ((offset & 3) != 0 || offset >= pageLength || lengthBytes > PAGE_SIZE * 2L)
+        // LPOU:LPOL is an unsigned 64-bit offset: one of 2^63 or more reads as negative here and is beyond the log too.
+        if (offset < 0 || (offset & 3) != 0 || offset >= pageLength || lengthBytes > PAGE_SIZE * 2L)
         {
             return NvmeStatus.INVALID_FIELD | DNR;
         }

@@ -329,6 +329,9 @@ class NvmeConformanceTest
             .prp1(page).cdw(10, 0x7F | (127 << 16))));
         assertEquals(NvmeStatus.INVALID_FIELD | DNR, status(0, s -> s.opcode(NvmeOpcodes.ADMIN_GET_LOG_PAGE)
             .prp1(page).cdw(10, NvmeOpcodes.LOG_SMART_HEALTH | (127 << 16)).cdw(12, 1024)), "offset past the log");
+        assertEquals(NvmeStatus.INVALID_FIELD | DNR, status(0, s -> s.opcode(NvmeOpcodes.ADMIN_GET_LOG_PAGE)
+            .prp1(page).cdw(10, NvmeOpcodes.LOG_SMART_HEALTH | (127 << 16)).cdw(12, 0).cdw(13, 0x8000_0000)),
+            "offset 2^63 (LPOU bit 31, negative as a signed long): past the log, found by NvmeControllerFuzzTest");
         assertEquals(NvmeStatus.INVALID_FIELD | DNR, status(0, s -> s.opcode(NvmeOpcodes.ADMIN_SET_FEATURES)
             .cdw(10, NvmeOpcodes.FEATURE_VOLATILE_WRITE_CACHE).cdw(11, 1)));
         assertEquals(NvmeStatus.FEATURE_NOT_SAVEABLE | DNR, status(0, s -> s.opcode(NvmeOpcodes.ADMIN_SET_FEATURES)
