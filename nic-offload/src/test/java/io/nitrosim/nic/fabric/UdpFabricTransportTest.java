@@ -144,7 +144,9 @@ class UdpFabricTransportTest
                 runtime.add(cardA); // the cards run before the stream's window opens, however slow the machine
                 runtime.add(cardB);
                 // 1000 payload frames of 1514 B at 12.5 MB/s: about 121 ms.
-                final long startNs = runtime.clock().nanoTime() + 20_000_000L; // real time already runs
+                // real time already runs: the window opens far enough ahead that a descheduled test thread (seen at
+                // load 12 on 2 cores, when a 20 ms lead let the window close before the loop began) still meets it
+                final long startNs = runtime.clock().nanoTime() + 500_000_000L;
                 final Iperf.Stream stream = iperf.stream(StreamSpec.builder(StreamSpec.Mode.UDP_RATE).mtu(1500)
                     .rateBytesPerSec(12_500_000L).window(startNs, startNs + frames * 1514L * 80L).payloadMode(true)
                     .build(), pa, pb);
