@@ -1,0 +1,76 @@
+package io.nitrosim.simulator.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.simulator.results.InstanceResult;
+import io.nitrosim.simulator.results.RunResults;
+import io.nitrosim.simulator.results.StreamResult;
+import io.nitrosim.simulator.scenario.Scenario;
+import io.nitrosim.simulator.scenario.ScenarioLoader;
+
+/**
+ * Behaviours where the simulator must agree with EC2 (issue 15, "Disagreements with EC2"): each a scenario file
+ * run through the simulator, its figure read back from the run's results and counters.
+ */
+class Ec2FidelityTest
+{
+    private static final String TWO_IN_GROUP = "name: t\nduration: 1s\nsecurityGroups:\n  - name: g\n"
+        + "    ingress: [{protocol: all, from: 0.0.0.0/0}]\nEGRESS"
+        + "instances:\n  - {name: a, type: c5.large, securityGroups: [g]}\n"
+        + "  - {name: b, type: c5.large, securityGroups: [g]}\nworkloads:\n";
+
+    @TempDir
+    Path work;
+
+    private static Scenario yaml(final String text) throws Exception
+    {
+        return ScenarioLoader.parse("s.yaml", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), false);
+    }
+
+    private static long sum(final CounterRegistry registry, final String meter)
+    {
+        return registry.meters().stream().filter(m -> m.name().equals(meter))
+            .mapToLong(CounterRegistry.Meter::value).sum();
+    }
+
+    private static InstanceResult instance(final RunResults results, final String name)
+    {
+        return results.instances().stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldSendNothingOutboundFromAGroupWithAnEmptyEgressList() throws Exception
+    {
+        // EC2: a security group whose outbound rules were all removed allows no outbound traffic; only a group
+        // created without touching its rules has the default allow-all rule.
+        final String udp = "  - {name: w, kind: iperf, from: a, to: b, rateGbps: 1}\n";
+        try (Simulation simulation = Simulation.prepare(yaml(TWO_IN_GROUP.replace("EGRESS", "    egress: []\n") + udp),
+            work))
+        {
+            final RunResults results = simulation.run(null);
+            final StreamResult stream = results.streams().get(0);
+            assertEquals(0.0, stream.throughputGbps(), 0.0, "nothing arrives");
+            assertEquals(0L, instance(results, "b").netIn().bytes());
+            assertEquals(0L, instance(results, "a").netOut().bytes());
+            // 1 Gbps of 9015 B frames for a second, every one refused by a's card.
+            assertEquals(1e9 / 8 / 9015, sum(simulation.counters(), "nic.sg_egress_dropped"), 139.0);
+        }
+        try (Simulation simulation = Simulation.prepare(yaml(TWO_IN_GROUP.replace("EGRESS", "") + udp), work))
+        {
+            final RunResults results = simulation.run(null);
+            assertEquals(1.0, results.streams().get(0).throughputGbps(), 0.01, "no egress list: all outbound");
+            assertEquals(0L, sum(simulation.counters(), "nic.sg_egress_dropped"));
+        }
+    }
+}
