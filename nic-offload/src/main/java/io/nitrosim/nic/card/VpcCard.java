@@ -39,7 +39,9 @@ import io.nitrosim.time.SimAgent;
 /**
  * The VPC card of one host: one agent that serves every instance of the host, each ENI through its ENA device.
  * <p>
- * Egress, per frame at the head of an ENI's {@link TxQueue} (queues served round-robin per instance): parse;
+ * Egress, per frame at the head of an ENI's {@link TxQueue} (queues served round-robin per instance): the ENI's
+ * egress pipeline takes it in at the line rate (each frame holds it for its wire time, whatever its fate, so a
+ * guest sending into a drop is dropped at that pace and time moves on); parse;
  * anti-spoofing (source MAC and IP must be the ENI's); link-local (169.254/16) goes to the card's local services
  * through the ENI's link-local gate (1024 packets/s); route through the VPC model (own VPC, then peers: VPC
  * isolation); connection tracking, and for a new flow the ENI's outbound security group rules and the conntrack
@@ -62,6 +64,8 @@ public final class VpcCard implements SimAgent
 {
     /** A head frame's decision when it is dropped; otherwise the destination host and ENI number. */
     private static final long DROP = -1;
+    /** A head frame's decision while it waits to enter its ENI's egress pipeline (not classified yet). */
+    private static final long IN_PIPELINE = Long.MIN_VALUE;
 
     private final Context ctx;
     private final int hostId;
@@ -416,6 +420,20 @@ public final class VpcCard implements SimAgent
             this.head = head;
             final EniPort port = this.port;
             if (head.isFresh())
+            {
+                // The pipeline takes frames in at the line rate before it decides their fate: a frame waits
+                // (at most a shaping quantum early) for those before it, so drops, like departures, keep the
+                // wire's pace and simulated time moves on.
+                final long enterNs = port.enterPipeline(nowNs, chargedBytes)
+                    - port.instance().shaper().config().shapingQuantumNs();
+                if (enterNs > nowNs)
+                {
+                    head.decision(IN_PIPELINE);
+                    head.holdUntil(enterNs); // the ring comes back no sooner
+                    return;
+                }
+            }
+            if (head.isFresh() || head.decision() == IN_PIPELINE)
             {
                 final long route = classify(port, buffer, index, captured, chargedBytes, nowNs);
                 if (route == DROP)

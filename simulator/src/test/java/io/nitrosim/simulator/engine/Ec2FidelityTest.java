@@ -73,4 +73,37 @@ class Ec2FidelityTest
             assertEquals(0L, sum(simulation.counters(), "nic.sg_egress_dropped"));
         }
     }
+
+    @Test
+    @Timeout(120)
+    void shouldDropUnlimitedUdpTheSendersCardRefusesAtTheLineRateWithTimeMovingOn() throws Exception
+    {
+        // A guest sending as fast as it can into a drop of its own card (outbound rules that do not allow it, or
+        // a VPC that is not peered) sees its frames dropped and counted at the rate the card's egress pipeline
+        // handles them, its port's 25 Gbps line rate: 25e9 / 8 / 9015 frames per second.
+        final double framesPerSec = 25e9 / 8 / 9015;
+        final String unlimited = "  - {name: w, kind: iperf, from: a, to: b}\n";
+        final String blocked = TWO_IN_GROUP.replace("duration: 1s", "duration: 200ms")
+            .replace("EGRESS", "    egress: [{protocol: tcp, to: 0.0.0.0/0}]\n") + unlimited;
+        try (Simulation simulation = Simulation.prepare(yaml(blocked), work))
+        {
+            final RunResults results = simulation.run(null);
+            assertEquals(0.2, results.simulatedSeconds(), 1e-9, "simulated time reached the end");
+            assertEquals(framesPerSec * 0.2, sum(simulation.counters(), "nic.sg_egress_dropped"), framesPerSec * 0.2e-3);
+            assertEquals(0L, instance(results, "b").netIn().bytes());
+            assertEquals(100.0, results.streams().get(0).lossPercent(), 0.0);
+        }
+        final String unpeered = "name: t\nduration: 200ms\nvpcs:\n"
+            + "  - {name: v1, cidr: 10.0.0.0/16, subnets: [{name: s1, cidr: 10.0.1.0/24}]}\n"
+            + "  - {name: v2, cidr: 10.1.0.0/16, subnets: [{name: s2, cidr: 10.1.1.0/24}]}\n"
+            + "instances:\n  - {name: a, type: c5.large, subnet: s1}\n  - {name: b, type: c5.large, subnet: s2}\n"
+            + "workloads:\n" + unlimited;
+        try (Simulation simulation = Simulation.prepare(yaml(unpeered), work))
+        {
+            final RunResults results = simulation.run(null);
+            assertEquals(0.2, results.simulatedSeconds(), 1e-9);
+            assertEquals(framesPerSec * 0.2, sum(simulation.counters(), "nic.no_route_dropped"), framesPerSec * 0.2e-3);
+            assertEquals(0L, instance(results, "b").netIn().bytes());
+        }
+    }
 }
