@@ -85,6 +85,16 @@ public final class VpcCard implements SimAgent
 
     private final AtomicCounter fabricStalls;
 
+    /**
+     * The host's link to the fabric (frames to other hosts; a hairpinned frame never reaches the wire): frames
+     * leave it one after the other at its line rate, each arriving a link latency after its last byte left.
+     */
+    private long uplinkBytesPerSec;
+    private long uplinkFreeNs;
+    private long uplinkRemainder;
+    /** Set when a frame waits for the uplink: the card's deadline is then when the uplink frees. */
+    private boolean uplinkWaited;
+
     private VpcCard(final Context ctx)
     {
         this.ctx = ctx;
@@ -103,6 +113,7 @@ public final class VpcCard implements SimAgent
             VpcCardMeter.FABRIC_MALFORMED_DROPPED.newCounter(ctx.registry, tags),
             VpcCardMeter.FABRIC_MISROUTED_DROPPED.newCounter(ctx.registry, tags));
         fabricStalls = VpcCardMeter.FABRIC_STALLS.newCounter(ctx.registry, tags);
+        uplinkBytesPerSec = ctx.shaping.lineRateBytesPerSec();
     }
 
     public static Context builder()
@@ -181,6 +192,8 @@ public final class VpcCard implements SimAgent
         VpcCardMeter.CREDIT_BALANCE.newGauge(ctx.registry, MetricTags.of("instance", instanceId, "direction", "out"),
             () -> shaper.outboundCreditPpm(clock.nanoTime()));
         final CardInstance instance = new CardInstance(vpcInstance, shaper, conntrack, ingress, config.ingressBufferBytes());
+        // The port is never slower than a rate sold on it (an overridden peak above the line rate).
+        uplinkBytesPerSec = Math.max(uplinkBytesPerSec, vpcInstance.caps().peakBytesPerSec());
         instances.add(instance);
         instanceArray = instances.toArray(new CardInstance[0]);
         for (final Eni eni : vpcInstance.enis())
@@ -281,6 +294,7 @@ public final class VpcCard implements SimAgent
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
+        uplinkWaited = false;
         int work = ingress.pollFabric(fabricInbound, ctx.pollBudget, nowNs);
         for (final CardInstance instance : instanceArray)
         {
@@ -294,7 +308,8 @@ public final class VpcCard implements SimAgent
     @Override
     public long nextDeadlineNs()
     {
-        long deadline = fabricInbound.nextEligibleNs();
+        long deadline = uplinkWaited ? uplinkFreeNs - ctx.shaping.shapingQuantumNs() : fabricInbound.nextEligibleNs();
+        deadline = Math.min(deadline, fabricInbound.nextEligibleNs());
         for (final CardInstance instance : instanceArray)
         {
             deadline = Math.min(deadline, instance.ingress.nextEligibleNs());
@@ -465,14 +480,32 @@ public final class VpcCard implements SimAgent
             final long route = head.decision();
             final int dstHost = (int)(route >>> 32);
             final FabricPort fabric = directory.port(dstHost);
-            final int claimed = fabric.tryClaim(EncapHeader.LENGTH + captured, chargedBytes, nowNs);
+            final boolean onWire = dstHost != hostId;
+            long sentNs = nowNs;
+            long remainder = 0;
+            if (onWire)
+            {
+                // Waits while the uplink is busy (at most a shaping quantum ahead, like the gates), then takes its
+                // wire time on it.
+                if (uplinkFreeNs - ctx.shaping.shapingQuantumNs() > nowNs)
+                {
+                    uplinkWaited = true;
+                    return stalled();
+                }
+                final long startNs = Math.max(nowNs, uplinkFreeNs);
+                final long scaled = chargedBytes * 1_000_000_000L + (nowNs >= uplinkFreeNs ? 0 : uplinkRemainder);
+                sentNs = startNs + scaled / uplinkBytesPerSec;
+                remainder = scaled % uplinkBytesPerSec;
+            }
+            final int claimed = fabric.tryClaim(EncapHeader.LENGTH + captured, chargedBytes, sentNs);
             if (claimed < 0)
             {
-                if (!head.stalled())
-                {
-                    fabricStalls.increment();
-                }
-                return false;
+                return stalled();
+            }
+            if (onWire)
+            {
+                uplinkFreeNs = sentNs;
+                uplinkRemainder = remainder;
             }
             final MutableDirectBuffer out = fabric.buffer();
             final Eni eni = port.eni();
@@ -484,6 +517,16 @@ public final class VpcCard implements SimAgent
             counters.increment(EniMeter.TX_FRAMES);
             counters.add(EniMeter.TX_BYTES, chargedBytes);
             return true;
+        }
+
+        /** The frame stays at the head: its link is full or busy (counted once per frame). */
+        private boolean stalled()
+        {
+            if (!head.stalled())
+            {
+                fabricStalls.increment();
+            }
+            return false;
         }
     }
 

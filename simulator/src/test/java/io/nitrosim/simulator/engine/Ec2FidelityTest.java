@@ -106,4 +106,44 @@ class Ec2FidelityTest
             assertEquals(0L, instance(results, "b").netIn().bytes());
         }
     }
+
+    @Test
+    @Timeout(180)
+    void shouldCountNoInboundDropsForFlowsUnderTheReceiversCap() throws Exception
+    {
+        // Two c5.18xlarge (25 Gbps each way), each a whole host. On EC2 bw_in_allowance_exceeded stays 0 for
+        // traffic under the receiver's cap; the issue measured 22 (one 5 Gbps flow), 140 (10 Gbps) and 345 (25 Gbps)
+        // drops, all in the first second, because the sender's start-up burst reached 43.85 Gbps.
+        final StringBuilder figures = new StringBuilder();
+        boolean held = true;
+        for (final int streams : new int[] {1, 2, 10})
+        {
+            for (final String quantum : new String[] {"0", "100us"})
+            {
+                final String scenario = "name: t\nduration: 100ms\nsampleInterval: 100us\n"
+                    + "overrides: {network: {shapingQuantum: " + quantum + "}}\n"
+                    + "hosts: [{name: h1, memoryGiB: 192}, {name: h2, memoryGiB: 192}]\n"
+                    + "instances:\n  - {name: a, type: c5.18xlarge, host: h1}\n"
+                    + "  - {name: b, type: c5.18xlarge, host: h2}\n"
+                    + "workloads:\n  - {name: w, kind: iperf, from: a, to: b, streams: " + streams + "}\n";
+                try (Simulation simulation = Simulation.prepare(yaml(scenario), work))
+                {
+                    final RunResults results = simulation.run(null);
+                    final long drops = instance(results, "b").allowance().get("bw_in_allowance_exceeded");
+                    final double expectedGbps = Math.min(25.0, 5.0 * streams);
+                    final double inGbps = SeriesMath.average(simulation.timeSeries(), "b.net_in_gbps", 10_000_000L,
+                        100_000_000L);
+                    // The flow limit holds from the first frame: in the first 100 us the sender puts out at most
+                    // the flows' rate plus one 9015 B frame per flow (0.72 Gbps over 100 us) in exact timing.
+                    final double firstGbps = SeriesMath.average(simulation.timeSeries(), "a.net_out_gbps", 0, 100_000L);
+                    figures.append(String.format("%d streams, quantum %s: bw_in %d, in %.4f Gbps, first 100 us %.4f Gbps%n",
+                        streams, quantum, drops, inGbps, firstGbps));
+                    held &= drops == 0 && Math.abs(inGbps - expectedGbps) <= expectedGbps * 0.01
+                        && (!quantum.equals("0") || firstGbps <= expectedGbps + 0.73 * streams);
+                }
+            }
+        }
+        System.out.print(figures);
+        assertTrue(held, figures.toString());
+    }
 }
