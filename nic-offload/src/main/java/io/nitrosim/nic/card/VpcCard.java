@@ -185,6 +185,7 @@ public final class VpcCard implements SimAgent
             .capacityBytes(Math.max(64 * 1024, config.ingressBufferBytes() * 2))
             .maxPayloadBytes(EthernetFrame.MAX_FRAME_LENGTH)
             .gate(shaper.ingressGate())
+            .countQueued(true) // bw_in / pps count every frame queued because of the allowance, as ENA does
             .counters(ctx.registry, MetricTags.of("instance", instanceId, "ring", "ingress"))
             .build();
         VpcCardMeter.CREDIT_BALANCE.newGauge(ctx.registry, MetricTags.of("instance", instanceId, "direction", "in"),

@@ -146,4 +146,48 @@ class Ec2FidelityTest
         System.out.print(figures);
         assertTrue(held, figures.toString());
     }
+
+    @Test
+    @Timeout(180)
+    void shouldCountEveryFrameQueuedForTheOutboundAllowanceOnce() throws Exception
+    {
+        // ENA: bw_out_allowance_exceeded is the "number of packets queued or dropped because the outbound
+        // aggregate bandwidth exceeded the maximum for the instance". An unlimited sender above its allowance has
+        // every frame queued because of it, at peak (first second) as at baseline (after it).
+        final String scenario = "name: t\nduration: 3s\n"
+            + "overrides: {instanceTypes: {c5.large: {networkBurstSeconds: 1}}}\n"
+            + "instances:\n  - {name: a, type: c5.large}\n  - {name: b, type: c5.xlarge}\n"
+            + "workloads:\n  - {name: w, kind: iperf, from: a, to: b, streams: 4}\n";
+        try (Simulation simulation = Simulation.prepare(yaml(scenario), work))
+        {
+            final RunResults results = simulation.run(null);
+            final InstanceResult a = instance(results, "a");
+            final long counted = a.allowance().get("bw_out_allowance_exceeded");
+            final long frames = a.netOut().packets();
+            System.out.printf("bw_out_allowance_exceeded %d of %d frames sent%n", counted, frames);
+            assertTrue(counted <= frames, counted + " counted, " + frames + " sent: at most once per frame");
+            assertTrue(counted >= frames * 0.99, counted + " counted, " + frames + " sent: every queued frame");
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNotCountFramesStillQueuedAtTheSenderAsLost() throws Exception
+    {
+        // An unlimited stream ends with its queues full; iperf counts loss against the sequence numbers received,
+        // so those frames (never dropped) are no loss. Nothing is dropped on this path.
+        final String scenario = "name: t\nduration: 200ms\n"
+            + "instances:\n  - {name: a, type: c5.large}\n  - {name: b, type: c5.large}\n"
+            + "workloads:\n  - {name: w, kind: iperf, from: a, to: b}\n";
+        try (Simulation simulation = Simulation.prepare(yaml(scenario), work))
+        {
+            final RunResults results = simulation.run(null);
+            final StreamResult total = results.streams().get(results.streams().size() - 1);
+            System.out.printf("unlimited UDP: loss %.4f %%, %.4f Gbps%n", total.lossPercent(), total.throughputGbps());
+            assertEquals(0L, instance(results, "b").allowance().get("bw_in_allowance_exceeded"));
+            assertEquals(0L, sum(simulation.counters(), "nic.rx_no_buffer_dropped"));
+            assertEquals(0.0, total.lossPercent(), 0.0);
+            assertEquals(5.0, total.throughputGbps(), 0.05);
+        }
+    }
 }
