@@ -75,8 +75,10 @@ class PayloadBenchmarksTest
         }
         assertEquals(20_000_000L, figures.simulatedNs);
         assertEquals(results.instances().get(1).netIn().bytes(), figures.bytesDelivered);
-        // 25 Gbps for 20 ms is 62.5 MB; the peak bucket (2 ms deep) lets up to 6.25 MB more through at the start.
-        assertTrue(figures.bytesDelivered >= 62_500_000L * 0.99 && figures.bytesDelivered <= 62_500_000L + 6_250_000L,
+        // 25 Gbps for 20 ms is 62.5 MB. The sender's port runs at that line rate, so nothing passes above it; its
+        // eight flows start with one frame of tokens each (no start-up burst) and two share each TX queue, so the
+        // first millisecond or two run below the cap (61.3 MB measured).
+        assertTrue(figures.bytesDelivered >= 62_500_000L * 0.975 && figures.bytesDelivered <= 62_500_000L,
             figures.bytesDelivered + " B");
     }
 }

@@ -43,7 +43,10 @@ import io.nitrosim.time.SimAgent;
  * which counters already counted it, whether it waited for downstream; and, per try, the operations it counts
  * when the handler counts them itself ({@link Head#ops}). A head the gate holds is counted once in
  * the ring's throttled totals and, by reason, in the gate's {@link ThrottleCounters} (or those the handler names
- * for it); and {@link #nextEligibleNs()} says when it can pass. That is the consumer's one deadline.
+ * for it); and {@link #nextEligibleNs()} says when it can pass. That is the consumer's one deadline. A ring built
+ * with {@link Builder#countQueued(boolean)} also counts, when it admits a record, the reasons that held any head
+ * while that record was queued (it waited behind them): every record queued because of a limit is counted once,
+ * as ENA's allowance counters count packets "queued or dropped".
  * <p>
  * One producer thread (or many, for a many-to-one ring) and one consumer thread.
  */
@@ -67,6 +70,11 @@ public final class ShapedRing
     private final AtomicCounter droppedRecords;
     private final AtomicCounter droppedBytes;
     private final Reader reader = new Reader();
+    private final boolean countQueued;
+    /** Per reason bit, the last time the gate held a head for it (countQueued only). */
+    private final long[] lastHeldNs = new long[Integer.SIZE];
+    /** The reason bits that ever held a head (countQueued only). */
+    private int heldReasons;
 
     // Consumer-side state.
     private final Head head = new Head();
@@ -83,6 +91,8 @@ public final class ShapedRing
         this.ring = b.manyProducers ? new ManyToOneRingBuffer(ringBuffer) : new OneToOneRingBuffer(ringBuffer);
         this.buffer = ring.buffer();
         this.gate = b.gate;
+        this.countQueued = b.countQueued;
+        java.util.Arrays.fill(lastHeldNs, Long.MIN_VALUE);
         if (b.maxPayloadBytes + HEADER_LENGTH > ring.maxMsgLength())
         {
             // Agrona's largest message is an eighth of the ring's capacity.
@@ -472,6 +482,14 @@ public final class ShapedRing
                 }
                 head.countedEntries =
                     head.counters.countHeld(reasons, head.countedEntries, chargedBytes, ops);
+                if (countQueued)
+                {
+                    heldReasons |= reasons;
+                    for (int bits = reasons; bits != 0; bits &= bits - 1)
+                    {
+                        lastHeldNs[Integer.numberOfTrailingZeros(bits)] = nowNs;
+                    }
+                }
                 final long admitNs = gate.admitTimeNs(chargedBytes, ops, recordBucket, nowNs);
                 tracer.emit(TraceKind.SHAPING_THROTTLED, tag, chargedBytes, reasons, admitNs, 0);
                 return waitUntil(admitNs);
@@ -483,11 +501,33 @@ public final class ShapedRing
                 return Action.ABORT;
             }
             gate.consume(chargedBytes, ops, recordBucket, nowNs);
+            if (countQueued)
+            {
+                countQueuedBehind(head, chargedBytes, readyAtNs);
+            }
             tracer.emit(TraceKind.SHAPING_ADMITTED, tag, chargedBytes, 0, 0, 0);
             head.reset();
             admittedRecordsInPoll++;
             admittedBytesInPoll += chargedBytes;
             return Action.COMMIT;
+        }
+
+        /** Counts an admitted record for the reasons that held a head while it was queued (since it was ready). */
+        private void countQueuedBehind(final Head head, final int chargedBytes, final long readyAtNs)
+        {
+            int reasons = 0;
+            for (int bits = heldReasons; bits != 0; bits &= bits - 1)
+            {
+                final int bit = Integer.numberOfTrailingZeros(bits);
+                if (lastHeldNs[bit] >= readyAtNs)
+                {
+                    reasons |= 1 << bit;
+                }
+            }
+            if (reasons != 0)
+            {
+                head.counters.countHeld(reasons, head.countedEntries, chargedBytes, gate.opsFor(chargedBytes));
+            }
         }
 
         private Action waitUntil(final long untilNs)
@@ -505,6 +545,7 @@ public final class ShapedRing
         private int capacityBytes = 128 * 1024; // the smallest ring whose records hold the default max payload
         private int maxPayloadBytes = 9216;
         private boolean manyProducers;
+        private boolean countQueued;
         private ShapingGate gate = ShapingGate.OPEN;
         private CounterRegistry registry;
         private MetricTags tags = MetricTags.EMPTY;
@@ -540,6 +581,17 @@ public final class ShapedRing
         public Builder manyProducers(final boolean manyProducers)
         {
             this.manyProducers = manyProducers;
+            return this;
+        }
+
+        /**
+         * Also counts, when a record is admitted, the reasons that held a head while it was queued: each record
+         * queued because of a limit is counted once per counter, not only the ones that reached the head while
+         * the limit held (default false: only heads are counted).
+         */
+        public Builder countQueued(final boolean countQueued)
+        {
+            this.countQueued = countQueued;
             return this;
         }
 

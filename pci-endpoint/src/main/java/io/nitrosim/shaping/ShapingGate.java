@@ -109,7 +109,14 @@ public final class ShapingGate
     public long admitTimeNs(final long bytes, final long ops, final TokenBucket recordBucket, final long nowNs)
     {
         final long waitNs = scan(bytes, ops, recordBucket, nowNs, false);
-        return waitNs == 0 ? nowNs : nowNs + Math.max(waitNs, quantumNs);
+        if (waitNs == 0)
+        {
+            return nowNs;
+        }
+        final long admitNs = nowNs + Math.max(waitNs, quantumNs);
+        // On the quantum's grid: every record held by the same buckets is retried at the same instant, so the
+        // consumer's round robin, not the phase at which each was refused, decides who goes first.
+        return quantumNs == 0 ? admitNs : (admitNs + quantumNs - 1) / quantumNs * quantumNs;
     }
 
     public long admitTimeNs(final long bytes, final long nowNs)

@@ -26,6 +26,10 @@ public final class EniPort
     private final List<TxQueue> queues = new ArrayList<>();
     /** No longer served (hot-unplugged): its queues are not polled and frames still buffered for it are discarded. */
     boolean detached;
+    private final long lineRateBytesPerSec;
+    /** When the egress pipeline is free again, plus the remainder of that time in 1/lineRate ns. */
+    private long pipelineFreeNs;
+    private long pipelineRemainder;
     FrameSink sink = FrameSink.DISCARD;
     private Tracer tracer = Tracer.OFF;
 
@@ -39,6 +43,33 @@ public final class EniPort
         this.counters = counters;
         this.egressGate = egressGate;
         this.linkLocalGate = linkLocalGate;
+        lineRateBytesPerSec = Math.max(instance.shaper().config().lineRateBytesPerSec(),
+            instance.shaper().caps().peakBytesPerSec());
+    }
+
+    /** Bytes per second the ENI's egress pipeline takes in: the port's line rate, or the instance's peak if higher. */
+    public long lineRateBytesPerSec()
+    {
+        return lineRateBytesPerSec;
+    }
+
+    /**
+     * Takes a frame of {@code bytes} into the ENI's egress pipeline, which holds each frame for its wire time at
+     * the line rate whatever its fate: returns when it enters (now, or when the frames before it have passed), and
+     * keeps the pipeline busy until it has passed. Exact: no rounding error accumulates from frame to frame.
+     */
+    long enterPipeline(final long nowNs, final int bytes)
+    {
+        if (nowNs >= pipelineFreeNs)
+        {
+            pipelineFreeNs = nowNs;
+            pipelineRemainder = 0;
+        }
+        final long startNs = pipelineFreeNs;
+        final long scaled = bytes * 1_000_000_000L + pipelineRemainder;
+        pipelineFreeNs += scaled / lineRateBytesPerSec;
+        pipelineRemainder = scaled % lineRateBytesPerSec;
+        return startNs;
     }
 
     public Eni eni()

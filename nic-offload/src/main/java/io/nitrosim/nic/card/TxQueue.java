@@ -66,6 +66,7 @@ public final class TxQueue implements FrameOutlet
             .capacityBytes((int)capacity)
             .maxPayloadBytes(maxCapturedBytes)
             .gate(port.egressGate())
+            .countQueued(true) // bw_out / pps count every frame queued because of the allowance, as ENA does
             .build();
         ring.tracer(port.tracer());
     }

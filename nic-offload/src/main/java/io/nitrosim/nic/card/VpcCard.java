@@ -40,7 +40,9 @@ import io.nitrosim.time.SimAgent;
 /**
  * The VPC card of one host: one agent that serves every instance of the host, each ENI through its ENA device.
  * <p>
- * Egress, per frame at the head of an ENI's {@link TxQueue} (queues served round-robin per instance): parse;
+ * Egress, per frame at the head of an ENI's {@link TxQueue} (queues served round-robin per instance): the ENI's
+ * egress pipeline takes it in at the line rate (each frame holds it for its wire time, whatever its fate, so a
+ * guest sending into a drop is dropped at that pace and time moves on); parse;
  * anti-spoofing (source MAC and IP must be the ENI's); link-local (169.254/16) goes to the card's local services
  * through the ENI's link-local gate (1024 packets/s); route through the VPC model (own VPC, then peers: VPC
  * isolation); connection tracking, and for a new flow the ENI's outbound security group rules and the conntrack
@@ -63,6 +65,8 @@ public final class VpcCard implements SimAgent
 {
     /** A head frame's decision when it is dropped; otherwise the destination host and ENI number. */
     private static final long DROP = -1;
+    /** A head frame's decision while it waits to enter its ENI's egress pipeline (not classified yet). */
+    private static final long IN_PIPELINE = Long.MIN_VALUE;
 
     private final Context ctx;
     private final int hostId;
@@ -82,6 +86,16 @@ public final class VpcCard implements SimAgent
 
     private final AtomicCounter fabricStalls;
 
+    /**
+     * The host's link to the fabric (frames to other hosts; a hairpinned frame never reaches the wire): frames
+     * leave it one after the other at its line rate, each arriving a link latency after its last byte left.
+     */
+    private long uplinkBytesPerSec;
+    private long uplinkFreeNs;
+    private long uplinkRemainder;
+    /** Set when a frame waits for the uplink: the card's deadline is then when the uplink frees. */
+    private boolean uplinkWaited;
+
     private VpcCard(final Context ctx)
     {
         this.ctx = ctx;
@@ -100,6 +114,7 @@ public final class VpcCard implements SimAgent
             VpcCardMeter.FABRIC_MALFORMED_DROPPED.newCounter(ctx.registry, tags),
             VpcCardMeter.FABRIC_MISROUTED_DROPPED.newCounter(ctx.registry, tags));
         fabricStalls = VpcCardMeter.FABRIC_STALLS.newCounter(ctx.registry, tags);
+        uplinkBytesPerSec = ctx.shaping.lineRateBytesPerSec();
     }
 
     public static Context builder()
@@ -171,6 +186,7 @@ public final class VpcCard implements SimAgent
             .capacityBytes(Math.max(64 * 1024, config.ingressBufferBytes() * 2))
             .maxPayloadBytes(EthernetFrame.MAX_FRAME_LENGTH)
             .gate(shaper.ingressGate())
+            .countQueued(true) // bw_in / pps count every frame queued because of the allowance, as ENA does
             .counters(ctx.registry, MetricTags.of("instance", instanceId, "ring", "ingress"))
             .build();
         VpcCardMeter.CREDIT_BALANCE.newGauge(ctx.registry, MetricTags.of("instance", instanceId, "direction", "in"),
@@ -178,6 +194,8 @@ public final class VpcCard implements SimAgent
         VpcCardMeter.CREDIT_BALANCE.newGauge(ctx.registry, MetricTags.of("instance", instanceId, "direction", "out"),
             () -> shaper.outboundCreditPpm(clock.nanoTime()));
         final CardInstance instance = new CardInstance(vpcInstance, shaper, conntrack, ingress, config.ingressBufferBytes());
+        // The port is never slower than a rate sold on it (an overridden peak above the line rate).
+        uplinkBytesPerSec = Math.max(uplinkBytesPerSec, vpcInstance.caps().peakBytesPerSec());
         instances.add(instance);
         instanceArray = instances.toArray(new CardInstance[0]);
         for (final Eni eni : vpcInstance.enis())
@@ -319,6 +337,7 @@ public final class VpcCard implements SimAgent
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
+        uplinkWaited = false;
         int work = ingress.pollFabric(fabricInbound, ctx.pollBudget, nowNs);
         for (final CardInstance instance : instanceArray)
         {
@@ -332,7 +351,8 @@ public final class VpcCard implements SimAgent
     @Override
     public long nextDeadlineNs()
     {
-        long deadline = fabricInbound.nextEligibleNs();
+        long deadline = uplinkWaited ? uplinkFreeNs - ctx.shaping.shapingQuantumNs() : fabricInbound.nextEligibleNs();
+        deadline = Math.min(deadline, fabricInbound.nextEligibleNs());
         for (final CardInstance instance : instanceArray)
         {
             deadline = Math.min(deadline, instance.ingress.nextEligibleNs());
@@ -459,6 +479,20 @@ public final class VpcCard implements SimAgent
             final EniPort port = this.port;
             if (head.isFresh())
             {
+                // The pipeline takes frames in at the line rate before it decides their fate: a frame waits
+                // (at most a shaping quantum early) for those before it, so drops, like departures, keep the
+                // wire's pace and simulated time moves on.
+                final long enterNs = port.enterPipeline(nowNs, chargedBytes)
+                    - port.instance().shaper().config().shapingQuantumNs();
+                if (enterNs > nowNs)
+                {
+                    head.decision(IN_PIPELINE);
+                    head.holdUntil(enterNs); // the ring comes back no sooner
+                    return;
+                }
+            }
+            if (head.isFresh() || head.decision() == IN_PIPELINE)
+            {
                 final long route = classify(port, buffer, index, captured, chargedBytes, nowNs);
                 if (route == DROP)
                 {
@@ -489,14 +523,32 @@ public final class VpcCard implements SimAgent
             final long route = head.decision();
             final int dstHost = (int)(route >>> 32);
             final FabricPort fabric = directory.port(dstHost);
-            final int claimed = fabric.tryClaim(EncapHeader.LENGTH + captured, chargedBytes, nowNs);
+            final boolean onWire = dstHost != hostId;
+            long sentNs = nowNs;
+            long remainder = 0;
+            if (onWire)
+            {
+                // Waits while the uplink is busy (at most a shaping quantum ahead, like the gates), then takes its
+                // wire time on it.
+                if (uplinkFreeNs - ctx.shaping.shapingQuantumNs() > nowNs)
+                {
+                    uplinkWaited = true;
+                    return stalled();
+                }
+                final long startNs = Math.max(nowNs, uplinkFreeNs);
+                final long scaled = chargedBytes * 1_000_000_000L + (nowNs >= uplinkFreeNs ? 0 : uplinkRemainder);
+                sentNs = startNs + scaled / uplinkBytesPerSec;
+                remainder = scaled % uplinkBytesPerSec;
+            }
+            final int claimed = fabric.tryClaim(EncapHeader.LENGTH + captured, chargedBytes, sentNs);
             if (claimed < 0)
             {
-                if (!head.stalled())
-                {
-                    fabricStalls.increment();
-                }
-                return false;
+                return stalled();
+            }
+            if (onWire)
+            {
+                uplinkFreeNs = sentNs;
+                uplinkRemainder = remainder;
             }
             final MutableDirectBuffer out = fabric.buffer();
             final Eni eni = port.eni();
@@ -509,6 +561,16 @@ public final class VpcCard implements SimAgent
             counters.increment(EniMeter.TX_FRAMES);
             counters.add(EniMeter.TX_BYTES, chargedBytes);
             return true;
+        }
+
+        /** The frame stays at the head: its link is full or busy (counted once per frame). */
+        private boolean stalled()
+        {
+            if (!head.stalled())
+            {
+                fabricStalls.increment();
+            }
+            return false;
         }
     }
 

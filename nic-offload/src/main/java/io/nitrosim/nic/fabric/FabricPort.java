@@ -10,12 +10,13 @@ import org.agrona.MutableDirectBuffer;
 public interface FabricPort
 {
     /**
-     * Claims {@code length} bytes for an encapsulated frame that stands for {@code chargedBytes} on the wire.
+     * Claims {@code length} bytes for an encapsulated frame that stands for {@code chargedBytes} on the wire and
+     * whose last byte left the sending card at {@code sentNs} (after its wire time on the card's uplink).
      *
      * @return the index in {@link #buffer()}, or -1 when the link is full (the frame stays in the sender's
      * queue: back-pressure, nothing is dropped).
      */
-    int tryClaim(int length, int chargedBytes, long nowNs);
+    int tryClaim(int length, int chargedBytes, long sentNs);
 
     MutableDirectBuffer buffer();
 

@@ -6,7 +6,7 @@ import io.nitrosim.shaping.ShapedRing;
 
 /**
  * An in-process fabric link: writes into the destination card's fabric ring with
- * {@code readyAtNs = send time + link latency}, so the destination sees the frame exactly one latency later in
+ * {@code readyAtNs = sent time (the frame's last byte on the sender's uplink) + link latency}, so the destination sees the frame exactly one latency later in
  * virtual time (SimBricks-style timestamps). The ring is many-to-one: every card of the process may write.
  */
 public final class RingFabricPort implements FabricPort
@@ -30,9 +30,9 @@ public final class RingFabricPort implements FabricPort
     }
 
     @Override
-    public int tryClaim(final int length, final int chargedBytes, final long nowNs)
+    public int tryClaim(final int length, final int chargedBytes, final long sentNs)
     {
-        return target.tryClaim(nowNs + latencyNs, chargedBytes, 0, length);
+        return target.tryClaim(sentNs + latencyNs, chargedBytes, 0, length);
     }
 
     @Override

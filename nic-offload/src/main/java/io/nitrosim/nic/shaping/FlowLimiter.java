@@ -9,15 +9,16 @@ import io.nitrosim.shaping.TokenBucket;
  * Per-flow token buckets (EC2's 5 Gbps per 5-tuple, 10 Gbps in a cluster placement group) in a flow table
  * keyed by {@link io.nitrosim.nic.flow.FlowKey}: no allocation per packet once a flow has its entry.
  * <p>
- * A bucket that has refilled to full carries no state a fresh bucket would not, so when the table is full the
- * full (idle) buckets are evicted and their entry ids and bucket objects reused: a flow table smaller than the
- * number of flows ever seen loses nothing as long as the number of flows active within one refill time fits.
+ * A new flow's bucket starts with the start tokens (one frame by default: the limit holds from the flow's first
+ * frame). When the table is full, the flows whose buckets have refilled to full (idle for a refill time) are
+ * evicted and their entry ids and bucket objects reused; such a flow that comes back starts again as a new flow.
  * Sweeps run at most once per refill time. Owned by the card agent's thread.
  */
 public final class FlowLimiter
 {
     private final long rateBytesPerSec;
     private final long depthBytes;
+    private final long startBytes;
     private final long refillNs;
     private final FlowIndex index;
     private TokenBucket[] buckets;
@@ -27,8 +28,20 @@ public final class FlowLimiter
 
     public FlowLimiter(final long rateBytesPerSec, final long depthBytes, final int capacity)
     {
+        this(rateBytesPerSec, depthBytes, depthBytes, capacity);
+    }
+
+    /** @param startBytes the tokens a new flow starts with (at most the depth). */
+    public FlowLimiter(final long rateBytesPerSec, final long depthBytes, final long startBytes, final int capacity)
+    {
+        if (startBytes < 1 || startBytes > depthBytes)
+        {
+            throw new IllegalArgumentException("flow start tokens " + startBytes + " B out of range, accepted 1.."
+                + depthBytes + " B");
+        }
         this.rateBytesPerSec = rateBytesPerSec;
         this.depthBytes = depthBytes;
+        this.startBytes = startBytes;
         this.refillNs = Math.max(1, Math.multiplyExact(depthBytes, 1_000_000_000L) / rateBytesPerSec);
         this.index = new FlowIndex(capacity, Math.min(capacity, 256));
         this.buckets = new TokenBucket[index.entryCapacity()];
@@ -62,7 +75,7 @@ public final class FlowLimiter
     }
 
     /**
-     * The flow's entry, created (with a full bucket) when new.
+     * The flow's entry, created when new with a bucket holding the start tokens.
      *
      * @return the entry id, or -1 when the table is full of flows active within the last refill time.
      */
@@ -92,6 +105,7 @@ public final class FlowLimiter
         {
             buckets[e] = new TokenBucket("flow", rateBytesPerSec, depthBytes, nowNs);
         }
+        buckets[e].consume(depthBytes - startBytes, nowNs); // new or reused, the bucket is full: start the flow
         return e;
     }
 

@@ -44,7 +44,12 @@ public final class InstanceShaper
             Math.max(1, Math.multiplyExact(config.ppsLimit(), depthNs) / 1_000_000_000L), nowNs);
         final long flowRate = config.perFlowBytesPerSec();
         final long flowDepth = Math.max(maxFrame, Math.multiplyExact(flowRate, depthNs) / 1_000_000_000L);
-        flows = new FlowLimiter(flowRate, flowDepth, config.flowTableCapacity());
+        // A new flow starts with one frame of tokens (plus one quantum at its rate, so a flow retried on the
+        // quantum's grid keeps its rate): the limit holds from its first frame, and only a flow that has been
+        // slower than its rate may burst up to the depth.
+        final long flowStart = Math.min(flowDepth, maxFrame + Math.multiplyExact(flowRate, config.shapingQuantumNs())
+            / 1_000_000_000L);
+        flows = new FlowLimiter(flowRate, flowDepth, flowStart, config.flowTableCapacity());
         ingressGate = gate(inbound, ThrottleCounters.NONE);
     }
 

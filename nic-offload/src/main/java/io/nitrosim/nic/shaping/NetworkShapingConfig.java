@@ -12,6 +12,11 @@ public final class NetworkShapingConfig
     public static final long CLUSTER_FLOW_BYTES_PER_SEC = 1_250_000_000L;
     /** EC2: link-local traffic (DNS, metadata, time) is limited to 1024 packets/s per interface. */
     public static final long DEFAULT_LINK_LOCAL_PPS = 1024;
+    /**
+     * The line rate of a C5 host's port, 25 Gbps (the whole-host sizes c5.18xlarge and c5.24xlarge are sold at
+     * "25 Gigabit"): the rate at which the card's egress pipeline takes an ENI's frames in.
+     */
+    public static final long DEFAULT_LINE_RATE_BYTES_PER_SEC = 3_125_000_000L;
     private static final long SECOND_NS = 1_000_000_000L;
 
     public static final NetworkShapingConfig DEFAULT = builder().build();
@@ -29,6 +34,7 @@ public final class NetworkShapingConfig
     private final long udpIdleTimeoutNs;
     private final long otherIdleTimeoutNs;
     private final long shapingQuantumNs;
+    private final long lineRateBytesPerSec;
 
     private NetworkShapingConfig(final Builder b)
     {
@@ -46,6 +52,7 @@ public final class NetworkShapingConfig
         udpIdleTimeoutNs = b.udpIdleTimeoutNs;
         otherIdleTimeoutNs = b.otherIdleTimeoutNs;
         shapingQuantumNs = b.shapingQuantumNs;
+        lineRateBytesPerSec = b.lineRateBytesPerSec;
     }
 
     public static Builder builder()
@@ -130,6 +137,16 @@ public final class NetworkShapingConfig
         return shapingQuantumNs;
     }
 
+    /**
+     * The port's line rate: the card's egress pipeline takes each of an ENI's frames in for its wire time at this
+     * rate (or at the instance's peak, if higher) before it decides the frame's fate, so frames leave, or are
+     * dropped, no faster than the wire could carry them.
+     */
+    public long lineRateBytesPerSec()
+    {
+        return lineRateBytesPerSec;
+    }
+
     @Override
     public String toString()
     {
@@ -137,7 +154,8 @@ public final class NetworkShapingConfig
             + ", cluster=" + clusterPlacementGroup + ", flowTableCapacity=" + flowTableCapacity + ", ppsLimit=" + ppsLimit
             + ", linkLocalPps=" + linkLocalPacketsPerSec + "/" + linkLocalBurstPackets + ", ingressBufferBytes="
             + ingressBufferBytes + ", conntrackAllowance=" + conntrackAllowance + ", idle tcp/udp/other ns="
-            + tcpIdleTimeoutNs + "/" + udpIdleTimeoutNs + "/" + otherIdleTimeoutNs + ", quantumNs=" + shapingQuantumNs + '}';
+            + tcpIdleTimeoutNs + "/" + udpIdleTimeoutNs + "/" + otherIdleTimeoutNs + ", quantumNs=" + shapingQuantumNs
+            + ", lineRateBytesPerSec=" + lineRateBytesPerSec + '}';
     }
 
     /** Validates every knob where it is set. */
@@ -156,6 +174,7 @@ public final class NetworkShapingConfig
         private long udpIdleTimeoutNs = 30L * SECOND_NS;
         private long otherIdleTimeoutNs = 30L * SECOND_NS;
         private long shapingQuantumNs;
+        private long lineRateBytesPerSec = DEFAULT_LINE_RATE_BYTES_PER_SEC;
 
         private Builder()
         {
@@ -239,6 +258,13 @@ public final class NetworkShapingConfig
         public Builder shapingQuantumNs(final long ns)
         {
             this.shapingQuantumNs = range("shaping quantum", ns, 0, 10_000_000L, "ns");
+            return this;
+        }
+
+        public Builder lineRateBytesPerSec(final long bytesPerSec)
+        {
+            this.lineRateBytesPerSec = range("line rate", bytesPerSec, 1, io.nitrosim.shaping.TokenBucket.MAX_RATE_PER_SEC,
+                "B/s");
             return this;
         }
 

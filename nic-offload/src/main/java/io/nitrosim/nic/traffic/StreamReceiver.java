@@ -79,6 +79,15 @@ public final class StreamReceiver implements FrameSink, FrameReceiver
         return bytesReceived;
     }
 
+    /**
+     * Frames the sender had sent up to the highest sequence number received (0 when none arrived): what iperf's
+     * receiver counts loss against, so frames still queued or in flight when a run ends are not losses.
+     */
+    public long framesUpToHighestReceived()
+    {
+        return expectedSeq;
+    }
+
     /** Segments missing from the sequence (lost unless they turn up late). */
     public long gaps()
     {

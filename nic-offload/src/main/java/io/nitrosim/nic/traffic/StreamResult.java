@@ -6,7 +6,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One stream's (or the total's) outcome. Throughput is bits received per second of the stream's sending window;
- * latency percentiles are one-way, in ns of simulated time (-1 when nothing was received).
+ * latency percentiles are one-way, in ns of simulated time (-1 when nothing was received). Losses are counted as
+ * iperf's receiver counts them: frames missing up to the highest sequence number received (all frames sent when
+ * none arrived), so frames still queued at the sender or in flight when the run ends are not losses.
  */
 public record StreamResult(
     int streamId,
@@ -42,6 +44,7 @@ public record StreamResult(
         long bytesSent = 0;
         long framesReceived = 0;
         long bytesReceived = 0;
+        long framesDue = 0;
         long lossEvents = 0;
         long timeouts = 0;
         long startNs = Long.MAX_VALUE;
@@ -54,6 +57,10 @@ public record StreamResult(
             framesSent += sender.framesSent();
             bytesSent += sender.bytesSent();
             framesReceived += receiver.framesReceived();
+            // As iperf's receiver counts: against the frames up to the highest sequence received (those after it
+            // were still queued at the sender or in flight when the run ended); all of them when none arrived.
+            framesDue += receiver.framesReceived() == 0 ? sender.framesSent()
+                : Math.min(sender.framesSent(), receiver.framesUpToHighestReceived());
             bytesReceived += receiver.bytesReceived();
             lossEvents += sender.lossEvents();
             timeouts += sender.timeouts();
@@ -61,11 +68,11 @@ public record StreamResult(
             stopNs = Math.max(stopNs, sender.spec().stopNs());
             latency.add(receiver.latency());
         }
-        final long lost = framesSent - framesReceived;
+        final long lost = Math.max(0, framesDue - framesReceived);
         final double seconds = senders.isEmpty() ? 1 : (stopNs - startNs) / 1e9;
         final boolean any = latency.getTotalCount() > 0;
         return new StreamResult(id, framesSent, bytesSent, framesReceived, bytesReceived, lost,
-            framesSent == 0 ? 0 : (double)lost / framesSent, bytesReceived * 8.0 / seconds,
+            framesDue == 0 ? 0 : (double)lost / framesDue, bytesReceived * 8.0 / seconds,
             any ? latency.getValueAtPercentile(50) : -1, any ? latency.getValueAtPercentile(90) : -1,
             any ? latency.getValueAtPercentile(99) : -1, any ? latency.getMaxValue() : -1, lossEvents, timeouts);
     }

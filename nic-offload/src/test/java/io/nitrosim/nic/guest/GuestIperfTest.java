@@ -127,7 +127,9 @@ class GuestIperfTest
                 stream.receiver().framesReceived() * 1000.0 / Math.max(1, cpu));
             assertEquals(FLOW_LIMIT, rate, FLOW_LIMIT * 0.01);
             final StreamResult result = stream.result();
-            assertEquals(0, result.framesLost() - (result.framesSent() - result.framesReceived()));
+            // Nothing was dropped: the frames sent but not received were still queued when the run stopped.
+            assertEquals(0, result.framesLost());
+            assertTrue(result.framesSent() > result.framesReceived());
             assertTrue(result.latencyP50Ns() > 0);
             assertEquals(0, b.port.counters().get(EniMeter.RX_NO_BUFFER_DROPPED));
             assertEquals(0, stream.receiver().gaps());

@@ -143,7 +143,8 @@ class InstanceBandwidthTest
             final double measured = (previous - atHalf) / 1.5;
             System.out.printf("c5.18xlarge ten streams: %.4f Gbps, cpu %d ms%n", measured * 8 / 1e9, cpuMs() - cpu0);
             assertEquals(rate, measured, rate * 0.01);
-            assertTrue(a.counters().get(EniMeter.BW_OUT_ALLOWANCE_EXCEEDED) > 0, "senders waited for the allowance");
+            // Its allowance is its port's line rate: the egress pipeline paces it, nothing waits for the allowance.
+            assertEquals(0L, a.counters().get(EniMeter.BW_OUT_ALLOWANCE_EXCEEDED));
         }
     }
 

@@ -97,13 +97,12 @@ final class NetworkSide
             {
                 vpcNetwork.authorizeIngress(id, rule(r));
             }
-            if (!g.egress().isEmpty())
+            // The scenario's egress list is the group's whole outbound rule set: the validator turns an absent
+            // list into the default allow-all rule, and an empty one (EC2: every outbound rule revoked) sends nothing.
+            vpcNetwork.revokeEgress(id, SecurityGroupRule.all("0.0.0.0/0"));
+            for (final Scenario.Rule r : g.egress())
             {
-                vpcNetwork.revokeEgress(id, SecurityGroupRule.all("0.0.0.0/0"));
-                for (final Scenario.Rule r : g.egress())
-                {
-                    vpcNetwork.authorizeEgress(id, rule(r));
-                }
+                vpcNetwork.authorizeEgress(id, rule(r));
             }
         }
 

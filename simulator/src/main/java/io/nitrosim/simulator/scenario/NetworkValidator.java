@@ -39,7 +39,6 @@ final class NetworkValidator
     private final Map<String, String> subnetIds = new LinkedHashMap<>();
     private final Map<String, Scenario.SecurityGroup> groups = new LinkedHashMap<>();
     private final Map<String, String> groupIds = new LinkedHashMap<>();
-    private final Map<String, Eni> primaryEnis = new LinkedHashMap<>();
     private List<Scenario.Vpc> vpcs = List.of();
 
     NetworkValidator(final FieldChecks checks, final long seed)
@@ -362,29 +361,6 @@ final class NetworkValidator
             model.attachNetworkInterface(eni.id(), instance, deviceIndex);
             return null;
         });
-        if (deviceIndex == 0)
-        {
-            primaryEnis.put(instance, eni);
-        }
-    }
-
-    /**
-     * Why frames of an iperf stream from {@code from}'s primary interface to {@code to}'s would be dropped by the
-     * sending card before shaping (no route, or egress refused by the sender's groups), or null when they leave.
-     */
-    String egressDrop(final String from, final String to, final int protocol, final int dstPort)
-    {
-        final Eni src = primaryEnis.get(from);
-        final Eni dst = primaryEnis.get(to);
-        if (model.resolve(src.vpc(), dst.primaryIp()) != dst)
-        {
-            return "there is no route from " + from + "'s VPC to " + to + "'s (different VPCs, not peered)";
-        }
-        if (!src.allowsEgress(protocol, dstPort, dst.primaryIp(), dst))
-        {
-            return from + "'s security groups do not allow it outbound (port " + dstPort + " to " + to + ")";
-        }
-        return null;
     }
 
     private <T> T apply(final String path, final java.util.function.Supplier<T> change)

@@ -86,8 +86,7 @@ public final class ScenarioValidator
         final List<Scenario.SecurityGroup> groups = vpc.securityGroups(spec.securityGroups());
         final List<Scenario.Instance> instances =
             new InstancesValidator(checks, types, hosts, vpc).instances(spec.instances());
-        final List<Scenario.Workload> workloads = new WorkloadsValidator(checks, vpc, durationNs,
-            network.conntrackAllowance()).workloads(spec.workloads(), instances);
+        final List<Scenario.Workload> workloads = new WorkloadsValidator(checks, durationNs).workloads(spec.workloads(), instances);
         final List<Scenario.Expectation> expectations =
             new ExpectationsValidator(checks, durationNs).expectations(spec.expectations(), instances, workloads);
         realTime.requireRealTimeForLagMetrics(expectations, clock);

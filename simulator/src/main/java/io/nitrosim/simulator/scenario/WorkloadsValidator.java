@@ -9,17 +9,14 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import io.nitrosim.ebs.fio.FioJob;
-import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.traffic.StreamSpec;
-import io.nitrosim.nic.vpc.Protocol;
 import io.nitrosim.simulator.scenario.ScenarioSpec.WorkloadSpec;
 
 /**
  * {@code workloads}: fio jobs checked by the guest fio's own rules ({@link FioJob}) and iperf streams by the
  * guest iperf's ({@link StreamSpec}), each against the field that carries the value; every workload must end
- * within the scenario. An iperf stream with no rate is paced only by the sender's shaping, so one whose frames
- * the sending card drops before shaping (no route, egress refused, conntrack allowance full) could never be
- * paced: it is refused.
+ * within the scenario. An iperf stream with no rate whose frames the sending card drops (no route, egress refused,
+ * conntrack allowance full) is accepted: the card's egress pipeline drops them at its line rate.
  */
 final class WorkloadsValidator
 {
@@ -27,17 +24,12 @@ final class WorkloadsValidator
     private static final int MAX_WINDOW_BYTES = 1 << 30;
 
     private final FieldChecks checks;
-    private final NetworkValidator network;
     private final long scenarioNs;
-    private final long conntrackAllowance;
 
-    WorkloadsValidator(final FieldChecks checks, final NetworkValidator network, final long scenarioNs,
-        final long conntrackAllowance)
+    WorkloadsValidator(final FieldChecks checks, final long scenarioNs)
     {
         this.checks = checks;
-        this.network = network;
         this.scenarioNs = scenarioNs;
-        this.conntrackAllowance = conntrackAllowance;
     }
 
     private static List<String> fioModes()
@@ -65,7 +57,6 @@ final class WorkloadsValidator
         }
         final List<WorkloadSpec> list = checks.list("workloads", specs, ScenarioLimits.MAX_WORKLOADS);
         final Set<String> names = new LinkedHashSet<>();
-        final Map<String, Integer> streamsInto = new LinkedHashMap<>();
         int streams = 0;
         for (int i = 0; i < list.size(); i++)
         {
@@ -104,15 +95,9 @@ final class WorkloadsValidator
                     throw checks.error(path + ".streams", "brings the scenario to " + streams
                         + " streams, accepted at most " + ScenarioLimits.MAX_STREAMS);
                 }
-                if (iperf.protocol().equals("udp") && iperf.rateBytesPerSec() == 0)
-                {
-                    checkPaced(path, iperf, streamsInto.getOrDefault(iperf.to(), 0));
-                }
-                streamsInto.merge(iperf.to(), iperf.streams(), Integer::sum);
                 result.add(iperf);
             }
         }
-        checkConntrack(result);
         return result;
     }
 
@@ -248,50 +233,5 @@ final class WorkloadsValidator
             window = 4 << 20;
         }
         return new Scenario.IperfWorkload(name, startNs, durationNs, from, to, streams, protocol, frame, rate, window);
-    }
-
-    /**
-     * An unlimited UDP stream is paced only by its sender's shaping: refused when the sending card would drop its
-     * frames before shaping. {@code earlierInto} streams went to the same receiver before (they hold the lower
-     * destination ports, as the guest iperf numbers them).
-     */
-    private void checkPaced(final String path, final Scenario.IperfWorkload w, final int earlierInto)
-    {
-        for (int s = 0; s < w.streams(); s++)
-        {
-            final String drop = network.egressDrop(w.from(), w.to(), Protocol.UDP.number(),
-                GuestIperf.BASE_DST_PORT + earlierInto + s);
-            if (drop != null)
-            {
-                throw checks.error(path, "an unlimited UDP stream (no rateGbps) would be dropped before shaping and never "
-                    + "paced: " + drop + "; allow it, or give the stream a rateGbps");
-            }
-        }
-    }
-
-    /** Unlimited UDP needs every flow of its sender tracked: streams out of and into the instance. */
-    private void checkConntrack(final List<Scenario.Workload> workloads)
-    {
-        final long allowance = conntrackAllowance;
-        final Map<String, Long> flows = new LinkedHashMap<>();
-        for (final Scenario.Workload w : workloads)
-        {
-            if (w instanceof Scenario.IperfWorkload iperf)
-            {
-                flows.merge(iperf.from(), (long)iperf.streams(), Long::sum);
-                flows.merge(iperf.to(), (long)iperf.streams(), Long::sum);
-            }
-        }
-        for (int i = 0; i < workloads.size(); i++)
-        {
-            if (workloads.get(i) instanceof Scenario.IperfWorkload iperf && iperf.protocol().equals("udp")
-                && iperf.rateBytesPerSec() == 0 && flows.get(iperf.from()) > allowance)
-            {
-                throw checks.error("overrides.network.conntrackAllowance", allowance + " is fewer than the "
-                    + flows.get(iperf.from()) + " flows " + iperf.from() + " tracks (its iperf streams out and in): "
-                    + "the unlimited UDP stream workloads[" + i + "] would be dropped before shaping and never paced; "
-                    + "accepted at least " + flows.get(iperf.from()) + " here, or give the stream a rateGbps");
-            }
-        }
     }
 }
