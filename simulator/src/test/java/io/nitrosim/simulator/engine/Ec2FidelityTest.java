@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.simulator.results.InstanceResult;
 import io.nitrosim.simulator.results.RunResults;
+import io.nitrosim.simulator.results.SeriesKeys;
 import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioLoader;
@@ -131,11 +132,11 @@ class Ec2FidelityTest
                     final RunResults results = simulation.run(null);
                     final long drops = instance(results, "b").allowance().get("bw_in_allowance_exceeded");
                     final double expectedGbps = Math.min(25.0, 5.0 * streams);
-                    final double inGbps = SeriesMath.average(simulation.timeSeries(), "b.net_in_gbps", 10_000_000L,
+                    final double inGbps = SeriesMath.average(simulation.timeSeries(), SeriesKeys.netGbps("b", "in"), 10_000_000L,
                         100_000_000L);
                     // The flow limit holds from the first frame: in the first 100 us the sender puts out at most
                     // the flows' rate plus one 9015 B frame per flow (0.72 Gbps over 100 us) in exact timing.
-                    final double firstGbps = SeriesMath.average(simulation.timeSeries(), "a.net_out_gbps", 0, 100_000L);
+                    final double firstGbps = SeriesMath.average(simulation.timeSeries(), SeriesKeys.netGbps("a", "out"), 0, 100_000L);
                     figures.append(String.format("%d streams, quantum %s: bw_in %d, in %.4f Gbps, first 100 us %.4f Gbps%n",
                         streams, quantum, drops, inGbps, firstGbps));
                     held &= drops == 0 && Math.abs(inGbps - expectedGbps) <= expectedGbps * 0.01
