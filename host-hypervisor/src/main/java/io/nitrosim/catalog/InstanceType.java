@@ -3,7 +3,7 @@ package io.nitrosim.catalog;
 import java.math.BigDecimal;
 
 /**
- * One row of the instance catalog: a type's size and its bandwidth caps (docs/facts.md section 1).
+ * One row of the instance catalog: a type's size and its bandwidth caps (docs/sources.md section 1).
  * Rates are kept as published (Mbps, Gbps, IOPS); the *BytesPerSec methods give the exact integer rates the
  * shapers use (1 Mbps = 125_000 B/s, 1 Gbps = 125_000_000 B/s).
  */

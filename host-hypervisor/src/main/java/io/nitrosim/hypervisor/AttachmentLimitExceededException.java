@@ -7,7 +7,7 @@ public final class AttachmentLimitExceededException extends HypervisorException
 {
     private static final long serialVersionUID = 1L;
     public static final String ERROR_CODE = Ec2Error.ATTACHMENT_LIMIT_EXCEEDED.code();
-    /** EC2's message for the 28-attachment limit of Nitro instances (docs/facts.md section 2). */
+    /** EC2's message for the 28-attachment limit of Nitro instances (docs/sources.md section 2). */
     public static final String ATTACHMENT_LIMIT_MESSAGE = Ec2Error.ATTACHMENT_LIMIT_EXCEEDED.description();
 
     public AttachmentLimitExceededException(final String message)

@@ -401,7 +401,7 @@ public final class Host implements AutoCloseable
         public static final int DEFAULT_GUEST_MEMORY_CHUNK_BYTES = 1 << 30;
         public static final int MIN_GUEST_MEMORY_CHUNK_BYTES = 2 << 20;
         public static final long DEFAULT_SEED = 0x6E6974726FL;
-        /** Nitro instances of this generation: 28 attachments shared by ENIs and EBS volumes (docs/facts.md section 2). */
+        /** Nitro instances of this generation: 28 attachments shared by ENIs and EBS volumes (docs/sources.md section 2). */
         public static final int DEFAULT_MAX_ATTACHMENTS = 28;
         public static final int MAX_THREADS = 1024;
 

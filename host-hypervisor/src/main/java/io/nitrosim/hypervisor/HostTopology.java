@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The host's processors: sockets x cores per socket x threads per core, all at one clock. The default is the
- * C5 host: 2 x 18 x 2 = 72 hyperthreads of a 3.0 GHz Xeon Platinum 8000-series (docs/facts.md section 1).
+ * C5 host: 2 x 18 x 2 = 72 hyperthreads of a 3.0 GHz Xeon Platinum 8000-series (docs/sources.md section 1).
  */
 public final class HostTopology
 {

@@ -9,7 +9,7 @@ import io.nitrosim.ebs.volume.VolumeId;
 
 /**
  * The 4096-byte Identify Controller data structure (CNS 01h), as a flyweight, with the Amazon EBS identity
- * (docs/facts.md section 4; amazon-ec2-utils ebsnvme-id and nvme-cli's amzn plugin read it). Little-endian; strings
+ * (docs/sources.md section 4; amazon-ec2-utils ebsnvme-id and nvme-cli's amzn plugin read it). Little-endian; strings
  * are ASCII, space padded.
  * <pre>
  * offset  length  field

@@ -1,7 +1,7 @@
 package io.nitrosim.ebs.volume;
 
 /**
- * The per-volume performance limits that follow from a validated {@link VolumeSpec} (docs/facts.md section 5).
+ * The per-volume performance limits that follow from a validated {@link VolumeSpec} (docs/sources.md section 5).
  * Rates are integers per second (IOPS, bytes per second); the shaping layer turns them into token buckets.
  * <p>
  * Sources: AWS EBS User Guide, "General Purpose SSD volumes", "Provisioned IOPS SSD volumes" and

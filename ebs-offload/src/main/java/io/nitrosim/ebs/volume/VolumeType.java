@@ -1,7 +1,7 @@
 package io.nitrosim.ebs.volume;
 
 /**
- * The EBS volume types of docs/facts.md section 5, with the size range each accepts and the I/O unit AWS counts
+ * The EBS volume types of docs/sources.md section 5, with the size range each accepts and the I/O unit AWS counts
  * operations in.
  * <p>
  * Sizes (AWS EBS User Guide, "Amazon EBS volume types"): gp2/gp3 1 GiB..16 TiB, io1/io2 4 GiB..16 TiB,

@@ -24,7 +24,7 @@ class EbsShapingTest
     private static final long SEC = 1_000_000_000L;
     /** Caps far above any volume's, so only the volume's buckets bind. */
     private static final EbsInstanceCaps UNCAPPED = EbsInstanceCaps.fixed(8_000_000_000L, 1_000_000L);
-    /** c5.large (docs/facts.md section 1): 2250 / 525 Mbps, 16000 / 4000 IOPS, 30 minutes. */
+    /** c5.large (docs/sources.md section 1): 2250 / 525 Mbps, 16000 / 4000 IOPS, 30 minutes. */
     private static final EbsInstanceCaps C5_LARGE =
         EbsInstanceCaps.ofMbps(2250, 525, 16_000, 4_000, EbsInstanceCaps.EBS_BURST_SECONDS);
 
