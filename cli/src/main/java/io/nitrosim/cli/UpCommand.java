@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.nitrosim.ebs.nbd.NbdListenException;
 import io.nitrosim.ec2api.Ec2Api;
 import io.nitrosim.ec2api.http.Credentials;
 import io.nitrosim.ec2api.http.ListenFailedException;
@@ -41,6 +42,11 @@ public final class UpCommand implements Callable<Integer>
     @Option(names = "--metrics-port", paramLabel = "N", description = "/metrics and /status port (default 0: a free one).")
     int metricsPort;
 
+    @Option(names = "--nbd-port", paramLabel = "N",
+        description = "Export every volume attached to a running instance over NBD on 127.0.0.1:N, named by its volume "
+            + "id (0 picks a free port; default: no NBD server).")
+    Integer nbdPort;
+
     @Option(names = "--data", paramLabel = "DIR",
         description = "Keep the region here (control-plane journal, volumes' blocks): it survives a restart or kill -9.")
     Path data;
@@ -50,7 +56,7 @@ public final class UpCommand implements Callable<Integer>
 
     @Option(names = "--config", paramLabel = "FILE",
         description = "YAML or JSON settings: port, hosts, seed, availabilityZone, transitionDelayMs, maxConnections, "
-            + "maxBodyBytes (options given on the command line win).")
+            + "maxBodyBytes, nbdPort (options given on the command line win).")
     Path config;
 
     @Option(names = "--credentials", paramLabel = "FILE",
@@ -70,6 +76,7 @@ public final class UpCommand implements Callable<Integer>
         public Long transitionDelayMs;
         public Integer maxConnections;
         public Integer maxBodyBytes;
+        public Integer nbdPort;
     }
 
     @Override
@@ -83,6 +90,12 @@ public final class UpCommand implements Callable<Integer>
             .port(endpointPort)
             .hosts(hosts != null ? hosts : settings.hosts != null ? settings.hosts : 1)
             .dataDirectory(data);
+        final Integer volumesPort = nbdPort != null ? nbdPort : settings.nbdPort;
+        if (volumesPort != null)
+        {
+            checkPort("--nbd-port", volumesPort);
+            context.nbdPort(volumesPort);
+        }
         if (settings.seed != null)
         {
             context.seed(settings.seed);
@@ -128,6 +141,13 @@ public final class UpCommand implements Callable<Integer>
                     + boundMetricsPort + "/status");
                 out.println("try: aws ec2 describe-instance-types --endpoint-url " + endpoint + " --region us-east-1 "
                     + "--instance-types c5.large");
+                if (api.nbdAddress() != null)
+                {
+                    final String nbd = "nbd://127.0.0.1:" + api.nbdAddress().getPort();
+                    out.println("NBD " + nbd + ": every volume attached to a running instance, by its volume id ("
+                        + nbd + "/vol-...)");
+                    out.println("try: nbdinfo --list " + nbd);
+                }
                 out.println("stop with Ctrl-C");
                 out.flush();
                 try
@@ -165,6 +185,10 @@ public final class UpCommand implements Callable<Integer>
         catch (final ListenFailedException ex)
         {
             throw BadInputException.cannotListen("--port", ex.port(), ex.reason());
+        }
+        catch (final NbdListenException ex)
+        {
+            throw BadInputException.cannotListen("--nbd-port", ex.port(), ex.reason());
         }
         catch (final IllegalArgumentException | UncheckedIOException ex) // a setting out of range, a data directory
         {
@@ -223,7 +247,8 @@ public final class UpCommand implements Callable<Integer>
         catch (final IOException ex)
         {
             throw new BadInputException(file + ": " + ex.getMessage().lines().findFirst().orElse("unreadable")
-                + " (accepted: port, hosts, seed, availabilityZone, transitionDelayMs, maxConnections, maxBodyBytes)");
+                + " (accepted: port, hosts, seed, availabilityZone, transitionDelayMs, maxConnections, maxBodyBytes, "
+                + "nbdPort)");
         }
     }
 }

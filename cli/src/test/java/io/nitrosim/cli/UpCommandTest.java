@@ -45,7 +45,7 @@ class UpCommandTest
         Files.writeString(config, "hosts: 2\ntransitionDelayMs: 10\navailabilityZone: eu-west-1b\n");
         final AtomicInteger exit = new AtomicInteger(-1);
         final Thread up = new Thread(() -> exit.set(NitroSim.execute(new String[] {"up", "--port", "0", "--metrics-port",
-            "0", "--data", dir.resolve("data").toString(), "--config", config.toString()},
+            "0", "--data", dir.resolve("data").toString(), "--config", config.toString(), "--nbd-port", "0"},
             new PrintWriter(out, true), new PrintWriter(err, true))));
         up.start();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -61,6 +61,16 @@ class UpCommandTest
         final Matcher metrics = Pattern.compile("metrics (http://127\\.0\\.0\\.1:\\d+)/metrics, status ").matcher(printed);
         assertTrue(metrics.find(), printed);
         assertTrue(printed.contains("try: aws ec2 describe-instance-types --endpoint-url " + endpoint.group(1)), printed);
+        final Matcher nbd = Pattern.compile("NBD (nbd://127\\.0\\.0\\.1:(\\d+)): every volume attached to a running "
+            + "instance, by its volume id").matcher(printed);
+        assertTrue(nbd.find(), printed);
+        assertTrue(printed.contains("try: nbdinfo --list " + nbd.group(1) + "\n"), printed);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", Integer.parseInt(nbd.group(2))))
+        {
+            s.setSoTimeout(10_000);
+            assertEquals(0x4e42444d41474943L, new java.io.DataInputStream(s.getInputStream()).readLong(),
+                "the NBD server's greeting starts with NBDMAGIC");
+        }
 
         final HttpClient http = HttpClient.newHttpClient();
         final HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(URI.create(endpoint.group(1) + "/"))
@@ -75,6 +85,8 @@ class UpCommandTest
         assertEquals(1, status.get("vpcs").asInt());
         assertEquals(2, status.get("region").get("hosts").size());
         assertEquals("running", status.get("region").get("state").asText());
+        assertEquals(nbd.group(1), status.get("nbd").get("endpoint").asText());
+        assertEquals(0, status.get("nbd").get("exports").size(), "no volume attached yet");
 
         up.interrupt();
         up.join(30_000);
@@ -94,13 +106,14 @@ class UpCommandTest
         {
             final int port = taken.getLocalPort();
             for (final String[] args : List.of(new String[] {"up", "--port", String.valueOf(port)},
-                new String[] {"up", "--port", "0", "--metrics-port", String.valueOf(port)}))
+                new String[] {"up", "--port", "0", "--metrics-port", String.valueOf(port)},
+                new String[] {"up", "--port", "0", "--nbd-port", String.valueOf(port)}))
             {
                 final StringWriter out = new StringWriter();
                 final StringWriter err = new StringWriter();
                 assertEquals(2, NitroSim.execute(args, new PrintWriter(out, true), new PrintWriter(err, true)));
                 final String message = err.toString().trim();
-                final String option = args.length == 3 ? "--port" : "--metrics-port";
+                final String option = args.length == 3 ? "--port" : args[3];
                 assertTrue(message.startsWith("nitro-sim: " + option + " " + port + ": cannot listen on 127.0.0.1:"
                     + port + " ("), message);
                 assertTrue(message.endsWith("); choose another port, or 0 for a free one"), message);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,7 @@ public final class Ec2Api implements AutoCloseable
                 }
                 openedJournal = ControlJournal.open(ctx.dataDirectory.resolve("control-journal"));
             }
-            startedRegion = Region.start(Region.context().hosts(ctx.hosts).seed(ctx.seed)
+            startedRegion = Region.start(Region.context().hosts(ctx.hosts).seed(ctx.seed).nbdPort(ctx.nbdPort)
                 .dataDirectory(ctx.dataDirectory != null ? ctx.dataDirectory : ctx.workDirectory));
             this.region = startedRegion;
             this.journal = openedJournal;
@@ -141,6 +142,12 @@ public final class Ec2Api implements AutoCloseable
         return "http://" + address().getHostString() + ":" + address().getPort();
     }
 
+    /** Where the region serves its attached volumes over NBD, or null without {@link Context#nbdPort}. */
+    public InetSocketAddress nbdAddress()
+    {
+        return region.nbdAddress();
+    }
+
     /** Connections the endpoint holds open now. */
     public int openConnections()
     {
@@ -175,6 +182,18 @@ public final class Ec2Api implements AutoCloseable
         final Map<String, Object> status = service.status().get(10, TimeUnit.SECONDS);
         status.put("endpoint", endpoint());
         status.put("dataDirectory", ctx.dataDirectory == null ? null : ctx.dataDirectory.toString());
+        if (region.nbdAddress() != null)
+        {
+            final Map<String, Object> nbd = new LinkedHashMap<>();
+            nbd.put("endpoint", "nbd://127.0.0.1:" + region.nbdAddress().getPort());
+            region.submit(c ->
+            {
+                nbd.put("exports", c.nbdExports());
+                nbd.put("lastRefusal", c.nbdRefusal());
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            status.put("nbd", nbd);
+        }
         return status;
     }
 
@@ -205,6 +224,7 @@ public final class Ec2Api implements AutoCloseable
         private int idleTimeoutSeconds = 60;
         private long requestTimeoutMs = 30_000L;
         private Clock clock = Clock.systemUTC();
+        private int nbdPort = -1;
 
         public Context port(final int port)
         {
@@ -215,6 +235,16 @@ public final class Ec2Api implements AutoCloseable
         public Context bindAddress(final String bindAddress)
         {
             this.bindAddress = bindAddress;
+            return this;
+        }
+
+        /**
+         * Export every volume attached to a running instance over NBD on 127.0.0.1:{@code port}, named by its volume
+         * id (0: any free port; -1, the default: no NBD server).
+         */
+        public Context nbdPort(final int port)
+        {
+            this.nbdPort = port;
             return this;
         }
 
@@ -304,6 +334,7 @@ public final class Ec2Api implements AutoCloseable
         void conclude()
         {
             check(port >= 0 && port <= 65535, "port " + port + " out of range 0..65535");
+            check(nbdPort >= -1 && nbdPort <= 65535, "NBD port " + nbdPort + " out of range 0..65535");
             check(hosts >= 1 && hosts <= Region.Context.MAX_HOSTS,
                 "hosts " + hosts + " out of range 1.." + Region.Context.MAX_HOSTS);
             check(availabilityZone != null && availabilityZone.matches("[a-z]{2}(-[a-z]+)+-\\d[a-z]"),

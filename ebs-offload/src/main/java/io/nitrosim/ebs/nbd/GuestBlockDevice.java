@@ -55,6 +55,7 @@ public final class GuestBlockDevice implements GuestTask
     private int blockShift;
     private int nextQueue;
     private boolean failedAll;
+    private boolean retired;
 
     private long requestsCompleted;
     private long requestErrors;
@@ -125,10 +126,36 @@ public final class GuestBlockDevice implements GuestTask
         return driver.nextDeadlineNs();
     }
 
+    /**
+     * Stops serving for good (the volume is being detached, or the instance stops): every request it holds, in its
+     * commands, waiting for a flush or being cut into commands, completes now with {@code error}; it never touches
+     * its driver or its queue again, so the queue's owner answers what arrives later. On the device's thread.
+     *
+     * @return the requests completed.
+     */
+    public int retire(final int error)
+    {
+        if (retired)
+        {
+            return 0;
+        }
+        retired = true;
+        return failHeld(error);
+    }
+
+    public boolean isRetired()
+    {
+        return retired;
+    }
+
     /** One slice: the driver's cycle, then requests started while slots and queue entries last, doorbells. */
     @Override
     public int doWork(final long nowNs)
     {
+        if (retired)
+        {
+            return 0;
+        }
         int work = driver.doWork(nowNs);
         if (driver.isFailed())
         {
@@ -384,43 +411,53 @@ public final class GuestBlockDevice implements GuestTask
         if (!failedAll)
         {
             failedAll = true;
-            if (slotRequest != null)
-            {
-                for (int i = 0; i < slotCount; i++)
-                {
-                    final BlockRequest r = slotRequest[i];
-                    if (r != null)
-                    {
-                        for (int j = i; j < slotCount; j++)
-                        {
-                            if (slotRequest[j] == r)
-                            {
-                                releaseSlot(j);
-                            }
-                        }
-                        if (r != current && !flushes.contains(r))
-                        {
-                            finish(r, NbdProtocol.EIO);
-                        }
-                        work++;
-                    }
-                }
-            }
-            for (final BlockRequest r : flushes)
-            {
-                finish(r, NbdProtocol.EIO);
-            }
-            flushes.clear();
-            if (current != null)
-            {
-                finish(current, NbdProtocol.EIO);
-                current = null;
-            }
+            work += failHeld(NbdProtocol.EIO);
         }
         BlockRequest r;
         while ((r = queue.poll()) != null)
         {
             finish(r, NbdProtocol.EIO);
+            work++;
+        }
+        return work;
+    }
+
+    /** Completes every request held (each once) with {@code error}; slots are freed. */
+    private int failHeld(final int error)
+    {
+        int work = 0;
+        if (slotRequest != null)
+        {
+            for (int i = 0; i < slotCount; i++)
+            {
+                final BlockRequest r = slotRequest[i];
+                if (r != null)
+                {
+                    for (int j = i; j < slotCount; j++)
+                    {
+                        if (slotRequest[j] == r)
+                        {
+                            releaseSlot(j);
+                        }
+                    }
+                    if (r != current && !flushes.contains(r))
+                    {
+                        finish(r, error);
+                    }
+                    work++;
+                }
+            }
+        }
+        for (final BlockRequest r : flushes)
+        {
+            finish(r, error);
+            work++;
+        }
+        flushes.clear();
+        if (current != null)
+        {
+            finish(current, error);
+            current = null;
             work++;
         }
         return work;

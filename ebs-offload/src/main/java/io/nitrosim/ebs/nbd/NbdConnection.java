@@ -22,6 +22,10 @@ import io.netty.util.concurrent.ScheduledFuture;
  * device. Completions come back on a one-to-one queue (the device is its only producer) and are turned into
  * replies on the event loop.
  * <p>
+ * When the export is withdrawn (its queue closed: a volume detached from a running region), every request
+ * received from then on is answered NBD_ESHUTDOWN, as the protocol asks of a server shutting down, and the
+ * connection closes once those replies and the ones in flight are out.
+ * <p>
  * Hard disconnects happen only where the protocol leaves no reply to give: unknown client flags, a bad option
  * or request magic (the stream cannot be parsed any further), NBD_OPT_EXPORT_NAME of an unknown export, a
  * payload larger than the server will ever accept (answered with an error first), and the timeouts.
@@ -51,6 +55,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
     private long queuedBytes;
     private boolean readPaused;
     private boolean closed;
+    private boolean joined;
+    private boolean withdrawn;
     private ScheduledFuture<?> handshakeTimer;
 
     // A payload being skipped, and what to answer once it is.
@@ -139,6 +145,11 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
             in.release();
             in = null;
         }
+        if (joined)
+        {
+            joined = false;
+            export.queue().leave(); // after this connection's last offer
+        }
         server.released();
     }
 
@@ -191,6 +202,12 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
             {
                 break;
             }
+        }
+        if (withdrawn && state == TRANSMISSION && discardRemaining == 0 && !closed)
+        {
+            state = CLOSING; // every request received is answered; close once those in flight are too
+            pauseReading();
+            closeIfDone();
         }
         if (in != null)
         {
@@ -275,6 +292,10 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
         final long cookie = in.getLong(start + 8);
         final long offset = in.getLong(start + 16);
         final long length = in.getUnsignedInt(start + 24);
+        if (type != NbdProtocol.CMD_DISC && export.queue().isClosed())
+        {
+            return withdrawnRequest(type, cookie, length);
+        }
         if (type == NbdProtocol.CMD_WRITE)
         {
             final int error = checkWrite(flags, offset, length);
@@ -302,6 +323,23 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
         in.skipBytes(NbdProtocol.REQUEST_HEADER_LENGTH);
         server.requests.increment();
         command(type, flags, cookie, offset, length);
+        return true;
+    }
+
+    /** A request to a withdrawn export: NBD_ESHUTDOWN (a WRITE's payload skipped first). */
+    private boolean withdrawnRequest(final int type, final long cookie, final long length)
+    {
+        withdrawn = true;
+        in.skipBytes(NbdProtocol.REQUEST_HEADER_LENGTH);
+        server.requests.increment();
+        if (type == NbdProtocol.CMD_WRITE)
+        {
+            discard(length, false, 0, cookie, NbdProtocol.ESHUTDOWN, length > NbdProtocol.DOS_PAYLOAD_FLOOR);
+        }
+        else
+        {
+            errorReply(cookie, NbdProtocol.ESHUTDOWN);
+        }
         return true;
     }
 
@@ -357,6 +395,8 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
     void enterTransmission(final NbdExport e)
     {
         export = e;
+        e.queue().join(); // before the first look at isClosed(): see BlockQueue
+        joined = true;
         state = TRANSMISSION;
         if (handshakeTimer != null)
         {

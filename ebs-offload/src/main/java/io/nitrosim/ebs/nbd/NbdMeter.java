@@ -3,7 +3,7 @@ package io.nitrosim.ebs.nbd;
 import io.nitrosim.metrics.MeterDescriptor;
 import io.nitrosim.metrics.MeterSpec;
 
-/** An NBD server's meters (tag {@code export}: the names of the exports it serves, comma-separated). */
+/** An NBD server's meters (tag {@code export}: the names of the exports it serves, comma-separated, or "region"). */
 public enum NbdMeter implements MeterDescriptor
 {
     CONNECTIONS(MeterSpec.gauge("nbd.connections", "NBD connections open now", "export")),
@@ -11,7 +11,7 @@ public enum NbdMeter implements MeterDescriptor
     CONNECTIONS_REFUSED(counter("nbd.connections.refused",
         "NBD connections refused because the server's connection limit was reached")),
     REQUESTS(counter("nbd.requests", "NBD transmission requests received")),
-    ERROR_REPLIES(counter("nbd.error.replies", "NBD requests answered with an error (EIO, EINVAL, ENOSPC, EPERM)")),
+    ERROR_REPLIES(counter("nbd.error.replies", "NBD requests answered with an error (EIO, EINVAL, ENOSPC, EPERM, ESHUTDOWN)")),
     READ_BYTES(counter("nbd.read.bytes", "Bytes NBD clients read")),
     WRITE_BYTES(counter("nbd.write.bytes", "Bytes NBD clients wrote")),
     PROTOCOL_VIOLATIONS(counter("nbd.protocol.violations", "NBD connections closed for an unparseable stream")),

@@ -12,6 +12,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -33,6 +34,11 @@ import io.nitrosim.metrics.MetricTags;
  * {@link BlockQueue} and come back through the connection's own completion queue, so no protocol thread ever
  * touches the device side's state.
  * <p>
+ * A server is static (its exports given at start) or, with {@link Context#changeable}, serves a table that its
+ * owner changes while it runs ({@link #addExport}, {@link #withdrawExport}): protocol threads read an immutable
+ * snapshot of it, so a connection sees either the old table or the new one. A withdrawn export's queue is closed:
+ * the handshake no longer finds it and a connection using it answers its requests NBD_ESHUTDOWN, then closes.
+ * <p>
  * Everything a client can make the server hold is bounded: connections ({@link Context#maxConnections}),
  * requests in flight and payload bytes queued per connection (reading stops while either is at its limit, or
  * while the client does not read its replies), the payload of one request (the export's max payload), the
@@ -44,7 +50,8 @@ public final class NbdServer implements AutoCloseable
     static final int MAX_OPTION_BYTES = 16 * 1024;
 
     private final Context context;
-    private final List<NbdExport> exports;
+    /** Immutable snapshot, replaced (under this server's lock) by the owner; read by any protocol thread. */
+    private volatile List<NbdExport> exports;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final ChannelGroup channels;
@@ -101,7 +108,12 @@ public final class NbdServer implements AutoCloseable
                         ch.pipeline().addLast(new NbdConnection(server));
                     }
                 });
-            serverChannel = bootstrap.bind(context.host, context.port).syncUninterruptibly().channel();
+            final ChannelFuture bound = bootstrap.bind(context.host, context.port).awaitUninterruptibly();
+            if (!bound.isSuccess())
+            {
+                throw new NbdListenException(context.host, context.port, bound.cause());
+            }
+            serverChannel = bound.channel();
             address = (InetSocketAddress)serverChannel.localAddress();
         }
         catch (final RuntimeException ex)
@@ -110,8 +122,7 @@ public final class NbdServer implements AutoCloseable
             {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
-            throw new IllegalArgumentException("NBD server cannot listen on " + context.host + ":" + context.port + ": "
-                + ex.getMessage(), ex);
+            throw ex instanceof NbdListenException ? ex : new NbdListenException(context.host, context.port, ex);
         }
     }
 
@@ -130,9 +141,57 @@ public final class NbdServer implements AutoCloseable
         return address.getPort();
     }
 
+    /** The exports served now (a snapshot). */
     public List<NbdExport> exports()
     {
         return exports;
+    }
+
+    /**
+     * Serves {@code export} from now on (a {@link Context#changeable} server only); checked as the exports given at
+     * start are. Called by the server's owner, from any one thread at a time.
+     *
+     * @throws IllegalArgumentException its name is taken, or its limits do not fit the server's.
+     */
+    public synchronized void addExport(final NbdExport export)
+    {
+        requireChangeable();
+        final List<NbdExport> next = new ArrayList<>(exports);
+        next.add(export);
+        context.check(next);
+        exports = List.copyOf(next);
+    }
+
+    /**
+     * Stops serving the export named {@code name} (a {@link Context#changeable} server only): new sessions cannot
+     * choose it and its queue is closed, so connections using it answer their next requests NBD_ESHUTDOWN and
+     * close. Requests already in its queue or device are its owner's to answer.
+     *
+     * @return the export, or null if none has that name.
+     */
+    public synchronized NbdExport withdrawExport(final String name)
+    {
+        requireChangeable();
+        for (final NbdExport e : exports)
+        {
+            if (e.name().equals(name))
+            {
+                final List<NbdExport> next = new ArrayList<>(exports);
+                next.remove(e);
+                exports = List.copyOf(next);
+                e.queue().close();
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private void requireChangeable()
+    {
+        if (!context.changeable)
+        {
+            throw new IllegalStateException("this NBD server's exports were fixed at start");
+        }
     }
 
     /** Connections open now. */
@@ -179,16 +238,20 @@ public final class NbdServer implements AutoCloseable
         return context;
     }
 
-    /** The export selected by {@code name} (a name or alias; "" selects the first, the default export), or null. */
+    /**
+     * The export selected by {@code name} (a name or alias; "" selects the first, the default export, unless the
+     * table changes while the server runs: then there is no default), or null; never a withdrawn one.
+     */
     NbdExport find(final String name)
     {
+        final List<NbdExport> table = exports;
         if (name.isEmpty())
         {
-            return exports.get(0);
+            return context.changeable || table.isEmpty() ? null : table.get(0);
         }
-        for (final NbdExport e : exports)
+        for (final NbdExport e : table)
         {
-            if (e.answersTo(name))
+            if (e.answersTo(name) && !e.queue().isClosed())
             {
                 return e;
             }
@@ -235,6 +298,7 @@ public final class NbdServer implements AutoCloseable
         int maxQueuedBytes = 64 << 20;
         long handshakeTimeoutMs = 10_000;
         long idleTimeoutMs = 600_000;
+        boolean changeable;
         private EventLoopGroup group;
         private CounterRegistry registry;
         private MetricTags tags = MetricTags.EMPTY;
@@ -294,6 +358,16 @@ public final class NbdServer implements AutoCloseable
             return this;
         }
 
+        /**
+         * The owner adds and withdraws exports while the server runs ({@link #addExport}, {@link #withdrawExport});
+         * the server may start with none, and has no default export (the empty name selects nothing). Default false.
+         */
+        public Context changeable(final boolean changeable)
+        {
+            this.changeable = changeable;
+            return this;
+        }
+
         /** Event loops to run on (shared with other servers); default: a one-thread group of the server's own. */
         public Context group(final EventLoopGroup group)
         {
@@ -328,7 +402,7 @@ public final class NbdServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("NBD host '" + host + "' is not an address", ex);
             }
-            if (exports.isEmpty())
+            if (exports.isEmpty() && !changeable)
             {
                 throw new IllegalArgumentException("an NBD server needs at least one export");
             }
@@ -345,8 +419,15 @@ public final class NbdServer implements AutoCloseable
                 throw new IllegalArgumentException("NBD timeouts: handshake " + handshakeTimeoutMs + " ms (accepted >= 1), idle "
                     + idleTimeoutMs + " ms (accepted >= 0)");
             }
+            check(exports);
+            return new NbdServer(this);
+        }
+
+        /** Every export fits the server's limits and no two answer to one name. */
+        void check(final List<NbdExport> table)
+        {
             final List<String> names = new ArrayList<>();
-            for (final NbdExport e : exports)
+            for (final NbdExport e : table)
             {
                 if (maxQueuedBytes < e.maxPayloadBytes())
                 {
@@ -368,7 +449,6 @@ public final class NbdServer implements AutoCloseable
                 names.add(e.name());
                 names.addAll(e.aliases());
             }
-            return new NbdServer(this);
         }
     }
 }

@@ -212,6 +212,47 @@ class GuestBlockDeviceTest
         assertEquals(2250.0, mbps, 2250 * 0.01, "EBS peak of the instance");
     }
 
+    @Test
+    void shouldAnswerEveryRequestItHoldsOnceWhenRetiredAndLeaveTheQueueAlone()
+    {
+        // a slow volume (100 IOPS) keeps commands in flight; a 1 MiB write is cut into four MDTS commands
+        build(EbsInstanceCaps.ofMbps(2250, 525, 16000, 4000, EbsInstanceCaps.EBS_BURST_SECONDS),
+            VolumeSpec.builder().volumeId("vol-0123456789abcdef0").type(VolumeType.IO1).sizeGiB(64).iops(100)
+                .deviceName("/dev/sdf").build(), true);
+        final ByteBuffer data = ByteBuffer.allocateDirect(1 << 20);
+        final List<BlockRequest> sent = new ArrayList<>();
+        for (int i = 0; i < 40; i++)
+        {
+            final BlockRequest r = request(i % 5 == 4 ? BlockRequest.OP_FLUSH : BlockRequest.OP_WRITE, i % 3 == 0,
+                false, i % 5 == 4 ? 0 : (long)i << 20, i % 5 == 4 ? 0 : 1 << 20, i % 5 == 4 ? null : data);
+            sent.add(r);
+            assertTrue(queue.offer(r));
+        }
+        runtime.runUntil(runtime.clock().nanoTime() + 200_000_000L);
+        final int completedBefore = done.size();
+        assertTrue(completedBefore < 40, "some requests are still held: " + completedBefore);
+        final int held = device.retire(NbdProtocol.ESHUTDOWN);
+        assertTrue(held > 0);
+        assertEquals(0, device.retire(NbdProtocol.ESHUTDOWN), "once");
+        final int waiting = 40 - done.size();
+        assertTrue(waiting > 0, "some never left the queue");
+        runtime.runUntil(runtime.clock().nanoTime() + 1_000_000_000L);
+        assertEquals(40 - waiting, done.size(), "a retired device takes nothing more from its queue");
+        int shutdown = 0;
+        for (final BlockRequest r : done)
+        {
+            assertEquals(1, java.util.Collections.frequency(done, r), "answered once");
+            shutdown += r.error() == NbdProtocol.ESHUTDOWN ? 1 : 0;
+        }
+        assertEquals(done.size() - completedBefore, shutdown, "every request held at retirement: NBD_ESHUTDOWN");
+        int left = 0;
+        while (queue.poll() != null)
+        {
+            left++;
+        }
+        assertEquals(waiting, left, "the rest are the queue's owner's to answer");
+    }
+
     private static byte[] bytes(final ByteBuffer b, final int length)
     {
         final byte[] out = new byte[length];

@@ -114,6 +114,26 @@ public final class NbdTestClient implements AutoCloseable
         return bytes.toByteArray();
     }
 
+    /** NBD_OPT_LIST (3): the names of the NBD_REP_SERVER (2) replies, in order; fails unless NBD_REP_ACK (1) ends them. */
+    public java.util.List<String> list() throws IOException
+    {
+        sendOption(3, new byte[0]);
+        final java.util.List<String> names = new java.util.ArrayList<>();
+        OptionReply r;
+        while ((r = readOptionReply()).type() == 2)
+        {
+            final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(r.data());
+            final byte[] name = new byte[b.getInt()];
+            b.get(name);
+            names.add(new String(name, StandardCharsets.UTF_8));
+        }
+        if (r.type() != 1)
+        {
+            throw new IOException("NBD_OPT_LIST failed: type 0x" + Integer.toHexString(r.type()) + " " + r.text());
+        }
+        return names;
+    }
+
     /** NBD_OPT_GO (7) with NBD_INFO_BLOCK_SIZE (3); reads replies to the final one; returns it. */
     public OptionReply go(final String name) throws IOException
     {

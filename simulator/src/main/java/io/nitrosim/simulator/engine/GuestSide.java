@@ -15,7 +15,7 @@ import io.nitrosim.pci.GuestTask;
  * What runs inside one instance: the reference drivers and workloads of the cards ({@link GuestTask}s), on vCPU 0,
  * touching the devices only through the hypervisor's view of the instance's bus and memory, as a guest kernel
  * would. A task may join the duty cycle later than the start ({@link #add(GuestTask, long)}): until then it is
- * not run and its deadline is its start.
+ * not run and its deadline is its start; one may leave ({@link #remove}), as a driver unloads when its device goes.
  */
 public final class GuestSide implements GuestProgram
 {
@@ -64,6 +64,26 @@ public final class GuestSide implements GuestProgram
         startNs = Arrays.copyOf(startNs, startNs.length + 1);
         tasks[tasks.length - 1] = task;
         startNs[startNs.length - 1] = taskStartNs;
+    }
+
+    /** Stops running {@code task} (it gets no more duty cycles or interrupts); nothing if it is not a task here. */
+    public void remove(final GuestTask task)
+    {
+        for (int i = 0; i < tasks.length; i++)
+        {
+            if (tasks[i] == task)
+            {
+                final GuestTask[] t = new GuestTask[tasks.length - 1];
+                final long[] s = new long[startNs.length - 1];
+                System.arraycopy(tasks, 0, t, 0, i);
+                System.arraycopy(tasks, i + 1, t, i, tasks.length - i - 1);
+                System.arraycopy(startNs, 0, s, 0, i);
+                System.arraycopy(startNs, i + 1, s, i, startNs.length - i - 1);
+                tasks = t;
+                startNs = s;
+                return;
+            }
+        }
     }
 
     public boolean hasTasks()

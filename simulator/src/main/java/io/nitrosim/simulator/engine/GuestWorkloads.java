@@ -3,20 +3,27 @@ package io.nitrosim.simulator.engine;
 import io.nitrosim.ebs.driver.NvmeDriver;
 import io.nitrosim.ebs.fio.FioJob;
 import io.nitrosim.ebs.fio.FioWorkload;
+import io.nitrosim.ebs.nbd.BlockQueue;
+import io.nitrosim.ebs.nbd.GuestBlockDevice;
+import io.nitrosim.ebs.nbd.NbdExport;
+import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.hypervisor.guest.PciAddress;
+import io.nitrosim.pci.GuestMemoryAllocator;
 import io.nitrosim.nic.driver.EnaDriver;
 import io.nitrosim.nic.driver.EnaDriverContext;
 import io.nitrosim.nic.guest.GuestIperf;
 
 /**
  * The guest workloads on the cards' reference drivers, shared by a scenario's assembly and the real-time region:
- * an iperf on the ENA driver of one ENI, a fio on the NVMe driver of one volume, each a task of the instance's
- * {@link GuestSide} on vCPU 0.
+ * an iperf on the ENA driver of one ENI, a fio on the NVMe driver of one volume, an NBD export's block device on
+ * the NVMe driver of one volume, each a task of the instance's {@link GuestSide} on vCPU 0.
  */
 public final class GuestWorkloads
 {
     /** EC2's default MTU inside a VPC (jumbo frames); streams of 1500-byte frames fit it too. */
     public static final int GUEST_MTU = 9001;
+    /** Largest READ/WRITE an NBD client may send to a volume's export. */
+    public static final int NBD_MAX_PAYLOAD_BYTES = 4 << 20;
 
     private GuestWorkloads()
     {
@@ -46,5 +53,27 @@ public final class GuestWorkloads
         final FioWorkload fio = FioWorkload.create(driver, side.memory(), side.allocator(), seed, jobs);
         side.add(fio, startNs);
         return fio;
+    }
+
+    /**
+     * The reference NVMe driver on the volume at {@code address} with a {@link GuestBlockDevice} serving
+     * {@code queue}, driven by the guest; its queues and {@code slots} staging buffers come from {@code allocator}.
+     */
+    public static GuestBlockDevice blockDevice(final GuestSide side, final GuestMemoryAllocator allocator,
+        final PciAddress address, final int vcpus, final BlockQueue queue, final int slots)
+    {
+        final NvmeDriver driver = NvmeDriver.create(side.function(address), side.memory(), allocator,
+            NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, vcpus))).queueEntries(256));
+        final GuestBlockDevice device = GuestBlockDevice.create(driver, side.memory(), allocator, queue, slots);
+        side.add(device);
+        return device;
+    }
+
+    /** An NBD export of {@code volume} named {@code name}: its size and block sizes, requests to {@code queue}. */
+    public static NbdExport.Builder volumeExport(final String name, final VolumeSpec volume, final int blockSizeBytes,
+        final BlockQueue queue)
+    {
+        return NbdExport.builder(name).sizeBytes(volume.sizeBytes()).minimumBlockBytes(blockSizeBytes)
+            .preferredBlockBytes(Math.max(4096, blockSizeBytes)).maxPayloadBytes(NBD_MAX_PAYLOAD_BYTES).queue(queue);
     }
 }

@@ -8,6 +8,7 @@ import io.nitrosim.ebs.device.EbsCard;
 import io.nitrosim.ebs.device.NvmeController;
 import io.nitrosim.ebs.shaping.EbsInstanceCaps;
 import io.nitrosim.ebs.storage.EmbeddedStorageBackend;
+import io.nitrosim.ebs.storage.StorageBackend;
 import io.nitrosim.ebs.storage.StorageEngine;
 import io.nitrosim.ebs.volume.VolumeSpec;
 import io.nitrosim.hypervisor.Instance;
@@ -20,8 +21,8 @@ import io.nitrosim.time.SimRuntime;
 
 /**
  * How volumes reach an instance, shared by a scenario's assembly and the real-time region: one EBS card per
- * instance (owning its EBS buckets) in the runtime, storing through the storage engine when there is one; one
- * NVMe controller per volume on the instance's PCI bus. Runs on the thread that runs the cards.
+ * instance (owning its EBS buckets) in the runtime, storing through the storage engine or a storage server when
+ * there is one; one NVMe controller per volume on the instance's PCI bus. Runs on the thread that runs the cards.
  */
 public final class StoragePlumbing implements AutoCloseable
 {
@@ -30,21 +31,36 @@ public final class StoragePlumbing implements AutoCloseable
     {
     }
 
+    /** Opens the storage backend of a new EBS card (on the thread that builds the cards, not an agent's). */
+    @FunctionalInterface
+    public interface Backends
+    {
+        StorageBackend open();
+    }
+
     private final SimRuntime runtime;
     private final CounterRegistry registry;
-    private final StorageEngine engine;
+    private final Backends backendSource;
     private final boolean timingOnly;
     private final long seed;
     /** Insertion-ordered: backends close in creation order. */
-    private final Map<EbsCard, EmbeddedStorageBackend> backends = new LinkedHashMap<>();
+    private final Map<EbsCard, StorageBackend> backends = new LinkedHashMap<>();
 
     /** @param engine where volumes keep their blocks; null for timing-only cards. */
     public StoragePlumbing(final SimRuntime runtime, final CounterRegistry registry, final StorageEngine engine,
         final boolean timingOnly, final long seed)
     {
+        this(runtime, registry, engine == null ? null : () -> new EmbeddedStorageBackend(engine, false, 256), timingOnly,
+            seed);
+    }
+
+    /** @param backends one backend per card (each card's own connection to a storage server); null: timing-only. */
+    public StoragePlumbing(final SimRuntime runtime, final CounterRegistry registry, final Backends backends,
+        final boolean timingOnly, final long seed)
+    {
         this.runtime = runtime;
         this.registry = registry;
-        this.engine = engine;
+        this.backendSource = backends;
         this.timingOnly = timingOnly;
         this.seed = seed;
     }
@@ -67,13 +83,25 @@ public final class StoragePlumbing implements AutoCloseable
     {
         final EbsCard.Context context = EbsCard.context().instanceId(instanceId).caps(caps(type))
             .clock(runtime.clock()).registry(registry).timingOnly(timingOnly).seed(seed);
-        EmbeddedStorageBackend backend = null;
-        if (engine != null)
+        StorageBackend backend = null;
+        if (backendSource != null)
         {
-            backend = new EmbeddedStorageBackend(engine, false, 256);
+            backend = backendSource.open();
             context.backend(backend);
         }
-        final EbsCard card = context.build();
+        final EbsCard card;
+        try
+        {
+            card = context.build();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (backend != null)
+            {
+                backend.close();
+            }
+            throw ex;
+        }
         runtime.add(card);
         if (backend != null)
         {
@@ -115,7 +143,7 @@ public final class StoragePlumbing implements AutoCloseable
     public void removeCard(final EbsCard card)
     {
         runtime.remove(card);
-        final EmbeddedStorageBackend backend = backends.remove(card);
+        final StorageBackend backend = backends.remove(card);
         if (backend != null)
         {
             backend.close();
@@ -125,7 +153,7 @@ public final class StoragePlumbing implements AutoCloseable
     @Override
     public void close()
     {
-        for (final EmbeddedStorageBackend backend : backends.values())
+        for (final StorageBackend backend : backends.values())
         {
             backend.close();
         }

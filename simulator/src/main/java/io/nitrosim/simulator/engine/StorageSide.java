@@ -1,5 +1,6 @@
 package io.nitrosim.simulator.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,8 @@ import io.nitrosim.ebs.fio.FioJob;
 import io.nitrosim.ebs.fio.FioResult;
 import io.nitrosim.ebs.fio.FioWorkload;
 import io.nitrosim.ebs.shaping.EbsShapingMeter;
+import io.nitrosim.ebs.storage.RemoteStorageBackend;
+import io.nitrosim.ebs.storage.StorageBackend;
 import io.nitrosim.ebs.storage.StorageEngine;
 import io.nitrosim.ebs.volume.VolumeLimits;
 import io.nitrosim.ebs.volume.VolumeSpec;
@@ -34,6 +37,7 @@ import io.nitrosim.simulator.results.SeriesKind;
 import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
 import io.nitrosim.simulator.scenario.Scenario;
+import io.nitrosim.simulator.scenario.ScenarioException;
 import io.nitrosim.time.SimRuntime;
 
 /**
@@ -91,8 +95,17 @@ final class StorageSide implements AutoCloseable
         {
             anyVolume |= !i.volumes().isEmpty();
         }
-        this.engine = anyVolume && !timingOnly ? StorageEngine.context(workDirectory.resolve("ebs")).open() : null;
-        this.plumbing = new StoragePlumbing(runtime, registry, engine, timingOnly, scenario.seed());
+        if (scenario.remoteStorage())
+        {
+            this.engine = null;
+            final Scenario.Storage server = scenario.storage();
+            this.plumbing = new StoragePlumbing(runtime, registry, () -> connect(server), false, scenario.seed());
+        }
+        else
+        {
+            this.engine = anyVolume && !timingOnly ? StorageEngine.context(workDirectory.resolve("ebs")).open() : null;
+            this.plumbing = new StoragePlumbing(runtime, registry, engine, timingOnly, scenario.seed());
+        }
     }
 
     void addInstance(final Scenario.Instance spec, final Instance instance, final GuestSide guest)
@@ -106,7 +119,7 @@ final class StorageSide implements AutoCloseable
         cards.put(spec.name(), card);
         for (final Scenario.Volume v : spec.volumes())
         {
-            final VolumeSpec.Builder b = VolumeSpec.builder().volumeId(nextVolumeId()).type(v.type())
+            final VolumeSpec.Builder b = VolumeSpec.builder().volumeId(volumeId(v)).type(v.type())
                 .sizeGiB((int)Math.min(Integer.MAX_VALUE, v.sizeGiB())).deviceName(v.device());
             if (v.iops() > 0)
             {
@@ -152,9 +165,54 @@ final class StorageSide implements AutoCloseable
         return tags;
     }
 
-    private String nextVolumeId()
+    /**
+     * A volume's id: drawn from the scenario's seed; with a storage server, derived from the scenario's and the
+     * volume's names instead (the server keeps volumes by id, so a restarted run finds its volumes again, and two
+     * scenarios sharing a server do not share volumes).
+     */
+    private String volumeId(final Scenario.Volume v)
     {
-        return String.format("vol-%x%016x", ids.nextInt(16), ids.nextLong());
+        final long high;
+        final long low;
+        if (scenario.remoteStorage())
+        {
+            final byte[] digest = sha256(scenario.name() + "/" + v.name());
+            high = digest[0] & 0xF;
+            low = java.nio.ByteBuffer.wrap(digest, 1, 8).getLong();
+        }
+        else
+        {
+            high = ids.nextInt(16);
+            low = ids.nextLong();
+        }
+        return String.format("vol-%x%016x", high, low);
+    }
+
+    private static byte[] sha256(final String text)
+    {
+        try
+        {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (final java.security.NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("every Java platform has SHA-256", ex);
+        }
+    }
+
+    /** One card's connection to the storage server; a refusal is the scenario's one line. */
+    private static StorageBackend connect(final Scenario.Storage server)
+    {
+        try
+        {
+            return RemoteStorageBackend.context(server.port()).host(server.host())
+                .accessTokenFile(Path.of(server.tokenFile())).maxIoBytes(NvmeController.MAX_TRANSFER_BYTES).connect();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ScenarioException("storage.server " + server.host() + ":" + server.port() + ": "
+                + ex.getMessage());
+        }
     }
 
     void addWorkloads(final List<Scenario.Workload> workloads)

@@ -14,9 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 
-import io.nitrosim.ebs.driver.NvmeDriver;
 import io.nitrosim.ebs.nbd.BlockQueue;
-import io.nitrosim.ebs.nbd.GuestBlockDevice;
 import io.nitrosim.ebs.nbd.NbdExport;
 import io.nitrosim.ebs.nbd.NbdServer;
 import io.nitrosim.metrics.CounterRegistry;
@@ -32,7 +30,7 @@ import io.nitrosim.simulator.scenario.Scenario;
 /**
  * The doors for outside programs (docs/tools.md): NBD exports of volumes and bridged ENI ports. Both run inside
  * the guests, on the same reference drivers as the workloads, so every byte crosses the device models: an
- * export is a {@link GuestBlockDevice} on the volume's NVMe driver behind an {@link NbdServer}; a port is a
+ * export is a {@link io.nitrosim.ebs.nbd.GuestBlockDevice} on the volume's NVMe driver behind an {@link NbdServer}; a port is a
  * {@link PortBridge} on the instance's ENA driver behind its {@link BridgeSockets}. The servers' sockets run on
  * one Netty event loop of their own and meet the guests only through bounded lock-free queues and rings.
  * <p>
@@ -41,7 +39,6 @@ import io.nitrosim.simulator.scenario.Scenario;
  */
 final class ToolsSide implements AutoCloseable
 {
-    private static final int MAX_PAYLOAD_BYTES = 4 << 20;
     private static final int STAGING_SLOTS = 64;
 
     private final EventLoopGroup group;
@@ -106,16 +103,11 @@ final class ToolsSide implements AutoCloseable
     {
         final BlockQueue queue = new BlockQueue(queueCapacity);
         final GuestSide guest = t.guest();
-        final NvmeDriver driver = NvmeDriver.create(guest.function(t.address()), guest.memory(), guest.allocator(),
-            NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, t.type().vcpus()))).queueEntries(256));
-        final GuestBlockDevice device = GuestBlockDevice.create(driver, guest.memory(), guest.allocator(), queue,
-            STAGING_SLOTS);
-        guest.add(device);
-        return NbdExport.builder(e.volume()).alias(t.volume().volumeId().toString())
+        GuestWorkloads.blockDevice(guest, guest.allocator(), t.address(), t.type().vcpus(), queue, STAGING_SLOTS);
+        return GuestWorkloads.volumeExport(e.volume(), t.volume(), t.blockSizeBytes(), queue)
+            .alias(t.volume().volumeId().toString())
             .description("EBS volume " + e.volume() + " (" + t.volume().volumeId() + ") of instance " + t.instance())
-            .sizeBytes(t.volume().sizeBytes()).minimumBlockBytes(t.blockSizeBytes())
-            .preferredBlockBytes(Math.max(4096, t.blockSizeBytes())).maxPayloadBytes(MAX_PAYLOAD_BYTES)
-            .readOnly(e.readOnly()).queue(queue).build();
+            .readOnly(e.readOnly()).build();
     }
 
     // ---------------------------------------------------------------------------------------------------------

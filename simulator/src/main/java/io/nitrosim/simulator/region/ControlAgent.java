@@ -9,8 +9,9 @@ import org.agrona.concurrent.NanoClock;
 import io.nitrosim.time.SimAgent;
 
 /**
- * The region's agent in the runtime: runs submitted commands and due timers on the runtime's thread. It polls its
- * queue on every pass; between passes the paced runtime follows the wall clock by itself.
+ * The region's agent in the runtime: runs submitted commands and due timers on the runtime's thread, and answers
+ * requests that reach withdrawn NBD exports ({@link RegionExports#drain()}). It polls its queues on every pass;
+ * between passes the paced runtime follows the wall clock by itself.
  */
 final class ControlAgent implements SimAgent
 {
@@ -34,6 +35,7 @@ final class ControlAgent implements SimAgent
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final NanoClock clock;
     private RegionControl control;
+    private RegionExports exports;
     private long timerSequence;
     private long commandsRun;
 
@@ -46,6 +48,12 @@ final class ControlAgent implements SimAgent
     void control(final RegionControl control)
     {
         this.control = control;
+    }
+
+    /** The region's NBD exports, whose withdrawn queues this agent answers every pass (null: no NBD server). */
+    void exports(final RegionExports exports)
+    {
+        this.exports = exports;
     }
 
     boolean offer(final Pending<?> pending)
@@ -87,6 +95,10 @@ final class ControlAgent implements SimAgent
                 control.timerFailed(ex);
             }
             work++;
+        }
+        if (exports != null)
+        {
+            work += exports.drain();
         }
         return work;
     }

@@ -2,6 +2,7 @@ package io.nitrosim.simulator.region;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,10 @@ import io.nitrosim.time.SimRuntime;
  * being queued): callers never touch card or host state. The region uses only the runtime's public API (add,
  * remove, runUntil, clock) and its lag, so a runtime that spreads agents over threads can replace it.
  * <p>
+ * <b>NBD.</b> With {@link Context#nbdPort}, one NBD server on 127.0.0.1 exports every volume attached to a running
+ * instance under its volume id, through the instance's guest NVMe driver ({@link RegionExports}); exports follow
+ * attach, detach and the instances' lifecycle.
+ * <p>
  * <b>Durability.</b> Volumes' blocks live in the storage engine under {@code dataDirectory/ebs} (journaled,
  * acknowledged writes survive kill -9). The control plane's state is its caller's to journal.
  */
@@ -54,6 +59,7 @@ public final class Region implements AutoCloseable
     private final StoragePlumbing storage;
     private final ControlAgent agent;
     private final RegionControl control;
+    private final RegionExports exports;
     private final Path ownedDirectory;
     private final Thread thread;
     private volatile boolean running = true;
@@ -66,13 +72,31 @@ public final class Region implements AutoCloseable
         this.registry = new CounterRegistry(ctx.maxCounters);
         try
         {
+            exports = ctx.nbdPort < 0 ? null : new RegionExports(ctx.nbdPort, registry);
+        }
+        catch (final RuntimeException ex)
+        {
+            registry.close();
+            throw ex;
+        }
+        try
+        {
             ownedDirectory = ctx.dataDirectory == null ? Files.createTempDirectory("nitro-sim-region") : null;
             final Path dataDirectory = ctx.dataDirectory == null ? ownedDirectory : ctx.dataDirectory;
             engine = StorageEngine.context(dataDirectory.resolve("ebs")).open();
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
-            throw new UncheckedIOException("cannot open the region's storage: " + ex.getMessage(), ex);
+            if (exports != null)
+            {
+                exports.close();
+            }
+            registry.close();
+            if (ex instanceof RuntimeException rex)
+            {
+                throw rex;
+            }
+            throw new UncheckedIOException("cannot open the region's storage: " + ex.getMessage(), (IOException)ex);
         }
         for (int i = 0; i < ctx.hosts; i++)
         {
@@ -95,8 +119,9 @@ public final class Region implements AutoCloseable
         agent = new ControlAgent(ctx.commandQueueCapacity, runtime.clock());
         control = new RegionControl(this, List.copyOf(hosts), List.copyOf(cards), vpc,
             new NetworkPlumbing(vpc, runtime.clock(), registry, shaping, ctx.networkTimingOnly), storage, registry,
-            ctx.catalog, agent, ctx.networkTimingOnly);
+            ctx.catalog, agent, ctx.networkTimingOnly, exports);
         agent.control(control);
+        agent.exports(exports);
         runtime.add(agent);
         // Read on the runtime's thread: the registry is scraped by a command (RegionControl.scrapeMetrics).
         RegionMeter.SIMULATED.newGauge(registry, MetricTags.EMPTY, () -> runtime.clock().nanoTime());
@@ -160,6 +185,12 @@ public final class Region implements AutoCloseable
         return runtime;
     }
 
+    /** Where the region's NBD server listens (volumes attached to running instances), or null without one. */
+    public InetSocketAddress nbdAddress()
+    {
+        return exports == null ? null : exports.address();
+    }
+
     /** Why the region stopped, or null while it runs. */
     public Throwable failure()
     {
@@ -196,10 +227,17 @@ public final class Region implements AutoCloseable
             failure == null ? "the region is shutting down" : "the region stopped: " + failure));
     }
 
-    /** Stops the region thread, then closes the runtime, the hosts, the storage engine and the registry. */
+    /**
+     * Closes the NBD server (no new requests), stops the region thread, then closes the runtime, the hosts, the
+     * storage engine and the registry.
+     */
     @Override
     public void close()
     {
+        if (exports != null)
+        {
+            exports.close();
+        }
         running = false;
         try
         {
@@ -253,6 +291,7 @@ public final class Region implements AutoCloseable
         private boolean networkTimingOnly = true;
         private int maxCounters = 1 << 16;
         private InstanceCatalog catalog = InstanceCatalog.c5();
+        private int nbdPort = -1;
 
         public Context hosts(final int hosts)
         {
@@ -317,6 +356,16 @@ public final class Region implements AutoCloseable
             return this;
         }
 
+        /**
+         * Serve the volumes attached to running instances over NBD on 127.0.0.1:{@code port} (0: any free port;
+         * -1, the default: no NBD server).
+         */
+        public Context nbdPort(final int port)
+        {
+            this.nbdPort = port;
+            return this;
+        }
+
         public int hosts()
         {
             return hosts;
@@ -349,6 +398,10 @@ public final class Region implements AutoCloseable
             if (maxCounters < 1024)
             {
                 throw new IllegalArgumentException("maxCounters " + maxCounters + " must be at least 1024");
+            }
+            if (nbdPort < -1 || nbdPort > 65_535)
+            {
+                throw new IllegalArgumentException("NBD port " + nbdPort + " out of range 0..65535 (0: any free port)");
             }
             if (catalog == null)
             {

@@ -1,5 +1,6 @@
 package io.nitrosim.simulator.region;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,12 +53,14 @@ public final class RegionControl
     private final ControlAgent agent;
     private final boolean timingOnly;
     private final Map<String, RegionInstance> instances = new LinkedHashMap<>();
+    private final RegionExports exports;
     private RuntimeException lastTimerFailure;
 
     RegionControl(final Region region, final List<Host> hosts, final List<VpcCard> cards, final VpcNetwork vpc,
         final NetworkPlumbing network, final StoragePlumbing storage, final CounterRegistry registry,
-        final InstanceCatalog catalog, final ControlAgent agent, final boolean timingOnly)
+        final InstanceCatalog catalog, final ControlAgent agent, final boolean timingOnly, final RegionExports exports)
     {
+        this.exports = exports;
         this.region = region;
         this.hosts = hosts;
         this.cards = cards;
@@ -185,19 +188,32 @@ public final class RegionControl
         return instance(instanceId).instance().start();
     }
 
+    /** Stops the instance; its volumes' NBD exports are withdrawn (its vCPUs no longer run their drivers). */
     public StateChange stop(final String instanceId)
     {
-        return instance(instanceId).instance().stop();
+        final RegionInstance ri = instance(instanceId);
+        final StateChange change = ri.instance().stop();
+        withdrawExports(ri);
+        return change;
     }
 
+    /** Reboots the instance: functions reset, so its NBD exports start over with new drivers. */
     public StateChange reboot(final String instanceId)
     {
-        return instance(instanceId).instance().reboot();
+        final RegionInstance ri = instance(instanceId);
+        final StateChange change = ri.instance().reboot();
+        withdrawExports(ri);
+        exportVolumes(ri);
+        return change;
     }
 
+    /** Terminates the instance; its volumes' NBD exports are withdrawn. */
     public StateChange terminate(final String instanceId)
     {
-        return instance(instanceId).instance().terminate();
+        final RegionInstance ri = instance(instanceId);
+        final StateChange change = ri.instance().terminate();
+        withdrawExports(ri);
+        return change;
     }
 
     /**
@@ -209,8 +225,16 @@ public final class RegionControl
     {
         final RegionInstance ri = instance(instanceId);
         final StateChange change = ri.instance().completeTransition();
+        if (change.currentState() == InstanceState.RUNNING)
+        {
+            exportVolumes(ri);
+        }
         if (change.currentState() == InstanceState.TERMINATED)
         {
+            if (exports != null)
+            {
+                exports.forget(instanceId);
+            }
             for (final EniHandle eni : List.copyOf(ri.enis.values()))
             {
                 network.unplugEni(ri.vpcCard(), ri.instance(), eni);
@@ -278,6 +302,10 @@ public final class RegionControl
         {
             final StoragePlumbing.PluggedVolume plugged = storage.plugVolume(ri.ebsCard, ri.instance(), spec);
             ri.volumes.put(spec.volumeId().toString(), plugged);
+            if (exports != null && ri.instance().state() == InstanceState.RUNNING)
+            {
+                exports.export(ri, guest(ri), plugged);
+            }
             return plugged;
         }
         catch (final RuntimeException ex)
@@ -295,6 +323,10 @@ public final class RegionControl
     public RegionInstance detachVolume(final String volumeId)
     {
         final RegionInstance ri = volumeOwner(volumeId);
+        if (exports != null)
+        {
+            exports.withdraw(volumeId); // its driver leaves the guest before the function leaves the bus
+        }
         storage.unplugVolume(ri.ebsCard, ri.instance(), ri.volumes.remove(volumeId).controller());
         return ri;
     }
@@ -352,8 +384,49 @@ public final class RegionControl
         {
             throw new Ec2Exception(Ec2Error.INVALID_ATTACHMENT_NOT_FOUND, volumeId + " is not attached to " + instanceId);
         }
+        if (exports != null && exports.serves(volumeId))
+        {
+            throw new Ec2Exception(Ec2Error.INCORRECT_STATE, volumeId + " is served over NBD: its driver belongs to the "
+                + "export (one driver per device); run fio through the export instead");
+        }
         return GuestWorkloads.fio(guest(ri), volume.address(), ri.instance().type().vcpus(), region.seed(),
             startNs, jobs);
+    }
+
+    // ---- NBD exports of volumes ----
+
+    /** Where the region's NBD server listens, or null without one. */
+    public InetSocketAddress nbdAddress()
+    {
+        return exports == null ? null : exports.address();
+    }
+
+    /** Volume ids exported over NBD now (attached to a running instance), in the order they appeared. */
+    public List<String> nbdExports()
+    {
+        return exports == null ? List.of() : exports.volumeIds();
+    }
+
+    /** Why the latest volume could not be exported, or null. */
+    public String nbdRefusal()
+    {
+        return exports == null ? null : exports.lastRefusal();
+    }
+
+    private void exportVolumes(final RegionInstance ri)
+    {
+        if (exports != null && !ri.volumes.isEmpty())
+        {
+            exports.exportAll(ri, guest(ri));
+        }
+    }
+
+    private void withdrawExports(final RegionInstance ri)
+    {
+        if (exports != null)
+        {
+            exports.withdrawAll(ri);
+        }
     }
 
     private GuestSide guest(final RegionInstance ri)

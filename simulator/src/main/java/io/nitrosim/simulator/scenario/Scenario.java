@@ -33,7 +33,8 @@ public record Scenario(
     List<Expectation> expectations,
     List<Export> exports,
     List<Port> ports,
-    Trace trace)
+    Trace trace,
+    Storage storage)
 {
     /** {@code allowedLag: unlimited}: a real-time run passes however far behind the wall clock it falls. */
     public static final long UNLIMITED_LAG = Long.MAX_VALUE;
@@ -48,7 +49,7 @@ public record Scenario(
     {
         return new Scenario(source, name, description, seed, durationNs, clockMode, allowedLagNs, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
-            exports, ports, trace);
+            exports, ports, trace, storage);
     }
 
     /** The same scenario with another trace setting (the CLI's {@code --trace}). */
@@ -56,7 +57,21 @@ public record Scenario(
     {
         return new Scenario(source, name, description, seed, durationNs, clock, allowedLagNs, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
-            exports, ports, newTrace);
+            exports, ports, newTrace, storage);
+    }
+
+    /** Whether the volumes' blocks are kept by a storage server process rather than the run's own engine. */
+    public boolean remoteStorage()
+    {
+        return storage != null;
+    }
+
+    /**
+     * {@code storage: {server, tokenFile}}: the EBS cards store through the storage server at host:port (a
+     * loopback address), authenticating with the token read from {@code tokenFile}. Null: the run's own engine.
+     */
+    public record Storage(String host, int port, String tokenFile)
+    {
     }
 
     /**

@@ -38,6 +38,7 @@ public final class ScenarioBuilder
     private final List<ScenarioSpec.ExpectationSpec> expectations = new ArrayList<>();
     private ScenarioSpec.TraceSpec trace;
     private final List<ScenarioSpec.ExportSpec> exports = new ArrayList<>();
+    private ScenarioSpec.StorageSpec storage;
     private final List<ScenarioSpec.PortSpec> ports = new ArrayList<>();
 
     private ScenarioBuilder(final String name)
@@ -222,7 +223,7 @@ public final class ScenarioBuilder
             null,
             vpcs.isEmpty() ? null : List.copyOf(vpcs), null, groups.isEmpty() ? null : List.copyOf(groups), specs,
             List.copyOf(workloads), List.copyOf(expectations), exports.isEmpty() ? null : List.copyOf(exports),
-            ports.isEmpty() ? null : List.copyOf(ports), trace);
+            ports.isEmpty() ? null : List.copyOf(ports), trace, storage);
     }
 
     /** Validates and returns the scenario; problems are a {@link ScenarioException}. */

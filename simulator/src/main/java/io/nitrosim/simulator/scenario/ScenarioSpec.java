@@ -27,8 +27,14 @@ public record ScenarioSpec(
     List<ExpectationSpec> expectations,
     List<ExportSpec> exports,
     List<PortSpec> ports,
-    TraceSpec trace)
+    TraceSpec trace,
+    StorageSpec storage)
 {
+    /** {@code storage: {server: 127.0.0.1:PORT, tokenFile: PATH}}: volumes kept by a storage server process. */
+    public record StorageSpec(String server, String tokenFile)
+    {
+    }
+
     /** {@code trace: {events: [...], functions: [...]}}: record a device-level trace of the run. */
     public record TraceSpec(List<String> events, List<String> functions)
     {

@@ -96,7 +96,8 @@ public final class ScenarioValidator
         final Scenario.Trace trace = new TraceValidator(checks).trace(spec.trace(), instances);
         final Scenario scenario = new Scenario(checks.source(), name, description, seed, durationNs, clock,
             allowedLagNs, payload, sampleIntervalNs, network, ebs, hostList, vpcs, peerings, groups, instances,
-            workloads, expectations, exports, ports, trace);
+            workloads, expectations, exports, ports, trace,
+            new StorageValidator(checks).storage(spec.storage(), clock, payload));
         checkFootprint(scenario);
         return scenario;
     }
