@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -109,6 +110,14 @@ public final class TraceCommand implements Runnable
                 out.printf(Locale.ROOT, "%n%-48s %14s %16s%n", "instance/function queue kind", "records", "per second");
                 stats.queues(reader.meta()).forEach(r -> out.printf(Locale.ROOT, "%-48s %14d %16.1f%n", r.what(),
                     r.count(), r.perSecond()));
+                final List<TraceStats.CreditRow> credits = stats.credits(reader.meta());
+                if (!credits.isEmpty())
+                {
+                    out.printf(Locale.ROOT, "%n%-48s %8s %10s %10s %10s%n", "credit balance", "samples", "first %",
+                        "lowest %", "last %");
+                    credits.forEach(c -> out.printf(Locale.ROOT, "%-48s %8d %10.4f %10.4f %10.4f%n", c.what(),
+                        c.samples(), c.firstPct(), c.minPct(), c.lastPct()));
+                }
             }
             out.flush();
             return NitroSim.EXIT_OK;

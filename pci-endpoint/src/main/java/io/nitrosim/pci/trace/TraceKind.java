@@ -28,7 +28,9 @@ import java.util.Locale;
  *  15 reset                -1             0 FLR, 1 device reset
  *  16 state                -1             device state code (device-defined)
  *  17 aenq                 -1             group          syndrome
+ *  18 credit               -1             CreditBucket   balance ppm
  * </pre>
+ * New kinds go at the end (ids are stored in traces).
  * A kind's bit in a mask is {@code 1L << id}.
  */
 public final class TraceKind
@@ -51,16 +53,18 @@ public final class TraceKind
     public static final int RESET = 15;
     public static final int STATE = 16;
     public static final int AENQ = 17;
+    /** A credit bucket's balance, sampled in simulated time (see {@link CreditBucket}). */
+    public static final int CREDIT = 18;
 
     /** Number of kinds; ids are 0..COUNT-1. */
-    public static final int COUNT = 18;
+    public static final int COUNT = 19;
     /** Every kind's bit. */
     public static final long ALL = (1L << COUNT) - 1;
 
     private static final String[] NAMES = {
         "config-read", "config-write", "mmio-read", "mmio-write", "doorbell", "dma-read", "dma-write", "msix",
         "descriptor-fetch", "descriptor-complete", "shaping-admitted", "shaping-throttled", "frame-out", "frame-in",
-        "storage-op", "reset", "state", "aenq"};
+        "storage-op", "reset", "state", "aenq", "credit"};
 
     private TraceKind()
     {

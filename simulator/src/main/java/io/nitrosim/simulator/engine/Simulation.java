@@ -143,7 +143,8 @@ public final class Simulation implements AutoCloseable
             recorder = buildRecorder();
             runtime.add(recorder);
             trace = this.traceDirectory == null ? null
-                : TraceWiring.wire(scenario, this.traceDirectory, runtime.clock(), instances.values(), storage);
+                : TraceWiring.wire(scenario, this.traceDirectory, runtime.clock(), instances.values(), storage, meters,
+                    recorder);
         }
         catch (final Ec2Exception | IllegalArgumentException ex)
         {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.nitrosim.pci.MsixTable;
+import io.nitrosim.pci.trace.CreditBucket;
 import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.trace.TraceRecord;
 
@@ -29,8 +30,8 @@ import io.nitrosim.pci.trace.TraceRecord;
  *       submission, so slices on one thread never overlap) and {@code 100 + 64q + 63} for its other events.</li>
  *   <li>Slices ("X") for commands from descriptor fetch to descriptor completion (same queue and command id);
  *       instant events ("i", thread scope) for every other record; counters ("C") per function: commands in flight
- *       per queue, and the bytes the shaping gate admitted and the records it held per window (default 1 ms) as
- *       Gbit/s and a count.</li>
+ *       per queue, the bytes the shaping gate admitted and the records it held per window (default 1 ms) as
+ *       Gbit/s and a count, and the credit balances the trace recorded ({@code net-in credits}, ... in %).</li>
  * </ul>
  */
 public final class PerfettoExport
@@ -141,6 +142,9 @@ public final class PerfettoExport
                 window(pid, t, kind == TraceKind.SHAPING_ADMITTED ? r.arg0() : 0,
                     kind == TraceKind.SHAPING_THROTTLED ? 1 : 0);
                 break;
+            case TraceKind.CREDIT:
+                counter(pid, CreditBucket.name(r.arg0()) + " credits", t, "%", r.arg1() / 10_000.0);
+                return;
             case TraceKind.MSIX:
                 if ((r.arg1() & 0xFF) == MsixTable.DELIVERED)
                 {
@@ -201,7 +205,8 @@ public final class PerfettoExport
         if (!processes.containsKey(pid))
         {
             final TraceMeta.FunctionName f = meta.function(instance, function);
-            final String card = f == null ? "" : "nvme".equals(f.device()) ? " EBS card" : " VPC card";
+            final String card = f == null ? "" : f.device().startsWith("nvme") || f.device().startsWith("ebs")
+                ? " EBS card" : " VPC card";
             process(pid, meta.instanceName(instance) + card + ": " + meta.functionName(instance, function)
                 + (f == null ? "" : " (" + f.device() + ", device " + function + ")"));
         }

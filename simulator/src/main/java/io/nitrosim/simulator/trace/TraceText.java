@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import io.nitrosim.pci.DmaPort;
 import io.nitrosim.pci.MsixTable;
+import io.nitrosim.pci.trace.CreditBucket;
 import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.trace.TraceRecord;
 import io.nitrosim.shaping.ShapingReason;
@@ -31,6 +32,7 @@ public final class TraceText
         {"type", "reason", null, null},                          // reset
         {"status", "reason", null, null},                        // state
         {"group", "syndrome", null, null},                       // aenq
+        {"bucket", "balance", null, null},                       // credit
     };
 
     private TraceText()
@@ -86,6 +88,10 @@ public final class TraceText
                 return kind == TraceKind.STATE ? "0x" + Long.toHexString(v) : Long.toString(v);
             case "reasons":
                 return ShapingReason.describe((int)v);
+            case "bucket":
+                return CreditBucket.name(v);
+            case "balance":
+                return String.format(Locale.ROOT, "%.4f%%", v / 10_000.0);
             case "type":
                 return v == 0 ? "flr" : "device";
             default:
