@@ -24,12 +24,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code nitro-sim trace dump|stats|export|diff}: read the traces that {@code run --trace DIR} records. */
+/** {@code nitro-sim trace dump|stats|export|diff|replay}: read (and replay) the traces that {@code run --trace DIR} records. */
 @Command(name = "trace", mixinStandardHelpOptions = true,
     description = {"Read a device-level trace recorded by 'run --trace DIR' (or a scenario's trace section).",
-        "Exit codes: 0 done (diff: identical), 3 diff: the traces differ, 2 bad input."},
+        "Exit codes: 0 done (diff, replay: identical), 3 diff, replay: the traces differ, 2 bad input."},
     subcommands = {TraceCommand.Dump.class, TraceCommand.Stats.class, TraceCommand.Export.class,
-        TraceCommand.Diff.class})
+        TraceCommand.Diff.class, TraceReplayCommand.class})
 public final class TraceCommand implements Runnable
 {
     @Spec

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.nitrosim.pci.trace.TraceKind;
+import io.nitrosim.simulator.report.TimelineHtml;
 import io.nitrosim.simulator.scenario.MessageText;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.trace.TraceDiff;
@@ -104,10 +105,14 @@ final class TraceOutput
         return applied.trace().enabled() && directory == null;
     }
 
-    /** The output names of a run: the results, and the trace directory when it goes there. */
+    /** The output names of a run: the results, the timeline page of a traced run, and the trace directory when it goes there. */
     List<String> outputNames(final Scenario applied, final List<String> results)
     {
         final List<String> names = new ArrayList<>(results);
+        if (applied.trace().enabled())
+        {
+            names.add(TimelineHtml.FILE); // the report's timeline of the traced events
+        }
         if (intoResults(applied))
         {
             names.add(OUT_SUBDIRECTORY);

@@ -54,6 +54,33 @@ class TraceCommandTest extends CliTestBase
     }
 
     @Test
+    void shouldReplayATraceWithExit0AgainstTheSameScenarioAnd3AgainstAChangedDevice() throws Exception
+    {
+        final Path golden = record("recorded", TRACED);
+        final Path scenario = dir.resolve("recorded.yaml");
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("trace", "replay", golden.toString(), "--scenario", scenario.toString()), err.toString());
+        assertTrue(out.toString().startsWith("replay reproduces the trace "), out.toString());
+
+        // the volume's throughput provisioned at 500 MiB/s instead of gp3's 125: the same guest accesses meet a
+        // different shaping gate
+        final Path changed = write("fast.yaml", TRACED.replace("sizeGiB: 100}", "sizeGiB: 100, throughputMiBps: 500}"));
+        final Path kept = dir.resolve("replayed");
+        out.getBuffer().setLength(0);
+        assertEquals(3, run("trace", "replay", golden.toString(), "--scenario", changed.toString(), "--trace",
+            kept.toString()), err.toString());
+        final List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.get(0).startsWith("replay departs from the trace "), out.toString());
+        assertTrue(lines.get(1).startsWith("first divergence at record "), out.toString());
+        assertTrue(Files.isRegularFile(kept.resolve("trace.json")), out.toString());
+
+        out.getBuffer().setLength(0);
+        assertEquals(2, run("trace", "replay", golden.toString(), "--scenario",
+            write("other.yaml", TRACED.replace("name: b,", "name: c,").replace("to: b,", "to: c,")).toString()));
+        assertTrue(err.toString().contains("instance 2 is 'c'; the trace's is 'b'"), err.toString());
+    }
+
+    @Test
     void shouldFailARunWhoseTraceDiffersFromTheGoldenOneWithExit3() throws Exception
     {
         final Path golden = record("golden", TRACED);

@@ -29,7 +29,12 @@ import java.util.Locale;
  *  16 state                -1             device state code (device-defined)
  *  17 aenq                 -1             group          syndrome
  *  18 credit               -1             CreditBucket   balance ppm
+ *  19 dma-data             -1             address | n<<56 bytes 0-7    bytes 8-15      bytes 16-23
  * </pre>
+ * {@code dma-data} carries the contents of a successful DMA read, {@code n} (1..24) bytes per record from
+ * {@code address} on, little-endian in arguments 1-3, right after the read's {@code dma-read} record: with it a
+ * trace holds every byte of guest memory the device read, which is what {@code trace replay} writes back before
+ * issuing the guest's register accesses.
  * New kinds go at the end (ids are stored in traces).
  * A kind's bit in a mask is {@code 1L << id}.
  */
@@ -55,16 +60,20 @@ public final class TraceKind
     public static final int AENQ = 17;
     /** A credit bucket's balance, sampled in simulated time (see {@link CreditBucket}). */
     public static final int CREDIT = 18;
+    /** The bytes a DMA read returned (see the table above). */
+    public static final int DMA_DATA = 19;
+    /** Bytes of data per {@link #DMA_DATA} record. */
+    public static final int DMA_DATA_BYTES = 24;
 
     /** Number of kinds; ids are 0..COUNT-1. */
-    public static final int COUNT = 19;
+    public static final int COUNT = 20;
     /** Every kind's bit. */
     public static final long ALL = (1L << COUNT) - 1;
 
     private static final String[] NAMES = {
         "config-read", "config-write", "mmio-read", "mmio-write", "doorbell", "dma-read", "dma-write", "msix",
         "descriptor-fetch", "descriptor-complete", "shaping-admitted", "shaping-throttled", "frame-out", "frame-in",
-        "storage-op", "reset", "state", "aenq", "credit"};
+        "storage-op", "reset", "state", "aenq", "credit", "dma-data"};
 
     private TraceKind()
     {

@@ -142,6 +142,8 @@ public final class PerfettoExport
                 window(pid, t, kind == TraceKind.SHAPING_ADMITTED ? r.arg0() : 0,
                     kind == TraceKind.SHAPING_THROTTLED ? 1 : 0);
                 break;
+            case TraceKind.DMA_DATA:
+                return; // the bytes behind a dma-read instant: for replay, not for the eye
             case TraceKind.CREDIT:
                 counter(pid, CreditBucket.name(r.arg0()) + " credits", t, "%", r.arg1() / 10_000.0);
                 return;

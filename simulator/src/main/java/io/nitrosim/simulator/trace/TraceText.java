@@ -33,7 +33,10 @@ public final class TraceText
         {"status", "reason", null, null},                        // state
         {"group", "syndrome", null, null},                       // aenq
         {"bucket", "balance", null, null},                       // credit
+        {"address", "data", "data", "data"},                     // dma-data
     };
+
+    private static final long ADDRESS_MASK = (1L << 56) - 1;
 
     private TraceText()
     {
@@ -73,8 +76,12 @@ public final class TraceText
             case "offset":
                 return kind == TraceKind.STORAGE_OP ? Long.toString(v) : "0x" + Long.toHexString(v);
             case "address":
-            case "value":
+                return kind == TraceKind.DMA_DATA ? "0x" + Long.toHexString(v & ADDRESS_MASK) + " length=" + (v >>> 56)
+                    : "0x" + Long.toHexString(v);
             case "data":
+                return kind == TraceKind.DMA_DATA ? String.format(Locale.ROOT, "%016x", Long.reverseBytes(v)) // memory order
+                    : "0x" + Long.toHexString(v);
+            case "value":
                 return "0x" + Long.toHexString(v);
             case "status":
                 if (kind == TraceKind.DMA_READ || kind == TraceKind.DMA_WRITE)
