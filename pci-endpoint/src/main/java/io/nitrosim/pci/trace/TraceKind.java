@@ -30,7 +30,11 @@ import java.util.Locale;
  *  17 aenq                 -1             group          syndrome
  *  18 credit               -1             CreditBucket   balance ppm
  *  19 dma-data             -1             address | n<<56 bytes 0-7    bytes 8-15      bytes 16-23
+ *  20 vcpu-interrupt       vCPU index     vector         0 raised, 1 merged with a pending one, 2 lost (ring full),
+ *                                                        3 delivered to the guest program
+ *  21 vcpu-state           vCPU index     0 halted, 1 running a program, 2 interrupts disabled, 3 enabled
  * </pre>
+ * The vCPU kinds come from the hypervisor; their function is -1.
  * {@code dma-data} carries the contents of a successful DMA read, {@code n} (1..24) bytes per record from
  * {@code address} on, little-endian in arguments 1-3, right after the read's {@code dma-read} record: with it a
  * trace holds every byte of guest memory the device read, which is what {@code trace replay} writes back before
@@ -62,18 +66,23 @@ public final class TraceKind
     public static final int CREDIT = 18;
     /** The bytes a DMA read returned (see the table above). */
     public static final int DMA_DATA = 19;
+    /** An interrupt raised on or delivered to a vCPU (by the hypervisor). */
+    public static final int VCPU_INTERRUPT = 20;
+    /** A vCPU's state changed. */
+    public static final int VCPU_STATE = 21;
     /** Bytes of data per {@link #DMA_DATA} record. */
     public static final int DMA_DATA_BYTES = 24;
 
     /** Number of kinds; ids are 0..COUNT-1. */
-    public static final int COUNT = 20;
+    public static final int COUNT = 22;
     /** Every kind's bit. */
     public static final long ALL = (1L << COUNT) - 1;
 
     private static final String[] NAMES = {
         "config-read", "config-write", "mmio-read", "mmio-write", "doorbell", "dma-read", "dma-write", "msix",
         "descriptor-fetch", "descriptor-complete", "shaping-admitted", "shaping-throttled", "frame-out", "frame-in",
-        "storage-op", "reset", "state", "aenq", "credit", "dma-data"};
+        "storage-op", "reset", "state", "aenq", "credit", "dma-data", "vcpu-interrupt",
+        "vcpu-state"};
 
     private TraceKind()
     {

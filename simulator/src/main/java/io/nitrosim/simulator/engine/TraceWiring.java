@@ -54,6 +54,8 @@ final class TraceWiring
         final TimeSeriesRecorder series)
     {
         final CreditTrace credits = new CreditTrace();
+        final List<Consumer<Tracer>> hypervisor = new ArrayList<>();
+        final List<Integer> hypervisorInstances = new ArrayList<>();
         final Scenario.Trace trace = scenario.trace();
         final List<String> selected = trace.functions();
         final List<TraceMeta.InstanceName> instanceNames = new ArrayList<>();
@@ -107,6 +109,18 @@ final class TraceWiring
                         }));
                 }
             }
+            if (wholeInstance || anyEni || anyVolume) // the hypervisor's side of a traced instance: its vCPUs
+            {
+                final io.nitrosim.hypervisor.Instance vm = h.instance();
+                hypervisor.add(tracer ->
+                {
+                    for (int v = 0; v < vm.vcpuCount(); v++)
+                    {
+                        vm.vcpu(v).tracer(tracer);
+                    }
+                });
+                hypervisorInstances.add(instance);
+            }
             final MetricTags ebsCard = storage.cardTags(name);
             if (anyVolume && ebsCard != null) // the EBS card's shared buckets: a function of its own in the trace
             {
@@ -135,6 +149,10 @@ final class TraceWiring
         for (final Target t : targets)
         {
             t.connect().accept(new Tracer(recorder.sink(), trace.kindMask(), t.name().instance(), t.name().function()));
+        }
+        for (int i = 0; i < hypervisor.size(); i++)
+        {
+            hypervisor.get(i).accept(new Tracer(recorder.sink(), trace.kindMask(), hypervisorInstances.get(i), -1));
         }
         if (!credits.isEmpty() && (trace.kindMask() & (1L << TraceKind.CREDIT)) != 0)
         {

@@ -14,8 +14,8 @@ import io.nitrosim.simulator.trace.TraceReader;
 /**
  * A trace reduced to what a timeline draws: one row per queue of each traced function (its descriptors, shaping
  * decisions, frames, storage operations), one per function for its queue-less events (registers, DMA, MSI-X,
- * resets, state), and one per vCPU that received an MSI-X message (from the message address's destination APIC
- * id). Each row counts its events in {@code buckets} equal slices of the run, so the drawing's size depends on the
+ * resets, state), and one per vCPU: the hypervisor's interrupt and state records, or in traces without them, the
+ * MSI-X messages delivered (by the message address's destination APIC id). Each row counts its events in {@code buckets} equal slices of the run, so the drawing's size depends on the
  * number of rows and buckets, never on the number of events; throttled shaping decisions are counted apart, and
  * resets and state changes are kept as instants (at most {@value #MAX_MARKERS} per row).
  */
@@ -69,6 +69,7 @@ public final class TraceTimeline
         }
         final TraceMeta meta = reader.meta();
         final Map<Long, Row> byKey = new TreeMap<>();
+        final boolean hypervisorVcpus = meta.hasHypervisorVcpus();
         long records = 0;
         while (reader.next())
         {
@@ -82,7 +83,9 @@ public final class TraceTimeline
             final int bucket = (int)Math.min(buckets - 1, Math.max(0, r.timeNs() * buckets / spanNs));
             final int instance = r.instance();
             final int function = r.function();
-            final Row row = row(byKey, meta, instance, function, r.queue() < 0 ? FUNCTION_ROW : r.queue(), buckets);
+            final boolean vcpu = kind == TraceKind.VCPU_INTERRUPT || kind == TraceKind.VCPU_STATE;
+            final Row row = vcpu ? row(byKey, meta, instance, VCPU_FUNCTION, r.queue(), buckets)
+                : row(byKey, meta, instance, function, r.queue() < 0 ? FUNCTION_ROW : r.queue(), buckets);
             row.events()[bucket]++;
             if (kind == TraceKind.SHAPING_THROTTLED)
             {
@@ -94,7 +97,7 @@ public final class TraceTimeline
                     ? (r.arg0() == 0 ? " (function-level)" : " (device, reason " + r.arg1() + ")")
                     : " 0x" + Long.toHexString(r.arg0()))));
             }
-            else if (kind == TraceKind.MSIX && (r.arg1() & 0xFF) == MsixTable.DELIVERED)
+            else if (!hypervisorVcpus && kind == TraceKind.MSIX && (r.arg1() & 0xFF) == MsixTable.DELIVERED)
             {
                 final int apicId = (int)((r.arg2() >>> 12) & 0xFF); // MSI address bits 19:12: destination
                 row(byKey, meta, instance, VCPU_FUNCTION, apicId, buckets).events()[bucket]++;
