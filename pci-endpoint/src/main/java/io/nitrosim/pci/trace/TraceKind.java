@@ -76,7 +76,12 @@ public final class TraceKind
     /** Number of kinds; ids are 0..COUNT-1. */
     public static final int COUNT = 22;
     /** Every kind's bit. */
-    public static final long ALL = (1L << COUNT) - 1;
+    public static final long EVERY = (1L << COUNT) - 1;
+    /**
+     * What {@code all} stands for: every event kind, not {@link #DMA_DATA} (the bytes behind the reads, which only
+     * replay needs and which cost as much again to record); name it to have it.
+     */
+    public static final long ALL = EVERY & ~(1L << DMA_DATA);
 
     private static final String[] NAMES = {
         "config-read", "config-write", "mmio-read", "mmio-write", "doorbell", "dma-read", "dma-write", "msix",
@@ -119,7 +124,10 @@ public final class TraceKind
         return names;
     }
 
-    /** The mask of the named kinds; "all" stands for every kind. @throws IllegalArgumentException on an unknown name */
+    /**
+     * The mask of the named kinds; "all" stands for {@link #ALL} (every kind but {@code dma-data}).
+     * @throws IllegalArgumentException on an unknown name
+     */
     public static long mask(final List<String> kindNames)
     {
         long mask = 0;

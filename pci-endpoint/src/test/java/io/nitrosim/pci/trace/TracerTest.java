@@ -138,7 +138,7 @@ class TracerTest
         final RecordingFunction function = new RecordingFunction();
         final FakeGuestMemory memory = new FakeGuestMemory(0x10000, 4096);
         function.connect(memory, new RecordingMsiSink());
-        function.tracer(new Tracer(sink, TraceKind.ALL, 0, 3));
+        function.tracer(new Tracer(sink, TraceKind.EVERY, 0, 3));
         PciTestFirmware.setCommandBits(function, ConfigSpace.COMMAND_BUS_MASTER, true);
         for (int i = 0; i < 50; i++)
         {

@@ -191,7 +191,8 @@ public final class ReplayScript
             if ((mask & (1L << needed)) == 0)
             {
                 throw new TraceException("the trace was recorded without " + TraceKind.name(needed)
-                    + " records, which replay needs; record it with events [all]");
+                    + " records, which replay needs; record it with 'nitro-sim run SCENARIO --trace DIR --replayable' "
+                    + "or the scenario's trace events [all, dma-data]");
             }
         }
         final List<Inputs> instances = new ArrayList<>();

@@ -32,7 +32,7 @@ class ReplayTest
             .volume("a", "data", "gp3", 100, volumeIops, 0)
             .iperf("stream", "a", "b", 1)
             .fio("writes", "data", "randwrite", "16k", 8)
-            .trace(List.of("all"), List.of())
+            .trace(List.of("all", "dma-data"), List.of())
             .build();
     }
 

@@ -27,7 +27,7 @@ class TraceRecordingTest
     @Test
     void shouldRecordEveryKindTheDevicesEmit() throws Exception
     {
-        final Scenario scenario = TracedRuns.scenario("200ms", 7, List.of("all"), List.of());
+        final Scenario scenario = TracedRuns.scenario("200ms", 7, List.of("all", "dma-data"), List.of());
         final Simulation simulation = TracedRuns.run(scenario, dir.resolve("work"), dir.resolve("trace"));
         final TraceStats stats;
         try (TraceReader reader = TraceReader.open(dir.resolve("trace")))
