@@ -33,6 +33,11 @@ public final class RunCommand implements Callable<Integer>
             + "scenario's trace section says otherwise); read it with 'nitro-sim trace'.")
     Path traceDir;
 
+    @Option(names = "--replayable",
+        description = "With --trace: also record the bytes every DMA read returns (dma-data), which 'nitro-sim trace "
+            + "replay' needs (about 60 % more trace).")
+    boolean replayable;
+
     @Option(names = "--golden", paramLabel = "TRACE",
         description = "Compare the run's trace with this stored trace; a difference prints the first divergence "
             + "and exits 3.")
@@ -53,7 +58,7 @@ public final class RunCommand implements Callable<Integer>
         {
             throw new BadInputException(ex.getMessage());
         }
-        final TraceOutput trace = TraceOutput.of(traceDir, golden);
+        final TraceOutput trace = TraceOutput.of(traceDir, golden, replayable);
         final Scenario scenario = trace.apply(loaded);
         final OutputDirectory out = OutputDirectory.prepare(
             outDir != null ? outDir : Path.of("nitro-sim-out", scenario.name()),

@@ -10,6 +10,7 @@ import io.nitrosim.simulator.engine.Simulation;
 import io.nitrosim.simulator.report.ConsoleSummary;
 import io.nitrosim.simulator.report.ProgressPrinter;
 import io.nitrosim.simulator.report.RunReport;
+import io.nitrosim.simulator.report.TimelineHtml;
 import io.nitrosim.simulator.results.Column;
 import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.results.SeriesKind;
@@ -101,7 +102,7 @@ final class ScenarioRunner
 
         out.write(dir ->
         {
-            RunReport.writeAll(results, series, dir);
+            RunReport.writeAll(results, series, recorded, dir);
             if (traceIntoResults)
             {
                 TraceOutput.copy(recorded, dir.resolve(TraceOutput.OUT_SUBDIRECTORY));
@@ -114,7 +115,8 @@ final class ScenarioRunner
         console.printf(Locale.ROOT, "wall time %.1f s for %.0f simulated s%n", results.wallSeconds(),
             results.simulatedSeconds());
         console.println("wrote " + dir.resolve(RunReport.RESULTS_JSON) + ", " + dir.resolve(RunReport.TIMESERIES_CSV)
-            + ", " + dir.resolve(RunReport.REPORT_HTML));
+            + ", " + dir.resolve(RunReport.REPORT_HTML)
+            + (recorded != null ? ", " + dir.resolve(TimelineHtml.FILE) : ""));
         if (recorded != null)
         {
             console.println("trace in " + (installed != null ? installed : dir.resolve(TraceOutput.OUT_SUBDIRECTORY))

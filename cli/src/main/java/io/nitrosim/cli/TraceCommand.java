@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -23,12 +24,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code nitro-sim trace dump|stats|export|diff}: read the traces that {@code run --trace DIR} records. */
+/** {@code nitro-sim trace dump|stats|export|diff|replay}: read (and replay) the traces that {@code run --trace DIR} records. */
 @Command(name = "trace", mixinStandardHelpOptions = true,
     description = {"Read a device-level trace recorded by 'run --trace DIR' (or a scenario's trace section).",
-        "Exit codes: 0 done (diff: identical), 3 diff: the traces differ, 2 bad input."},
+        "Exit codes: 0 done (diff, replay: identical), 3 diff, replay: the traces differ, 2 bad input."},
     subcommands = {TraceCommand.Dump.class, TraceCommand.Stats.class, TraceCommand.Export.class,
-        TraceCommand.Diff.class})
+        TraceCommand.Diff.class, TraceReplayCommand.class})
 public final class TraceCommand implements Runnable
 {
     @Spec
@@ -109,6 +110,14 @@ public final class TraceCommand implements Runnable
                 out.printf(Locale.ROOT, "%n%-48s %14s %16s%n", "instance/function queue kind", "records", "per second");
                 stats.queues(reader.meta()).forEach(r -> out.printf(Locale.ROOT, "%-48s %14d %16.1f%n", r.what(),
                     r.count(), r.perSecond()));
+                final List<TraceStats.CreditRow> credits = stats.credits(reader.meta());
+                if (!credits.isEmpty())
+                {
+                    out.printf(Locale.ROOT, "%n%-48s %8s %10s %10s %10s%n", "credit balance", "samples", "first %",
+                        "lowest %", "last %");
+                    credits.forEach(c -> out.printf(Locale.ROOT, "%-48s %8d %10.4f %10.4f %10.4f%n", c.what(),
+                        c.samples(), c.firstPct(), c.minPct(), c.lastPct()));
+                }
             }
             out.flush();
             return NitroSim.EXIT_OK;

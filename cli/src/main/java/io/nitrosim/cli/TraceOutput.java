@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.nitrosim.pci.trace.TraceKind;
+import io.nitrosim.simulator.report.TimelineHtml;
 import io.nitrosim.simulator.scenario.MessageText;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.trace.TraceDiff;
@@ -28,19 +29,30 @@ final class TraceOutput
     private final Path directory;
     private final Path golden;
     private final TraceMeta goldenMeta;
+    private final boolean replayable;
 
-    private TraceOutput(final Path directory, final Path golden, final TraceMeta goldenMeta)
+    private TraceOutput(final Path directory, final Path golden, final TraceMeta goldenMeta, final boolean replayable)
     {
         this.directory = directory;
         this.golden = golden;
         this.goldenMeta = goldenMeta;
+        this.replayable = replayable;
     }
 
-    static final TraceOutput NONE = new TraceOutput(null, null, null);
+    static final TraceOutput NONE = new TraceOutput(null, null, null, false);
 
-    /** Checks the options: a bad directory or golden trace is a {@link BadInputException} before anything runs. */
     static TraceOutput of(final Path directory, final Path golden)
     {
+        return of(directory, golden, false);
+    }
+
+    /** Checks the options: a bad directory or golden trace is a {@link BadInputException} before anything runs. */
+    static TraceOutput of(final Path directory, final Path golden, final boolean replayable)
+    {
+        if (replayable && directory == null)
+        {
+            throw new BadInputException("--replayable: records what 'trace replay' needs into a trace; give --trace DIR");
+        }
         if (directory != null)
         {
             final String shown = "--trace " + MessageText.value(directory);
@@ -63,7 +75,7 @@ final class TraceOutput
                 meta = reader.meta();
             }
         }
-        return new TraceOutput(directory, golden, meta);
+        return new TraceOutput(directory, golden, meta, replayable);
     }
 
     private static boolean isEmpty(final Path dir)
@@ -80,9 +92,22 @@ final class TraceOutput
 
     /**
      * The scenario as run: with {@code --trace} or {@code --golden} and no trace section of its own, it records
-     * the golden trace's kinds and functions, or every kind of every function.
+     * the golden trace's kinds and functions, or every kind of every function; {@code --replayable} adds
+     * {@code dma-data}.
      */
     Scenario apply(final Scenario scenario)
+    {
+        final Scenario traced = applyKinds(scenario);
+        if (!replayable || traced.trace().events().contains(TraceKind.name(TraceKind.DMA_DATA)))
+        {
+            return traced;
+        }
+        final List<String> events = new ArrayList<>(traced.trace().events());
+        events.add(TraceKind.name(TraceKind.DMA_DATA));
+        return traced.withTrace(new Scenario.Trace(TraceKind.mask(events), events, traced.trace().functions()));
+    }
+
+    private Scenario applyKinds(final Scenario scenario)
     {
         if (scenario.trace().enabled() || (directory == null && golden == null))
         {
@@ -104,10 +129,14 @@ final class TraceOutput
         return applied.trace().enabled() && directory == null;
     }
 
-    /** The output names of a run: the results, and the trace directory when it goes there. */
+    /** The output names of a run: the results, the timeline page of a traced run, and the trace directory when it goes there. */
     List<String> outputNames(final Scenario applied, final List<String> results)
     {
         final List<String> names = new ArrayList<>(results);
+        if (applied.trace().enabled())
+        {
+            names.add(TimelineHtml.FILE); // the report's timeline of the traced events
+        }
         if (intoResults(applied))
         {
             names.add(OUT_SUBDIRECTORY);

@@ -26,11 +26,13 @@ class TraceCommandTest extends CliTestBase
         + "workloads:\n  - {name: bulk, kind: iperf, from: a, to: b, streams: 1}\n"
         + "  - {name: writes, kind: fio, volume: data, rw: write, bs: 256k, iodepth: 4}\n";
 
-    private Path record(final String name, final String scenarioText) throws Exception
+    private Path record(final String name, final String scenarioText, final String... options) throws Exception
     {
         final Path trace = dir.resolve(name);
-        assertEquals(0, run("run", write(name + ".yaml", scenarioText).toString(), "--out",
-            dir.resolve("out-" + name).toString(), "--quiet", "--trace", trace.toString()), err.toString());
+        final List<String> args = new java.util.ArrayList<>(List.of("run", write(name + ".yaml", scenarioText).toString(),
+            "--out", dir.resolve("out-" + name).toString(), "--quiet", "--trace", trace.toString()));
+        args.addAll(List.of(options));
+        assertEquals(0, run(args.toArray(new String[0])), err.toString());
         assertTrue(Files.isRegularFile(trace.resolve("trace.json")), out.toString());
         return trace;
     }
@@ -51,6 +53,39 @@ class TraceCommandTest extends CliTestBase
         assertTrue(lines.get(0).startsWith("first divergence at record "), lines.get(0));
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("  > ")), out.toString());
         assertTrue(lines.contains("counts per kind that differ (A -> B):"), out.toString());
+    }
+
+    @Test
+    void shouldReplayATraceWithExit0AgainstTheSameScenarioAnd3AgainstAChangedDevice() throws Exception
+    {
+        final Path plain = record("plain", TRACED);
+        out.getBuffer().setLength(0);
+        assertEquals(2, run("trace", "replay", plain.toString(), "--scenario", dir.resolve("plain.yaml").toString()));
+        assertTrue(err.toString().contains("without dma-data records, which replay needs"), err.toString());
+
+        final Path golden = record("recorded", TRACED, "--replayable");
+        final Path scenario = dir.resolve("recorded.yaml");
+        err.getBuffer().setLength(0);
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("trace", "replay", golden.toString(), "--scenario", scenario.toString()), err.toString());
+        assertTrue(out.toString().startsWith("replay reproduces the trace "), out.toString());
+
+        // the volume's throughput provisioned at 500 MiB/s instead of gp3's 125: the same guest accesses meet a
+        // different shaping gate
+        final Path changed = write("fast.yaml", TRACED.replace("sizeGiB: 100}", "sizeGiB: 100, throughputMiBps: 500}"));
+        final Path kept = dir.resolve("replayed");
+        out.getBuffer().setLength(0);
+        assertEquals(3, run("trace", "replay", golden.toString(), "--scenario", changed.toString(), "--trace",
+            kept.toString()), err.toString());
+        final List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.get(0).startsWith("replay departs from the trace "), out.toString());
+        assertTrue(lines.get(1).startsWith("first divergence at record "), out.toString());
+        assertTrue(Files.isRegularFile(kept.resolve("trace.json")), out.toString());
+
+        out.getBuffer().setLength(0);
+        assertEquals(2, run("trace", "replay", golden.toString(), "--scenario",
+            write("other.yaml", TRACED.replace("name: b,", "name: c,").replace("to: b,", "to: c,")).toString()));
+        assertTrue(err.toString().contains("instance 2 is 'c'; the trace's is 'b'"), err.toString());
     }
 
     @Test
@@ -142,6 +177,7 @@ class TraceCommandTest extends CliTestBase
         int slices = 0;
         int counters = 0;
         final Set<String> sliceNames = new HashSet<>();
+        final Set<String> counterNames = new HashSet<>();
         final Map<Long, Double> lastEnd = new HashMap<>();
         for (final JsonNode e : root.get("traceEvents"))
         {
@@ -172,6 +208,7 @@ class TraceCommandTest extends CliTestBase
                 }
                 case "C":
                     counters++;
+                    counterNames.add(processNames.get(e.get("pid").asInt()) + " / " + e.get("name").asText());
                     assertTrue(e.get("args").size() == 1 && e.has("ts"), e.toString());
                     break;
                 case "i":
@@ -184,6 +221,10 @@ class TraceCommandTest extends CliTestBase
         assertTrue(processNames.containsValue("a EBS card: data (nvme, device 4)"), processNames.toString());
         assertTrue(processNames.containsValue("a VPC card: a-eth0 (ena, device 3)"), processNames.toString());
         assertTrue(processNames.containsValue("a vCPUs"), processNames.toString());
+        assertTrue(threadNames.contains("a vCPUs / vCPU 0 (APIC 0)"), threadNames.toString());
+        assertTrue(counterNames.containsAll(List.of("a VPC card: a-ingress (vpc-ingress, device 255) / net-out credits",
+            "a EBS card: a-ebs (ebs-card, device 254) / ebs-io credits",
+            "a EBS card: data (nvme, device 4) / volume-burst credits")), counterNames.toString());
         assertTrue(threadNames.contains("a EBS card: data (nvme, device 4) / q1 commands"), threadNames.toString());
         assertTrue(threadNames.contains("a VPC card: a-eth0 (ena, device 3) / q0 commands"), threadNames.toString());
         assertTrue(sliceNames.containsAll(List.of("write", "tx frame")), sliceNames.toString());

@@ -85,7 +85,37 @@ public final class DmaPort
         }
         lastStatus = status;
         tracer.emit(TraceKind.DMA_READ, -1, address, length, status, 0);
+        if (tracer.isOn(TraceKind.DMA_DATA) && status == OK)
+        {
+            traceData(address, dst, dstOffset, length);
+        }
         return status;
+    }
+
+    /** The bytes just read, {@link TraceKind#DMA_DATA_BYTES} per record. */
+    private void traceData(final long address, final DirectBuffer data, final int offset, final int length)
+    {
+        for (int done = 0; done < length; done += TraceKind.DMA_DATA_BYTES)
+        {
+            final int n = Math.min(TraceKind.DMA_DATA_BYTES, length - done);
+            tracer.emit(TraceKind.DMA_DATA, -1, (address + done) | ((long)n << 56), word(data, offset + done, n, 0),
+                word(data, offset + done, n, 8), word(data, offset + done, n, 16));
+        }
+    }
+
+    /** Little-endian bytes {@code from..from+7} of the {@code n} at {@code offset} (missing bytes are 0). */
+    private static long word(final DirectBuffer data, final int offset, final int n, final int from)
+    {
+        if (n >= from + 8)
+        {
+            return data.getLong(offset + from, ByteOrder.LITTLE_ENDIAN);
+        }
+        long v = 0;
+        for (int i = from; i < n; i++)
+        {
+            v |= (data.getByte(offset + i) & 0xFFL) << (8 * (i - from));
+        }
+        return v;
     }
 
     /** Copies {@code length} bytes from {@code src} to guest address {@code address}. @return a status. */

@@ -18,6 +18,8 @@ import io.nitrosim.hypervisor.guest.GuestProgram;
 import io.nitrosim.hypervisor.guest.PciAddress;
 import io.nitrosim.hypervisor.guest.PciDeviceInfo;
 import io.nitrosim.hypervisor.pci.PciBus;
+import io.nitrosim.pci.trace.TraceKind;
+import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.time.SimAgent;
 
 /**
@@ -40,6 +42,17 @@ public final class Vcpu implements SimAgent
     private static final int RING_CAPACITY_BYTES = 16 * 1024;
     /** Bounds one duty cycle when interrupts keep arriving from other threads. */
     private static final int MAX_INTERRUPTS_PER_DUTY_CYCLE = 256;
+
+    /** {@link TraceKind#VCPU_INTERRUPT} argument 1: what became of the interrupt. */
+    public static final int INTERRUPT_RAISED = 0;
+    public static final int INTERRUPT_MERGED = 1;
+    public static final int INTERRUPT_LOST = 2;
+    public static final int INTERRUPT_DELIVERED = 3;
+    /** {@link TraceKind#VCPU_STATE} argument 0. */
+    public static final int STATE_HALTED = 0;
+    public static final int STATE_RUNNING = 1;
+    public static final int STATE_INTERRUPTS_DISABLED = 2;
+    public static final int STATE_INTERRUPTS_ENABLED = 3;
 
     private static final GuestProgram HALTED = new GuestProgram()
     {
@@ -80,6 +93,7 @@ public final class Vcpu implements SimAgent
     private GuestProgram running = HALTED;
     private boolean started;
     private boolean interruptsEnabled = true;
+    private Tracer tracer = Tracer.OFF;
 
     /**
      * @param delivered       interrupts handed to the program
@@ -112,6 +126,15 @@ public final class Vcpu implements SimAgent
     public int index()
     {
         return index;
+    }
+
+    /**
+     * Where this vCPU's interrupts and state changes are traced ({@link TraceKind#VCPU_INTERRUPT},
+     * {@link TraceKind#VCPU_STATE}, queue = the vCPU index). Set before the run.
+     */
+    public void tracer(final Tracer tracer)
+    {
+        this.tracer = tracer;
     }
 
     /** The local APIC id MSI messages name; equal to the index. */
@@ -163,6 +186,7 @@ public final class Vcpu implements SimAgent
             if ((old & bit) != 0)
             {
                 coalesced.increment();
+                tracer.emit(TraceKind.VCPU_INTERRUPT, index, vector, INTERRUPT_MERGED, 0, 0);
                 return false;
             }
             if (pendingVectors.compareAndSet(word, old, old | bit))
@@ -175,10 +199,12 @@ public final class Vcpu implements SimAgent
         {
             clearPending(vector);
             droppedRingFull.increment();
+            tracer.emit(TraceKind.VCPU_INTERRUPT, index, vector, INTERRUPT_LOST, 0, 0);
             return false;
         }
         ringBuffer.putInt(claimIndex + VECTOR_OFFSET, vector & 0xFF);
         ring.commit(claimIndex);
+        tracer.emit(TraceKind.VCPU_INTERRUPT, index, vector, INTERRUPT_RAISED, 0, 0);
         return true;
     }
 
@@ -199,6 +225,7 @@ public final class Vcpu implements SimAgent
         interruptsEnabled = true;
         running = loaded;
         started = true;
+        traceState();
         running.onStart(context);
     }
 
@@ -211,6 +238,7 @@ public final class Vcpu implements SimAgent
         {
             running.onStop(context);
             running = next;
+            traceState();
             running.onStart(context);
             work++;
         }
@@ -241,8 +269,13 @@ public final class Vcpu implements SimAgent
         if (started)
         {
             started = false;
-            running.onStop(context);
+            running.onStop(context); // not traced: the runtime closes after the run, when its trace is complete
         }
+    }
+
+    private void traceState()
+    {
+        tracer.emit(TraceKind.VCPU_STATE, index, running == HALTED ? STATE_HALTED : STATE_RUNNING, 0, 0, 0);
     }
 
     @Override
@@ -262,6 +295,7 @@ public final class Vcpu implements SimAgent
         final int vector = buffer.getInt(offset + VECTOR_OFFSET);
         clearPending(vector); // cleared first: the same vector raised during the handler is pending again
         delivered.increment();
+        tracer.emit(TraceKind.VCPU_INTERRUPT, index, vector, INTERRUPT_DELIVERED, 0, 0);
         running.onInterrupt(vector, context);
     }
 
@@ -389,6 +423,11 @@ public final class Vcpu implements SimAgent
         @Override
         public void setInterruptsEnabled(final boolean enabled)
         {
+            if (vcpu.interruptsEnabled != enabled)
+            {
+                vcpu.tracer.emit(TraceKind.VCPU_STATE, index, enabled ? STATE_INTERRUPTS_ENABLED
+                    : STATE_INTERRUPTS_DISABLED, 0, 0, 0);
+            }
             vcpu.interruptsEnabled = enabled;
         }
 

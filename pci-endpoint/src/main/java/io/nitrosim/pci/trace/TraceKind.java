@@ -28,7 +28,18 @@ import java.util.Locale;
  *  15 reset                -1             0 FLR, 1 device reset
  *  16 state                -1             device state code (device-defined)
  *  17 aenq                 -1             group          syndrome
+ *  18 credit               -1             CreditBucket   balance ppm
+ *  19 dma-data             -1             address | n<<56 bytes 0-7    bytes 8-15      bytes 16-23
+ *  20 vcpu-interrupt       vCPU index     vector         0 raised, 1 merged with a pending one, 2 lost (ring full),
+ *                                                        3 delivered to the guest program
+ *  21 vcpu-state           vCPU index     0 halted, 1 running a program, 2 interrupts disabled, 3 enabled
  * </pre>
+ * The vCPU kinds come from the hypervisor; their function is -1.
+ * {@code dma-data} carries the contents of a successful DMA read, {@code n} (1..24) bytes per record from
+ * {@code address} on, little-endian in arguments 1-3, right after the read's {@code dma-read} record: with it a
+ * trace holds every byte of guest memory the device read, which is what {@code trace replay} writes back before
+ * issuing the guest's register accesses.
+ * New kinds go at the end (ids are stored in traces).
  * A kind's bit in a mask is {@code 1L << id}.
  */
 public final class TraceKind
@@ -51,16 +62,32 @@ public final class TraceKind
     public static final int RESET = 15;
     public static final int STATE = 16;
     public static final int AENQ = 17;
+    /** A credit bucket's balance, sampled in simulated time (see {@link CreditBucket}). */
+    public static final int CREDIT = 18;
+    /** The bytes a DMA read returned (see the table above). */
+    public static final int DMA_DATA = 19;
+    /** An interrupt raised on or delivered to a vCPU (by the hypervisor). */
+    public static final int VCPU_INTERRUPT = 20;
+    /** A vCPU's state changed. */
+    public static final int VCPU_STATE = 21;
+    /** Bytes of data per {@link #DMA_DATA} record. */
+    public static final int DMA_DATA_BYTES = 24;
 
     /** Number of kinds; ids are 0..COUNT-1. */
-    public static final int COUNT = 18;
+    public static final int COUNT = 22;
     /** Every kind's bit. */
-    public static final long ALL = (1L << COUNT) - 1;
+    public static final long EVERY = (1L << COUNT) - 1;
+    /**
+     * What {@code all} stands for: every event kind, not {@link #DMA_DATA} (the bytes behind the reads, which only
+     * replay needs and which cost as much again to record); name it to have it.
+     */
+    public static final long ALL = EVERY & ~(1L << DMA_DATA);
 
     private static final String[] NAMES = {
         "config-read", "config-write", "mmio-read", "mmio-write", "doorbell", "dma-read", "dma-write", "msix",
         "descriptor-fetch", "descriptor-complete", "shaping-admitted", "shaping-throttled", "frame-out", "frame-in",
-        "storage-op", "reset", "state", "aenq"};
+        "storage-op", "reset", "state", "aenq", "credit", "dma-data", "vcpu-interrupt",
+        "vcpu-state"};
 
     private TraceKind()
     {
@@ -97,7 +124,10 @@ public final class TraceKind
         return names;
     }
 
-    /** The mask of the named kinds; "all" stands for every kind. @throws IllegalArgumentException on an unknown name */
+    /**
+     * The mask of the named kinds; "all" stands for {@link #ALL} (every kind but {@code dma-data}).
+     * @throws IllegalArgumentException on an unknown name
+     */
     public static long mask(final List<String> kindNames)
     {
         long mask = 0;

@@ -130,4 +130,29 @@ class TracerTest
         function.functionLevelReset();
         assertEquals("reset 1/3 q-1 0 0 0 0", sink.events.get(sink.events.size() - 1));
     }
+
+    @Test
+    void shouldRecordTheBytesOfASuccessfulDmaReadIn24BytePieces()
+    {
+        final ListSink sink = new ListSink();
+        final RecordingFunction function = new RecordingFunction();
+        final FakeGuestMemory memory = new FakeGuestMemory(0x10000, 4096);
+        function.connect(memory, new RecordingMsiSink());
+        function.tracer(new Tracer(sink, TraceKind.EVERY, 0, 3));
+        PciTestFirmware.setCommandBits(function, ConfigSpace.COMMAND_BUS_MASTER, true);
+        for (int i = 0; i < 50; i++)
+        {
+            assertEquals(DmaPort.OK, function.dma().write(0x10100 + i, new UnsafeBuffer(new byte[] {(byte)(i + 1)}), 0,
+                1));
+        }
+        sink.events.clear();
+        final UnsafeBuffer dst = new UnsafeBuffer(new byte[64]);
+        assertEquals(DmaPort.OK, function.dma().read(0x10100, dst, 4, 50));
+        function.dma().getInt(0x90000); // refused: no bytes to record
+        assertEquals(List.of("dma-read 0/3 q-1 65792 50 0 0",
+            "dma-data 0/3 q-1 " + (0x10100L | 24L << 56) + " 578437695752307201 1157159078456920585 1735880461161533969",
+            "dma-data 0/3 q-1 " + (0x10118L | 24L << 56) + " 2314601843866147353 2893323226570760737 3472044609275374121",
+            "dma-data 0/3 q-1 " + (0x10130L | 2L << 56) + " 12849 0 0",
+            "dma-read 0/3 q-1 589824 4 " + DmaPort.REFUSED + " 0"), sink.events);
+    }
 }

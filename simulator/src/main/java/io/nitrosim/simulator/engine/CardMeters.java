@@ -63,6 +63,13 @@ final class CardMeters
         return value(gauge, tags) / 10_000.0;
     }
 
+    /** One registered meter, read each time it is called. */
+    LongSupplier reader(final MeterDescriptor meter, final MetricTags tags)
+    {
+        final CounterRegistry.Meter found = registry.require(meter, tags);
+        return found::value;
+    }
+
     /** A balance gauge in parts per million, as a percentage read each time it is called. */
     DoubleSupplier percentReader(final MeterDescriptor gauge, final MetricTags tags)
     {

@@ -38,6 +38,7 @@ import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioException;
+import io.nitrosim.simulator.trace.ReplayScript;
 import io.nitrosim.simulator.trace.TraceRecorder;
 import io.nitrosim.time.PaceReport;
 import io.nitrosim.time.PacedRuntime;
@@ -99,6 +100,12 @@ public final class Simulation implements AutoCloseable
 
     private Simulation(final Scenario scenario, final Path workDirectory, final Path traceDirectory)
     {
+        this(scenario, workDirectory, traceDirectory, null);
+    }
+
+    private Simulation(final Scenario scenario, final Path workDirectory, final Path traceDirectory,
+        final ReplayScript replay)
+    {
         this.scenario = scenario;
         this.traceDirectory = scenario.trace().enabled() ? traceDirectory : null;
         // Real-time scenarios run the same single-threaded agents paced to the wall clock: the cards share buckets
@@ -135,15 +142,20 @@ public final class Simulation implements AutoCloseable
             tools = new ToolsSide(scenario, instances, storage, networkWorkloads, registry);
             for (final InstanceHandle h : instances.values())
             {
-                if (h.guest().hasTasks())
+                if (replay == null && h.guest().hasTasks())
                 {
                     h.guest().install();
                 }
             }
+            if (replay != null)
+            {
+                ReplayWiring.install(replay, instances.values(), storage, this::tracedEvents);
+            }
             recorder = buildRecorder();
             runtime.add(recorder);
             trace = this.traceDirectory == null ? null
-                : TraceWiring.wire(scenario, this.traceDirectory, runtime.clock(), instances.values(), storage);
+                : TraceWiring.wire(scenario, this.traceDirectory, runtime.clock(), instances.values(), storage, meters,
+                    recorder);
         }
         catch (final Ec2Exception | IllegalArgumentException ex)
         {
@@ -168,6 +180,19 @@ public final class Simulation implements AutoCloseable
     public static Simulation prepare(final Scenario scenario, final Path workDirectory, final Path traceDirectory)
     {
         return new Simulation(scenario, workDirectory, traceDirectory);
+    }
+
+    /**
+     * Builds a replay of a recorded trace ({@code trace replay}): the scenario's devices, cards and backends as a
+     * run would have them, but no driver or workload; each instance's vCPU 0 re-issues the recorded register
+     * accesses instead, with the guest memory the devices read ({@link ReplayScript}). The replay is traced like the
+     * recording into {@code traceDirectory}, ready to diff against it. The scenario may differ from the recorded
+     * one in its parameters, not in its instances and traced functions.
+     */
+    public static Simulation replay(final Scenario scenario, final Path workDirectory, final Path traceDirectory,
+        final ReplayScript script)
+    {
+        return new Simulation(ReplayWiring.traced(scenario, script), workDirectory, traceDirectory, script);
     }
 
     /** Where the run's trace is (complete once {@link #run} returns); null when the run is not traced. */

@@ -78,6 +78,13 @@ final class StorageSide implements AutoCloseable
         return list;
     }
 
+    /** The tags of the instance's EBS card meters (its shared credit balances), or null without a card. */
+    MetricTags cardTags(final String instanceName)
+    {
+        final EbsCard card = cards.get(instanceName);
+        return card == null ? null : StoragePlumbing.instanceTags(card.instanceId());
+    }
+
     private record FioRun(List<Scenario.FioWorkload> workloads, VolumeHandle volume, FioWorkload fio)
     {
     }

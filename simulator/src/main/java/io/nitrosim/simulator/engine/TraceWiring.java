@@ -10,7 +10,13 @@ import java.util.function.Consumer;
 
 import org.agrona.concurrent.NanoClock;
 
+import io.nitrosim.ebs.shaping.EbsShapingMeter;
+import io.nitrosim.metrics.MetricTags;
+import io.nitrosim.nic.card.VpcCardMeter;
+import io.nitrosim.pci.trace.CreditBucket;
+import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.trace.Tracer;
+import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.trace.TraceMeta;
 import io.nitrosim.simulator.trace.TraceRecorder;
@@ -27,16 +33,29 @@ final class TraceWiring
     {
     }
 
-    /** The function number of an instance's ingress buffer on the VPC card (no PCI device: beyond bus numbers). */
+    /**
+     * The function number of an instance's VPC card itself (no PCI device: beyond bus numbers): its ingress
+     * buffer and the network credit buckets its ENIs share.
+     */
     static final int INGRESS_FUNCTION = 255;
+    /** The function number of an instance's EBS card itself: the EBS credit buckets its volumes share. */
+    static final int EBS_CARD_FUNCTION = 254;
 
     private TraceWiring()
     {
     }
 
+    /**
+     * Creates the recorder, hands every selected function its tracer, and has {@code series} record the traced
+     * cards' credit balances at each sample ({@link CreditTrace}).
+     */
     static TraceRecorder wire(final Scenario scenario, final Path dir, final NanoClock clock,
-        final Collection<Simulation.InstanceHandle> instances, final StorageSide storage)
+        final Collection<Simulation.InstanceHandle> instances, final StorageSide storage, final CardMeters meters,
+        final TimeSeriesRecorder series)
     {
+        final CreditTrace credits = new CreditTrace();
+        final List<Consumer<Tracer>> hypervisor = new ArrayList<>();
+        final List<Integer> hypervisorInstances = new ArrayList<>();
         final Scenario.Trace trace = scenario.trace();
         final List<String> selected = trace.functions();
         final List<TraceMeta.InstanceName> instanceNames = new ArrayList<>();
@@ -64,20 +83,54 @@ final class TraceWiring
             if (anyEni) // the instance's ingress buffer, shared by its ENIs: a function of its own in the trace
             {
                 targets.add(new Target(new TraceMeta.FunctionName(instance, INGRESS_FUNCTION, name + "-ingress",
-                    "vpc-ingress"), tracer -> h.network().card().ingressTracer(tracer)));
+                    "vpc-ingress"), tracer ->
+                    {
+                        h.network().card().ingressTracer(tracer);
+                        credits.add(tracer, CreditBucket.NET_IN,
+                            meters.reader(VpcCardMeter.CREDIT_BALANCE, h.network().creditTags("in")));
+                        credits.add(tracer, CreditBucket.NET_OUT,
+                            meters.reader(VpcCardMeter.CREDIT_BALANCE, h.network().creditTags("out")));
+                    }));
             }
+            boolean anyVolume = false;
             for (final StorageSide.VolumeHandle v : storage.volumesOf(name))
             {
                 if (wholeInstance || selected.contains(v.spec().name()))
                 {
+                    anyVolume = true;
                     targets.add(new Target(
                         new TraceMeta.FunctionName(instance, v.address().device(), v.spec().name(), "nvme"),
                         tracer ->
                         {
                             v.controller().tracer(tracer);
                             v.controller().ring().tracer(tracer);
+                            credits.add(tracer, CreditBucket.VOLUME_BURST,
+                                meters.reader(EbsShapingMeter.BURST_BALANCE, v.tags()));
                         }));
                 }
+            }
+            if (wholeInstance || anyEni || anyVolume) // the hypervisor's side of a traced instance: its vCPUs
+            {
+                final io.nitrosim.hypervisor.Instance vm = h.instance();
+                hypervisor.add(tracer ->
+                {
+                    for (int v = 0; v < vm.vcpuCount(); v++)
+                    {
+                        vm.vcpu(v).tracer(tracer);
+                    }
+                });
+                hypervisorInstances.add(instance);
+            }
+            final MetricTags ebsCard = storage.cardTags(name);
+            if (anyVolume && ebsCard != null) // the EBS card's shared buckets: a function of its own in the trace
+            {
+                targets.add(new Target(new TraceMeta.FunctionName(instance, EBS_CARD_FUNCTION, name + "-ebs",
+                    "ebs-card"), tracer ->
+                    {
+                        credits.add(tracer, CreditBucket.EBS_IO, meters.reader(EbsShapingMeter.IO_BALANCE, ebsCard));
+                        credits.add(tracer, CreditBucket.EBS_BYTES,
+                            meters.reader(EbsShapingMeter.BYTE_BALANCE, ebsCard));
+                    }));
             }
             instance++;
         }
@@ -96,6 +149,14 @@ final class TraceWiring
         for (final Target t : targets)
         {
             t.connect().accept(new Tracer(recorder.sink(), trace.kindMask(), t.name().instance(), t.name().function()));
+        }
+        for (int i = 0; i < hypervisor.size(); i++)
+        {
+            hypervisor.get(i).accept(new Tracer(recorder.sink(), trace.kindMask(), hypervisorInstances.get(i), -1));
+        }
+        if (!credits.isEmpty() && (trace.kindMask() & (1L << TraceKind.CREDIT)) != 0)
+        {
+            series.sampleListener(credits);
         }
         return recorder;
     }

@@ -23,10 +23,23 @@ public final class HtmlReport
 
     public static void write(final RunResults results, final TimeSeries series, final Path file) throws IOException
     {
-        Files.writeString(file, render(results, series), StandardCharsets.UTF_8);
+        write(results, series, null, file);
+    }
+
+    /** As {@link #write(RunResults, TimeSeries, Path)}, linking the trace timeline page when it is not null. */
+    public static void write(final RunResults results, final TimeSeries series, final String timelineHref,
+        final Path file) throws IOException
+    {
+        Files.writeString(file, render(results, series, timelineHref), StandardCharsets.UTF_8);
     }
 
     public static String render(final RunResults results, final TimeSeries series)
+    {
+        return render(results, series, null);
+    }
+
+    /** The page; {@code timelineHref} (a traced run's timeline page, relative) adds a link to it, null none. */
+    public static String render(final RunResults results, final TimeSeries series, final String timelineHref)
     {
         final StringBuilder body = new StringBuilder(256 * 1024);
         body.append("<h1>nitro-sim report: ").append(Html.escape(results.scenario())).append("</h1>\n");
@@ -42,6 +55,11 @@ public final class HtmlReport
         body.append("<p class=\"note\">Rates: network Gbps (10^9 bit/s), instance EBS Mbps (10^6 bit/s), volume and "
             + "job bandwidth MiB/s; peak and baseline are the caps of the instance type or volume; balances are "
             + "percent of a full bucket; latencies in ms. The figures are those of results.json.</p>\n");
+        if (timelineHref != null)
+        {
+            body.append("<p id=\"trace-timeline-link\">This run was traced: <a href=\"")
+                .append(Html.escape(timelineHref)).append("\">timeline of the traced events per queue</a>.</p>\n");
+        }
         // A reader wants the expectations and the charts first; the detailed tables follow.
         final List<Table> tables = SummaryTables.of(results);
         for (final Table table : tables)

@@ -27,11 +27,28 @@ public final class RunReport
     public static OutputFiles writeAll(final RunResults results, final TimeSeries series, final Path dir)
         throws IOException
     {
+        return writeAll(results, series, null, dir);
+    }
+
+    /**
+     * As {@link #writeAll(RunResults, TimeSeries, Path)}; a traced run ({@code traceDir} not null) also gets
+     * {@value TimelineHtml#FILE}, the timeline of its traced events, linked from report.html.
+     */
+    public static OutputFiles writeAll(final RunResults results, final TimeSeries series, final Path traceDir,
+        final Path dir) throws IOException
+    {
         Files.createDirectories(dir);
         final OutputFiles files = new OutputFiles(dir.resolve(RESULTS_JSON), dir.resolve(TIMESERIES_CSV), dir.resolve(REPORT_HTML));
         ResultsJson.write(results, files.resultsJson());
         TimeSeriesCsv.write(series, files.timeseriesCsv());
-        HtmlReport.write(results, series, files.reportHtml());
+        String timeline = null;
+        if (traceDir != null)
+        {
+            timeline = TimelineHtml.FILE;
+            TimelineHtml.write(traceDir, results.scenario(), Math.round(results.simulatedSeconds() * 1e9),
+                dir.resolve(timeline));
+        }
+        HtmlReport.write(results, series, timeline, files.reportHtml());
         return files;
     }
 }

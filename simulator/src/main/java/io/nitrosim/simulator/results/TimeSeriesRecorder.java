@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 import org.agrona.concurrent.NanoClock;
@@ -46,6 +47,7 @@ public final class TimeSeriesRecorder implements SimAgent
     private final long[] lastCounts;
     private final AtomicLongArray latestBits;
     private volatile long latestTimeNs = -1;
+    private LongConsumer sampleListener;
 
     private boolean started;
     private long startNs;
@@ -145,6 +147,15 @@ public final class TimeSeriesRecorder implements SimAgent
         return true;
     }
 
+    /**
+     * Called with the sample time after every sample, on the sampling thread (e.g. a trace recording credit
+     * balances on the same grid as the series). Set before the run.
+     */
+    public void sampleListener(final LongConsumer listener)
+    {
+        this.sampleListener = listener;
+    }
+
     private void start()
     {
         started = true;
@@ -191,6 +202,10 @@ public final class TimeSeriesRecorder implements SimAgent
         sampleCount++;
         lastSampleNs = nowNs;
         latestTimeNs = nowNs;
+        if (sampleListener != null)
+        {
+            sampleListener.accept(nowNs);
+        }
     }
 
     private void grow()

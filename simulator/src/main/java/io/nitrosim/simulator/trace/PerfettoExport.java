@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.nitrosim.pci.MsixTable;
+import io.nitrosim.pci.trace.CreditBucket;
 import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.trace.TraceRecord;
 
@@ -23,14 +24,15 @@ import io.nitrosim.pci.trace.TraceRecord;
  * <ul>
  *   <li>One process per traced PCI function ({@code pid} = 1000 x (instance + 1) + device number), named after
  *       its instance, card and ENI or volume; and one per instance for its vCPUs (pid = 1000 x (instance + 1) + 999,
- *       one thread per vCPU, found from the MSI address's destination APIC id).</li>
+ *       one thread per vCPU: the hypervisor's interrupts raised and delivered and state changes, or in traces
+ *       without those, the MSI-X messages delivered, by the MSI address's destination APIC id).</li>
  *   <li>Threads of a function: 1 registers (config, MMIO, doorbells, resets, state, AENQ, MSI-X), 2 DMA, and per
  *       queue q: {@code 100 + 64q + lane} for its commands (a command takes the lowest lane free at its
  *       submission, so slices on one thread never overlap) and {@code 100 + 64q + 63} for its other events.</li>
  *   <li>Slices ("X") for commands from descriptor fetch to descriptor completion (same queue and command id);
  *       instant events ("i", thread scope) for every other record; counters ("C") per function: commands in flight
- *       per queue, and the bytes the shaping gate admitted and the records it held per window (default 1 ms) as
- *       Gbit/s and a count.</li>
+ *       per queue, the bytes the shaping gate admitted and the records it held per window (default 1 ms) as
+ *       Gbit/s and a count, and the credit balances the trace recorded ({@code net-in credits}, ... in %).</li>
  * </ul>
  */
 public final class PerfettoExport
@@ -42,6 +44,8 @@ public final class PerfettoExport
     static final int LANES = 63;
 
     private final TraceMeta meta;
+    /** vCPU tracks from the hypervisor's vcpu-* records; from MSI-X destinations in traces without them. */
+    private final boolean hypervisorVcpus;
     private final JsonGenerator json;
     private final long windowNs;
     private final Map<Long, long[]> pending = new HashMap<>();
@@ -55,6 +59,7 @@ public final class PerfettoExport
     private PerfettoExport(final TraceMeta meta, final JsonGenerator json, final long windowNs)
     {
         this.meta = meta;
+        this.hypervisorVcpus = meta.hasHypervisorVcpus();
         this.json = json;
         this.windowNs = windowNs;
     }
@@ -141,13 +146,24 @@ public final class PerfettoExport
                 window(pid, t, kind == TraceKind.SHAPING_ADMITTED ? r.arg0() : 0,
                     kind == TraceKind.SHAPING_THROTTLED ? 1 : 0);
                 break;
+            case TraceKind.DMA_DATA:
+                return; // the bytes behind a dma-read instant: for replay, not for the eye
+            case TraceKind.CREDIT:
+                counter(pid, CreditBucket.name(r.arg0()) + " credits", t, "%", r.arg1() / 10_000.0);
+                return;
+            case TraceKind.VCPU_INTERRUPT:
+            case TraceKind.VCPU_STATE:
+            {
+                final int vcpuPid = vcpuThread(instance, r.queue());
+                instant(vcpuPid, r.queue() + 1, kind == TraceKind.VCPU_STATE ? TraceText.vcpuWord(kind, r.arg0())
+                    : "interrupt " + r.arg0() + " " + TraceText.vcpuWord(kind, r.arg1()), t, r);
+                return;
+            }
             case TraceKind.MSIX:
-                if ((r.arg1() & 0xFF) == MsixTable.DELIVERED)
+                if (!hypervisorVcpus && (r.arg1() & 0xFF) == MsixTable.DELIVERED)
                 {
                     final int apicId = (int)((r.arg2() >>> 12) & 0xFF); // MSI address bits 19:12: destination
-                    final int vcpuPid = 1000 * (instance + 1) + VCPU_PROCESS;
-                    process(vcpuPid, meta.instanceName(instance) + " vCPUs");
-                    thread(vcpuPid, apicId + 1, "vCPU (APIC " + apicId + ")");
+                    final int vcpuPid = vcpuThread(instance, apicId);
                     instant(vcpuPid, apicId + 1, "MSI-X " + meta.functionName(instance, function) + " vector " + r.arg0(),
                         t, r);
                 }
@@ -158,6 +174,15 @@ public final class PerfettoExport
         final int tid = threadOf(kind, r.queue());
         thread(pid, tid, tid == THREAD_REGISTERS ? "registers" : tid == THREAD_DMA ? "DMA" : "q" + r.queue() + " events");
         instant(pid, tid, TraceKind.name(kind), t, r);
+    }
+
+    /** The vCPU's track (thread {@code vcpu + 1} of the instance's vCPU process); returns the process id. */
+    private int vcpuThread(final int instance, final int vcpu) throws IOException
+    {
+        final int vcpuPid = 1000 * (instance + 1) + VCPU_PROCESS;
+        process(vcpuPid, meta.instanceName(instance) + " vCPUs");
+        thread(vcpuPid, vcpu + 1, "vCPU " + vcpu + " (APIC " + vcpu + ")");
+        return vcpuPid;
     }
 
     private static int threadOf(final int kind, final int queue)
@@ -201,7 +226,8 @@ public final class PerfettoExport
         if (!processes.containsKey(pid))
         {
             final TraceMeta.FunctionName f = meta.function(instance, function);
-            final String card = f == null ? "" : "nvme".equals(f.device()) ? " EBS card" : " VPC card";
+            final String card = f == null ? "" : f.device().startsWith("nvme") || f.device().startsWith("ebs")
+                ? " EBS card" : " VPC card";
             process(pid, meta.instanceName(instance) + card + ": " + meta.functionName(instance, function)
                 + (f == null ? "" : " (" + f.device() + ", device " + function + ")"));
         }

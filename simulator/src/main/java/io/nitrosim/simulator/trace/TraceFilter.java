@@ -29,7 +29,7 @@ public final class TraceFilter
     /** Every record. */
     public static TraceFilter all()
     {
-        return new TraceFilter(-2, -2, TraceKind.ALL, 0, Long.MAX_VALUE);
+        return new TraceFilter(-2, -2, TraceKind.EVERY, 0, Long.MAX_VALUE);
     }
 
     /**
@@ -85,7 +85,7 @@ public final class TraceFilter
                     + (names.isEmpty() ? "none" : String.join(", ", names)));
             }
         }
-        long mask = TraceKind.ALL;
+        long mask = TraceKind.EVERY;
         if (kinds != null && !kinds.isEmpty())
         {
             try

@@ -94,11 +94,11 @@ public record TraceMeta(
         return instance < 0 ? "-" : "#" + instance;
     }
 
-    /** The function's ENI or volume name, or {@code dev N}. */
+    /** The function's ENI or volume name, {@code hypervisor} for an instance's vCPU events, or {@code dev N}. */
     public String functionName(final int instance, final int function)
     {
         final FunctionName f = function(instance, function);
-        return f != null ? f.name() : function < 0 ? "-" : "dev " + function;
+        return f != null ? f.name() : function < 0 ? (instance >= 0 ? "hypervisor" : "-") : "dev " + function;
     }
 
     public FunctionName function(final int instance, final int function)
@@ -111,6 +111,16 @@ public record TraceMeta(
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the vCPU tracks come from the hypervisor's own records ({@code vcpu-interrupt}, recorded by this trace)
+     * rather than from the MSI-X messages' destination.
+     */
+    public boolean hasHypervisorVcpus()
+    {
+        return kinds.contains(TraceKind.name(TraceKind.VCPU_INTERRUPT))
+            && (TraceKind.mask(events) & (1L << TraceKind.VCPU_INTERRUPT)) != 0;
     }
 
     /** "a/a-eth0": instance and function names of a record. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.nitrosim.pci.trace.CreditBucket;
 import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.trace.TraceRecord;
 
@@ -16,6 +17,12 @@ public final class TraceStats
     {
     }
 
+    /** A credit bucket's recorded balances: how many samples, the first, lowest and last balance in %. */
+    public record CreditRow(String what, long samples, double firstPct, double minPct, double lastPct)
+    {
+    }
+
+    private final Map<Long, long[]> credits = new TreeMap<>();
     private final long[] perKind = new long[TraceKind.COUNT + 1];
     private final Map<Long, long[]> perQueue = new TreeMap<>();
     private long total;
@@ -45,6 +52,15 @@ public final class TraceStats
             | (r.queue() & 0xFFFF_FFFFL);
         final long[] counts = perQueue.computeIfAbsent(key, k -> new long[TraceKind.COUNT + 1]);
         counts[kind >= 0 && kind < TraceKind.COUNT ? kind : TraceKind.COUNT]++;
+        if (kind == TraceKind.CREDIT)
+        {
+            final long creditKey = ((long)(r.instance() & 0xFFFF) << 48) | ((long)(r.function() & 0xFFFF) << 32)
+                | (r.arg0() & 0xFFFF_FFFFL);
+            final long[] c = credits.computeIfAbsent(creditKey, k -> new long[] {0, r.arg1(), Long.MAX_VALUE, 0});
+            c[0]++;
+            c[2] = Math.min(c[2], r.arg1());
+            c[3] = r.arg1();
+        }
         if (firstNs < 0)
         {
             firstNs = r.timeNs();
@@ -102,6 +118,20 @@ public final class TraceStats
                         rate(counts[k])));
                 }
             }
+        }
+        return rows;
+    }
+
+    /** One row per recorded credit bucket: "a/a-ingress net-in". */
+    public List<CreditRow> credits(final TraceMeta meta)
+    {
+        final List<CreditRow> rows = new ArrayList<>();
+        for (final Map.Entry<Long, long[]> e : credits.entrySet())
+        {
+            final long key = e.getKey();
+            final long[] c = e.getValue();
+            rows.add(new CreditRow(meta.where((short)(key >>> 48), (short)(key >>> 32)) + " "
+                + CreditBucket.name((int)key), c[0], c[1] / 10_000.0, c[2] / 10_000.0, c[3] / 10_000.0));
         }
         return rows;
     }

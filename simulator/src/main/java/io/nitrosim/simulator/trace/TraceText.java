@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import io.nitrosim.pci.DmaPort;
 import io.nitrosim.pci.MsixTable;
+import io.nitrosim.pci.trace.CreditBucket;
 import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.trace.TraceRecord;
 import io.nitrosim.shaping.ShapingReason;
@@ -31,7 +32,13 @@ public final class TraceText
         {"type", "reason", null, null},                          // reset
         {"status", "reason", null, null},                        // state
         {"group", "syndrome", null, null},                       // aenq
+        {"bucket", "balance", null, null},                       // credit
+        {"address", "data", "data", "data"},                     // dma-data
+        {"vector", "what", null, null},                          // vcpu-interrupt
+        {"state", null, null, null},                             // vcpu-state
     };
+
+    private static final long ADDRESS_MASK = (1L << 56) - 1;
 
     private TraceText()
     {
@@ -43,7 +50,7 @@ public final class TraceText
         final long t = r.timeNs();
         sb.append(String.format(Locale.ROOT, "%d.%09d", t / 1_000_000_000L, t % 1_000_000_000L));
         sb.append("  ").append(meta.where(r.instance(), r.function()));
-        sb.append("  ").append(r.queue() < 0 ? "-" : "q" + r.queue());
+        sb.append("  ").append(r.queue() < 0 ? "-" : (isVcpuKind(r.kind()) ? "vcpu" : "q") + r.queue());
         final int kind = r.kind();
         sb.append("  ").append(TraceKind.name(kind));
         if (kind >= 0 && kind < ARGS.length)
@@ -64,15 +71,38 @@ public final class TraceText
         return sb.toString();
     }
 
+    static boolean isVcpuKind(final int kind)
+    {
+        return kind == TraceKind.VCPU_INTERRUPT || kind == TraceKind.VCPU_STATE;
+    }
+
+    private static final String[] INTERRUPT_FATES = {"raised", "merged", "lost", "delivered"};
+    private static final String[] VCPU_STATES = {"halted", "running", "interrupts-disabled", "interrupts-enabled"};
+
+    /** A vcpu-interrupt's fate or a vcpu-state's state as a word. */
+    public static String vcpuWord(final int kind, final long v)
+    {
+        final String[] words = kind == TraceKind.VCPU_INTERRUPT ? INTERRUPT_FATES : VCPU_STATES;
+        return v >= 0 && v < words.length ? words[(int)v] : Long.toString(v);
+    }
+
     private static String value(final int kind, final String name, final long v)
     {
         switch (name)
         {
+            case "what":
+                return vcpuWord(TraceKind.VCPU_INTERRUPT, v);
+            case "state":
+                return kind == TraceKind.VCPU_STATE ? vcpuWord(kind, v) : "0x" + Long.toHexString(v);
             case "offset":
                 return kind == TraceKind.STORAGE_OP ? Long.toString(v) : "0x" + Long.toHexString(v);
             case "address":
-            case "value":
+                return kind == TraceKind.DMA_DATA ? "0x" + Long.toHexString(v & ADDRESS_MASK) + " length=" + (v >>> 56)
+                    : "0x" + Long.toHexString(v);
             case "data":
+                return kind == TraceKind.DMA_DATA ? String.format(Locale.ROOT, "%016x", Long.reverseBytes(v)) // memory order
+                    : "0x" + Long.toHexString(v);
+            case "value":
                 return "0x" + Long.toHexString(v);
             case "status":
                 if (kind == TraceKind.DMA_READ || kind == TraceKind.DMA_WRITE)
@@ -86,6 +116,10 @@ public final class TraceText
                 return kind == TraceKind.STATE ? "0x" + Long.toHexString(v) : Long.toString(v);
             case "reasons":
                 return ShapingReason.describe((int)v);
+            case "bucket":
+                return CreditBucket.name(v);
+            case "balance":
+                return String.format(Locale.ROOT, "%.4f%%", v / 10_000.0);
             case "type":
                 return v == 0 ? "flr" : "device";
             default:
