@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.StringReader;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
 import org.junit.jupiter.api.AfterAll;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
 
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -102,10 +108,15 @@ class Ec2QueryFuzzTest
         final byte[] request = new Request(data, bed).build();
         final int port = bed.api.address().getPort();
         // The harness's own socket to the endpoint is the only connection expected (Jazzer's SSRF detector).
-        try (SilentCloseable allowed = BugDetectors.allowNetworkConnections((host, p) -> p == port
-            && (host.equals("localhost") || host.equals("127.0.0.1"))))
+        final SilentCloseable allowed = BugDetectors.allowNetworkConnections((host, p) -> p == port
+            && (host.equals("localhost") || host.equals("127.0.0.1")));
+        try
         {
             bed.check(request, bed.exchange(request));
+        }
+        finally
+        {
+            allowed.close();
         }
     }
 
@@ -199,6 +210,7 @@ class Ec2QueryFuzzTest
         void check(final byte[] request, final Response r)
         {
             final String what = r.status() + " " + r.body() + "\nfor " + printable(request);
+            assertWellFormed(r.body(), what);
             assertFalse(r.body().contains("Exception") || r.body().contains("\tat "), () -> "a stack trace: " + what);
             if (r.status() == 200)
             {
@@ -222,6 +234,33 @@ class Ec2QueryFuzzTest
             assertEquals(status, r.status(), () -> "the table's status for " + code + ": " + what);
             assertNotEquals(Ec2Error.INTERNAL_ERROR.code(), code, () -> "no internal error: " + what);
             assertNotEquals(Ec2Error.SERVICE_UNAVAILABLE.code(), code, () -> "no stall: " + what);
+        }
+    }
+
+    private static final DocumentBuilderFactory XML = DocumentBuilderFactory.newInstance();
+
+    static
+    {
+        try
+        {
+            XML.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        }
+        catch (final ParserConfigurationException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Every body is a well-formed XML 1.0 document (what an SDK's parser needs). */
+    static void assertWellFormed(final String body, final String what)
+    {
+        try
+        {
+            XML.newDocumentBuilder().parse(new InputSource(new StringReader(body)));
+        }
+        catch (final SAXException | IOException | ParserConfigurationException ex)
+        {
+            fail("not well-formed XML (" + ex.getMessage() + "): " + what);
         }
     }
 
