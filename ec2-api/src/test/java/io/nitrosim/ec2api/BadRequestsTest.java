@@ -50,6 +50,9 @@ class BadRequestsTest
                 + "<requestId>"), ok.body());
 
             assertError(raw.post("Action=LaunchRockets" + V, ACCESS_KEY, SECRET), 400, "InvalidAction");
+            final RawRequests.Reply control = raw.post("Action=s%09at%00x%EF%BF%BF" + V, ACCESS_KEY, SECRET);
+            assertError(control, 400, "InvalidAction");
+            assertTrue(control.body().contains("The action s\\tat\\u0000x\uFFFD is not valid"), control.body());
             assertError(raw.post("Version=2016-11-15", ACCESS_KEY, SECRET), 400, "MissingAction");
             assertError(raw.post("Action=DescribeVpcs", ACCESS_KEY, SECRET), 400, "MissingParameter");
             assertError(raw.post("Action=DescribeVpcs&Version=2014-01-01", ACCESS_KEY, SECRET), 400, "InvalidParameterValue");

@@ -27,8 +27,9 @@ import io.netty.util.concurrent.ScheduledFuture;
  * connection closes once those replies and the ones in flight are out.
  * <p>
  * Hard disconnects happen only where the protocol leaves no reply to give: unknown client flags, a bad option
- * or request magic (the stream cannot be parsed any further), NBD_OPT_EXPORT_NAME of an unknown export, a
- * payload larger than the server will ever accept (answered with an error first), and the timeouts.
+ * or request magic (the stream cannot be parsed any further), NBD_OPT_EXPORT_NAME of an unknown export or longer
+ * than the option limit, a payload larger than the server will ever accept (answered with an error first), and the
+ * timeouts.
  */
 final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockRequest.Owner
 {
@@ -256,6 +257,11 @@ final class NbdConnection extends ChannelInboundHandlerAdapter implements BlockR
         final long length = in.getUnsignedInt(start + 12);
         if (length > NbdServer.MAX_OPTION_BYTES)
         {
+            if (option == NbdProtocol.OPT_EXPORT_NAME)
+            {
+                violation(); // EXPORT_NAME has no error reply (a client reads any reply as the export's size)
+                return false;
+            }
             in.skipBytes(NbdProtocol.OPTION_HEADER_LENGTH);
             discard(length, true, option, 0, NbdProtocol.REP_ERR_TOO_BIG, length > NbdProtocol.DOS_PAYLOAD_FLOOR);
             return true;

@@ -100,12 +100,7 @@ public final class NbdServer implements AutoCloseable
                     @Override
                     protected void initChannel(final SocketChannel ch)
                     {
-                        channels.add(ch);
-                        if (context.idleTimeoutMs > 0)
-                        {
-                            ch.pipeline().addLast(new IdleStateHandler(0, 0, context.idleTimeoutMs, TimeUnit.MILLISECONDS));
-                        }
-                        ch.pipeline().addLast(new NbdConnection(server));
+                        server.initConnection(ch);
                     }
                 });
             final ChannelFuture bound = bootstrap.bind(context.host, context.port).awaitUninterruptibly();
@@ -257,6 +252,17 @@ public final class NbdServer implements AutoCloseable
             }
         }
         return null;
+    }
+
+    /** Sets up the pipeline of one client connection (also used by tests on an embedded channel). */
+    void initConnection(final Channel ch)
+    {
+        channels.add(ch);
+        if (context.idleTimeoutMs > 0)
+        {
+            ch.pipeline().addLast(new IdleStateHandler(0, 0, context.idleTimeoutMs, TimeUnit.MILLISECONDS));
+        }
+        ch.pipeline().addLast(new NbdConnection(this));
     }
 
     /** Counts a new connection; false when it is over the limit (it is counted as refused instead). */

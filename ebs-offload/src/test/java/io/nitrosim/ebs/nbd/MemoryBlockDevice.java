@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A test device behind an export: a thread that takes requests from the queue and runs them against a byte
  * array, recording what it saw. {@link #hold(boolean)} keeps requests without completing them (a slow device).
+ * {@link #manual} makes one without a thread, run by the caller with {@link #runPending()} (in order, no record).
  */
 final class MemoryBlockDevice implements AutoCloseable
 {
@@ -21,11 +22,38 @@ final class MemoryBlockDevice implements AutoCloseable
 
     MemoryBlockDevice(final int sizeBytes, final int queueCapacity)
     {
+        this(sizeBytes, queueCapacity, true);
+    }
+
+    private MemoryBlockDevice(final int sizeBytes, final int queueCapacity, final boolean threaded)
+    {
         bytes = new byte[sizeBytes];
         queue = new BlockQueue(queueCapacity);
-        thread = new Thread(this::run, "memory-block-device");
-        thread.setDaemon(true);
-        thread.start();
+        thread = threaded ? new Thread(this::run, "memory-block-device") : null;
+        if (thread != null)
+        {
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /** A device without a thread: requests wait in the queue until {@link #runPending()}. */
+    static MemoryBlockDevice manual(final int sizeBytes, final int queueCapacity)
+    {
+        return new MemoryBlockDevice(sizeBytes, queueCapacity, false);
+    }
+
+    /** Runs every queued request, in order, on the caller's thread; returns how many ran. */
+    int runPending()
+    {
+        int n = 0;
+        BlockRequest r;
+        while ((r = queue.poll()) != null)
+        {
+            execute(r);
+            n++;
+        }
+        return n;
     }
 
     void hold(final boolean hold)
@@ -107,6 +135,10 @@ final class MemoryBlockDevice implements AutoCloseable
     public void close()
     {
         running = false;
+        if (thread == null)
+        {
+            return;
+        }
         try
         {
             thread.join(5_000);

@@ -110,6 +110,19 @@ class NbdBadClientTest
     }
 
     @Test
+    void shouldEndTheSessionWithoutAReplyWhenAnExportNameIsOverTheOptionLimit() throws IOException
+    {
+        start(NbdServer.context());
+        try (NbdTestClient c = new NbdTestClient(server.address()).greet(1))
+        {
+            c.sendOption(NbdProtocol.OPT_EXPORT_NAME, new byte[NbdServer.MAX_OPTION_BYTES + 1]);
+            assertTrue(c.closedByServer(), "EXPORT_NAME has no error reply: a client would read one as the export size");
+        }
+        assertEquals(1, server.protocolViolations());
+        assertServes();
+    }
+
+    @Test
     void shouldWriteNothingOfARequestCutOffMidPayload() throws IOException
     {
         start(NbdServer.context());

@@ -95,6 +95,21 @@ public final class Xml
         sb.append("</").append(name).append('>');
     }
 
+    /** Whether the char at {@code i} is an XML 1.0 Char: tab, LF, CR, U+0020-U+FFFD, or half of a surrogate pair. */
+    private static boolean allowed(final String text, final int i)
+    {
+        final char c = text.charAt(i);
+        if (Character.isHighSurrogate(c))
+        {
+            return i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+        }
+        if (Character.isLowSurrogate(c))
+        {
+            return i > 0 && Character.isHighSurrogate(text.charAt(i - 1));
+        }
+        return c >= 0x20 && c <= 0xFFFD || c == '\t' || c == '\n' || c == '\r';
+    }
+
     static void escape(final StringBuilder sb, final String text)
     {
         for (int i = 0; i < text.length(); i++)
@@ -109,13 +124,14 @@ public final class Xml
                 case '\'' -> sb.append("&apos;");
                 default ->
                 {
-                    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                    if (allowed(text, i))
                     {
-                        sb.append("&#").append((int)c).append(';');
+                        sb.append(c);
                     }
                     else
                     {
-                        sb.append(c);
+                        // XML 1.0 cannot carry it, not even as a character reference (&#0; is not well-formed)
+                        sb.append('\uFFFD');
                     }
                 }
             }

@@ -24,6 +24,7 @@ import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.simulator.region.Region;
 import io.nitrosim.simulator.region.RegionControl;
 import io.nitrosim.simulator.region.RegionInstance;
+import io.nitrosim.simulator.scenario.MessageText;
 import io.nitrosim.simulator.serve.PrometheusMetrics;
 
 /**
@@ -365,7 +366,8 @@ public final class Ec2Service
     private static Response errorResponse(final Ec2Exception ex, final String requestId)
     {
         final Xml body = Xml.element("Response")
-            .add(Xml.element("Errors").add(Xml.element("Error").add("Code", ex.code()).add("Message", ex.detail())))
+            .add(Xml.element("Errors").add(Xml.element("Error").add("Code", ex.code()).add("Message",
+                MessageText.line(ex.detail())))) // echoed values: control characters escaped, cut
             .add("RequestID", requestId);
         return new Response(ex.httpStatus(), body, null, ex.code());
     }

@@ -70,6 +70,13 @@ final class EnaAdminQueue
         {
             return 1;
         }
+        if (((sq.tail() - sq.head().value()) & 0xFFFF) > sq.entries())
+        {
+            // More new commands than the ring holds: the device cannot tell new entries from stale ones, and
+            // answering them all would overwrite completions the driver has not read (up to 65,535 per doorbell).
+            device.fatal(EnaResetReason.DRIVER_INVALID_STATE);
+            return 1;
+        }
         int executed = 0;
         final DmaPort dma = device.dma();
         final BarRegisterFile regs = device.registers(EnaRegisters.REGISTER_BAR);

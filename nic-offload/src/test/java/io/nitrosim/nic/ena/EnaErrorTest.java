@@ -268,6 +268,23 @@ class EnaErrorTest
     }
 
     @Test
+    void shouldFailFatallyWhenTheAdminDoorbellClaimsMoreCommandsThanTheRingHolds()
+    {
+        try (EnaBed bed = new EnaBed())
+        {
+            final EnaBed.Guest a = up(bed, "i-a", 1);
+            final long commandsBefore = a.device.adminCommands();
+            // The bring-up left the head a few dozen commands in: 0xC000 is over 32,000 entries ahead of it.
+            a.device.mmioWrite(EnaRegisters.REGISTER_BAR, EnaRegisters.AQ_DB, 4, 0xC000);
+            bed.runFor(100_000);
+            assertTrue(a.device.isFatal());
+            assertEquals(EnaResetReason.DRIVER_INVALID_STATE, a.device.fatalResetReason());
+            assertEquals(EnaRegisters.DEV_STS_FATAL_ERROR, a.devSts() & EnaRegisters.DEV_STS_FATAL_ERROR);
+            assertEquals(commandsBefore, a.device.adminCommands(), "no stale entry executed");
+        }
+    }
+
+    @Test
     void shouldFailFatallyWhenTheIommuRefusesTheAdminQueue()
     {
         try (EnaBed bed = new EnaBed())

@@ -1,6 +1,8 @@
 package io.nitrosim.nic.ena;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -74,6 +76,7 @@ class EnaFunctionFuzzTest
         final FakeGuestMemory memory = new FakeGuestMemory(BASE, MEMORY_BYTES);
         final NamedRegions window = new NamedRegions(memory);
         final EnaFunction device;
+        private long[] resetRegisters;
 
         Bed()
         {
@@ -89,11 +92,32 @@ class EnaFunctionFuzzTest
         {
             device.functionLevelReset();
             run(1_000);
+            checkClean();
             memory.buffer().setMemory(0, MEMORY_BYTES, (byte)0);
             window.reset();
             final FunctionAccess access = FunctionAccess.of(device);
             FunctionSetup.enableMemoryAndBusMaster(access);
             FunctionSetup.programMsix(access, FunctionSetup.msixCapability(access), PAIRS + 1, 0xFEE0_0000L, 0x40);
+        }
+
+        /**
+         * The reset is what keeps inputs independent on one shared bed: after it the device is not fatal and its
+         * named registers (BAR0 0x00-0xff) read as they did after the first reset of the fresh device.
+         */
+        private void checkClean()
+        {
+            final long[] now = new long[0x100 / 4]; // the named registers
+            for (int i = 0; i < now.length; i++)
+            {
+                final int offset = 4 * i;
+                now[i] = offset == EnaRegisters.MMIO_REG_READ ? 0 : device.mmioRead(EnaRegisters.REGISTER_BAR, offset, 4);
+            }
+            if (resetRegisters == null)
+            {
+                resetRegisters = now;
+            }
+            assertFalse(device.isFatal(), "a function level reset clears the fatal state");
+            assertArrayEquals(resetRegisters, now, "a function level reset brings every register back");
         }
 
         void run(final long ns)
