@@ -74,7 +74,9 @@ public final class StoragePlumbing implements AutoCloseable
             context.backend(backend);
         }
         final EbsCard card = context.build();
-        runtime.add(card);
+        // its own ownership group: the card meets its volumes' controllers through rings only, and the engine the
+        // cards share serialises its calls
+        runtime.add(card, "ebs-card-" + instanceId);
         if (backend != null)
         {
             backends.put(card, backend);
