@@ -25,7 +25,10 @@ import org.agrona.concurrent.NanoClock;
  * input from another thread may arrive at any moment, a waiting worker does not park until the deadline: it backs
  * off (a few passes spinning, then yielding, then parks doubling up to {@link #MAX_IDLE_PARK_NS}) and after each
  * wait moves its time to the wall clock's and makes another pass. An idle simulator so costs a wake-up per
- * {@value #MAX_IDLE_PARK_NS} ns per thread, and input reaches an idle thread within that time.
+ * {@value #MAX_IDLE_PARK_NS} ns per thread, and input reaches an idle thread within that time. No worker's time
+ * runs more than {@link #MAX_SKEW_NS} ahead of the slowest other worker's: a worker that falls behind holds the
+ * others back, so the run falls behind as a whole (as a one-thread run does) rather than its parts drifting apart,
+ * and what one thread produces is never stamped far from the time of the thread that takes it.
  * <p>
  * The {@link #clock()} every agent is given reads the calling worker's time (a field of the worker thread); from
  * any other thread it reads the time the latest {@link #runUntil} reached (0 before the first). Agents therefore
@@ -47,6 +50,12 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
      * parks cost 5.7 %).
      */
     public static final long MAX_IDLE_PARK_NS = 500_000L;
+    /**
+     * How far a worker's simulated time may run ahead of the slowest other worker's (1 ms): a worker that falls
+     * behind (descheduled, or more work than the wall clock allows) holds the others back instead of letting them
+     * run on, so the run falls behind as a whole, as a one-thread run does, and the rates agree with a virtual run.
+     */
+    public static final long MAX_SKEW_NS = 1_000_000L;
     private static final int IDLE_SPINS = 10;
     private static final int IDLE_YIELDS = 10;
     private static final long MIN_IDLE_PARK_NS = 1_000L;
@@ -300,8 +309,23 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         {
             worker.lag.startAt(originWallNs, reachedNs);
             worker.nowNs = reachedNs;
+            worker.publishedNs = reachedNs;
             worker.start();
         }
+    }
+
+    /** The simulated time of the worker furthest behind, other than {@code self} (no limit when alone). */
+    private long slowestWorkerNs(final Worker self)
+    {
+        long slowestNs = Long.MAX_VALUE - MAX_SKEW_NS;
+        for (final Worker worker : workers)
+        {
+            if (worker != self)
+            {
+                slowestNs = Math.min(slowestNs, worker.publishedNs);
+            }
+        }
+        return slowestNs;
     }
 
     private void assign(final Group group)
@@ -385,6 +409,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         Group[] groups = new Group[0];
         /** This worker's simulated time; read and written by this thread only. */
         long nowNs;
+        /** {@link #nowNs} for the other workers (which keep within {@link #MAX_SKEW_NS} of it). */
+        volatile long publishedNs;
         private long seenGeneration;
 
         Worker(final ConcurrentRuntime runtime, final int index)
@@ -453,25 +479,51 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                     return;
                 }
                 final long deadlineNs = Math.min(targetNs, earliestDeadlineNs());
-                if (deadlineNs - wallNs <= PacedRuntime.MAX_LEAD_NS)
+                final boolean due = deadlineNs - wallNs <= PacedRuntime.MAX_LEAD_NS;
+                long nextNs;
+                if (due)
                 {
                     // on time or behind: the next deadline at once (one that does no work is stepped past)
-                    nowNs = Math.max(deadlineNs, nowNs + 1);
-                    idle.reset();
-                    continue;
-                }
-                // ahead of the wall clock: wait for it, but look again soon for input from other threads
-                final long waitStartNs = WallClock.nanoTime();
-                if (deadlineNs - PacedRuntime.MAX_LEAD_NS - wallNs > MAX_IDLE_PARK_NS)
-                {
-                    idle.idle();
-                    lag.parked(waitStartNs);
+                    nextNs = Math.max(deadlineNs, nowNs + 1);
                 }
                 else
                 {
-                    lag.park(deadlineNs - PacedRuntime.MAX_LEAD_NS);
+                    // ahead of the wall clock: wait for it, but look again soon for input from other threads
+                    waitForTheWallClock(deadlineNs, wallNs);
+                    nextNs = Math.max(nowNs, Math.min(deadlineNs, lag.wallNs()));
                 }
-                nowNs = Math.max(nowNs, Math.min(deadlineNs, lag.wallNs()));
+                final long boundNs = runtime.slowestWorkerNs(this) + MAX_SKEW_NS;
+                if (nextNs > boundNs)
+                {
+                    // another worker is behind: wait for it (backing off) rather than leave it further behind
+                    nextNs = Math.max(nowNs, boundNs);
+                    final long waitStartNs = WallClock.nanoTime();
+                    idle.idle();
+                    lag.parked(waitStartNs);
+                }
+                else if (due)
+                {
+                    idle.reset();
+                }
+                if (nextNs != nowNs)
+                {
+                    nowNs = nextNs;
+                    publishedNs = nextNs;
+                }
+            }
+        }
+
+        private void waitForTheWallClock(final long deadlineNs, final long wallNs)
+        {
+            final long waitStartNs = WallClock.nanoTime();
+            if (deadlineNs - PacedRuntime.MAX_LEAD_NS - wallNs > MAX_IDLE_PARK_NS)
+            {
+                idle.idle();
+                lag.parked(waitStartNs);
+            }
+            else
+            {
+                lag.park(deadlineNs - PacedRuntime.MAX_LEAD_NS);
             }
         }
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -151,28 +149,21 @@ class ConcurrentRuntimeTest
     @Test
     void shouldBackOffWhenIdleInsteadOfSpinning()
     {
-        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        if (!threads.isThreadCpuTimeSupported())
-        {
-            return;
-        }
         try (ConcurrentRuntime runtime = new ConcurrentRuntime(2))
         {
-            final ThreadWitness a = new ThreadWitness();
-            final ThreadWitness b = new ThreadWitness();
+            final ClockWitness a = new ClockWitness(runtime.clock());
+            final ClockWitness b = new ClockWitness(runtime.clock());
             runtime.add(a, "a");
             runtime.add(b, "b");
             final long startNs = WallClock.nanoTime();
-            runtime.runUntil(MS);
-            final long cpuBeforeNs = threads.getThreadCpuTime(a.thread.getId()) + threads.getThreadCpuTime(b.thread.getId());
-            runtime.runUntil(1000 * MS);
+            runtime.runUntil(500 * MS);
             final long wallNs = WallClock.nanoTime() - startNs;
-            final long cpuNs = threads.getThreadCpuTime(a.thread.getId()) + threads.getThreadCpuTime(b.thread.getId())
-                - cpuBeforeNs;
-            // Two spinning threads would use up to 2 s of CPU here (at least a few hundred ms on a loaded machine);
-            // backing off to parks of at most 500 us costs a wake-up per park.
-            assertTrue(cpuNs < wallNs / 10, "idle workers used " + cpuNs / 1e6 + " ms of CPU in " + wallNs / 1e6
-                + " ms");
+            // Idle, a worker makes a pass per wake-up: a few spinning and yielding, then one per park of at most
+            // MAX_IDLE_PARK_NS (a loaded machine only makes parks longer). A spinning worker makes millions.
+            final long mostPasses = 2 * wallNs / ConcurrentRuntime.MAX_IDLE_PARK_NS + 100;
+            assertTrue(a.calls() < mostPasses, a.calls() + " passes in " + wallNs / 1e6 + " ms");
+            assertTrue(b.calls() < mostPasses, b.calls() + " passes in " + wallNs / 1e6 + " ms");
+            assertTrue(a.calls() > 10, "yet it kept looking: " + a.calls());
         }
     }
 
