@@ -50,6 +50,8 @@ public final class BenchmarkMain
     private static final String BLOCKS = BlockPatternBenchmark.class.getSimpleName();
     private static final String FULL_RUN = FullPayloadRunBenchmark.class.getSimpleName();
     private static final String TRACE_OVERHEAD = TraceOverheadBenchmark.class.getSimpleName();
+    private static final String HOST = RealTimeHostBenchmark.class.getSimpleName();
+    private static final String LATENCY = RealTimeLatencyBenchmark.class.getSimpleName();
     static final double TRACED_TO_UNTRACED_TARGET = 2.0;
     private static final String MEMCPY = "memcpy";
     private static final String GC_ALLOC_NORM = "gc.alloc.rate.norm";
@@ -112,6 +114,8 @@ public final class BenchmarkMain
         final List<RunResult> blocks = new ArrayList<>();
         final List<RunResult> fullRuns = new ArrayList<>();
         final Map<String, RunResult> traceRuns = new TreeMap<>();
+        final List<RunResult> hostRuns = new ArrayList<>();
+        final List<RunResult> latencyRuns = new ArrayList<>();
         for (final RunResult result : results)
         {
             final String benchmark = result.getParams().getBenchmark();
@@ -141,6 +145,14 @@ public final class BenchmarkMain
             else if (benchmark.contains(FULL_RUN + '.'))
             {
                 fullRuns.add(result);
+            }
+            else if (benchmark.contains(LATENCY + '.'))
+            {
+                latencyRuns.add(result);
+            }
+            else if (benchmark.contains(HOST + '.'))
+            {
+                hostRuns.add(result);
             }
             else if (benchmark.contains(TRACE_OVERHEAD + '.'))
             {
@@ -177,6 +189,69 @@ public final class BenchmarkMain
         if (!traceRuns.isEmpty())
         {
             printTraceOverhead(traceRuns.get("off"), traceRuns.get("all"), out);
+        }
+        if (!hostRuns.isEmpty())
+        {
+            printHost(hostRuns, out);
+        }
+        if (!latencyRuns.isEmpty())
+        {
+            printLatency(latencyRuns, out);
+        }
+    }
+
+    /** One-way latencies per iteration; mode virtual is the model's own latency, the reference of the same run. */
+    static void printLatency(final List<RunResult> runs, final PrintStream out)
+    {
+        out.println();
+        out.println("One-way latency (RealTimeLatencyBenchmark), us: stream = send -> peer's RX reap, 0.1 Gbps of 1500 B;"
+            + " nvme = submit -> completion, 4 KiB writes at iodepth 1; virtual = the model's own latency");
+        out.printf(Locale.ROOT, "%-8s %-5s %10s %10s %10s %10s %10s %10s %12s%n", "mode", "iter", "net p50",
+            "net p99", "net p99.9", "nvme p50", "nvme p99", "nvme p99.9", "max lag ms");
+        for (final RunResult result : runs)
+        {
+            int iteration = 0;
+            for (final BenchmarkResult fork : result.getBenchmarkResults())
+            {
+                for (final IterationResult it : fork.getIterationResults())
+                {
+                    iteration++;
+                    out.printf(Locale.ROOT, "%-8s %-5d %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f %12.3f%n",
+                        result.getParams().getParam("mode"), iteration, score(it, "netP50Ns") / 1e3,
+                        score(it, "netP99Ns") / 1e3, score(it, "netP999Ns") / 1e3, score(it, "nvmeP50Ns") / 1e3,
+                        score(it, "nvmeP99Ns") / 1e3, score(it, "nvmeP999Ns") / 1e3, score(it, "maxLagNs") / 1e6);
+                }
+            }
+        }
+    }
+
+    /** The full host in real time, one row per iteration, threads=1 (the paced runtime) first as the reference. */
+    static void printHost(final List<RunResult> runs, final PrintStream out)
+    {
+        out.println();
+        out.printf(Locale.ROOT, "Full host in timing-only real time (RealTimeHostBenchmark): %d c5.large, 0.75 Gbps each"
+            + " to a neighbour + gp3 writes at 525 Mbps; threads=1 is the one-thread paced runtime%n",
+            RealTimeHostBenchmark.INSTANCES);
+        out.printf(Locale.ROOT, "%-8s %-5s %10s %12s %10s %12s %14s %16s%n", "threads", "iter", "wall ms",
+            "max lag ms", "rt factor", "sim Gbps", "cpu cores", "cores/sim Gbps");
+        for (final RunResult result : runs)
+        {
+            final BenchmarkParams params = result.getParams();
+            final double secondsPerUnit = params.getTimeUnit().toNanos(1) / 1e9;
+            int iteration = 0;
+            for (final BenchmarkResult fork : result.getBenchmarkResults())
+            {
+                for (final IterationResult it : fork.getIterationResults())
+                {
+                    iteration++;
+                    final double wallSeconds = it.getPrimaryResult().getScore() * secondsPerUnit;
+                    final double cores = score(it, "processCpuNs") / 1e9 / wallSeconds;
+                    final double gbps = score(it, "simulatedMbps") / 1e3;
+                    out.printf(Locale.ROOT, "%-8s %-5d %10.1f %12.3f %10.4f %12.3f %14.3f %16.4f%n",
+                        params.getParam("threads"), iteration, wallSeconds * 1e3, score(it, "maxLagUs") / 1e3,
+                        score(it, "realTimeFactorPpm") / 1e6, gbps, cores, cores / gbps);
+                }
+            }
         }
     }
 
