@@ -33,7 +33,7 @@ import io.nitrosim.simulator.scenario.ScenarioLoader;
  * (its network baseline) to the next one and writing 256 KiB blocks to a gp3 volume at 525 Mbps (its EBS baseline:
  * the EBS burst is overridden to the baseline), with {@code threads} worker threads ({@code 1}: the one-thread
  * paced runtime, the reference of the same run). Per iteration: the largest lag, the real-time factor, the process
- * CPU time (every thread: workers, the run loop, GC and JIT) per wall second, and the cores that costs per
+ * CPU time (every thread: workers, the run loop, GC and JIT) per simulated second, and per simulated second and
  * simulated Gbps moved (network delivered plus EBS written).
  */
 @State(Scope.Thread)
