@@ -47,6 +47,11 @@ public final class AgentGroup implements SimAgent
         return removed;
     }
 
+    public boolean isEmpty()
+    {
+        return agents.length == 0;
+    }
+
     @Override
     public void onStart()
     {

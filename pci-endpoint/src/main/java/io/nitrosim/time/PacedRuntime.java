@@ -25,7 +25,7 @@ import java.util.List;
  * that is no lag). The runtime may run up to {@value #MAX_LEAD_NS} ns ahead of the wall clock rather than park
  * for less than a timer tick. Not thread-safe: {@link #pace()} and {@link #lagNs()} are for the running thread.
  */
-public final class PacedRuntime extends SingleThreadRuntime
+public final class PacedRuntime extends SingleThreadRuntime implements RealTimePace
 {
     /** Lag above this counts as behind (1 ms). */
     public static final long BEHIND_THRESHOLD_NS = 1_000_000L;
@@ -35,18 +35,11 @@ public final class PacedRuntime extends SingleThreadRuntime
     /** Agents that left reported one by one; later ones are summed into one entry. */
     public static final int MAX_LEFT_REPORTED = 1024;
 
-    private static final long NOT_STARTED = Long.MIN_VALUE;
-
     private final List<Slot> liveAgents = new ArrayList<>();
     private final List<PaceReport.AgentLoad> agentsThatLeft = new ArrayList<>();
+    private final LagMeter lag = new LagMeter();
     private int moreAgentsThatLeft;
     private long moreAgentsThatLeftBusyNs;
-    private long wallOriginNs = NOT_STARTED;
-    private long intervalStartWallNs;
-    private long lagNs;
-    private long maxLagNs;
-    private long behindNs;
-    private long parkedNs;
 
     @Override
     public boolean isVirtual()
@@ -55,18 +48,20 @@ public final class PacedRuntime extends SingleThreadRuntime
     }
 
     /** Lag at the latest time jump (0 when ahead or on time, and before the run starts). */
+    @Override
     public long lagNs()
     {
-        return lagNs;
+        return lag.lagNs();
     }
 
     /** The largest lag measured so far (see {@link PaceReport#maxLagNs}). */
     public long maxLagNs()
     {
-        return maxLagNs;
+        return lag.maxLagNs();
     }
 
     /** What the run so far achieved against the wall clock. */
+    @Override
     public PaceReport pace()
     {
         final List<PaceReport.AgentLoad> agents = new ArrayList<>(liveAgents.size() + agentsThatLeft.size() + 1);
@@ -79,8 +74,8 @@ public final class PacedRuntime extends SingleThreadRuntime
         {
             agents.add(new PaceReport.AgentLoad(moreAgentsThatLeft + " more agents that left", moreAgentsThatLeftBusyNs));
         }
-        final long wallNs = wallOriginNs == NOT_STARTED ? 0 : intervalStartWallNs;
-        return new PaceReport(clock.nanoTime(), wallNs, maxLagNs, behindNs, parkedNs, agents);
+        return new PaceReport(clock.nanoTime(), lag.measuredWallNs(), lag.maxLagNs(), lag.behindNs(), lag.parkedNs(),
+            agents);
     }
 
     @Override
@@ -126,70 +121,40 @@ public final class PacedRuntime extends SingleThreadRuntime
     @Override
     void onRunStart()
     {
-        if (wallOriginNs == NOT_STARTED)
+        if (!lag.started())
         {
-            wallOriginNs = WallClock.nanoTime() - clock.nanoTime();
-            intervalStartWallNs = clock.nanoTime();
+            lag.start(clock.nanoTime());
         }
     }
 
     @Override
     void beforeTimeJump(final long nowNs, final long nextNs)
     {
-        final long wallNs = measure(nowNs);
+        final long wallNs = lag.measure(nowNs);
         if (nextNs - wallNs > MAX_LEAD_NS)
         {
-            park(nextNs - MAX_LEAD_NS);
+            lag.park(nextNs - MAX_LEAD_NS);
         }
     }
 
     @Override
     void onReached(final long nowNs)
     {
-        measure(nowNs);
+        lag.measure(nowNs);
     }
 
     /** Nothing to do until the end: wall time still passes, so wait for it and let simulated time follow. */
     @Override
     long onQuiescent(final long nowNs, final long endNs)
     {
-        measure(nowNs);
+        lag.measure(nowNs);
         if (endNs == Long.MAX_VALUE)
         {
             return nowNs; // an open-ended run with nothing left to do
         }
-        park(endNs);
+        lag.park(endNs);
         clock.advanceTo(endNs);
-        measure(endNs);
+        lag.measure(endNs);
         return endNs;
-    }
-
-    /**
-     * Records the lag at {@code simulatedNs}, the simulated time since the last time jump (or since the run
-     * started). In between, simulated time stood still, so the lag grew with the wall clock: it was above the
-     * threshold for the last {@code lag - threshold} of the interval (or all of it). Returns the wall time since
-     * the origin.
-     */
-    private long measure(final long simulatedNs)
-    {
-        final long wallNs = WallClock.nanoTime() - wallOriginNs;
-        lagNs = Math.max(0, wallNs - simulatedNs);
-        maxLagNs = Math.max(maxLagNs, lagNs);
-        if (lagNs > BEHIND_THRESHOLD_NS)
-        {
-            behindNs += Math.min(lagNs - BEHIND_THRESHOLD_NS, wallNs - intervalStartWallNs);
-        }
-        intervalStartWallNs = wallNs;
-        return wallNs;
-    }
-
-    /** Parks until the wall clock reaches simulated time {@code targetNs}. */
-    private void park(final long targetNs)
-    {
-        final long startNs = WallClock.nanoTime();
-        WallClock.parkUntil(wallOriginNs + targetNs);
-        final long endNs = WallClock.nanoTime();
-        parkedNs += endNs - startNs;
-        intervalStartWallNs = endNs - wallOriginNs;
     }
 }

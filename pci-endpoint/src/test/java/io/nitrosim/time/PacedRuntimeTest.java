@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.agrona.concurrent.NanoClock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -138,59 +137,6 @@ class PacedRuntimeTest
             assertEquals("burner", agents.get(0).roleName());
             assertEquals("burner", agents.get(PacedRuntime.MAX_LEFT_REPORTED).roleName());
             assertEquals(new PaceReport.AgentLoad("2 more agents that left", 0), agents.get(agents.size() - 1));
-        }
-    }
-
-    /** Works {@code burnNs} of wall time every {@code periodNs} of simulated time, {@code limit} times. */
-    private static final class Burner implements SimAgent
-    {
-        private final NanoClock clock;
-        private final long periodNs;
-        private final long burnNs;
-        private final int limit;
-        private long nextNs;
-        int ticks;
-
-        Burner(final NanoClock clock, final long periodNs, final long burnNs)
-        {
-            this(clock, periodNs, burnNs, Integer.MAX_VALUE);
-        }
-
-        Burner(final NanoClock clock, final long periodNs, final long burnNs, final int limit)
-        {
-            this.clock = clock;
-            this.periodNs = periodNs;
-            this.burnNs = burnNs;
-            this.limit = limit;
-        }
-
-        @Override
-        public int doWork()
-        {
-            if (ticks >= limit || clock.nanoTime() < nextNs)
-            {
-                return 0;
-            }
-            final long untilNs = WallClock.nanoTime() + burnNs;
-            while (WallClock.nanoTime() < untilNs)
-            {
-                Thread.onSpinWait();
-            }
-            ticks++;
-            nextNs += periodNs;
-            return 1;
-        }
-
-        @Override
-        public long nextDeadlineNs()
-        {
-            return ticks >= limit ? NO_DEADLINE : nextNs;
-        }
-
-        @Override
-        public String roleName()
-        {
-            return "burner";
         }
     }
 }

@@ -65,7 +65,12 @@ public final class EnaDriver implements GuestTask
     private final boolean[] pairInterrupted;
     private boolean adminInterrupted;
 
-    private int state = STATE_OFF;
+    /**
+     * Written by the guest that runs this driver only; volatile because the peer guest of an iperf stream reads
+     * {@link #isUp()} and then {@link #macAddress()} (written before the state turns up) from its own thread in a
+     * concurrent real-time run: a one-writer hand-off standing in for ARP.
+     */
+    private volatile int state = STATE_OFF;
     private int failureReason = -1;
     private int resetReason = EnaResetReason.NORMAL;
     private long stateSinceNs;

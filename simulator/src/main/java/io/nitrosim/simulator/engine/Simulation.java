@@ -40,8 +40,10 @@ import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioException;
 import io.nitrosim.simulator.trace.ReplayScript;
 import io.nitrosim.simulator.trace.TraceRecorder;
+import io.nitrosim.time.ConcurrentRuntime;
 import io.nitrosim.time.PaceReport;
 import io.nitrosim.time.PacedRuntime;
+import io.nitrosim.time.RealTimePace;
 import io.nitrosim.time.SimRuntime;
 import io.nitrosim.time.VirtualTimeRuntime;
 import io.nitrosim.time.WallClock;
@@ -69,13 +71,17 @@ public final class Simulation implements AutoCloseable
      */
     static final long REAL_TIME_SLICE_NS = 1_000_000L;
 
+    /** Ownership group names of a concurrent real-time run (followed by the host's or instance's name). */
+    static final String VPC_CARD_GROUP = "vpc-card-";
+    static final String GUEST_GROUP = "guest-";
+
     /** Guest memory each instance's drivers may use for queues and buffers. */
     static final long GUEST_DMA_REGION_BYTES = 1L << 30;
 
     private final Scenario scenario;
     private final SimRuntime runtime;
     /** The runtime of a real-time run (null in virtual time): it paces the run and measures its lag. */
-    private final PacedRuntime paced;
+    private final RealTimePace paced;
     private final CounterRegistry registry = new CounterRegistry();
     private final CardMeters meters = new CardMeters(registry);
     private final Map<String, Host> hosts = new LinkedHashMap<>();
@@ -108,10 +114,8 @@ public final class Simulation implements AutoCloseable
     {
         this.scenario = scenario;
         this.traceDirectory = scenario.trace().enabled() ? traceDirectory : null;
-        // Real-time scenarios run the same single-threaded agents paced to the wall clock: the cards share buckets
-        // between rings, so each host's agents must stay on one thread either way.
-        this.paced = scenario.clock() == Scenario.ClockMode.REAL ? new PacedRuntime() : null;
-        this.runtime = paced != null ? paced : new VirtualTimeRuntime();
+        this.runtime = runtimeFor(scenario);
+        this.paced = runtime instanceof RealTimePace pace ? pace : null;
         try
         {
             int hostIndex = 0;
@@ -123,13 +127,17 @@ public final class Simulation implements AutoCloseable
                 hostIndexes.put(h.name(), hostIndex++);
             }
             network = new NetworkSide(scenario, runtime, registry);
-            for (final VpcCard card : network.cards())
+            final List<VpcCard> cards = network.cards();
+            for (int i = 0; i < cards.size(); i++)
             {
-                runtime.add(card);
+                runtime.add(cards.get(i), VPC_CARD_GROUP + scenario.hosts().get(i).name());
             }
             storage = new StorageSide(scenario, runtime, registry, meters, workDirectory);
             for (final Scenario.Instance spec : scenario.instances())
             {
+                // the guest's vCPUs and its PCI functions share BAR registers, queues in guest memory and MSI-X
+                // delivery without a hand-off: one ownership group (the EBS card joins its own, see StoragePlumbing)
+                runtime.placeIn(GUEST_GROUP + spec.name());
                 final Instance instance = launch(hosts.get(spec.host()), spec);
                 final NetworkSide.InstanceNetwork net =
                     network.addInstance(spec, instance, hostIndexes.get(spec.host()));
@@ -137,6 +145,7 @@ public final class Simulation implements AutoCloseable
                 storage.addInstance(spec, instance, guest);
                 instances.put(spec.name(), new InstanceHandle(spec, instance, net, guest));
             }
+            runtime.placeIn(null);
             networkWorkloads = new NetworkWorkloads(scenario, instances);
             storage.addWorkloads(scenario.workloads());
             tools = new ToolsSide(scenario, instances, storage, networkWorkloads, registry);
@@ -152,7 +161,7 @@ public final class Simulation implements AutoCloseable
                 ReplayWiring.install(replay, instances.values(), storage, this::tracedEvents);
             }
             recorder = buildRecorder();
-            runtime.add(recorder);
+            runtime.add(recorder, "recorder");
             trace = this.traceDirectory == null ? null
                 : TraceWiring.wire(scenario, this.traceDirectory, runtime.clock(), instances.values(), storage, meters,
                     recorder);
@@ -162,6 +171,24 @@ public final class Simulation implements AutoCloseable
             close();
             throw new ScenarioException(scenario.source() + ": " + ex.getMessage());
         }
+    }
+
+    /**
+     * Virtual time: one deterministic thread. Real time: {@code threads} workers over the ownership groups
+     * (docs/architecture.md, "Concurrent real time"), or one paced thread when the scenario asks for one thread or
+     * records a trace (one thread writes the trace).
+     */
+    private static SimRuntime runtimeFor(final Scenario scenario)
+    {
+        if (scenario.clock() != Scenario.ClockMode.REAL)
+        {
+            return new VirtualTimeRuntime();
+        }
+        if (scenario.threads() == 1 || scenario.trace().enabled())
+        {
+            return new PacedRuntime();
+        }
+        return new ConcurrentRuntime(scenario.threads());
     }
 
     /**

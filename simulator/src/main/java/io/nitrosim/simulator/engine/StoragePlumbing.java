@@ -102,7 +102,9 @@ public final class StoragePlumbing implements AutoCloseable
             }
             throw ex;
         }
-        runtime.add(card);
+        // its own ownership group: the card meets its volumes' controllers through rings only, and the engine the
+        // cards share serialises its calls
+        runtime.add(card, "ebs-card-" + instanceId);
         if (backend != null)
         {
             backends.put(card, backend);

@@ -15,8 +15,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *                          when any lag is allowed.
  * @param keptPace          whether {@code maxLagMs} stayed within {@code allowedLagMs}.
  * @param threadBusyPercent share of the wall time the simulation's thread worked rather than waited for the wall
- *                          clock: near 100 means the run is as fast as this machine goes.
- * @param busiestAgents     the agents that worked most, busiest first (at most {@value #BUSIEST_SHOWN}).
+ *                          clock (the workers' mean in a concurrent run): near 100 means the run is as fast as
+ *                          this machine goes.
+ * @param busiestAgents     the agents (in a concurrent run, the ownership groups) that worked most, busiest first
+ *                          (at most {@value #BUSIEST_SHOWN}).
  */
 public record RealTimeResult(
     double maxLagMs,

@@ -60,6 +60,15 @@ final class RealTimeValidator
         return ns;
     }
 
+    /**
+     * {@code threads}: how many worker threads a real-time run may use, default the machine's processors; 1 runs
+     * every agent on one paced thread. Virtual runs ignore it (they are single-threaded and deterministic).
+     */
+    int threads(final Integer value)
+    {
+        return checks.range("threads", value, Runtime.getRuntime().availableProcessors(), 1, ScenarioLimits.MAX_THREADS);
+    }
+
     /** A lag metric measures a real-time run: a virtual run has no wall clock to lag behind. */
     void requireRealTimeForLagMetrics(final List<Scenario.Expectation> expectations, final Scenario.ClockMode clock)
     {

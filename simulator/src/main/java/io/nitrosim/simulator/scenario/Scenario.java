@@ -10,7 +10,8 @@ import io.nitrosim.catalog.InstanceType;
  * catalog (with the scenario's overrides applied). Only {@link ScenarioValidator} creates one.
  * <p>
  * {@code allowedLagNs} is how far a real-time run may fall behind the wall clock and still pass
- * ({@link #UNLIMITED_LAG} when the scenario allows any lag); virtual runs ignore it.
+ * ({@link #UNLIMITED_LAG} when the scenario allows any lag); virtual runs ignore it. {@code threads} is how many
+ * threads a real-time run may use (default: the machine's processors); virtual runs ignore it (one thread).
  */
 public record Scenario(
     String source,
@@ -20,6 +21,7 @@ public record Scenario(
     long durationNs,
     ClockMode clock,
     long allowedLagNs,
+    int threads,
     PayloadMode payload,
     long sampleIntervalNs,
     Network network,
@@ -47,7 +49,7 @@ public record Scenario(
     /** The same scenario run with another clock ({@code serve} runs every scenario in real time). */
     public Scenario withClock(final ClockMode clockMode)
     {
-        return new Scenario(source, name, description, seed, durationNs, clockMode, allowedLagNs, payload,
+        return new Scenario(source, name, description, seed, durationNs, clockMode, allowedLagNs, threads, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
             exports, ports, trace, storage);
     }
@@ -55,7 +57,7 @@ public record Scenario(
     /** The same scenario with another trace setting (the CLI's {@code --trace}). */
     public Scenario withTrace(final Trace newTrace)
     {
-        return new Scenario(source, name, description, seed, durationNs, clock, allowedLagNs, payload,
+        return new Scenario(source, name, description, seed, durationNs, clock, allowedLagNs, threads, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
             exports, ports, newTrace, storage);
     }

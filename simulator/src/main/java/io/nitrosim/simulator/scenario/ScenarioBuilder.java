@@ -27,6 +27,7 @@ public final class ScenarioBuilder
     private String duration;
     private String clock;
     private String allowedLag;
+    private Integer threads;
     private String payload;
     private String sampleInterval;
     private final Map<String, ScenarioSpec.InstanceTypeOverride> typeOverrides = new LinkedHashMap<>();
@@ -87,6 +88,13 @@ public final class ScenarioBuilder
     public ScenarioBuilder allowedLag(final String allowedLag)
     {
         this.allowedLag = allowedLag;
+        return this;
+    }
+
+    /** Worker threads of a real-time run (default: the machine's processors; 1: one paced thread). */
+    public ScenarioBuilder threads(final int threads)
+    {
+        this.threads = threads;
         return this;
     }
 
@@ -219,7 +227,7 @@ public final class ScenarioBuilder
         }
         final ScenarioSpec.OverridesSpec overrides = typeOverrides.isEmpty() && network == null ? null :
             new ScenarioSpec.OverridesSpec(typeOverrides.isEmpty() ? null : Map.copyOf(typeOverrides), network, null);
-        return new ScenarioSpec(name, description, seed, duration, clock, allowedLag, payload, sampleInterval, overrides,
+        return new ScenarioSpec(name, description, seed, duration, clock, allowedLag, threads, payload, sampleInterval, overrides,
             null,
             vpcs.isEmpty() ? null : List.copyOf(vpcs), null, groups.isEmpty() ? null : List.copyOf(groups), specs,
             List.copyOf(workloads), List.copyOf(expectations), exports.isEmpty() ? null : List.copyOf(exports),

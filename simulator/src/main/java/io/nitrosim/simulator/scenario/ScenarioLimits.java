@@ -14,6 +14,8 @@ public final class ScenarioLimits
     /** Most samples of one time series: sampleInterval must be at least duration / this. */
     public static final long MAX_SAMPLES = 100_000;
     public static final int MAX_HOSTS = 64;
+    /** Worker threads of a real-time run (a scenario's groups run on at most this many). */
+    public static final int MAX_THREADS = 256;
     /** Instances after {@code count} is expanded. */
     public static final int MAX_INSTANCES = 1024;
     public static final int MAX_COUNT = 72;

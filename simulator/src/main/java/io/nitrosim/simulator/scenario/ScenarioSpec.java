@@ -15,6 +15,7 @@ public record ScenarioSpec(
     String duration,
     String clock,
     String allowedLag,
+    Integer threads,
     String payload,
     String sampleInterval,
     OverridesSpec overrides,

@@ -64,6 +64,7 @@ public final class ScenarioValidator
             .equals("real") ? Scenario.ClockMode.REAL : Scenario.ClockMode.VIRTUAL;
         final RealTimeValidator realTime = new RealTimeValidator(checks);
         final long allowedLagNs = realTime.allowedLagNs(spec.allowedLag(), durationNs);
+        final int threads = realTime.threads(spec.threads());
         final Scenario.PayloadMode payload = checks.oneOf("payload", spec.payload(), "timing-only",
             List.of("timing-only", "full")).equals("full") ? Scenario.PayloadMode.FULL : Scenario.PayloadMode.TIMING_ONLY;
         final long sampleIntervalNs = sampleInterval(spec.sampleInterval(), spec.duration(), durationNs);
@@ -95,7 +96,7 @@ public final class ScenarioValidator
         final List<Scenario.Port> ports = tools.ports(spec.ports(), exports);
         final Scenario.Trace trace = new TraceValidator(checks).trace(spec.trace(), instances);
         final Scenario scenario = new Scenario(checks.source(), name, description, seed, durationNs, clock,
-            allowedLagNs, payload, sampleIntervalNs, network, ebs, hostList, vpcs, peerings, groups, instances,
+            allowedLagNs, threads, payload, sampleIntervalNs, network, ebs, hostList, vpcs, peerings, groups, instances,
             workloads, expectations, exports, ports, trace,
             new StorageValidator(checks).storage(spec.storage(), clock, payload));
         checkFootprint(scenario);

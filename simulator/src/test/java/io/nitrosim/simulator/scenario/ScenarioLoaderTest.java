@@ -230,6 +230,16 @@ class ScenarioLoaderTest
     }
 
     @Test
+    void shouldReadHowManyThreadsARealTimeRunMayUse() throws Exception
+    {
+        assertEquals(Runtime.getRuntime().availableProcessors(), yaml(MINIMAL).threads(), "default: the processors");
+        assertEquals(1, yaml(MINIMAL + "clock: real\nthreads: 1\n").threads());
+        assertEquals(8, yaml(MINIMAL + "threads: 8\n").threads(), "kept, and ignored, by a virtual run");
+        assertError("s.yaml:6:1: threads: 0 is out of range, accepted 1..256", MINIMAL + "threads: 0\n");
+        assertError("s.yaml:6:1: threads: 1000 is out of range, accepted 1..256", MINIMAL + "threads: 1000\n");
+    }
+
+    @Test
     void shouldGateTheLagOfRealTimeRunsOnly() throws Exception
     {
         final Scenario s = yaml(MINIMAL + "clock: real\nexpectations:\n  - {metric: max-lag-ms, max: 50}\n");

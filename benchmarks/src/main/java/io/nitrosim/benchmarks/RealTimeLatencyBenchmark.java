@@ -1,0 +1,128 @@
+package io.nitrosim.benchmarks;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.nitrosim.simulator.results.LatencySummary;
+import io.nitrosim.simulator.results.RunResults;
+import io.nitrosim.simulator.scenario.Scenario;
+import io.nitrosim.simulator.scenario.ScenarioLoader;
+
+/**
+ * One-way latency through the devices, far below every cap: a c5.large sends 0.1 Gbps of 1500 B UDP frames to
+ * another (link latency 0), and writes 4 KiB blocks one at a time (iodepth 1) to a gp3 volume. The stream's latency
+ * runs from the sending guest's send (just before its TX doorbell) to the receiving guest's reap of the RX
+ * completion; fio's from its NVMe submission to its completion. {@code mode} {@code virtual} is the reference of
+ * the same run: the model's own latency (NVMe includes the volume's modelled service time); {@code 1} is real time
+ * on one paced thread, {@code 2} the concurrent runtime on two workers: what they add is the runtime's (thread
+ * hand-offs, idle back-off, lag).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(1)
+@Warmup(iterations = 1)
+@Measurement(iterations = 2)
+public class RealTimeLatencyBenchmark
+{
+    @Param({"virtual", "1", "2"})
+    public String mode;
+
+    @Param({"3s"})
+    public String simulated;
+
+    private SimulationRun prepared;
+
+    static Scenario scenario(final String duration, final String mode)
+    {
+        final boolean virtual = mode.equals("virtual");
+        final String yaml = "name: latency\nduration: " + duration + "\nsampleInterval: " + duration + "\n"
+            + "clock: " + (virtual ? "virtual" : "real") + "\nallowedLag: unlimited\nthreads: "
+            + (virtual ? "1" : mode) + "\noverrides:\n  network: {linkLatency: 0s}\n"
+            + "instances:\n  - {name: a, type: c5.large, volumes: [{name: data, type: gp3, sizeGiB: 100}]}\n"
+            + "  - {name: b, type: c5.large}\n"
+            + "workloads:\n  - {name: ping, kind: iperf, from: a, to: b, protocol: udp, rateGbps: 0.1, frameBytes: 1500}\n"
+            + "  - {name: sync-writes, kind: fio, volume: data, rw: write, bs: 4k, iodepth: 1}\n";
+        try
+        {
+            return ScenarioLoader.parse("latency", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
+                false);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    @Setup(Level.Iteration)
+    public void prepare() throws IOException
+    {
+        prepared = SimulationRun.prepare(scenario(simulated, mode));
+    }
+
+    @TearDown(Level.Iteration)
+    public void close() throws IOException
+    {
+        prepared.close();
+    }
+
+    @Benchmark
+    public RunResults run(final LatencyFigures figures)
+    {
+        final RunResults results = prepared.simulation().run(null);
+        final LatencySummary net = results.streams().get(results.streams().size() - 1).oneWayLatency();
+        final LatencySummary nvme = results.fioJobs().get(results.fioJobs().size() - 1).latency();
+        figures.netP50Ns = Math.round(net.p50Ms() * 1e6);
+        figures.netP99Ns = Math.round(net.p99Ms() * 1e6);
+        figures.netP999Ns = Math.round(net.p999Ms() * 1e6);
+        figures.nvmeP50Ns = Math.round(nvme.p50Ms() * 1e6);
+        figures.nvmeP99Ns = Math.round(nvme.p99Ms() * 1e6);
+        figures.nvmeP999Ns = Math.round(nvme.p999Ms() * 1e6);
+        figures.maxLagNs = results.realTime() == null ? 0 : Math.round(results.realTime().maxLagMs() * 1e6);
+        return results;
+    }
+
+    /** The run's latency percentiles (one run per iteration: these are that run's values). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class LatencyFigures
+    {
+        public long netP50Ns;
+        public long netP99Ns;
+        public long netP999Ns;
+        public long nvmeP50Ns;
+        public long nvmeP99Ns;
+        public long nvmeP999Ns;
+        public long maxLagNs;
+
+        @Setup(Level.Iteration)
+        public void reset()
+        {
+            netP50Ns = 0;
+            netP99Ns = 0;
+            netP999Ns = 0;
+            nvmeP50Ns = 0;
+            nvmeP99Ns = 0;
+            nvmeP999Ns = 0;
+            maxLagNs = 0;
+        }
+    }
+}

@@ -1,0 +1,568 @@
+package io.nitrosim.time;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.LangUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * Real time on several threads. Agents are placed in <em>ownership groups</em> ({@link #placeIn}): the agents of a
+ * group share state and run on one thread, in the order they joined; groups share nothing mutable except through
+ * thread-safe channels (Agrona rings, atomic counters, a one-writer hand-off). The groups are dealt round robin,
+ * in the order they were created, to at most {@code threads} worker threads.
+ * <p>
+ * Each worker runs {@link PacedRuntime}'s loop over its own groups, with its <em>own</em> simulated time: a pass
+ * calls every group; after a pass without work the worker's time moves to its groups' earliest deadline, at once
+ * when the wall clock is there (or within {@link PacedRuntime#MAX_LEAD_NS}), otherwise after waiting for it. Since
+ * input from another thread may arrive at any moment, a waiting worker does not park until the deadline: it backs
+ * off (a few passes spinning, then yielding, then parks doubling up to {@link #MAX_IDLE_PARK_NS}) and after each
+ * wait moves its time to the wall clock's and makes another pass. An idle simulator so costs a wake-up per
+ * {@value #MAX_IDLE_PARK_NS} ns per thread, and input reaches an idle thread within that time. No worker's time
+ * runs more than {@link #MAX_SKEW_NS} ahead of the slowest other worker's: a worker that falls behind holds the
+ * others back, so the run falls behind as a whole (as a one-thread run does) rather than its parts drifting apart,
+ * and what one thread produces is never stamped far from the time of the thread that takes it.
+ * <p>
+ * The {@link #clock()} every agent is given reads the calling worker's time (a field of the worker thread); from
+ * any other thread it reads the time the latest {@link #runUntil} reached (0 before the first). Agents therefore
+ * see, as in a virtual run, time that stands still during a pass and moves to their deadlines exactly, and each
+ * worker's time is monotonic; times of two workers differ by at most their lags.
+ * <p>
+ * {@link #runUntil} releases the workers towards the end time and returns when every worker has reached it (a
+ * pass without work at that time); then every worker is parked until the next call, so between calls the caller
+ * may read and change agent state, add and remove agents. Records another thread produced just before the end
+ * wait in their rings for the next call. Each worker measures its own lag ({@link LagMeter}); the run's lag is the
+ * worst worker's, its time behind the worst worker's, its parked time the workers' mean, and each group's busy
+ * time is reported under the group's name.
+ */
+public final class ConcurrentRuntime implements SimRuntime, RealTimePace
+{
+    /**
+     * Longest park of an idle worker: how late an idle worker may see input from another thread (500 us). An idle
+     * worker wakes 2000 times a second, which costs about 2 % of a core on a virtual machine (measured: 200 us
+     * parks cost 5.7 %).
+     */
+    public static final long MAX_IDLE_PARK_NS = 500_000L;
+    /**
+     * How far a worker's simulated time may run ahead of the slowest other worker's (1 ms): a worker that falls
+     * behind (descheduled, or more work than the wall clock allows) holds the others back instead of letting them
+     * run on, so the run falls behind as a whole, as a one-thread run does, and the rates agree with a virtual run.
+     */
+    public static final long MAX_SKEW_NS = 1_000_000L;
+    private static final int IDLE_SPINS = 10;
+    private static final int IDLE_YIELDS = 10;
+    private static final long MIN_IDLE_PARK_NS = 1_000L;
+    private static final long CALLER_POLL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long JOIN_TIMEOUT_MS = 5_000L;
+
+    private final int maxThreads;
+    private final NanoClock clock = new WorkerClock(this);
+    private final List<Group> groups = new ArrayList<>();
+    private final Map<String, Group> groupsByName = new HashMap<>();
+    private final List<PaceReport.AgentLoad> groupsThatLeft = new ArrayList<>();
+    private final List<Worker> workers = new ArrayList<>();
+    private final AtomicInteger arrived = new AtomicInteger();
+    private String placement;
+    private int assigned;
+    private boolean started;
+    private boolean closed;
+    private volatile long targetNs;
+    private volatile long generation;
+    private volatile long reachedNs;
+    private volatile boolean running;
+    private volatile boolean stopping;
+    private volatile Throwable firstError;
+    private volatile Thread caller;
+
+    /** @param threads the most worker threads (at least 1; fewer are started when there are fewer groups). */
+    public ConcurrentRuntime(final int threads)
+    {
+        if (threads < 1)
+        {
+            throw new IllegalArgumentException("threads " + threads + " is not accepted, accepted at least 1");
+        }
+        this.maxThreads = threads;
+    }
+
+    @Override
+    public NanoClock clock()
+    {
+        return clock;
+    }
+
+    @Override
+    public boolean isVirtual()
+    {
+        return false;
+    }
+
+    @Override
+    public void placeIn(final String groupName)
+    {
+        this.placement = groupName;
+    }
+
+    @Override
+    public void add(final SimAgent agent)
+    {
+        add(agent, placement);
+    }
+
+    @Override
+    public void add(final SimAgent agent, final String groupName)
+    {
+        ensureOpen();
+        requireBetweenRuns("added");
+        Group group = groupName == null ? null : groupsByName.get(groupName);
+        if (group == null)
+        {
+            group = new Group(groupName == null ? agent.roleName() : groupName);
+            if (groupName != null)
+            {
+                groupsByName.put(groupName, group);
+            }
+            groups.add(group);
+            group.agents.onStart(); // its members start as they join, as a single-thread runtime starts an agent
+            if (started)
+            {
+                assign(group);
+            }
+        }
+        group.agents.add(agent);
+    }
+
+    @Override
+    public void remove(final SimAgent agent)
+    {
+        if (closed)
+        {
+            return;
+        }
+        requireBetweenRuns("removed");
+        for (int i = 0; i < groups.size(); i++)
+        {
+            final Group group = groups.get(i);
+            if (group.agents.remove(agent) && group.agents.isEmpty())
+            {
+                groups.remove(i);
+                groupsByName.remove(group.name, group);
+                groupsThatLeft.add(new PaceReport.AgentLoad(group.name, group.busyNs));
+                if (group.worker != null)
+                {
+                    group.worker.drop(group);
+                }
+                return;
+            }
+        }
+    }
+
+    @Override
+    public long runUntil(final long endNs)
+    {
+        ensureOpen();
+        if (endNs < reachedNs)
+        {
+            throw new IllegalArgumentException(
+                "end time " + endNs + " ns is before the current simulated time " + reachedNs + " ns");
+        }
+        if (endNs == Long.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("a concurrent real-time run needs a finite end time");
+        }
+        if (!started)
+        {
+            start();
+        }
+        caller = Thread.currentThread();
+        arrived.set(0);
+        running = true;
+        targetNs = endNs;
+        generation = generation + 1; // only this thread writes it; the workers see the target after reading it
+        for (final Worker worker : workers)
+        {
+            LockSupport.unpark(worker);
+        }
+        while (arrived.get() < workers.size())
+        {
+            LockSupport.parkNanos(this, CALLER_POLL_NS);
+        }
+        running = false;
+        reachedNs = endNs;
+        final Throwable error = firstError;
+        if (error != null)
+        {
+            LangUtil.rethrowUnchecked(error);
+        }
+        return endNs;
+    }
+
+    /** Worker threads started (0 before the first run). */
+    public int threads()
+    {
+        return workers.size();
+    }
+
+    /** The names of the groups each worker runs, worker by worker (empty before the first run). */
+    public List<List<String>> groupsByThread()
+    {
+        final List<List<String>> byThread = new ArrayList<>();
+        for (final Worker worker : workers)
+        {
+            final List<String> names = new ArrayList<>();
+            for (final Group group : worker.groups)
+            {
+                names.add(group.name);
+            }
+            byThread.add(List.copyOf(names));
+        }
+        return List.copyOf(byThread);
+    }
+
+    /** The largest lag of any worker at its latest measurement. */
+    @Override
+    public long lagNs()
+    {
+        long lagNs = 0;
+        for (final Worker worker : workers)
+        {
+            lagNs = Math.max(lagNs, worker.lag.lagNs());
+        }
+        return lagNs;
+    }
+
+    @Override
+    public PaceReport pace()
+    {
+        long wallNs = 0;
+        long maxLagNs = 0;
+        long behindNs = 0;
+        long parkedNs = 0;
+        for (final Worker worker : workers)
+        {
+            wallNs = Math.max(wallNs, worker.lag.measuredWallNs());
+            maxLagNs = Math.max(maxLagNs, worker.lag.maxLagNs());
+            behindNs = Math.max(behindNs, worker.lag.behindNs());
+            parkedNs += worker.lag.parkedNs();
+        }
+        final List<PaceReport.AgentLoad> loads = new ArrayList<>(groups.size() + groupsThatLeft.size());
+        for (final Group group : groups)
+        {
+            loads.add(new PaceReport.AgentLoad(group.name, group.busyNs));
+        }
+        loads.addAll(groupsThatLeft);
+        return new PaceReport(reachedNs, wallNs, maxLagNs, behindNs, parkedNs / Math.max(1, workers.size()), loads);
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        stopping = true;
+        for (final Worker worker : workers)
+        {
+            LockSupport.unpark(worker);
+        }
+        for (final Worker worker : workers)
+        {
+            try
+            {
+                worker.join(JOIN_TIMEOUT_MS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (final Group group : groups)
+        {
+            group.agents.onClose();
+        }
+        groups.clear();
+        groupsByName.clear();
+    }
+
+    private void start()
+    {
+        started = true;
+        final int threads = Math.max(1, Math.min(maxThreads, groups.size()));
+        for (int i = 0; i < threads; i++)
+        {
+            workers.add(new Worker(this, i));
+        }
+        for (final Group group : groups)
+        {
+            assign(group);
+        }
+        final long originWallNs = WallClock.nanoTime() - reachedNs;
+        for (final Worker worker : workers)
+        {
+            worker.lag.startAt(originWallNs, reachedNs);
+            worker.nowNs = reachedNs;
+            worker.publishedNs = reachedNs;
+            worker.start();
+        }
+    }
+
+    /** The simulated time of the worker furthest behind, other than {@code self} (no limit when alone). */
+    private long slowestWorkerNs(final Worker self)
+    {
+        long slowestNs = Long.MAX_VALUE - MAX_SKEW_NS;
+        for (final Worker worker : workers)
+        {
+            if (worker != self)
+            {
+                slowestNs = Math.min(slowestNs, worker.publishedNs);
+            }
+        }
+        return slowestNs;
+    }
+
+    private void assign(final Group group)
+    {
+        final Worker worker = workers.get(assigned++ % workers.size());
+        group.worker = worker;
+        worker.groups = Arrays.copyOf(worker.groups, worker.groups.length + 1);
+        worker.groups[worker.groups.length - 1] = group;
+    }
+
+    private void requireBetweenRuns(final String what)
+    {
+        if (running)
+        {
+            throw new IllegalStateException("agents of a concurrent runtime are " + what + " between runs only");
+        }
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("runtime is closed");
+        }
+    }
+
+    private void fail(final Throwable error)
+    {
+        if (firstError == null)
+        {
+            firstError = error;
+        }
+    }
+
+    /** Agents that share state: one worker runs them all. */
+    private static final class Group
+    {
+        final String name;
+        final AgentGroup agents;
+        /** Wall time its passes with work took; written by its worker only. */
+        long busyNs;
+        Worker worker;
+
+        Group(final String name)
+        {
+            this.name = name;
+            this.agents = new AgentGroup(name);
+        }
+    }
+
+    /** Each agent's clock: its worker's simulated time, or the time the latest run reached from other threads. */
+    private static final class WorkerClock implements NanoClock
+    {
+        private final ConcurrentRuntime runtime;
+
+        WorkerClock(final ConcurrentRuntime runtime)
+        {
+            this.runtime = runtime;
+        }
+
+        @Override
+        public long nanoTime()
+        {
+            final Thread thread = Thread.currentThread();
+            if (thread instanceof Worker worker && worker.runtime == runtime)
+            {
+                return worker.nowNs;
+            }
+            return runtime.reachedNs;
+        }
+    }
+
+    /** One thread: its groups, its simulated time, its lag. */
+    private static final class Worker extends Thread
+    {
+        final ConcurrentRuntime runtime;
+        final LagMeter lag = new LagMeter();
+        final BackoffIdleStrategy idle =
+            new BackoffIdleStrategy(IDLE_SPINS, IDLE_YIELDS, MIN_IDLE_PARK_NS, MAX_IDLE_PARK_NS);
+        /** Changed between runs only (the caller's write of the generation publishes it). */
+        Group[] groups = new Group[0];
+        /** This worker's simulated time; read and written by this thread only. */
+        long nowNs;
+        /** {@link #nowNs} for the other workers (which keep within {@link #MAX_SKEW_NS} of it). */
+        volatile long publishedNs;
+        private long seenGeneration;
+
+        Worker(final ConcurrentRuntime runtime, final int index)
+        {
+            super("nitro-sim-worker-" + index);
+            this.runtime = runtime;
+            setDaemon(true);
+        }
+
+        void drop(final Group group)
+        {
+            final List<Group> kept = new ArrayList<>(Arrays.asList(groups));
+            kept.remove(group);
+            groups = kept.toArray(new Group[0]);
+        }
+
+        @Override
+        public void run()
+        {
+            final ConcurrentRuntime rt = runtime;
+            while (!rt.stopping)
+            {
+                final long generation = rt.generation;
+                if (generation == seenGeneration)
+                {
+                    LockSupport.park(this);
+                    continue;
+                }
+                seenGeneration = generation;
+                try
+                {
+                    runTo(rt.targetNs);
+                }
+                catch (final Throwable error)
+                {
+                    rt.fail(error);
+                }
+                if (rt.arrived.incrementAndGet() == rt.workers.size())
+                {
+                    LockSupport.unpark(rt.caller);
+                }
+            }
+        }
+
+        /** Runs this worker's groups until its time reaches {@code targetNs} and a pass there does no work. */
+        private void runTo(final long targetNs)
+        {
+            long busyPasses = 0;
+            while (runtime.firstError == null && !runtime.stopping)
+            {
+                if (pass() > 0)
+                {
+                    idle.reset();
+                    if (++busyPasses > SingleThreadRuntime.MAX_BUSY_PASSES_WITHOUT_TIME)
+                    {
+                        throw new IllegalStateException("livelock: " + getName() + " kept doing work at simulated time "
+                            + nowNs + " ns for " + SingleThreadRuntime.MAX_BUSY_PASSES_WITHOUT_TIME
+                            + " passes without time advancing (groups: " + names() + ")");
+                    }
+                    continue;
+                }
+                busyPasses = 0;
+                final long wallNs = lag.measure(nowNs);
+                if (nowNs >= targetNs)
+                {
+                    return;
+                }
+                final long deadlineNs = Math.min(targetNs, earliestDeadlineNs());
+                final boolean due = deadlineNs - wallNs <= PacedRuntime.MAX_LEAD_NS;
+                long nextNs;
+                if (due)
+                {
+                    // on time or behind: the next deadline at once (one that does no work is stepped past)
+                    nextNs = Math.max(deadlineNs, nowNs + 1);
+                }
+                else
+                {
+                    // ahead of the wall clock: wait for it, but look again soon for input from other threads
+                    waitForTheWallClock(deadlineNs, wallNs);
+                    nextNs = Math.max(nowNs, Math.min(deadlineNs, lag.wallNs()));
+                }
+                final long boundNs = runtime.slowestWorkerNs(this) + MAX_SKEW_NS;
+                if (nextNs > boundNs)
+                {
+                    // another worker is behind: wait for it (backing off) rather than leave it further behind
+                    nextNs = Math.max(nowNs, boundNs);
+                    final long waitStartNs = WallClock.nanoTime();
+                    idle.idle();
+                    lag.parked(waitStartNs);
+                }
+                else if (due)
+                {
+                    idle.reset();
+                }
+                if (nextNs != nowNs)
+                {
+                    nowNs = nextNs;
+                    publishedNs = nextNs;
+                }
+            }
+        }
+
+        private void waitForTheWallClock(final long deadlineNs, final long wallNs)
+        {
+            final long waitStartNs = WallClock.nanoTime();
+            if (deadlineNs - PacedRuntime.MAX_LEAD_NS - wallNs > MAX_IDLE_PARK_NS)
+            {
+                idle.idle();
+                lag.parked(waitStartNs);
+            }
+            else
+            {
+                lag.park(deadlineNs - PacedRuntime.MAX_LEAD_NS);
+            }
+        }
+
+        private int pass()
+        {
+            int work = 0;
+            long markNs = WallClock.nanoTime();
+            for (final Group group : groups)
+            {
+                final int groupWork = SingleThreadRuntime.doWork(group.agents);
+                if (groupWork > 0)
+                {
+                    final long wallNs = WallClock.nanoTime();
+                    group.busyNs += wallNs - markNs;
+                    markNs = wallNs;
+                    work += groupWork;
+                }
+            }
+            return work;
+        }
+
+        private long earliestDeadlineNs()
+        {
+            long deadlineNs = SimAgent.NO_DEADLINE;
+            for (final Group group : groups)
+            {
+                deadlineNs = Math.min(deadlineNs, group.agents.nextDeadlineNs());
+            }
+            return deadlineNs;
+        }
+
+        private String names()
+        {
+            final StringBuilder sb = new StringBuilder();
+            for (final Group group : groups)
+            {
+                sb.append(sb.length() == 0 ? "" : ", ").append(group.name);
+            }
+            return sb.toString();
+        }
+    }
+}
