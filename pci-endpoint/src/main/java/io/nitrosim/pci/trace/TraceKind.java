@@ -28,7 +28,11 @@ import java.util.Locale;
  *  15 reset                -1             0 FLR, 1 device reset
  *  16 state                -1             device state code (device-defined)
  *  17 aenq                 -1             group          syndrome
+ *  18 fault                -1             fault kind     phase (0 start, 1 end)        parameter (ns or ppm)
+ *                                                                      duration ns
  * </pre>
+ * Fault kinds (arg0 of {@code fault}) are the simulator's fault codes, in the order of docs/scenarios.md's
+ * fault table: 0 storage-latency, 1 storage-stall.
  * A kind's bit in a mask is {@code 1L << id}.
  */
 public final class TraceKind
@@ -51,16 +55,18 @@ public final class TraceKind
     public static final int RESET = 15;
     public static final int STATE = 16;
     public static final int AENQ = 17;
+    /** A fault injected by the scenario starts or ends (kept last: new kinds are appended). */
+    public static final int FAULT = 18;
 
     /** Number of kinds; ids are 0..COUNT-1. */
-    public static final int COUNT = 18;
+    public static final int COUNT = 19;
     /** Every kind's bit. */
     public static final long ALL = (1L << COUNT) - 1;
 
     private static final String[] NAMES = {
         "config-read", "config-write", "mmio-read", "mmio-write", "doorbell", "dma-read", "dma-write", "msix",
         "descriptor-fetch", "descriptor-complete", "shaping-admitted", "shaping-throttled", "frame-out", "frame-in",
-        "storage-op", "reset", "state", "aenq"};
+        "storage-op", "reset", "state", "aenq", "fault"};
 
     private TraceKind()
     {

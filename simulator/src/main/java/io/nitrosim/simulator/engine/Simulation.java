@@ -87,6 +87,8 @@ public final class Simulation implements AutoCloseable
     /** The trace of a traced run (null otherwise), closed when the run ends. */
     private final TraceRecorder trace;
     private final Path traceDirectory;
+    /** Fires the scenario's faults; the first agent of the runtime, so a fault due at T acts before the devices. */
+    private final FaultInjector faults;
     private long wallNs;
     private boolean ran;
     private volatile boolean stopRequested;
@@ -105,6 +107,8 @@ public final class Simulation implements AutoCloseable
         // between rings, so each host's agents must stay on one thread either way.
         this.paced = scenario.clock() == Scenario.ClockMode.REAL ? new PacedRuntime() : null;
         this.runtime = paced != null ? paced : new VirtualTimeRuntime();
+        this.faults = new FaultInjector(runtime.clock(), scenario.faults());
+        runtime.add(faults);
         try
         {
             int hostIndex = 0;
@@ -139,6 +143,11 @@ public final class Simulation implements AutoCloseable
                 {
                     h.guest().install();
                 }
+            }
+            for (int i = 0; i < scenario.faults().size(); i++)
+            {
+                final Scenario.Fault f = scenario.faults().get(i);
+                faults.bind(i, StorageFaults.of(f, storage.faultTarget(f.target())));
             }
             recorder = buildRecorder();
             runtime.add(recorder);
@@ -396,7 +405,7 @@ public final class Simulation implements AutoCloseable
         final List<BurstFigures> derived = DerivedFigures.of(series, instanceResults, volumes, endNs / 1e9);
         return new RunResults(scenario.name(), scenario.seed(), scenario.clock().name().toLowerCase(Locale.ROOT),
             scenario.payload() == Scenario.PayloadMode.FULL ? "full" : "timing-only", endNs / 1e9, wallNs / 1e9,
-            realTime, instanceResults, volumes, streams, jobs, expectations, derived);
+            realTime, instanceResults, volumes, streams, jobs, expectations, derived, faults.results());
     }
 
     private RealTimeResult realTimeResult(final PaceReport pace)

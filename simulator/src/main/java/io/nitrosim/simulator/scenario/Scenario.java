@@ -33,7 +33,8 @@ public record Scenario(
     List<Expectation> expectations,
     List<Export> exports,
     List<Port> ports,
-    Trace trace)
+    Trace trace,
+    List<Fault> faults)
 {
     /** {@code allowedLag: unlimited}: a real-time run passes however far behind the wall clock it falls. */
     public static final long UNLIMITED_LAG = Long.MAX_VALUE;
@@ -48,7 +49,7 @@ public record Scenario(
     {
         return new Scenario(source, name, description, seed, durationNs, clockMode, allowedLagNs, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
-            exports, ports, trace);
+            exports, ports, trace, faults);
     }
 
     /** The same scenario with another trace setting (the CLI's {@code --trace}). */
@@ -56,7 +57,7 @@ public record Scenario(
     {
         return new Scenario(source, name, description, seed, durationNs, clock, allowedLagNs, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
-            exports, ports, newTrace);
+            exports, ports, newTrace, faults);
     }
 
     /**
@@ -70,6 +71,18 @@ public record Scenario(
         public boolean enabled()
         {
             return kindMask != 0;
+        }
+    }
+
+    /**
+     * A fault injected at {@code atNs} on {@code target} (a volume for the storage kinds) lasting {@code durationNs};
+     * {@code latencyNs} is the storage latency a {@link FaultKind#STORAGE_LATENCY} fault adds (0 otherwise).
+     */
+    public record Fault(FaultKind kind, String target, long atNs, long durationNs, long latencyNs)
+    {
+        public long endNs()
+        {
+            return atNs + durationNs;
         }
     }
 

@@ -27,8 +27,17 @@ public record ScenarioSpec(
     List<ExpectationSpec> expectations,
     List<ExportSpec> exports,
     List<PortSpec> ports,
-    TraceSpec trace)
+    TraceSpec trace,
+    List<FaultSpec> faults)
 {
+    /**
+     * One injected fault: at simulated time {@code at}, {@code kind} hits {@code target} (a volume name for the
+     * storage kinds) for {@code duration}; {@code latency} is what a storage-latency fault adds to every I/O.
+     */
+    public record FaultSpec(String at, String kind, String target, String duration, String latency)
+    {
+    }
+
     /** {@code trace: {events: [...], functions: [...]}}: record a device-level trace of the run. */
     public record TraceSpec(List<String> events, List<String> functions)
     {

@@ -116,6 +116,7 @@ class ScenarioFuzzTest
         return new Scenario(s.source(), s.name(), s.description(), s.seed(), endNs, s.clock(), s.allowedLagNs(), s.payload(),
             Math.min(s.sampleIntervalNs(), endNs), s.network(), s.ebs(), s.hosts(), s.vpcs(), s.peerings(),
             s.securityGroups(), s.instances(), List.copyOf(workloads), List.copyOf(expectations),
-            List.of(), List.of(), s.trace()); // no exports or ports: a fuzzed input would bind whatever port it names
+            List.of(), List.of(), s.trace(), // no exports or ports: a fuzzed input would bind whatever port it names
+            s.faults().stream().filter(f -> f.endNs() <= endNs).collect(Collectors.toList()));
     }
 }
