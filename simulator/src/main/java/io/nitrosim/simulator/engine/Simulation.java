@@ -36,6 +36,7 @@ import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.results.TimeSeries;
 import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
+import io.nitrosim.simulator.scenario.FaultKind;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioException;
 import io.nitrosim.simulator.trace.TraceRecorder;
@@ -146,8 +147,7 @@ public final class Simulation implements AutoCloseable
             }
             for (int i = 0; i < scenario.faults().size(); i++)
             {
-                final Scenario.Fault f = scenario.faults().get(i);
-                faults.bind(i, StorageFaults.of(f, storage.faultTarget(f.target())));
+                faults.bind(i, injection(scenario.faults().get(i)));
             }
             recorder = buildRecorder();
             runtime.add(recorder);
@@ -159,6 +159,27 @@ public final class Simulation implements AutoCloseable
             close();
             throw new ScenarioException(scenario.source() + ": " + ex.getMessage());
         }
+    }
+
+    /** The fault bound to the device it hits. */
+    private FaultInjection injection(final Scenario.Fault f)
+    {
+        if (f.kind().target() == FaultKind.Target.VOLUME)
+        {
+            return StorageFaults.of(f, storage.faultTarget(f.target()));
+        }
+        for (final InstanceHandle h : instances.values())
+        {
+            for (final EniHandle e : h.network().enis())
+            {
+                if (e.name().equals(f.target()))
+                {
+                    return new LinkFault(f, e,
+                        e == h.network().primary() ? networkWorkloads.driver(h.spec().name()) : null);
+                }
+            }
+        }
+        throw new IllegalStateException("fault target " + f.target() + " was validated but is not assembled");
     }
 
     /**

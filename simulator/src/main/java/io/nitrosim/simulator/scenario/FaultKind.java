@@ -10,15 +10,46 @@ import java.util.List;
 public enum FaultKind
 {
     /** The volume's storage answers every I/O queued during the fault {@code latency} later. Target: a volume. */
-    STORAGE_LATENCY("storage-latency"),
+    STORAGE_LATENCY("storage-latency", Target.VOLUME),
     /** The volume's storage takes no I/O for the fault's duration; I/O waits and resumes after. Target: a volume. */
-    STORAGE_STALL("storage-stall");
+    STORAGE_STALL("storage-stall", Target.VOLUME),
+    /**
+     * The ENI's link is down for the fault's duration (ENA AENQ LINK_CHANGE down, then up): no frame is sent or
+     * received; the driver sees carrier off, then on, and traffic resumes. Target: an ENI.
+     */
+    LINK_DOWN("link-down", Target.ENI);
+
+    /** What a fault of a kind hits. */
+    public enum Target
+    {
+        VOLUME("volume"), ENI("ENI");
+
+        private final String what;
+
+        Target(final String what)
+        {
+            this.what = what;
+        }
+
+        /** How messages name it ("volume"). */
+        public String what()
+        {
+            return what;
+        }
+    }
 
     private final String key;
+    private final Target target;
 
-    FaultKind(final String key)
+    FaultKind(final String key, final Target target)
     {
         this.key = key;
+        this.target = target;
+    }
+
+    public Target target()
+    {
+        return target;
     }
 
     /** The name in scenario files and results ("storage-latency"). */

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The faults section: each entry {@code {at, kind, target, duration, latency}}. {@code at} and {@code duration}
- * must place the fault inside the run; the target must be a volume of the scenario for the storage kinds; two
+ * must place the fault inside the run; the target must be a volume of the scenario for the storage kinds, an ENI
+ * ({@code NAME-eth0} for an instance's primary one) for link-down; two
  * faults of one kind on one target must not overlap (the second would end the first).
  */
 final class FaultsValidator
@@ -22,8 +23,14 @@ final class FaultsValidator
     List<Scenario.Fault> faults(final List<ScenarioSpec.FaultSpec> specs, final List<Scenario.Instance> instances)
     {
         final List<String> volumes = new ArrayList<>();
+        final List<String> enis = new ArrayList<>();
         for (final Scenario.Instance i : instances)
         {
+            enis.add(i.name() + "-eth0");
+            for (final Scenario.Eni e : i.enis())
+            {
+                enis.add(e.name());
+            }
             for (final Scenario.Volume v : i.volumes())
             {
                 volumes.add(v.name());
@@ -43,7 +50,8 @@ final class FaultsValidator
                 throw checks.error(path + ".at", MessageText.quoted(f.at()) + " is not before the end of the run ("
                     + DurationParser.format(scenarioDurationNs) + ")");
             }
-            final String target = checks.reference(path + ".target", f.target(), volumes, "volume");
+            final String target = checks.reference(path + ".target", f.target(),
+                kind.target() == FaultKind.Target.VOLUME ? volumes : enis, kind.target().what());
             final long durationNs = checks.positiveDuration(path + ".duration", f.duration(), -1,
                 ScenarioLimits.MAX_DURATION_NS);
             if (atNs + durationNs > scenarioDurationNs)
