@@ -31,10 +31,12 @@ class FaultsSectionTest
     {
         final Scenario s = yaml(BASE + "faults:\n"
             + "  - {at: 1s, kind: storage-latency, target: v, duration: 500ms, latency: 20ms}\n"
-            + "  - {at: 250ms, kind: storage-stall, target: v, duration: 1s}\n");
+            + "  - {at: 250ms, kind: storage-stall, target: v, duration: 1s}\n"
+            + "  - {at: 2s, kind: link-down, target: a-eth0, duration: 2s}\n");
         assertEquals(List.of(
             new Scenario.Fault(FaultKind.STORAGE_LATENCY, "v", 1_000_000_000L, 500_000_000L, 20_000_000L),
-            new Scenario.Fault(FaultKind.STORAGE_STALL, "v", 250_000_000L, 1_000_000_000L, 0)), s.faults());
+            new Scenario.Fault(FaultKind.STORAGE_STALL, "v", 250_000_000L, 1_000_000_000L, 0),
+            new Scenario.Fault(FaultKind.LINK_DOWN, "a-eth0", 2_000_000_000L, 2_000_000_000L, 0)), s.faults());
         assertEquals(List.of(), yaml(BASE).faults());
     }
 
@@ -51,11 +53,13 @@ class FaultsSectionTest
     void shouldRefuseBadFaultsWithTheirPlaceAndWhatIsAccepted()
     {
         assertRefused("s.yaml:6:14: faults[0].kind: 'disk-fire' is not accepted; accepted: storage-latency, "
-            + "storage-stall", "  - {at: 1s, kind: disk-fire, target: v, duration: 1s}\n");
-        assertRefused("s.yaml:6:5: faults[0].kind: missing; accepted: storage-latency, storage-stall",
+            + "storage-stall, link-down", "  - {at: 1s, kind: disk-fire, target: v, duration: 1s}\n");
+        assertRefused("s.yaml:6:5: faults[0].kind: missing; accepted: storage-latency, storage-stall, link-down",
             "  - {at: 1s, target: v, duration: 1s}\n");
         assertRefused("s.yaml:6:35: faults[0].target: unknown volume 'x'; defined: v, w",
             "  - {at: 1s, kind: storage-stall, target: x, duration: 1s}\n");
+        assertRefused("s.yaml:6:31: faults[0].target: unknown ENI 'v'; defined: a-eth0",
+            "  - {at: 1s, kind: link-down, target: v, duration: 1s}\n");
         assertRefused("s.yaml:6:6: faults[0].at: '4s' is not before the end of the run (4s)",
             "  - {at: 4s, kind: storage-stall, target: v, duration: 1s}\n");
         assertRefused("s.yaml:6:6: faults[0].at: 'soon' is not " + DurationParser.ACCEPTED,
@@ -76,7 +80,7 @@ class FaultsSectionTest
             "  - {at: 1s, kind: storage-stall, target: v, duration: 1s}\n"
                 + "  - {at: 1500ms, kind: storage-stall, target: v, duration: 1s}\n");
         assertRefused("s.yaml:6:4: faults[0]: empty list entry; expected {at, kind, target, ...} (kinds: "
-            + "storage-latency, storage-stall)", "  -\n");
+            + "storage-latency, storage-stall, link-down)", "  -\n");
     }
 
     @Test
