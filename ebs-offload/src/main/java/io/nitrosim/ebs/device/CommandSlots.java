@@ -19,6 +19,8 @@ final class CommandSlots
     final long[] lba;
     final int[] bytes;
     final long[] startNs;
+    /** The command carries a storage latency added by a fault. */
+    final boolean[] delayed;
     final int[] segments;
     final long[] segmentAddr;
     final int[] segmentLen;
@@ -26,6 +28,7 @@ final class CommandSlots
     private final int[] free;
     private int freeCount;
     private int inFlight;
+    private int delayedInFlight;
 
     CommandSlots(final int slots, final int segmentsPerSlot)
     {
@@ -37,6 +40,7 @@ final class CommandSlots
         lba = new long[slots];
         bytes = new int[slots];
         startNs = new long[slots];
+        delayed = new boolean[slots];
         segments = new int[slots];
         segmentAddr = new long[slots * segmentsPerSlot];
         segmentLen = new int[slots * segmentsPerSlot];
@@ -51,9 +55,11 @@ final class CommandSlots
         for (int s = state.length - 1; s >= 0; s--)
         {
             state[s] = FREE;
+            delayed[s] = false;
             free[freeCount++] = s;
         }
         inFlight = 0;
+        delayedInFlight = 0;
     }
 
     int capacity()
@@ -86,6 +92,7 @@ final class CommandSlots
         bytes[slot] = byteCount;
         startNs[slot] = nowNs;
         segments[slot] = 0;
+        delayed[slot] = false;
         return slot;
     }
 
@@ -103,11 +110,29 @@ final class CommandSlots
         return slot * segmentsPerSlot;
     }
 
+    /** Marks a taken slot's command as carrying a fault's added storage latency. */
+    void markDelayed(final int slot)
+    {
+        delayed[slot] = true;
+        delayedInFlight++;
+    }
+
     void release(final int slot)
     {
+        if (delayed[slot])
+        {
+            delayed[slot] = false;
+            delayedInFlight--;
+        }
         state[slot] = FREE;
         free[freeCount++] = slot;
         inFlight--;
+    }
+
+    /** Commands in flight that carry a fault's added storage latency. */
+    int delayedInFlight()
+    {
+        return delayedInFlight;
     }
 
     /** Commands taken and not yet released. */

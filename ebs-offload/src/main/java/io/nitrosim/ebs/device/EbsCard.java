@@ -220,6 +220,36 @@ public final class EbsCard implements SimAgent
         return null;
     }
 
+    /**
+     * Fault injection: the volume's storage answers {@code latencyNs} later than its service time, for every request
+     * its front end queues from now on ({@code 0} ends the fault; requests already queued keep their time). Call
+     * from the card's thread.
+     */
+    public void addStorageLatency(final NvmeController controller, final long latencyNs)
+    {
+        if (latencyNs < 0)
+        {
+            throw new IllegalArgumentException("added storage latency " + latencyNs + " ns is negative");
+        }
+        controller.port().addedLatencyNs(latencyNs);
+    }
+
+    /** Requests of the volume that carried an added storage latency ({@link #addStorageLatency}). */
+    public long delayedRequests(final NvmeController controller)
+    {
+        return controller.port().delayedRequests();
+    }
+
+    /**
+     * Fault injection: the volume's storage takes no request before {@code untilNs}; requests wait in the volume's
+     * ring (and, once it is full, commands in their submission queues), none is lost, and service resumes at
+     * {@code untilNs}. Call from the card's thread.
+     */
+    public void stallStorage(final NvmeController controller, final long untilNs)
+    {
+        controller.port().stalledUntilNs(untilNs);
+    }
+
     public long backendErrors()
     {
         return backendErrors.get();
@@ -253,9 +283,9 @@ public final class EbsCard implements SimAgent
                 for (int k = 0; k < n; k++)
                 {
                     final NvmeController v = vols[(first + k) % n];
-                    if (v == null)
+                    if (v == null || v.port().stalledUntilNs() > nowNs)
                     {
-                        continue;
+                        continue; // a stalled storage takes nothing: the requests wait in the ring
                     }
                     recordHandler.port = v.port();
                     recordHandler.merge = v.volumeShaping().merge();
@@ -282,7 +312,9 @@ public final class EbsCard implements SimAgent
         {
             if (v != null)
             {
-                deadline = Math.min(deadline, v.ring().nextEligibleNs());
+                final long stalledUntilNs = v.port().stalledUntilNs();
+                deadline = Math.min(deadline, stalledUntilNs > clock.nanoTime() ? stalledUntilNs
+                    : v.ring().nextEligibleNs());
             }
         }
         return deadline;

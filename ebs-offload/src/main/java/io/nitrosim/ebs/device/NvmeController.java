@@ -213,6 +213,12 @@ public final class NvmeController extends PciFunction
         return io.inFlight();
     }
 
+    /** Commands in flight that carry a storage latency added by a fault ({@link EbsCard#addStorageLatency}). */
+    public long delayedInFlight()
+    {
+        return io.delayedInFlight();
+    }
+
     /**
      * Fetch-to-completion latency in ns of I/O commands that went through the data path. Written by the
      * controller's agent: read it when the agent is not running (virtual time between steps, or after a run).

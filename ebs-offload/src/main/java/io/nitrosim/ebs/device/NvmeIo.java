@@ -89,6 +89,11 @@ final class NvmeIo implements HandoffRing.Handler
         return slots.inFlight();
     }
 
+    int delayedInFlight()
+    {
+        return slots.delayedInFlight();
+    }
+
     Histogram latency()
     {
         return latency;
@@ -236,7 +241,8 @@ final class NvmeIo implements HandoffRing.Handler
         final long serviceNs = (opcode == NvmeOpcodes.IO_READ || opcode == NvmeOpcodes.IO_WRITE)
             ? serviceTimer.serviceNs(offsetBytes, bytes) : serviceTimer.profile().baseNs();
         final ShapedRing ring = port.requests();
-        final int index = ring.tryClaim(nowNs + serviceNs, (int)bytes, slot, payload);
+        final long faultLatencyNs = port.addedLatencyNs(); // a storage-latency fault: storage answers later
+        final int index = ring.tryClaim(nowNs + serviceNs + faultLatencyNs, (int)bytes, slot, payload);
         if (index < 0)
         {
             return false;
@@ -257,6 +263,11 @@ final class NvmeIo implements HandoffRing.Handler
         }
         ring.commit(index);
         slots.take(sq, cid, opcode, slba, (int)bytes, nowNs);
+        if (faultLatencyNs != 0)
+        {
+            slots.markDelayed(slot);
+            port.countDelayed();
+        }
         if (opcode == NvmeOpcodes.IO_READ)
         {
             slots.segments(slot, prpAddr, prpLen, segments);

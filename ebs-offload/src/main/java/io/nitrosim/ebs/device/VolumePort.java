@@ -23,6 +23,12 @@ final class VolumePort
     private final HandoffRing completions;
     private final PciFunction frontEnd;
     private volatile int epoch;
+    /** Storage latency a fault adds to every request the front end queues (0: none). Written by the card's agent. */
+    private long addedLatencyNs;
+    /** Requests that carried {@link #addedLatencyNs}. */
+    private long delayedRequests;
+    /** Storage stalled until this time: the card takes no request from the ring before it (0: not stalled). */
+    private long stalledUntilNs;
 
     VolumePort(final int index, final VolumeId volumeId, final boolean timingOnly, final ShapedRing requests,
         final HandoffRing completions, final PciFunction frontEnd)
@@ -80,5 +86,36 @@ final class VolumePort
         final int next = epoch + 1;
         epoch = next;
         return next;
+    }
+
+    /** The latency a storage fault adds to each request queued now (0: none). */
+    long addedLatencyNs()
+    {
+        return addedLatencyNs;
+    }
+
+    void countDelayed()
+    {
+        delayedRequests++;
+    }
+
+    void addedLatencyNs(final long latencyNs)
+    {
+        this.addedLatencyNs = latencyNs;
+    }
+
+    long delayedRequests()
+    {
+        return delayedRequests;
+    }
+
+    long stalledUntilNs()
+    {
+        return stalledUntilNs;
+    }
+
+    void stalledUntilNs(final long untilNs)
+    {
+        this.stalledUntilNs = untilNs;
     }
 }

@@ -208,6 +208,15 @@ public final class EnaDriver implements GuestTask
         return admin.linkUp() && state == STATE_UP;
     }
 
+    /**
+     * Whether the carrier is off: the last AENQ LINK_CHANGE said the link is down (ena_admin_aenq_link_change_desc
+     * link_status 0). The TX queues take no frame until a LINK_CHANGE says it is up again.
+     */
+    public boolean carrierOff()
+    {
+        return admin.carrierOff();
+    }
+
     /** The ENA reset reason of the failure, -1 unless {@link #STATE_FAILED}. */
     public int failureReason()
     {

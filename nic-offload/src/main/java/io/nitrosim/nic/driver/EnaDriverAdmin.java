@@ -58,6 +58,8 @@ final class EnaDriverAdmin
 
     // What the AENQ said.
     private boolean linkUp;
+    /** A LINK_CHANGE said the link is down (Linux: netif_carrier_off); cleared by one that says up. */
+    private boolean carrierOff;
     private long linkChanges;
     private long keepAlives;
     private long lastKeepAliveNs;
@@ -81,6 +83,7 @@ final class EnaDriverAdmin
     void restart()
     {
         linkUp = false;
+        carrierOff = false;
         outstanding = false;
         userKind = USER_NONE;
         userSubmitted = false;
@@ -184,6 +187,7 @@ final class EnaDriverAdmin
             {
                 case EnaAdmin.AENQ_LINK_CHANGE:
                     linkUp = event.linkUp();
+                    carrierOff = !linkUp;
                     linkChanges++;
                     break;
                 case EnaAdmin.AENQ_KEEP_ALIVE:
@@ -210,6 +214,11 @@ final class EnaDriverAdmin
     boolean linkUp()
     {
         return linkUp;
+    }
+
+    boolean carrierOff()
+    {
+        return carrierOff;
     }
 
     void linkDown()

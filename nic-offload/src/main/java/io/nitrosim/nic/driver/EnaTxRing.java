@@ -72,7 +72,7 @@ final class EnaTxRing implements FrameOutlet
     @Override
     public int tryClaim(final int capturedLength, final int frameLength)
     {
-        if (!driver.isUp() || !ring.running || claimed || frameLength < 1
+        if (!driver.isUp() || driver.carrierOff() || !ring.running || claimed || frameLength < 1
             || frameLength > 0xFFFF * EnaDriver.MAX_FRAME_DESCS)
         {
             return -1;

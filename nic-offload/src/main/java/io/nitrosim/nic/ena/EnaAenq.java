@@ -12,7 +12,8 @@ import io.nitrosim.time.SimAgent;
 /**
  * The asynchronous event notification queue of an ENA function: latched from the AENQ registers on the first
  * AENQ_HEAD_DB, which also says how far the device may write (entries consumed + depth; a full queue drops the
- * event and counts it). Events: LINK_CHANGE (link up) as soon as the group is enabled, KEEP_ALIVE every
+ * event and counts it). Events: LINK_CHANGE (the link's state) as soon as the group is enabled and whenever the
+ * link goes down or up, KEEP_ALIVE every
  * {@code keepAliveIntervalNs}, FATAL_ERROR with the reset reason as syndrome. Each raises vector 0. Agent thread.
  */
 final class EnaAenq
@@ -94,7 +95,7 @@ final class EnaAenq
         final long nowNs = device.nowNs();
         if ((newlyEnabled & (1 << EnaAdmin.AENQ_LINK_CHANGE)) != 0)
         {
-            postLinkChange(nowNs); // the link is up as soon as someone listens
+            postLinkChange(device.linkUp(), nowNs); // the link state as soon as someone listens
         }
         if ((enabled & (1 << EnaAdmin.AENQ_KEEP_ALIVE)) == 0)
         {
@@ -125,11 +126,12 @@ final class EnaAenq
         return 1;
     }
 
-    private void postLinkChange(final long nowNs)
+    /** Posts LINK_CHANGE with link_status {@code up} (if the group is enabled). */
+    void postLinkChange(final boolean up, final long nowNs)
     {
         if (header(EnaAdmin.AENQ_LINK_CHANGE, 0, nowNs))
         {
-            entry.linkUp(true);
+            entry.linkUp(up);
             write();
         }
     }

@@ -24,6 +24,7 @@ final class EnaDeviceMeters
     final AtomicCounter fatalErrors;
     final AtomicCounter aenqDropped;
     final AtomicCounter adminCommands;
+    final AtomicCounter linkDropped;
     private final EniCounters eni;
 
     EnaDeviceMeters(final CounterRegistry registry, final MetricTags tags, final EniCounters eni)
@@ -39,6 +40,7 @@ final class EnaDeviceMeters
         fatalErrors = EnaMeter.FATAL_ERRORS.newCounter(registry, tags);
         aenqDropped = EnaMeter.AENQ_DROPPED.newCounter(registry, tags);
         adminCommands = EnaMeter.ADMIN_COMMANDS.newCounter(registry, tags);
+        linkDropped = EnaMeter.LINK_DROPPED.newCounter(registry, tags);
     }
 
     /** A received frame no posted buffer could take (the ENI's {@code nic.rx_no_buffer_dropped}). */

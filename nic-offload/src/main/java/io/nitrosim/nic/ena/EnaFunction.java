@@ -82,6 +82,8 @@ public final class EnaFunction extends PciFunction
     private boolean resetReleased;
     private long resetDoneAtNs;
     private boolean fatal;
+    /** The ENI's link is down (a fault): no TX frame is taken, every delivered frame is dropped. Not reset by FLR. */
+    private boolean linkDown;
     private int fatalReason = -1;
     private int lastDriverResetReason = -1;
     private int mtu = DEFAULT_MTU;
@@ -235,6 +237,33 @@ public final class EnaFunction extends PciFunction
         return (regs.getInt(loOffset) & 0xFFFF_FFFFL) | ((long)regs.getInt(loOffset + 4) << 32);
     }
 
+    /**
+     * The ENI's link goes down or up (the port's physical state, e.g. an injected fault): the device posts an AENQ
+     * LINK_CHANGE whose link_status says which; while down it takes no frame from the guest's TX queues (they wait)
+     * and drops every frame the card delivers ({@code ena.link.dropped}). Device agent thread.
+     */
+    public void link(final boolean up)
+    {
+        if (up == !linkDown)
+        {
+            return;
+        }
+        linkDown = !up;
+        aenq.postLinkChange(up, clock.nanoTime()); // vector 0 fires at the end of the device's next pass
+    }
+
+    /** Whether the ENI's link is up. */
+    public boolean linkUp()
+    {
+        return !linkDown;
+    }
+
+    /** Frames the card delivered while the link was down, dropped. */
+    public long linkDropped()
+    {
+        return meters.linkDropped.get();
+    }
+
     /** Enters the fatal state: DEV_STS.fatal_error, an AENQ FATAL_ERROR event, no more work until reset. */
     void fatal(final int reason)
     {
@@ -316,7 +345,10 @@ public final class EnaFunction extends PciFunction
         work += rx.drain(rxBudget);
         if (!fatal)
         {
-            work += tx.process();
+            if (!linkDown)
+            {
+                work += tx.process(); // no link: the guest's TX frames wait in their queues
+            }
             work += aenq.keepAlive(nowNs);
         }
         queues.vectors().fire(msix());

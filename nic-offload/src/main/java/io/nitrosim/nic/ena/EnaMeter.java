@@ -16,7 +16,8 @@ public enum EnaMeter implements MeterDescriptor
     FATAL_ERRORS(counter("ena.fatal_errors", "Times the device entered its fatal state (the driver must reset it)")),
     AENQ_DROPPED(counter("ena.aenq.dropped",
         "Asynchronous events lost because the driver had not handed entries back")),
-    ADMIN_COMMANDS(counter("ena.admin.commands", "Admin queue commands executed"));
+    ADMIN_COMMANDS(counter("ena.admin.commands", "Admin queue commands executed")),
+    LINK_DROPPED(counter("ena.link.dropped", "Frames the card delivered while the ENI's link was down (dropped)"));
 
     private final MeterSpec spec;
 

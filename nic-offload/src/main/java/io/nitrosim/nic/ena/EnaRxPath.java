@@ -53,6 +53,11 @@ final class EnaRxPath implements FrameSink, HandoffRing.Handler
     public boolean onFrame(final EniPort eni, final DirectBuffer buffer, final int offset, final int capturedLength,
         final int frameLength, final long nowNs)
     {
+        if (!device.linkUp())
+        {
+            meters.linkDropped.incrementRelease(); // no link: the frame never reaches the device
+            return true;
+        }
         final int captured = Math.min(capturedLength, captureBytes);
         return handoff.offer(frameLength, buffer, offset, captured);
     }

@@ -170,9 +170,9 @@ public final class GuestIperf implements GuestTask
     {
         this.nowNs = nowNs;
         int work = driver.doWork(nowNs);
-        if (!driver.isUp())
+        if (!driver.isUp() || driver.carrierOff())
         {
-            return work;
+            return work; // no carrier: nothing to send until LINK_CHANGE says the link is up (an interrupt)
         }
         if (!receiversResolved)
         {
@@ -210,7 +210,7 @@ public final class GuestIperf implements GuestTask
     public long nextDeadlineNs()
     {
         long deadline = driver.nextDeadlineNs();
-        if (driver.isUp())
+        if (driver.isUp() && !driver.carrierOff())
         {
             for (int i = 0; i < senders.length; i++)
             {

@@ -252,6 +252,17 @@ class EnaLayoutTest
         assertFalse(link.phase());
         assertEquals(4, AenqEntry.PHASE_TAG.wordOffset());
         assertEquals(1, AenqEntry.PHASE_TAG.mask());
+        // the events the device posts when an ENI's link goes down and comes back: group LINK_CHANGE (0), syndrome 0,
+        // flags (phase) 1, then ena_admin_aenq_link_change_desc.flags with ENA_ADMIN_AENQ_LINK_CHANGE_DESC_LINK_STATUS_MASK
+        // (BIT(0)) clear for down and set for up
+        final UnsafeBuffer down = new UnsafeBuffer(new byte[AenqEntry.LENGTH]);
+        new AenqEntry().wrap(down, 0).clear().header(EnaAdmin.AENQ_LINK_CHANGE, 0, true, 1_000_000_000L).linkUp(false);
+        assertEquals("00 00 00 00 01 00 00 00 00 ca 9a 3b 00 00 00 00 00 00 00 00", hex(down, 0, 20));
+        final UnsafeBuffer up = new UnsafeBuffer(new byte[AenqEntry.LENGTH]);
+        new AenqEntry().wrap(up, 0).clear().header(EnaAdmin.AENQ_LINK_CHANGE, 0, true, 1_500_000_000L).linkUp(true);
+        assertEquals("00 00 00 00 01 00 00 00 00 2f 68 59 00 00 00 00 01 00 00 00", hex(up, 0, 20));
+        assertFalse(new AenqEntry().wrap(down, 0).linkUp());
+        assertTrue(new AenqEntry().wrap(up, 0).linkUp());
         // ena_admin_aenq_group
         assertEquals(0, EnaAdmin.AENQ_LINK_CHANGE);
         assertEquals(1, EnaAdmin.AENQ_FATAL_ERROR);

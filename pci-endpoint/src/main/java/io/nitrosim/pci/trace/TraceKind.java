@@ -33,7 +33,11 @@ import java.util.Locale;
  *  20 vcpu-interrupt       vCPU index     vector         0 raised, 1 merged with a pending one, 2 lost (ring full),
  *                                                        3 delivered to the guest program
  *  21 vcpu-state           vCPU index     0 halted, 1 running a program, 2 interrupts disabled, 3 enabled
+ *  22 fault                -1             fault kind     phase (0 start, 1 end)        parameter (ns or ppm)
+ *                                                                      duration ns
  * </pre>
+ * Fault kinds (arg0 of {@code fault}) are the simulator's fault codes, in the order of docs/scenarios.md's
+ * fault table: 0 storage-latency, 1 storage-stall, 2 link-down.
  * The vCPU kinds come from the hypervisor; their function is -1.
  * {@code dma-data} carries the contents of a successful DMA read, {@code n} (1..24) bytes per record from
  * {@code address} on, little-endian in arguments 1-3, right after the read's {@code dma-read} record: with it a
@@ -70,11 +74,13 @@ public final class TraceKind
     public static final int VCPU_INTERRUPT = 20;
     /** A vCPU's state changed. */
     public static final int VCPU_STATE = 21;
+    /** A fault injected by the scenario starts or ends. */
+    public static final int FAULT = 22;
     /** Bytes of data per {@link #DMA_DATA} record. */
     public static final int DMA_DATA_BYTES = 24;
 
     /** Number of kinds; ids are 0..COUNT-1. */
-    public static final int COUNT = 22;
+    public static final int COUNT = 23;
     /** Every kind's bit. */
     public static final long EVERY = (1L << COUNT) - 1;
     /**
@@ -87,7 +93,7 @@ public final class TraceKind
         "config-read", "config-write", "mmio-read", "mmio-write", "doorbell", "dma-read", "dma-write", "msix",
         "descriptor-fetch", "descriptor-complete", "shaping-admitted", "shaping-throttled", "frame-out", "frame-in",
         "storage-op", "reset", "state", "aenq", "credit", "dma-data", "vcpu-interrupt",
-        "vcpu-state"};
+        "vcpu-state", "fault"};
 
     private TraceKind()
     {

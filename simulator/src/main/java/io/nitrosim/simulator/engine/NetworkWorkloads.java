@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
+import io.nitrosim.nic.driver.EnaDriver;
 import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.traffic.StreamReceiver;
 import io.nitrosim.nic.traffic.StreamSpec;
@@ -72,6 +73,13 @@ final class NetworkWorkloads
     }
 
     /** The instance's guest iperf on its primary ENI, created (with its driver) on first use. */
+    /** The ENA driver of the instance's guest iperf on its primary ENI; null when no iperf workload uses it. */
+    EnaDriver driver(final String instance)
+    {
+        final GuestIperf guest = guests.get(instance);
+        return guest == null ? null : guest.driver();
+    }
+
     private GuestIperf guest(final Simulation.InstanceHandle h, final boolean timingOnly)
     {
         GuestIperf guest = guests.get(h.spec().name());

@@ -36,6 +36,7 @@ import io.nitrosim.simulator.results.StreamResult;
 import io.nitrosim.simulator.results.TimeSeries;
 import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
+import io.nitrosim.simulator.scenario.FaultKind;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioException;
 import io.nitrosim.simulator.trace.ReplayScript;
@@ -94,6 +95,8 @@ public final class Simulation implements AutoCloseable
     /** The trace of a traced run (null otherwise), closed when the run ends. */
     private final TraceRecorder trace;
     private final Path traceDirectory;
+    /** Fires the scenario's faults; the first agent of the runtime, so a fault due at T acts before the devices. */
+    private final FaultInjector faults;
     private long wallNs;
     private boolean ran;
     private volatile boolean stopRequested;
@@ -116,6 +119,8 @@ public final class Simulation implements AutoCloseable
         this.traceDirectory = scenario.trace().enabled() ? traceDirectory : null;
         this.runtime = runtimeFor(scenario);
         this.paced = runtime instanceof RealTimePace pace ? pace : null;
+        this.faults = new FaultInjector(runtime.clock(), scenario.faults());
+        runtime.add(faults, "faults");
         try
         {
             int hostIndex = 0;
@@ -160,6 +165,10 @@ public final class Simulation implements AutoCloseable
             {
                 ReplayWiring.install(replay, instances.values(), storage, this::tracedEvents);
             }
+            for (int i = 0; i < scenario.faults().size(); i++)
+            {
+                faults.bind(i, injection(scenario.faults().get(i)));
+            }
             recorder = buildRecorder();
             runtime.add(recorder, "recorder");
             trace = this.traceDirectory == null ? null
@@ -173,6 +182,27 @@ public final class Simulation implements AutoCloseable
         }
     }
 
+    /** The fault bound to the device it hits. */
+    private FaultInjection injection(final Scenario.Fault f)
+    {
+        if (f.kind().target() == FaultKind.Target.VOLUME)
+        {
+            return StorageFaults.of(f, storage.faultTarget(f.target()));
+        }
+        for (final InstanceHandle h : instances.values())
+        {
+            for (final EniHandle e : h.network().enis())
+            {
+                if (e.name().equals(f.target()))
+                {
+                    return new LinkFault(f, e,
+                        e == h.network().primary() ? networkWorkloads.driver(h.spec().name()) : null);
+                }
+            }
+        }
+        throw new IllegalStateException("fault target " + f.target() + " was validated but is not assembled");
+    }
+
     /**
      * Virtual time: one deterministic thread. Real time: {@code threads} workers over the ownership groups
      * (docs/architecture.md, "Concurrent real time"), or one paced thread when the scenario asks for one thread or
@@ -184,7 +214,8 @@ public final class Simulation implements AutoCloseable
         {
             return new VirtualTimeRuntime();
         }
-        if (scenario.threads() == 1 || scenario.trace().enabled())
+        // One thread writes a trace, and the fault injector changes devices that different groups own.
+        if (scenario.threads() == 1 || scenario.trace().enabled() || !scenario.faults().isEmpty())
         {
             return new PacedRuntime();
         }
@@ -449,7 +480,7 @@ public final class Simulation implements AutoCloseable
         final List<BurstFigures> derived = DerivedFigures.of(series, instanceResults, volumes, endNs / 1e9);
         return new RunResults(scenario.name(), scenario.seed(), scenario.clock().name().toLowerCase(Locale.ROOT),
             scenario.payload() == Scenario.PayloadMode.FULL ? "full" : "timing-only", endNs / 1e9, wallNs / 1e9,
-            realTime, instanceResults, volumes, streams, jobs, expectations, derived);
+            realTime, instanceResults, volumes, streams, jobs, expectations, derived, faults.results());
     }
 
     private RealTimeResult realTimeResult(final PaceReport pace)

@@ -142,6 +142,13 @@ final class StorageSide implements AutoCloseable
         }
     }
 
+    /** The card serving volume {@code name} and the volume's controller: what a storage fault hits. */
+    StorageFaults.Target faultTarget(final String name)
+    {
+        final VolumeHandle v = volumes.get(name);
+        return new StorageFaults.Target(name, cards.get(v.spec().instance()), v.controller());
+    }
+
     /** What an NBD export of a volume needs: the guest that owns it, the controller's slot, the volume. */
     record ExportTarget(String instance, InstanceType type, GuestSide guest, PciAddress address, VolumeSpec volume,
         int blockSizeBytes)

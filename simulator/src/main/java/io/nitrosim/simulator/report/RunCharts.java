@@ -10,9 +10,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import org.jfree.chart.JFreeChart;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 import io.nitrosim.simulator.results.Column;
+import io.nitrosim.simulator.results.FaultResult;
 import io.nitrosim.simulator.results.FioJobResult;
 import io.nitrosim.simulator.results.InstanceResult;
 import io.nitrosim.simulator.results.LatencySummary;
@@ -48,13 +50,14 @@ final class RunCharts
     {
         final ChartIds ids = new ChartIds();
         final List<ChartImage> charts = new ArrayList<>();
-        timeCharts(ts, ids, charts);
+        timeCharts(ts, results.faults(), ids, charts);
         summaryCharts(results, ids, charts);
         latencyCharts(results, ids, charts);
         return charts;
     }
 
-    private static void timeCharts(final TimeSeries ts, final ChartIds ids, final List<ChartImage> charts)
+    private static void timeCharts(
+        final TimeSeries ts, final List<FaultResult> faults, final ChartIds ids, final List<ChartImage> charts)
     {
         final List<Column> columns = ts.columns();
         final Map<String, Group> groups = new LinkedHashMap<>();
@@ -101,7 +104,7 @@ final class RunCharts
         {
             if (!paired.contains(g))
             {
-                charts.add(timeChart(ts, g, creditsOf.get(g), unitsPerChart.get(chartKey(g)) > 1, ids));
+                charts.add(timeChart(ts, g, creditsOf.get(g), unitsPerChart.get(chartKey(g)) > 1, faults, ids));
             }
         }
     }
@@ -117,7 +120,8 @@ final class RunCharts
     }
 
     private static ChartImage timeChart(
-        final TimeSeries ts, final Group g, final Group credits, final boolean unitInId, final ChartIds ids)
+        final TimeSeries ts, final Group g, final Group credits, final boolean unitInId, final List<FaultResult> faults,
+        final ChartIds ids)
     {
         final List<Column> columns = ts.columns();
         final List<Charts.Series> primary = new ArrayList<>();
@@ -162,8 +166,11 @@ final class RunCharts
             id += "-" + Charts.slug(g.unit().toLowerCase(Locale.ROOT));
         }
         id = ids.allocate(id);
-        final byte[] png = Charts.png(Charts.timeChart(title, ts, primary, axisLabel(g), lines, secondary,
-            credits == null ? null : "credit balance (%)"), Charts.WIDTH, Charts.HEIGHT);
+        alt.append(FaultMarkers.describe(faults));
+        final JFreeChart chart = Charts.timeChart(title, ts, primary, axisLabel(g), lines, secondary,
+            credits == null ? null : "credit balance (%)");
+        FaultMarkers.mark(chart, faults);
+        final byte[] png = Charts.png(chart, Charts.WIDTH, Charts.HEIGHT);
         return new ChartImage(id, title, alt.toString(), png);
     }
 

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param expectations     the scenario's expectations in scenario order.
  * @param derived          figures derived from the time series: per instance and volume quantity that carried
  *                         traffic, the burst it held, its duration, the baseline after it, the credit drain.
+ * @param faults           the scenario's injected faults in scenario order, with what they did and the recovery
+ *                         measured; absent from results.json when the scenario injects none.
  */
 public record RunResults(
     String scenario,
@@ -36,7 +38,8 @@ public record RunResults(
     List<StreamResult> streams,
     List<FioJobResult> fioJobs,
     List<ExpectationResult> expectations,
-    List<BurstFigures> derived)
+    List<BurstFigures> derived,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<FaultResult> faults)
 {
     public RunResults
     {
@@ -51,6 +54,7 @@ public record RunResults(
         fioJobs = Checks.list("fioJobs", fioJobs);
         expectations = Checks.list("expectations", expectations);
         derived = Checks.list("derived", derived);
+        faults = Checks.list("faults", faults);
     }
 
     /** Results of a virtual run (no real-time figures), without derived figures. */
@@ -61,7 +65,7 @@ public record RunResults(
         final List<ExpectationResult> expectations)
     {
         this(scenario, seed, clockMode, payloadMode, simulatedSeconds, wallSeconds, null, instances, volumes, streams,
-            fioJobs, expectations, List.of());
+            fioJobs, expectations, List.of(), List.of());
     }
 
     /** Results without derived figures. */
@@ -72,14 +76,14 @@ public record RunResults(
         final List<FioJobResult> fioJobs, final List<ExpectationResult> expectations)
     {
         this(scenario, seed, clockMode, payloadMode, simulatedSeconds, wallSeconds, realTime, instances, volumes,
-            streams, fioJobs, expectations, List.of());
+            streams, fioJobs, expectations, List.of(), List.of());
     }
 
     /** These results with the derived figures and expectation outcomes given. */
     public RunResults with(final List<ExpectationResult> expectations, final List<BurstFigures> derived)
     {
         return new RunResults(scenario, seed, clockMode, payloadMode, simulatedSeconds, wallSeconds, realTime,
-            instances, volumes, streams, fioJobs, expectations, derived);
+            instances, volumes, streams, fioJobs, expectations, derived, faults);
     }
 
     /**

@@ -36,7 +36,8 @@ public record Scenario(
     List<Export> exports,
     List<Port> ports,
     Trace trace,
-    Storage storage)
+    Storage storage,
+    List<Fault> faults)
 {
     /** {@code allowedLag: unlimited}: a real-time run passes however far behind the wall clock it falls. */
     public static final long UNLIMITED_LAG = Long.MAX_VALUE;
@@ -51,7 +52,7 @@ public record Scenario(
     {
         return new Scenario(source, name, description, seed, durationNs, clockMode, allowedLagNs, threads, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
-            exports, ports, trace, storage);
+            exports, ports, trace, storage, faults);
     }
 
     /** The same scenario with another trace setting (the CLI's {@code --trace}). */
@@ -59,7 +60,7 @@ public record Scenario(
     {
         return new Scenario(source, name, description, seed, durationNs, clock, allowedLagNs, threads, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
-            exports, ports, newTrace, storage);
+            exports, ports, newTrace, storage, faults);
     }
 
     /** Whether the volumes' blocks are kept by a storage server process rather than the run's own engine. */
@@ -87,6 +88,18 @@ public record Scenario(
         public boolean enabled()
         {
             return kindMask != 0;
+        }
+    }
+
+    /**
+     * A fault injected at {@code atNs} on {@code target} (a volume for the storage kinds) lasting {@code durationNs};
+     * {@code latencyNs} is the storage latency a {@link FaultKind#STORAGE_LATENCY} fault adds (0 otherwise).
+     */
+    public record Fault(FaultKind kind, String target, long atNs, long durationNs, long latencyNs)
+    {
+        public long endNs()
+        {
+            return atNs + durationNs;
         }
     }
 

@@ -41,6 +41,7 @@ public final class ScenarioBuilder
     private final List<ScenarioSpec.ExportSpec> exports = new ArrayList<>();
     private ScenarioSpec.StorageSpec storage;
     private final List<ScenarioSpec.PortSpec> ports = new ArrayList<>();
+    private final List<ScenarioSpec.FaultSpec> faults = new ArrayList<>();
 
     private ScenarioBuilder(final String name)
     {
@@ -216,6 +217,17 @@ public final class ScenarioBuilder
         return this;
     }
 
+    /**
+     * Injects a fault: at {@code at} (a duration: "10s"), {@code kind} ("storage-latency", "storage-stall") hits
+     * {@code target} (a volume name) for {@code duration}; {@code latency} is what storage-latency adds (else null).
+     */
+    public ScenarioBuilder fault(
+        final String at, final String kind, final String target, final String duration, final String latency)
+    {
+        faults.add(new ScenarioSpec.FaultSpec(at, kind, target, duration, latency));
+        return this;
+    }
+
     public ScenarioSpec spec()
     {
         final List<ScenarioSpec.InstanceSpec> specs = new ArrayList<>();
@@ -231,7 +243,8 @@ public final class ScenarioBuilder
             null,
             vpcs.isEmpty() ? null : List.copyOf(vpcs), null, groups.isEmpty() ? null : List.copyOf(groups), specs,
             List.copyOf(workloads), List.copyOf(expectations), exports.isEmpty() ? null : List.copyOf(exports),
-            ports.isEmpty() ? null : List.copyOf(ports), trace, storage);
+            ports.isEmpty() ? null : List.copyOf(ports), trace, storage,
+            faults.isEmpty() ? null : List.copyOf(faults));
     }
 
     /** Validates and returns the scenario; problems are a {@link ScenarioException}. */

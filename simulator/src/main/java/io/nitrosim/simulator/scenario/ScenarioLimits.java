@@ -33,6 +33,10 @@ public final class ScenarioLimits
     /** NBD exports (at most one per volume) and ENI port bridges. */
     public static final int MAX_EXPORTS = 1024;
     public static final int MAX_PORTS = 1024;
+    /** Faults per scenario. */
+    public static final int MAX_FAULTS = 1024;
+    /** The largest latency a storage-latency fault adds. */
+    public static final long MAX_FAULT_LATENCY_NS = 60_000_000_000L;
     /** Peak depth of a network or EBS peak bucket (what the cards accept). */
     public static final long MIN_PEAK_DEPTH_NS = 1_000L;
     public static final long MAX_PEAK_DEPTH_NS = 1_000_000_000L;

@@ -29,8 +29,17 @@ public record ScenarioSpec(
     List<ExportSpec> exports,
     List<PortSpec> ports,
     TraceSpec trace,
-    StorageSpec storage)
+    StorageSpec storage,
+    List<FaultSpec> faults)
 {
+    /**
+     * One injected fault: at simulated time {@code at}, {@code kind} hits {@code target} (a volume name for the
+     * storage kinds) for {@code duration}; {@code latency} is what a storage-latency fault adds to every I/O.
+     */
+    public record FaultSpec(String at, String kind, String target, String duration, String latency)
+    {
+    }
+
     /** {@code storage: {server: 127.0.0.1:PORT, tokenFile: PATH}}: volumes kept by a storage server process. */
     public record StorageSpec(String server, String tokenFile)
     {

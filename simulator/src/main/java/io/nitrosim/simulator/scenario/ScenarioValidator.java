@@ -9,7 +9,7 @@ import io.nitrosim.catalog.InstanceType;
 /**
  * The one place a scenario is checked, section by section ({@link OverridesValidator}, {@link HostsValidator},
  * {@link NetworkValidator}, {@link InstancesValidator}, {@link WorkloadsValidator},
- * {@link ExpectationsValidator}, {@link ToolsValidator}), each through the path-aware {@link FieldChecks}. Every problem is one line:
+ * {@link ExpectationsValidator}, {@link ToolsValidator}, {@link TraceValidator}, {@link FaultsValidator}), each through the path-aware {@link FieldChecks}. Every problem is one line:
  * the source, line and column, the field path ("instances[1].volumes[0].iops") and what is accepted. The first
  * problem found stops validation; nothing is run. A scenario accepted here is within {@link ScenarioLimits}
  * and its estimated {@link RunFootprint} fits this JVM.
@@ -95,10 +95,11 @@ public final class ScenarioValidator
         final List<Scenario.Export> exports = tools.exports(spec.exports());
         final List<Scenario.Port> ports = tools.ports(spec.ports(), exports);
         final Scenario.Trace trace = new TraceValidator(checks).trace(spec.trace(), instances);
+        final List<Scenario.Fault> faults = new FaultsValidator(checks, durationNs).faults(spec.faults(), instances);
         final Scenario scenario = new Scenario(checks.source(), name, description, seed, durationNs, clock,
             allowedLagNs, threads, payload, sampleIntervalNs, network, ebs, hostList, vpcs, peerings, groups, instances,
             workloads, expectations, exports, ports, trace,
-            new StorageValidator(checks).storage(spec.storage(), clock, payload));
+            new StorageValidator(checks).storage(spec.storage(), clock, payload), faults);
         checkFootprint(scenario);
         return scenario;
     }

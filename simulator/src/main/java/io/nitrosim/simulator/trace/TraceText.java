@@ -36,6 +36,7 @@ public final class TraceText
         {"address", "data", "data", "data"},                     // dma-data
         {"vector", "what", null, null},                          // vcpu-interrupt
         {"state", null, null, null},                             // vcpu-state
+        {"fault", "phase", "parameter", "duration-ns"},          // fault
     };
 
     private static final long ADDRESS_MASK = (1L << 56) - 1;

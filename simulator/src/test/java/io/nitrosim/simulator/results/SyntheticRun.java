@@ -61,7 +61,7 @@ public final class SyntheticRun
             new BurstFigures("data-1", "web-1", "volume-iops", "IOPS", 3000.0, 300.0, 1.25, 2999.5, false, null,
                 null, 1234.5678, true, 42.5, 0.0012));
         return new RunResults("demo <two sizes> & EBS", 42, "virtual", "timing-only", 600.0, 12.3456, null,
-            List.of(web, db), volumes, streams, fio, expectations, derived);
+            List.of(web, db), volumes, streams, fio, expectations, derived, List.of());
     }
 
     /**
@@ -74,7 +74,7 @@ public final class SyntheticRun
             new RealTimeResult.AgentBusy("vcpu-i-0a1b2c3d4e5f60001-0 (web-1)", 61.25),
             new RealTimeResult.AgentBusy("vpc-card-host0", 30.5)));
         return new RunResults(r.scenario(), r.seed(), "real", r.payloadMode(), r.simulatedSeconds(), 4862.1, realTime,
-            r.instances(), r.volumes(), r.streams(), r.fioJobs(), r.expectations(), r.derived());
+            r.instances(), r.volumes(), r.streams(), r.fioJobs(), r.expectations(), r.derived(), r.faults());
     }
 
     public static List<Column> columns()

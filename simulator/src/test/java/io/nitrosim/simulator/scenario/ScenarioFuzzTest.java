@@ -116,7 +116,8 @@ class ScenarioFuzzTest
         return new Scenario(s.source(), s.name(), s.description(), s.seed(), endNs, s.clock(), s.allowedLagNs(), s.threads(), s.payload(),
             Math.min(s.sampleIntervalNs(), endNs), s.network(), s.ebs(), s.hosts(), s.vpcs(), s.peerings(),
             s.securityGroups(), s.instances(), List.copyOf(workloads), List.copyOf(expectations),
-            List.of(), List.of(), s.trace(), null); // no exports, ports or storage server: a fuzzed input would bind
+            List.of(), List.of(), s.trace(), null, // no exports, ports or storage server: a fuzzed input would bind
                                                     // or reach whatever port it names
+            s.faults().stream().filter(f -> f.endNs() <= endNs).collect(Collectors.toList()));
     }
 }

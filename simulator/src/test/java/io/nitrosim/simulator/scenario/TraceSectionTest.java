@@ -55,7 +55,7 @@ class TraceSectionTest
         assertRefused("s.yaml:7:18: trace.events[1]: unknown trace event kind 'dma'; accepted: all, config-read, "
             + "config-write, mmio-read, mmio-write, doorbell, dma-read, dma-write, msix, descriptor-fetch, "
             + "descriptor-complete, shaping-admitted, shaping-throttled, frame-out, frame-in, storage-op, reset, state, "
-            + "aenq, credit, dma-data, vcpu-interrupt, vcpu-state", BASE + "trace:\n  events: [msix, dma]\n");
+            + "aenq, credit, dma-data, vcpu-interrupt, vcpu-state, fault", BASE + "trace:\n  events: [msix, dma]\n");
         assertRefused("s.yaml:7:15: trace.functions[0]: unknown instance, ENI or volume 'c'; defined: a, a-eth0, "
             + "a-2, v, b, b-eth0", BASE + "trace:\n  functions: [c]\n");
         assertRefused("s.yaml:7:3: trace.events: is empty; name at least one kind, or all (accepted: all, "

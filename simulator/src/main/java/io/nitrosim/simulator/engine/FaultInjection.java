@@ -1,0 +1,58 @@
+package io.nitrosim.simulator.engine;
+
+import io.nitrosim.pci.trace.Tracer;
+import io.nitrosim.simulator.results.FaultResult;
+import io.nitrosim.simulator.scenario.Scenario;
+
+/**
+ * One scenario fault bound to the device it hits: what starting and ending it does, and how its recovery is seen.
+ * {@link FaultInjector} calls {@link #start} and {@link #end} at the fault's exact simulated times and
+ * {@link #recovered} on every pass after the end until it returns true. Runs on the runtime's thread.
+ */
+abstract class FaultInjection
+{
+    /** Trace phases (arg1 of a {@code fault} event). */
+    static final int PHASE_START = 0;
+    static final int PHASE_END = 1;
+
+    final Scenario.Fault fault;
+    private long recoveredAtNs = -1;
+    /** Set by the injector once {@link #end} ran. */
+    boolean ended;
+
+    FaultInjection(final Scenario.Fault fault)
+    {
+        this.fault = fault;
+    }
+
+    abstract void start(long nowNs);
+
+    abstract void end(long nowNs);
+
+    /** Whether the device has recovered by now (called after {@link #end}, on every pass, until true). */
+    abstract boolean recovered(long nowNs);
+
+    /** The tracer of the function the fault hits (its {@code fault} events go there). */
+    abstract Tracer tracer();
+
+    /** The fault's parameter in its trace events (ns or ppm; 0 when it has none). */
+    abstract long traceParameter();
+
+    /** What the fault did and the recovery measured, once the run is over. */
+    abstract FaultResult result(Double recoverySeconds);
+
+    final void markRecovered(final long nowNs)
+    {
+        recoveredAtNs = nowNs;
+    }
+
+    final boolean isRecovered()
+    {
+        return recoveredAtNs >= 0;
+    }
+
+    final FaultResult result()
+    {
+        return result(recoveredAtNs < 0 ? null : (recoveredAtNs - fault.endNs()) / 1e9);
+    }
+}

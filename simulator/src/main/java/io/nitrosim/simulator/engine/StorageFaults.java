@@ -1,0 +1,186 @@
+package io.nitrosim.simulator.engine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.nitrosim.ebs.device.EbsCard;
+import io.nitrosim.ebs.device.NvmeController;
+import io.nitrosim.pci.trace.Tracer;
+import io.nitrosim.simulator.results.FaultResult;
+import io.nitrosim.simulator.scenario.DurationParser;
+import io.nitrosim.simulator.scenario.Scenario;
+
+/**
+ * The storage faults: added latency and a stall on one volume's storage, injected on the volume's EBS card
+ * ({@link EbsCard#addStorageLatency}, {@link EbsCard#stallStorage}) and measured from its NVMe controller (I/O
+ * completed, in flight, failed).
+ */
+final class StorageFaults
+{
+    private StorageFaults()
+    {
+    }
+
+    /** A volume a storage fault hits: its name, its card and its controller. */
+    record Target(String volume, EbsCard card, NvmeController controller)
+    {
+        /** I/O commands the controller completed, successfully or not. */
+        long completions()
+        {
+            return controller.readOps() + controller.writeOps() + controller.ioErrors();
+        }
+    }
+
+    static FaultInjection of(final Scenario.Fault fault, final Target target)
+    {
+        switch (fault.kind())
+        {
+            case STORAGE_LATENCY:
+                return new Latency(fault, target);
+            case STORAGE_STALL:
+                return new Stall(fault, target);
+            default:
+                throw new IllegalArgumentException("not a storage fault: " + fault.kind());
+        }
+    }
+
+    private abstract static class StorageFault extends FaultInjection
+    {
+        final Target target;
+        long completedAtStart;
+        long errorsAtStart;
+        long completedAtEnd;
+        long inFlightAtEnd;
+
+        StorageFault(final Scenario.Fault fault, final Target target)
+        {
+            super(fault);
+            this.target = target;
+        }
+
+        @Override
+        void start(final long nowNs)
+        {
+            completedAtStart = target.completions();
+            errorsAtStart = target.controller().ioErrors();
+        }
+
+        @Override
+        void end(final long nowNs)
+        {
+            completedAtEnd = target.completions();
+            inFlightAtEnd = target.controller().queueDepth();
+        }
+
+        @Override
+        Tracer tracer()
+        {
+            return target.controller().tracer();
+        }
+
+        Map<String, Long> counters()
+        {
+            final Map<String, Long> counters = new LinkedHashMap<>();
+            counters.put("iosCompletedDuringFault", completedAtEnd - completedAtStart);
+            counters.put("iosInFlightAtEnd", inFlightAtEnd);
+            counters.put("ioErrors", target.controller().ioErrors() - errorsAtStart);
+            return counters;
+        }
+    }
+
+    /** Storage answers every I/O queued during the fault {@code latency} later than its service time. */
+    private static final class Latency extends StorageFault
+    {
+        private long delayedAtStart;
+        private long delayed;
+
+        Latency(final Scenario.Fault fault, final Target target)
+        {
+            super(fault, target);
+        }
+
+        @Override
+        void start(final long nowNs)
+        {
+            super.start(nowNs);
+            delayedAtStart = target.card().delayedRequests(target.controller());
+            target.card().addStorageLatency(target.controller(), fault.latencyNs());
+        }
+
+        @Override
+        void end(final long nowNs)
+        {
+            target.card().addStorageLatency(target.controller(), 0);
+            delayed = target.card().delayedRequests(target.controller()) - delayedAtStart;
+            super.end(nowNs);
+        }
+
+        @Override
+        boolean recovered(final long nowNs)
+        {
+            return target.controller().delayedInFlight() == 0;
+        }
+
+        @Override
+        long traceParameter()
+        {
+            return fault.latencyNs();
+        }
+
+        @Override
+        FaultResult result(final Double recoverySeconds)
+        {
+            final Map<String, Long> counters = counters();
+            counters.put("iosDelayed", delayed);
+            return new FaultResult(fault.kind().key(), target.volume(), fault.atNs() / 1e9, fault.durationNs() / 1e9,
+                Map.of("latencyMs", fault.latencyNs() / 1e6),
+                "storage of " + target.volume() + " answered " + delayed + " I/Os "
+                    + DurationParser.format(fault.latencyNs()) + " later than usual",
+                counters, "until the last I/O that carried the added latency completed", recoverySeconds);
+        }
+    }
+
+    /** Storage takes no I/O for the fault's duration: I/O waits in the volume's ring and resumes after. */
+    private static final class Stall extends StorageFault
+    {
+        Stall(final Scenario.Fault fault, final Target target)
+        {
+            super(fault, target);
+        }
+
+        @Override
+        void start(final long nowNs)
+        {
+            super.start(nowNs);
+            target.card().stallStorage(target.controller(), fault.endNs());
+        }
+
+        @Override
+        void end(final long nowNs)
+        {
+            target.card().stallStorage(target.controller(), 0);
+            super.end(nowNs);
+        }
+
+        @Override
+        boolean recovered(final long nowNs)
+        {
+            return target.completions() > completedAtEnd;
+        }
+
+        @Override
+        long traceParameter()
+        {
+            return 0;
+        }
+
+        @Override
+        FaultResult result(final Double recoverySeconds)
+        {
+            return new FaultResult(fault.kind().key(), target.volume(), fault.atNs() / 1e9, fault.durationNs() / 1e9,
+                Map.of(), "storage of " + target.volume() + " took no I/O for " + DurationParser.format(fault.durationNs())
+                    + "; " + inFlightAtEnd + " I/Os waited", counters(),
+                "until the first I/O completed after the stall", recoverySeconds);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.nitrosim.simulator.scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The faults a scenario can inject, with their names in scenario files. The ordinal is the fault's code in a
+ * trace's {@code fault} events (arg0), so kinds are only ever appended.
+ */
+public enum FaultKind
+{
+    /** The volume's storage answers every I/O queued during the fault {@code latency} later. Target: a volume. */
+    STORAGE_LATENCY("storage-latency", Target.VOLUME),
+    /** The volume's storage takes no I/O for the fault's duration; I/O waits and resumes after. Target: a volume. */
+    STORAGE_STALL("storage-stall", Target.VOLUME),
+    /**
+     * The ENI's link is down for the fault's duration (ENA AENQ LINK_CHANGE down, then up): no frame is sent or
+     * received; the driver sees carrier off, then on, and traffic resumes. Target: an ENI.
+     */
+    LINK_DOWN("link-down", Target.ENI);
+
+    /** What a fault of a kind hits. */
+    public enum Target
+    {
+        VOLUME("volume"), ENI("ENI");
+
+        private final String what;
+
+        Target(final String what)
+        {
+            this.what = what;
+        }
+
+        /** How messages name it ("volume"). */
+        public String what()
+        {
+            return what;
+        }
+    }
+
+    private final String key;
+    private final Target target;
+
+    FaultKind(final String key, final Target target)
+    {
+        this.key = key;
+        this.target = target;
+    }
+
+    public Target target()
+    {
+        return target;
+    }
+
+    /** The name in scenario files and results ("storage-latency"). */
+    public String key()
+    {
+        return key;
+    }
+
+    /** The kind named {@code key}, or null. */
+    public static FaultKind fromKey(final String key)
+    {
+        for (final FaultKind k : values())
+        {
+            if (k.key.equals(key))
+            {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    public static List<String> keys()
+    {
+        final List<String> keys = new ArrayList<>();
+        for (final FaultKind k : values())
+        {
+            keys.add(k.key);
+        }
+        return keys;
+    }
+}

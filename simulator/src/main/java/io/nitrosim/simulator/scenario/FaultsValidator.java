@@ -1,0 +1,89 @@
+package io.nitrosim.simulator.scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The faults section: each entry {@code {at, kind, target, duration, latency}}. {@code at} and {@code duration}
+ * must place the fault inside the run; the target must be a volume of the scenario for the storage kinds, an ENI
+ * ({@code NAME-eth0} for an instance's primary one) for link-down; two
+ * faults of one kind on one target must not overlap (the second would end the first).
+ */
+final class FaultsValidator
+{
+    private final FieldChecks checks;
+    private final long scenarioDurationNs;
+
+    FaultsValidator(final FieldChecks checks, final long scenarioDurationNs)
+    {
+        this.checks = checks;
+        this.scenarioDurationNs = scenarioDurationNs;
+    }
+
+    List<Scenario.Fault> faults(final List<ScenarioSpec.FaultSpec> specs, final List<Scenario.Instance> instances)
+    {
+        final List<String> volumes = new ArrayList<>();
+        final List<String> enis = new ArrayList<>();
+        for (final Scenario.Instance i : instances)
+        {
+            enis.add(i.name() + "-eth0");
+            for (final Scenario.Eni e : i.enis())
+            {
+                enis.add(e.name());
+            }
+            for (final Scenario.Volume v : i.volumes())
+            {
+                volumes.add(v.name());
+            }
+        }
+        final List<Scenario.Fault> faults = new ArrayList<>();
+        final List<ScenarioSpec.FaultSpec> list = checks.list("faults", specs, ScenarioLimits.MAX_FAULTS);
+        for (int i = 0; i < list.size(); i++)
+        {
+            final String path = "faults[" + i + "]";
+            final ScenarioSpec.FaultSpec f = checks.entry(path, list.get(i),
+                "{at, kind, target, ...} (kinds: " + String.join(", ", FaultKind.keys()) + ")");
+            final FaultKind kind = FaultKind.fromKey(checks.oneOf(path + ".kind", f.kind(), null, FaultKind.keys()));
+            final long atNs = checks.duration(path + ".at", f.at(), -1, ScenarioLimits.MAX_DURATION_NS);
+            if (atNs >= scenarioDurationNs)
+            {
+                throw checks.error(path + ".at", MessageText.quoted(f.at()) + " is not before the end of the run ("
+                    + DurationParser.format(scenarioDurationNs) + ")");
+            }
+            final String target = checks.reference(path + ".target", f.target(),
+                kind.target() == FaultKind.Target.VOLUME ? volumes : enis, kind.target().what());
+            final long durationNs = checks.positiveDuration(path + ".duration", f.duration(), -1,
+                ScenarioLimits.MAX_DURATION_NS);
+            if (atNs + durationNs > scenarioDurationNs)
+            {
+                throw checks.error(path + ".duration", MessageText.quoted(f.duration()) + " from "
+                    + DurationParser.format(atNs) + " ends after the run (" + DurationParser.format(scenarioDurationNs)
+                    + "); accepted at most " + DurationParser.format(scenarioDurationNs - atNs));
+            }
+            long latencyNs = 0;
+            if (kind == FaultKind.STORAGE_LATENCY)
+            {
+                latencyNs = checks.positiveDuration(path + ".latency", f.latency(), -1,
+                    ScenarioLimits.MAX_FAULT_LATENCY_NS);
+            }
+            else
+            {
+                checks.notFor(path, kind.key() + " faults (only storage-latency takes it)", "latency", f.latency());
+            }
+            final Scenario.Fault fault = new Scenario.Fault(kind, target, atNs, durationNs, latencyNs);
+            for (int j = 0; j < faults.size(); j++)
+            {
+                final Scenario.Fault other = faults.get(j);
+                if (other.kind() == kind && other.target().equals(target) && other.atNs() < fault.endNs()
+                    && fault.atNs() < other.endNs())
+                {
+                    throw checks.error(path, kind.key() + " on " + MessageText.quoted(target) + " ("
+                        + DurationParser.formatRange(atNs, fault.endNs()) + ") overlaps faults[" + j + "] ("
+                        + DurationParser.formatRange(other.atNs(), other.endNs()) + ")");
+                }
+            }
+            faults.add(fault);
+        }
+        return List.copyOf(faults);
+    }
+}

@@ -1,0 +1,94 @@
+package io.nitrosim.simulator.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The scenario's faults section: checked like every other section, each refusal one line with its place. */
+class FaultsSectionTest
+{
+    private static final String BASE = "name: t\nduration: 4s\ninstances:\n"
+        + "  - {name: a, type: c5.large, volumes: [{name: v, sizeGiB: 10}, {name: w, sizeGiB: 10}]}\n";
+
+    private static Scenario yaml(final String text) throws Exception
+    {
+        return ScenarioLoader.parse("s.yaml", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), false);
+    }
+
+    private static void assertRefused(final String expected, final String faults)
+    {
+        final ScenarioException ex = assertThrows(ScenarioException.class, () -> yaml(BASE + "faults:\n" + faults));
+        assertEquals(expected, ex.getMessage());
+    }
+
+    @Test
+    void shouldReadFaultsInScenarioOrderWithTheirTimesInNanoseconds() throws Exception
+    {
+        final Scenario s = yaml(BASE + "faults:\n"
+            + "  - {at: 1s, kind: storage-latency, target: v, duration: 500ms, latency: 20ms}\n"
+            + "  - {at: 250ms, kind: storage-stall, target: v, duration: 1s}\n"
+            + "  - {at: 2s, kind: link-down, target: a-eth0, duration: 2s}\n");
+        assertEquals(List.of(
+            new Scenario.Fault(FaultKind.STORAGE_LATENCY, "v", 1_000_000_000L, 500_000_000L, 20_000_000L),
+            new Scenario.Fault(FaultKind.STORAGE_STALL, "v", 250_000_000L, 1_000_000_000L, 0),
+            new Scenario.Fault(FaultKind.LINK_DOWN, "a-eth0", 2_000_000_000L, 2_000_000_000L, 0)), s.faults());
+        assertEquals(List.of(), yaml(BASE).faults());
+    }
+
+    @Test
+    void shouldBuildTheSameFaultsInJava()
+    {
+        final Scenario s = ScenarioBuilder.named("t").duration("4s").instance("a", "c5.large")
+            .volume("a", "v", "gp3", 10, 0, 0).fault("1s", "storage-stall", "v", "2s", null).build();
+        assertEquals(List.of(new Scenario.Fault(FaultKind.STORAGE_STALL, "v", 1_000_000_000L, 2_000_000_000L, 0)),
+            s.faults());
+    }
+
+    @Test
+    void shouldRefuseBadFaultsWithTheirPlaceAndWhatIsAccepted()
+    {
+        assertRefused("s.yaml:6:14: faults[0].kind: 'disk-fire' is not accepted; accepted: storage-latency, "
+            + "storage-stall, link-down", "  - {at: 1s, kind: disk-fire, target: v, duration: 1s}\n");
+        assertRefused("s.yaml:6:5: faults[0].kind: missing; accepted: storage-latency, storage-stall, link-down",
+            "  - {at: 1s, target: v, duration: 1s}\n");
+        assertRefused("s.yaml:6:35: faults[0].target: unknown volume 'x'; defined: v, w",
+            "  - {at: 1s, kind: storage-stall, target: x, duration: 1s}\n");
+        assertRefused("s.yaml:6:31: faults[0].target: unknown ENI 'v'; defined: a-eth0",
+            "  - {at: 1s, kind: link-down, target: v, duration: 1s}\n");
+        assertRefused("s.yaml:6:6: faults[0].at: '4s' is not before the end of the run (4s)",
+            "  - {at: 4s, kind: storage-stall, target: v, duration: 1s}\n");
+        assertRefused("s.yaml:6:6: faults[0].at: 'soon' is not " + DurationParser.ACCEPTED,
+            "  - {at: soon, kind: storage-stall, target: v, duration: 1s}\n");
+        assertRefused("s.yaml:6:46: faults[0].duration: '2s' from 3s ends after the run (4s); accepted at most 1s",
+            "  - {at: 3s, kind: storage-stall, target: v, duration: 2s}\n");
+        assertRefused("s.yaml:6:46: faults[0].duration: '0' must be longer than 0",
+            "  - {at: 1s, kind: storage-stall, target: v, duration: 0}\n");
+        assertRefused("s.yaml:6:5: faults[0].latency: missing; accepted: " + DurationParser.ACCEPTED,
+            "  - {at: 1s, kind: storage-latency, target: v, duration: 1s}\n");
+        assertRefused("s.yaml:6:62: faults[0].latency: '2m' is too long, accepted at most 1m",
+            "  - {at: 1s, kind: storage-latency, target: v, duration: 1s, latency: 2m}\n");
+        assertRefused("s.yaml:6:60: faults[0].latency: does not apply to storage-stall faults (only storage-latency "
+            + "takes it)", "  - {at: 1s, kind: storage-stall, target: v, duration: 1s, latency: 5ms}\n");
+        assertRefused("s.yaml:6:46: faults[0].rate: unknown field 'rate'; accepted: at, duration, kind, latency, "
+            + "target", "  - {at: 1s, kind: storage-stall, target: v, rate: 0.1}\n");
+        assertRefused("s.yaml:7:5: faults[1]: storage-stall on 'v' (1500ms-2500ms) overlaps faults[0] (1s-2s)",
+            "  - {at: 1s, kind: storage-stall, target: v, duration: 1s}\n"
+                + "  - {at: 1500ms, kind: storage-stall, target: v, duration: 1s}\n");
+        assertRefused("s.yaml:6:4: faults[0]: empty list entry; expected {at, kind, target, ...} (kinds: "
+            + "storage-latency, storage-stall, link-down)", "  -\n");
+    }
+
+    @Test
+    void shouldAcceptFaultsThatMeetEndToStartOrHitOtherVolumes() throws Exception
+    {
+        assertEquals(3, yaml(BASE + "faults:\n"
+            + "  - {at: 1s, kind: storage-stall, target: v, duration: 1s}\n"
+            + "  - {at: 2s, kind: storage-stall, target: v, duration: 1s}\n"
+            + "  - {at: 1s, kind: storage-stall, target: w, duration: 1s}\n").faults().size());
+    }
+}
