@@ -61,12 +61,13 @@ final class RealTimeValidator
     }
 
     /**
-     * {@code threads}: how many worker threads a real-time run may use, default the machine's processors; 1 runs
-     * every agent on one paced thread. Virtual runs ignore it (they are single-threaded and deterministic).
+     * {@code threads}: how many worker threads a real-time run may use, default 1 (every agent on one paced
+     * thread: no cross-thread latency, the quickest start); more when one thread cannot keep pace (docs/
+     * architecture.md, "Decisions"). Virtual runs ignore it (they are single-threaded and deterministic).
      */
     int threads(final Integer value)
     {
-        return checks.range("threads", value, Runtime.getRuntime().availableProcessors(), 1, ScenarioLimits.MAX_THREADS);
+        return checks.range("threads", value, 1, 1, ScenarioLimits.MAX_THREADS);
     }
 
     /** A lag metric measures a real-time run: a virtual run has no wall clock to lag behind. */

@@ -232,7 +232,7 @@ class ScenarioLoaderTest
     @Test
     void shouldReadHowManyThreadsARealTimeRunMayUse() throws Exception
     {
-        assertEquals(Runtime.getRuntime().availableProcessors(), yaml(MINIMAL).threads(), "default: the processors");
+        assertEquals(1, yaml(MINIMAL).threads(), "default: one paced thread");
         assertEquals(1, yaml(MINIMAL + "clock: real\nthreads: 1\n").threads());
         assertEquals(8, yaml(MINIMAL + "threads: 8\n").threads(), "kept, and ignored, by a virtual run");
         assertError("s.yaml:6:1: threads: 0 is out of range, accepted 1..256", MINIMAL + "threads: 0\n");
