@@ -189,6 +189,10 @@ public final class Simulation implements AutoCloseable
         {
             return StorageFaults.of(f, storage.faultTarget(f.target()));
         }
+        if (f.kind().target() == FaultKind.Target.INSTANCE)
+        {
+            return creditFault(f, instances.get(f.target()));
+        }
         for (final InstanceHandle h : instances.values())
         {
             for (final EniHandle e : h.network().enis())
@@ -201,6 +205,25 @@ public final class Simulation implements AutoCloseable
             }
         }
         throw new IllegalStateException("fault target " + f.target() + " was validated but is not assembled");
+    }
+
+    /** A credits-zeroed fault on the instance's network bucket in the fault's direction. */
+    private CreditFault creditFault(final Scenario.Fault f, final InstanceHandle h)
+    {
+        final boolean out = "net-out".equals(f.bucket());
+        final NetworkSide.InstanceNetwork net = h.network();
+        final EniMeter bytes = out ? EniMeter.TX_BYTES : EniMeter.RX_BYTES;
+        return new CreditFault(f, h.spec().name(),
+            (out ? net.card().shaper().outbound() : net.card().shaper().inbound()).creditBucket(),
+            h.spec().type().networkBaselineBytesPerSec(), () ->
+            {
+                long sum = 0;
+                for (final EniHandle e : net.enis())
+                {
+                    sum += meters.value(bytes, e.tags());
+                }
+                return sum;
+            }, net.primary().function());
     }
 
     /**

@@ -93,10 +93,18 @@ public record Scenario(
 
     /**
      * A fault injected at {@code atNs} on {@code target} (a volume for the storage kinds) lasting {@code durationNs};
-     * {@code latencyNs} is the storage latency a {@link FaultKind#STORAGE_LATENCY} fault adds (0 otherwise).
+     * {@code latencyNs} is the storage latency a {@link FaultKind#STORAGE_LATENCY} fault adds (0 otherwise);
+     * {@code bucket} the credit bucket a {@link FaultKind#CREDITS_ZEROED} fault empties (null otherwise).
      */
-    public record Fault(FaultKind kind, String target, long atNs, long durationNs, long latencyNs)
+    public record Fault(FaultKind kind, String target, long atNs, long durationNs, long latencyNs, String bucket)
     {
+        /** A fault that names no bucket. */
+        public Fault(final FaultKind kind, final String target, final long atNs, final long durationNs,
+            final long latencyNs)
+        {
+            this(kind, target, atNs, durationNs, latencyNs, null);
+        }
+
         public long endNs()
         {
             return atNs + durationNs;
