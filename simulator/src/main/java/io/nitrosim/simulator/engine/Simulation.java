@@ -167,7 +167,7 @@ public final class Simulation implements AutoCloseable
             }
             for (int i = 0; i < scenario.faults().size(); i++)
             {
-                faults.bind(i, injection(scenario.faults().get(i)));
+                faults.bind(i, injection(scenario.faults().get(i), i));
             }
             recorder = buildRecorder();
             runtime.add(recorder, "recorder");
@@ -183,7 +183,7 @@ public final class Simulation implements AutoCloseable
     }
 
     /** The fault bound to the device it hits. */
-    private FaultInjection injection(final Scenario.Fault f)
+    private FaultInjection injection(final Scenario.Fault f, final int index)
     {
         if (f.kind().target() == FaultKind.Target.VOLUME)
         {
@@ -199,6 +199,11 @@ public final class Simulation implements AutoCloseable
             {
                 if (e.name().equals(f.target()))
                 {
+                    if (f.kind() == FaultKind.FABRIC_LOSS)
+                    {
+                        // one stream of draws per fault, from the scenario's seed
+                        return new FabricLoss(f, e, scenario.seed() * 31 + index);
+                    }
                     return new LinkFault(f, e,
                         e == h.network().primary() ? networkWorkloads.driver(h.spec().name()) : null);
                 }

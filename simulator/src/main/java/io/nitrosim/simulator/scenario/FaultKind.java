@@ -23,7 +23,12 @@ public enum FaultKind
      * fault's start: the rate falls to the baseline at once and credits are earned again as usual (the duration is
      * the window the results measure). Target: an instance.
      */
-    CREDITS_ZEROED("credits-zeroed", Target.INSTANCE);
+    CREDITS_ZEROED("credits-zeroed", Target.INSTANCE),
+    /**
+     * Each frame the card delivers to the ENI during the fault is lost on the way with probability {@code rate}
+     * (seeded: the same frames every run); TCP-like streams retransmit. Target: an ENI.
+     */
+    FABRIC_LOSS("fabric-loss", Target.ENI);
 
     /** What a fault of a kind hits. */
     public enum Target

@@ -7,7 +7,8 @@ import java.util.List;
  * The faults section: each entry {@code {at, kind, target, duration, latency}}. {@code at} and {@code duration}
  * must place the fault inside the run; the target must be a volume of the scenario for the storage kinds, an ENI
  * ({@code NAME-eth0} for an instance's primary one) for link-down, an instance of a burstable type for
- * credits-zeroed (with its {@code bucket}: net-out or net-in); two
+ * credits-zeroed (with its {@code bucket}: net-out or net-in), an ENI for fabric-loss (with its {@code rate});
+ * two
  * faults of one kind on one target must not overlap (the second would end the first).
  */
 final class FaultsValidator
@@ -90,7 +91,24 @@ final class FaultsValidator
             {
                 checks.notFor(path, kind.key() + " faults (only credits-zeroed takes it)", "bucket", f.bucket());
             }
-            final Scenario.Fault fault = new Scenario.Fault(kind, target, atNs, durationNs, latencyNs, bucket);
+            double rate = 0;
+            if (kind == FaultKind.FABRIC_LOSS)
+            {
+                if (f.rate() == null)
+                {
+                    throw checks.error(path + ".rate", "missing; accepted: a share of frames in (0, 1]");
+                }
+                rate = f.rate();
+                if (!(rate > 0 && rate <= 1))
+                {
+                    throw checks.error(path + ".rate", f.rate() + " is out of range; accepted: (0, 1]");
+                }
+            }
+            else
+            {
+                checks.notFor(path, kind.key() + " faults (only fabric-loss takes it)", "rate", f.rate());
+            }
+            final Scenario.Fault fault = new Scenario.Fault(kind, target, atNs, durationNs, latencyNs, bucket, rate);
             for (int j = 0; j < faults.size(); j++)
             {
                 final Scenario.Fault other = faults.get(j);

@@ -235,7 +235,14 @@ public final class ScenarioBuilder
     public ScenarioBuilder creditsZeroed(final String at, final String target, final String bucket,
         final String duration)
     {
-        faults.add(new ScenarioSpec.FaultSpec(at, "credits-zeroed", target, duration, null, bucket));
+        faults.add(new ScenarioSpec.FaultSpec(at, "credits-zeroed", target, duration, null, bucket, null));
+        return this;
+    }
+
+    /** Loses the share {@code rate} (0 &lt; rate &lt;= 1) of the frames delivered to ENI {@code target}. */
+    public ScenarioBuilder fabricLoss(final String at, final String target, final double rate, final String duration)
+    {
+        faults.add(new ScenarioSpec.FaultSpec(at, "fabric-loss", target, duration, null, null, rate));
         return this;
     }
 
