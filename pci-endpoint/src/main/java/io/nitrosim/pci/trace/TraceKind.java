@@ -37,7 +37,8 @@ import java.util.Locale;
  *                                                                      duration ns
  * </pre>
  * Fault kinds (arg0 of {@code fault}) are the simulator's fault codes, in the order of docs/scenarios.md's
- * fault table: 0 storage-latency, 1 storage-stall, 2 link-down.
+ * fault table: 0 storage-latency, 1 storage-stall, 2 link-down, 3 credits-zeroed (parameter: the balance in ppm
+ * before it was zeroed), 4 fabric-loss (parameter: the rate in ppm).
  * The vCPU kinds come from the hypervisor; their function is -1.
  * {@code dma-data} carries the contents of a successful DMA read, {@code n} (1..24) bytes per record from
  * {@code address} on, little-endian in arguments 1-3, right after the read's {@code dma-read} record: with it a

@@ -32,6 +32,16 @@ abstract class FaultInjection
     /** Whether the device has recovered by now (called after {@link #end}, on every pass, until true). */
     abstract boolean recovered(long nowNs);
 
+    /**
+     * The earliest time the device could have recovered, so the injector wakes then rather than at the next pass some
+     * other agent causes (asked after {@link #end}, until recovered); {@link io.nitrosim.time.SimAgent#NO_DEADLINE}
+     * (the default) when recovery follows device activity that wakes the run anyway.
+     */
+    long recoveryDeadlineNs(final long nowNs)
+    {
+        return io.nitrosim.time.SimAgent.NO_DEADLINE;
+    }
+
     /** The tracer of the function the fault hits (its {@code fault} events go there). */
     abstract Tracer tracer();
 

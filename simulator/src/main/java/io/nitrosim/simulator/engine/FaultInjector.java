@@ -14,7 +14,8 @@ import io.nitrosim.time.SimAgent;
 /**
  * Fires the scenario's faults at their exact simulated times: an agent whose deadline is the next fault start or
  * end, added to the runtime before every other agent so that a fault due at T acts before any device works at T.
- * After a fault ends it asks the fault, on every pass, whether the device has recovered, and notes when. Events
+ * After a fault ends it asks the fault, on every pass, whether the device has recovered, and notes when (waking at
+ * the fault's {@link FaultInjection#recoveryDeadlineNs} when it names one). Events
  * due at one instant fire in this order: ends before starts, then in scenario order. Allocation-free once built.
  */
 final class FaultInjector implements SimAgent
@@ -110,7 +111,16 @@ final class FaultInjector implements SimAgent
     @Override
     public long nextDeadlineNs()
     {
-        return next < eventNs.length ? eventNs[next] : NO_DEADLINE;
+        long deadlineNs = next < eventNs.length ? eventNs[next] : NO_DEADLINE;
+        final long nowNs = clock.nanoTime();
+        for (final FaultInjection f : injections)
+        {
+            if (f.ended && !f.isRecovered())
+            {
+                deadlineNs = Math.min(deadlineNs, f.recoveryDeadlineNs(nowNs));
+            }
+        }
+        return deadlineNs;
     }
 
     /** What each fault did, in scenario order. */

@@ -167,7 +167,7 @@ public final class Simulation implements AutoCloseable
             }
             for (int i = 0; i < scenario.faults().size(); i++)
             {
-                faults.bind(i, injection(scenario.faults().get(i)));
+                faults.bind(i, injection(scenario.faults().get(i), i));
             }
             recorder = buildRecorder();
             runtime.add(recorder, "recorder");
@@ -183,11 +183,15 @@ public final class Simulation implements AutoCloseable
     }
 
     /** The fault bound to the device it hits. */
-    private FaultInjection injection(final Scenario.Fault f)
+    private FaultInjection injection(final Scenario.Fault f, final int index)
     {
         if (f.kind().target() == FaultKind.Target.VOLUME)
         {
             return StorageFaults.of(f, storage.faultTarget(f.target()));
+        }
+        if (f.kind().target() == FaultKind.Target.INSTANCE)
+        {
+            return creditFault(f, instances.get(f.target()));
         }
         for (final InstanceHandle h : instances.values())
         {
@@ -195,12 +199,36 @@ public final class Simulation implements AutoCloseable
             {
                 if (e.name().equals(f.target()))
                 {
+                    if (f.kind() == FaultKind.FABRIC_LOSS)
+                    {
+                        // one stream of draws per fault, from the scenario's seed
+                        return new FabricLoss(f, e, scenario.seed() * 31 + index);
+                    }
                     return new LinkFault(f, e,
                         e == h.network().primary() ? networkWorkloads.driver(h.spec().name()) : null);
                 }
             }
         }
         throw new IllegalStateException("fault target " + f.target() + " was validated but is not assembled");
+    }
+
+    /** A credits-zeroed fault on the instance's network bucket in the fault's direction. */
+    private CreditFault creditFault(final Scenario.Fault f, final InstanceHandle h)
+    {
+        final boolean out = "net-out".equals(f.bucket());
+        final NetworkSide.InstanceNetwork net = h.network();
+        final EniMeter bytes = out ? EniMeter.TX_BYTES : EniMeter.RX_BYTES;
+        return new CreditFault(f, h.spec().name(),
+            (out ? net.card().shaper().outbound() : net.card().shaper().inbound()).creditBucket(),
+            h.spec().type().networkBaselineBytesPerSec(), () ->
+            {
+                long sum = 0;
+                for (final EniHandle e : net.enis())
+                {
+                    sum += meters.value(bytes, e.tags());
+                }
+                return sum;
+            }, net.primary().function());
     }
 
     /**

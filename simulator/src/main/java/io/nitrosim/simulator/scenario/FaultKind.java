@@ -17,12 +17,23 @@ public enum FaultKind
      * The ENI's link is down for the fault's duration (ENA AENQ LINK_CHANGE down, then up): no frame is sent or
      * received; the driver sees carrier off, then on, and traffic resumes. Target: an ENI.
      */
-    LINK_DOWN("link-down", Target.ENI);
+    LINK_DOWN("link-down", Target.ENI),
+    /**
+     * The instance's network credit balance in one direction ({@code bucket: net-out|net-in}) goes to 0 at the
+     * fault's start: the rate falls to the baseline at once and credits are earned again as usual (the duration is
+     * the window the results measure). Target: an instance.
+     */
+    CREDITS_ZEROED("credits-zeroed", Target.INSTANCE),
+    /**
+     * Each frame the card delivers to the ENI during the fault is lost on the way with probability {@code rate}
+     * (seeded: the same frames every run); TCP-like streams retransmit. Target: an ENI.
+     */
+    FABRIC_LOSS("fabric-loss", Target.ENI);
 
     /** What a fault of a kind hits. */
     public enum Target
     {
-        VOLUME("volume"), ENI("ENI");
+        VOLUME("volume"), ENI("ENI"), INSTANCE("instance");
 
         private final String what;
 
@@ -57,6 +68,9 @@ public enum FaultKind
     {
         return key;
     }
+
+    /** The buckets a {@link #CREDITS_ZEROED} fault can empty, as scenario files name them. */
+    public static final List<String> CREDIT_BUCKETS = List.of("net-out", "net-in");
 
     /** The kind named {@code key}, or null. */
     public static FaultKind fromKey(final String key)

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * The faults section: each entry {@code {at, kind, target, duration, latency}}. {@code at} and {@code duration}
  * must place the fault inside the run; the target must be a volume of the scenario for the storage kinds, an ENI
- * ({@code NAME-eth0} for an instance's primary one) for link-down; two
+ * ({@code NAME-eth0} for an instance's primary one) for link-down, an instance of a burstable type for
+ * credits-zeroed (with its {@code bucket}: net-out or net-in), an ENI for fabric-loss (with its {@code rate});
+ * two
  * faults of one kind on one target must not overlap (the second would end the first).
  */
 final class FaultsValidator
@@ -24,8 +26,10 @@ final class FaultsValidator
     {
         final List<String> volumes = new ArrayList<>();
         final List<String> enis = new ArrayList<>();
+        final List<String> names = new ArrayList<>();
         for (final Scenario.Instance i : instances)
         {
+            names.add(i.name());
             enis.add(i.name() + "-eth0");
             for (final Scenario.Eni e : i.enis())
             {
@@ -51,7 +55,8 @@ final class FaultsValidator
                     + DurationParser.format(scenarioDurationNs) + ")");
             }
             final String target = checks.reference(path + ".target", f.target(),
-                kind.target() == FaultKind.Target.VOLUME ? volumes : enis, kind.target().what());
+                kind.target() == FaultKind.Target.VOLUME ? volumes
+                    : kind.target() == FaultKind.Target.ENI ? enis : names, kind.target().what());
             final long durationNs = checks.positiveDuration(path + ".duration", f.duration(), -1,
                 ScenarioLimits.MAX_DURATION_NS);
             if (atNs + durationNs > scenarioDurationNs)
@@ -70,11 +75,45 @@ final class FaultsValidator
             {
                 checks.notFor(path, kind.key() + " faults (only storage-latency takes it)", "latency", f.latency());
             }
-            final Scenario.Fault fault = new Scenario.Fault(kind, target, atNs, durationNs, latencyNs);
+            String bucket = null;
+            if (kind == FaultKind.CREDITS_ZEROED)
+            {
+                bucket = checks.oneOf(path + ".bucket", f.bucket(), null, FaultKind.CREDIT_BUCKETS);
+                final Scenario.Instance instance = instances.get(names.indexOf(target));
+                if (!instance.type().isNetworkBurstable())
+                {
+                    throw checks.error(path + ".target", MessageText.quoted(target) + " is a "
+                        + instance.type().type() + ", whose network rate is fixed (no credits to zero); accepted: an "
+                        + "instance of a type with network burst credits");
+                }
+            }
+            else
+            {
+                checks.notFor(path, kind.key() + " faults (only credits-zeroed takes it)", "bucket", f.bucket());
+            }
+            double rate = 0;
+            if (kind == FaultKind.FABRIC_LOSS)
+            {
+                if (f.rate() == null)
+                {
+                    throw checks.error(path + ".rate", "missing; accepted: a share of frames in (0, 1]");
+                }
+                rate = f.rate();
+                if (!(rate > 0 && rate <= 1))
+                {
+                    throw checks.error(path + ".rate", f.rate() + " is out of range; accepted: (0, 1]");
+                }
+            }
+            else
+            {
+                checks.notFor(path, kind.key() + " faults (only fabric-loss takes it)", "rate", f.rate());
+            }
+            final Scenario.Fault fault = new Scenario.Fault(kind, target, atNs, durationNs, latencyNs, bucket, rate);
             for (int j = 0; j < faults.size(); j++)
             {
                 final Scenario.Fault other = faults.get(j);
-                if (other.kind() == kind && other.target().equals(target) && other.atNs() < fault.endNs()
+                if (other.kind() == kind && other.target().equals(target)
+                    && java.util.Objects.equals(other.bucket(), bucket) && other.atNs() < fault.endNs()
                     && fault.atNs() < other.endNs())
                 {
                     throw checks.error(path, kind.key() + " on " + MessageText.quoted(target) + " ("

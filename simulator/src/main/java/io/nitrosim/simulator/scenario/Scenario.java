@@ -93,10 +93,20 @@ public record Scenario(
 
     /**
      * A fault injected at {@code atNs} on {@code target} (a volume for the storage kinds) lasting {@code durationNs};
-     * {@code latencyNs} is the storage latency a {@link FaultKind#STORAGE_LATENCY} fault adds (0 otherwise).
+     * {@code latencyNs} is the storage latency a {@link FaultKind#STORAGE_LATENCY} fault adds (0 otherwise);
+     * {@code bucket} the credit bucket a {@link FaultKind#CREDITS_ZEROED} fault empties (null otherwise);
+     * {@code rate} the share of frames a {@link FaultKind#FABRIC_LOSS} fault loses (0 otherwise).
      */
-    public record Fault(FaultKind kind, String target, long atNs, long durationNs, long latencyNs)
+    public record Fault(FaultKind kind, String target, long atNs, long durationNs, long latencyNs, String bucket,
+        double rate)
     {
+        /** A fault that names no bucket and no rate. */
+        public Fault(final FaultKind kind, final String target, final long atNs, final long durationNs,
+            final long latencyNs)
+        {
+            this(kind, target, atNs, durationNs, latencyNs, null, 0);
+        }
+
         public long endNs()
         {
             return atNs + durationNs;

@@ -228,6 +228,24 @@ public final class ScenarioBuilder
         return this;
     }
 
+    /**
+     * Zeroes a credit balance: at {@code at}, the {@code bucket} ("net-out", "net-in") of instance {@code target}
+     * goes to 0; {@code duration} is the window the results measure the rate over.
+     */
+    public ScenarioBuilder creditsZeroed(final String at, final String target, final String bucket,
+        final String duration)
+    {
+        faults.add(new ScenarioSpec.FaultSpec(at, "credits-zeroed", target, duration, null, bucket, null));
+        return this;
+    }
+
+    /** Loses the share {@code rate} (0 &lt; rate &lt;= 1) of the frames delivered to ENI {@code target}. */
+    public ScenarioBuilder fabricLoss(final String at, final String target, final double rate, final String duration)
+    {
+        faults.add(new ScenarioSpec.FaultSpec(at, "fabric-loss", target, duration, null, null, rate));
+        return this;
+    }
+
     public ScenarioSpec spec()
     {
         final List<ScenarioSpec.InstanceSpec> specs = new ArrayList<>();

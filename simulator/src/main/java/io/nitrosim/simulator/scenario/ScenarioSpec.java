@@ -34,10 +34,19 @@ public record ScenarioSpec(
 {
     /**
      * One injected fault: at simulated time {@code at}, {@code kind} hits {@code target} (a volume name for the
-     * storage kinds) for {@code duration}; {@code latency} is what a storage-latency fault adds to every I/O.
+     * storage kinds) for {@code duration}; {@code latency} is what a storage-latency fault adds to every I/O;
+     * {@code bucket} is the credit bucket a credits-zeroed fault empties (net-out, net-in); {@code rate} the share
+     * of frames a fabric-loss fault loses, in (0, 1].
      */
-    public record FaultSpec(String at, String kind, String target, String duration, String latency)
+    public record FaultSpec(String at, String kind, String target, String duration, String latency, String bucket,
+        Double rate)
     {
+        /** A fault that names no bucket and no rate. */
+        public FaultSpec(final String at, final String kind, final String target, final String duration,
+            final String latency)
+        {
+            this(at, kind, target, duration, latency, null, null);
+        }
     }
 
     /** {@code storage: {server: 127.0.0.1:PORT, tokenFile: PATH}}: volumes kept by a storage server process. */

@@ -32,11 +32,16 @@ class FaultsSectionTest
         final Scenario s = yaml(BASE + "faults:\n"
             + "  - {at: 1s, kind: storage-latency, target: v, duration: 500ms, latency: 20ms}\n"
             + "  - {at: 250ms, kind: storage-stall, target: v, duration: 1s}\n"
-            + "  - {at: 2s, kind: link-down, target: a-eth0, duration: 2s}\n");
+            + "  - {at: 2s, kind: link-down, target: a-eth0, duration: 2s}\n"
+            + "  - {at: 3s, kind: credits-zeroed, target: a, bucket: net-in, duration: 1s}\n"
+            + "  - {at: 3s, kind: fabric-loss, target: a-eth0, rate: 0.25, duration: 1s}\n");
         assertEquals(List.of(
             new Scenario.Fault(FaultKind.STORAGE_LATENCY, "v", 1_000_000_000L, 500_000_000L, 20_000_000L),
             new Scenario.Fault(FaultKind.STORAGE_STALL, "v", 250_000_000L, 1_000_000_000L, 0),
-            new Scenario.Fault(FaultKind.LINK_DOWN, "a-eth0", 2_000_000_000L, 2_000_000_000L, 0)), s.faults());
+            new Scenario.Fault(FaultKind.LINK_DOWN, "a-eth0", 2_000_000_000L, 2_000_000_000L, 0),
+            new Scenario.Fault(FaultKind.CREDITS_ZEROED, "a", 3_000_000_000L, 1_000_000_000L, 0, "net-in", 0),
+            new Scenario.Fault(FaultKind.FABRIC_LOSS, "a-eth0", 3_000_000_000L, 1_000_000_000L, 0, null, 0.25)),
+            s.faults());
         assertEquals(List.of(), yaml(BASE).faults());
     }
 
@@ -53,8 +58,9 @@ class FaultsSectionTest
     void shouldRefuseBadFaultsWithTheirPlaceAndWhatIsAccepted()
     {
         assertRefused("s.yaml:6:14: faults[0].kind: 'disk-fire' is not accepted; accepted: storage-latency, "
-            + "storage-stall, link-down", "  - {at: 1s, kind: disk-fire, target: v, duration: 1s}\n");
-        assertRefused("s.yaml:6:5: faults[0].kind: missing; accepted: storage-latency, storage-stall, link-down",
+            + "storage-stall, link-down, credits-zeroed, fabric-loss", "  - {at: 1s, kind: disk-fire, target: v, duration: 1s}\n");
+        assertRefused("s.yaml:6:5: faults[0].kind: missing; accepted: storage-latency, storage-stall, link-down, "
+            + "credits-zeroed, fabric-loss",
             "  - {at: 1s, target: v, duration: 1s}\n");
         assertRefused("s.yaml:6:35: faults[0].target: unknown volume 'x'; defined: v, w",
             "  - {at: 1s, kind: storage-stall, target: x, duration: 1s}\n");
@@ -74,13 +80,32 @@ class FaultsSectionTest
             "  - {at: 1s, kind: storage-latency, target: v, duration: 1s, latency: 2m}\n");
         assertRefused("s.yaml:6:60: faults[0].latency: does not apply to storage-stall faults (only storage-latency "
             + "takes it)", "  - {at: 1s, kind: storage-stall, target: v, duration: 1s, latency: 5ms}\n");
-        assertRefused("s.yaml:6:46: faults[0].rate: unknown field 'rate'; accepted: at, duration, kind, latency, "
-            + "target", "  - {at: 1s, kind: storage-stall, target: v, rate: 0.1}\n");
+        assertRefused("s.yaml:6:46: faults[0].loss: unknown field 'loss'; accepted: at, bucket, duration, kind, "
+            + "latency, rate, target", "  - {at: 1s, kind: storage-stall, target: v, loss: 0.1}\n");
+        assertRefused("s.yaml:6:5: faults[0].rate: missing; accepted: a share of frames in (0, 1]",
+            "  - {at: 1s, kind: fabric-loss, target: a-eth0, duration: 1s}\n");
+        assertRefused("s.yaml:6:49: faults[0].rate: 1.5 is out of range; accepted: (0, 1]",
+            "  - {at: 1s, kind: fabric-loss, target: a-eth0, rate: 1.5, duration: 1s}\n");
+        assertRefused("s.yaml:6:60: faults[0].rate: does not apply to storage-stall faults (only fabric-loss takes it)",
+            "  - {at: 1s, kind: storage-stall, target: v, duration: 1s, rate: 0.5}\n");
+        assertRefused("s.yaml:6:5: faults[0].bucket: missing; accepted: net-out, net-in",
+            "  - {at: 1s, kind: credits-zeroed, target: a, duration: 1s}\n");
+        assertRefused("s.yaml:6:47: faults[0].bucket: 'ebs' is not accepted; accepted: net-out, net-in",
+            "  - {at: 1s, kind: credits-zeroed, target: a, bucket: ebs, duration: 1s}\n");
+        assertRefused("s.yaml:6:36: faults[0].target: unknown instance 'v'; defined: a",
+            "  - {at: 1s, kind: credits-zeroed, target: v, bucket: net-in, duration: 1s}\n");
+        assertRefused("s.yaml:6:60: faults[0].bucket: does not apply to storage-stall faults (only credits-zeroed "
+            + "takes it)", "  - {at: 1s, kind: storage-stall, target: v, duration: 1s, bucket: net-in}\n");
+        final ScenarioException fixed = assertThrows(ScenarioException.class, () -> yaml("name: t\nduration: 4s\n"
+            + "instances:\n  - {name: big, type: c5.9xlarge}\nfaults:\n"
+            + "  - {at: 1s, kind: credits-zeroed, target: big, bucket: net-out, duration: 1s}\n"));
+        assertEquals("s.yaml:6:36: faults[0].target: 'big' is a c5.9xlarge, whose network rate is fixed (no credits "
+            + "to zero); accepted: an instance of a type with network burst credits", fixed.getMessage());
         assertRefused("s.yaml:7:5: faults[1]: storage-stall on 'v' (1500ms-2500ms) overlaps faults[0] (1s-2s)",
             "  - {at: 1s, kind: storage-stall, target: v, duration: 1s}\n"
                 + "  - {at: 1500ms, kind: storage-stall, target: v, duration: 1s}\n");
         assertRefused("s.yaml:6:4: faults[0]: empty list entry; expected {at, kind, target, ...} (kinds: "
-            + "storage-latency, storage-stall, link-down)", "  -\n");
+            + "storage-latency, storage-stall, link-down, credits-zeroed, fabric-loss)", "  -\n");
     }
 
     @Test
