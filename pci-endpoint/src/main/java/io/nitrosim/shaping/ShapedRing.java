@@ -437,6 +437,7 @@ public final class ShapedRing
 
         ShapedRecordHandler handler;
         long nowNs;
+        private final ShapingGate.Hold hold = new ShapingGate.Hold();
         long admittedRecordsInPoll;
         long admittedBytesInPoll;
         int stopReason;
@@ -471,7 +472,7 @@ public final class ShapedRing
             }
             final TokenBucket recordBucket = head.recordBucket;
             final long ops = head.ops >= 0 ? head.ops : gate.opsFor(chargedBytes);
-            final int reasons = gate.check(chargedBytes, ops, recordBucket, nowNs);
+            final int reasons = gate.check(chargedBytes, ops, recordBucket, nowNs, hold);
             if (reasons != 0)
             {
                 if (!head.throttleCounted)
@@ -490,7 +491,7 @@ public final class ShapedRing
                         lastHeldNs[Integer.numberOfTrailingZeros(bits)] = nowNs;
                     }
                 }
-                final long admitNs = gate.admitTimeNs(chargedBytes, ops, recordBucket, nowNs);
+                final long admitNs = hold.admitNs(); // from the same pass over the buckets as the check
                 tracer.emit(TraceKind.SHAPING_THROTTLED, tag, chargedBytes, reasons, admitNs, 0);
                 return waitUntil(admitNs);
             }

@@ -81,13 +81,26 @@ public final class ShapingGate
      */
     public int check(final long bytes, final TokenBucket recordBucket, final long nowNs)
     {
-        return (int)scan(bytes, opsFor(bytes), recordBucket, nowNs, true);
+        return (int)scan(bytes, opsFor(bytes), recordBucket, nowNs, true, null);
     }
 
     /** {@link #check(long, TokenBucket, long)} charging {@code ops} operations instead of {@link #opsFor}. */
     public int check(final long bytes, final long ops, final TokenBucket recordBucket, final long nowNs)
     {
-        return (int)scan(bytes, ops, recordBucket, nowNs, true);
+        return (int)scan(bytes, ops, recordBucket, nowNs, true, null);
+    }
+
+    /**
+     * {@link #check(long, long, TokenBucket, long)} and, for a record it holds, {@link #admitTimeNs(long, long,
+     * TokenBucket, long)} in one pass over the buckets (a consumer asks both for every refused head). The same
+     * figures as the two calls: a bucket refilled to {@code nowNs} does not change when asked again.
+     *
+     * @param hold filled with the reasons and the admit time ({@code nowNs} when admitted); the caller's own.
+     * @return the reasons, as {@link #check(long, long, TokenBucket, long)}.
+     */
+    public int check(final long bytes, final long ops, final TokenBucket recordBucket, final long nowNs, final Hold hold)
+    {
+        return (int)scan(bytes, ops, recordBucket, nowNs, true, hold);
     }
 
     /** {@link #check(long, TokenBucket, long)} without a per-record bucket. */
@@ -108,7 +121,11 @@ public final class ShapingGate
     /** {@link #admitTimeNs(long, TokenBucket, long)} for a record of {@code ops} operations. */
     public long admitTimeNs(final long bytes, final long ops, final TokenBucket recordBucket, final long nowNs)
     {
-        final long waitNs = scan(bytes, ops, recordBucket, nowNs, false);
+        return admitTimeAfterNs(scan(bytes, ops, recordBucket, nowNs, false, null), nowNs);
+    }
+
+    private long admitTimeAfterNs(final long waitNs, final long nowNs)
+    {
         if (waitNs == 0)
         {
             return nowNs;
@@ -126,7 +143,8 @@ public final class ShapingGate
 
     /** One pass over the buckets: the reasons that hold the record, or the longest wait (0 = admitted now). */
     private long scan(
-        final long bytes, final long ops, final TokenBucket recordBucket, final long nowNs, final boolean reasonsWanted)
+        final long bytes, final long ops, final TokenBucket recordBucket, final long nowNs, final boolean reasonsWanted,
+        final Hold hold)
     {
         int reasons = 0;
         long waitNs = 0;
@@ -160,7 +178,31 @@ public final class ShapingGate
                 waitNs = Math.max(waitNs, bucketWaitNs);
             }
         }
+        if (hold != null)
+        {
+            hold.reasons = reasons;
+            hold.admitNs = admitTimeAfterNs(waitNs, nowNs);
+        }
         return reasonsWanted ? reasons : waitNs;
+    }
+
+    /** The answer of {@link #check(long, long, TokenBucket, long, Hold)}; one per consumer, reused. */
+    public static final class Hold
+    {
+        private int reasons;
+        private long admitNs;
+
+        /** The {@link ShapingReason} bits that held the record (0: admitted now). */
+        public int reasons()
+        {
+            return reasons;
+        }
+
+        /** When every bucket admits the record, as {@link ShapingGate#admitTimeNs(long, TokenBucket, long)}. */
+        public long admitNs()
+        {
+            return admitNs;
+        }
     }
 
     /** Charges every bucket (and the record's own, if any); may leave a bucket in debt for an oversized record. */

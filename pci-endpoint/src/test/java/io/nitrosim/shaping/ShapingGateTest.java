@@ -44,6 +44,35 @@ class ShapingGateTest
     }
 
     @Test
+    void shouldGiveInOnePassTheReasonsAndAdmitTimeOfTheSeparateCalls()
+    {
+        final TokenBucket instanceBytes = new TokenBucket("instance bytes", 1_000_000, 1000, 0);
+        final TokenBucket instanceOps = new TokenBucket("instance ops", 100, 2, 0);
+        final TokenBucket flow = new TokenBucket("flow", 10_000, 5000, 0);
+        final ShapingGate gate = ShapingGate.builder()
+            .bytes(ShapingReason.INSTANCE_BANDWIDTH, instanceBytes)
+            .ops(ShapingReason.INSTANCE_OPS, instanceOps)
+            .quantumNs(3 * MS)
+            .build();
+        final ShapingGate.Hold hold = new ShapingGate.Hold();
+
+        assertEquals(0, gate.check(1000, 1, flow, 0, hold), "every bucket full");
+        assertEquals(0, hold.reasons());
+        assertEquals(0, hold.admitNs(), "admitted now");
+        gate.consume(1000, 1, flow, 0);
+        gate.consume(0, 1, flow, 0);
+        for (final long nowNs : new long[] {0, MS, 7 * MS, 10 * MS})
+        {
+            final int reasons = gate.check(5000, 1, flow, nowNs, hold);
+            assertEquals(gate.check(5000, 1, flow, nowNs), reasons, "at " + nowNs + " ns");
+            assertEquals(reasons, hold.reasons());
+            assertEquals(gate.admitTimeNs(5000, 1, flow, nowNs), hold.admitNs(), "at " + nowNs + " ns");
+        }
+        assertEquals(ShapingReason.FLOW, hold.reasons(), "instance bytes and an op refilled by 10 ms");
+        assertEquals(102 * MS, hold.admitNs(), "flow: 4000 + 100 B at 10 ms, 900 B more at 10 kB/s, on the 3 ms grid");
+    }
+
+    @Test
     void shouldCheckAndChargeThePerRecordBucketAsFlow()
     {
         final TokenBucket instance = new TokenBucket("instance", 1_000_000_000L, 1_000_000L, 0);
