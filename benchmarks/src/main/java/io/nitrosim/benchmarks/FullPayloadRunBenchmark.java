@@ -1,11 +1,8 @@
 package io.nitrosim.benchmarks;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -25,7 +22,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.scenario.Scenario;
-import io.nitrosim.simulator.scenario.ScenarioLoader;
 
 /**
  * Issue 10's scenario end to end, in virtual time: two c5.18xlarge on two hosts, one sending to the other with 8
@@ -62,15 +58,7 @@ public class FullPayloadRunBenchmark
             + "instances:\n  - {name: a, type: c5.18xlarge, host: host-1}\n"
             + "  - {name: b, type: c5.18xlarge, host: host-2}\n"
             + "workloads:\n  - {name: bulk, kind: iperf, from: a, to: b, streams: 8, frameBytes: 9001}\n";
-        try
-        {
-            return ScenarioLoader.parse("issue-10", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
-                false);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        return SimulationRun.scenario("issue-10", yaml);
     }
 
     @Setup(Level.Iteration)

@@ -1,10 +1,7 @@
 package io.nitrosim.benchmarks;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +23,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.nitrosim.simulator.results.InstanceResult;
 import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.scenario.Scenario;
-import io.nitrosim.simulator.scenario.ScenarioLoader;
 
 /**
  * A full host in timing-only real time: 36 c5.large (all 72 hardware threads of the host), each sending 0.75 Gbps
@@ -77,15 +73,7 @@ public class RealTimeHostBenchmark
             yaml.append(String.format(Locale.ROOT, "  - {name: ebs%02d, kind: fio, volume: data%02d, rw: write, "
                 + "bs: 256k, iodepth: 8}%n", i, i));
         }
-        try
-        {
-            return ScenarioLoader.parse("full-host", new ByteArrayInputStream(
-                yaml.toString().getBytes(StandardCharsets.UTF_8)), false);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        return SimulationRun.scenario("full-host", yaml.toString());
     }
 
     @Setup(Level.Iteration)

@@ -1,9 +1,6 @@
 package io.nitrosim.benchmarks;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -24,7 +21,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.nitrosim.simulator.results.LatencySummary;
 import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.scenario.Scenario;
-import io.nitrosim.simulator.scenario.ScenarioLoader;
 
 /**
  * One-way latency through the devices, far below every cap: a c5.large sends 0.1 Gbps of 1500 B UDP frames to
@@ -61,15 +57,7 @@ public class RealTimeLatencyBenchmark
             + "  - {name: b, type: c5.large}\n"
             + "workloads:\n  - {name: ping, kind: iperf, from: a, to: b, protocol: udp, rateGbps: 0.1, frameBytes: 1500}\n"
             + "  - {name: sync-writes, kind: fio, volume: data, rw: write, bs: 4k, iodepth: 1}\n";
-        try
-        {
-            return ScenarioLoader.parse("latency", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
-                false);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        return SimulationRun.scenario("latency", yaml);
     }
 
     @Setup(Level.Iteration)

@@ -1,6 +1,9 @@
 package io.nitrosim.benchmarks;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -8,6 +11,7 @@ import java.util.stream.Stream;
 
 import io.nitrosim.simulator.engine.Simulation;
 import io.nitrosim.simulator.scenario.Scenario;
+import io.nitrosim.simulator.scenario.ScenarioLoader;
 
 /** A simulation prepared in a temporary work directory for one benchmark iteration, removed with it. */
 final class SimulationRun implements AutoCloseable
@@ -27,6 +31,19 @@ final class SimulationRun implements AutoCloseable
         JvmFlagsCheck.requireProjectJvmFlags();
         final Path work = Files.createTempDirectory("nitro-sim-bench");
         return new SimulationRun(work, Simulation.prepare(scenario, work));
+    }
+
+    /** A benchmark's scenario from its YAML text (a mistake in it is the benchmark's bug: unchecked). */
+    static Scenario scenario(final String name, final String yaml)
+    {
+        try
+        {
+            return ScenarioLoader.parse(name, new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), false);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     Simulation simulation()

@@ -2,6 +2,7 @@ package io.nitrosim.simulator.scenario;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The faults section: each entry {@code {at, kind, target, duration, latency}}. {@code at} and {@code duration}
@@ -113,7 +114,7 @@ final class FaultsValidator
             {
                 final Scenario.Fault other = faults.get(j);
                 if (other.kind() == kind && other.target().equals(target)
-                    && java.util.Objects.equals(other.bucket(), bucket) && other.atNs() < fault.endNs()
+                    && Objects.equals(other.bucket(), bucket) && other.atNs() < fault.endNs()
                     && fault.atNs() < other.endNs())
                 {
                     throw checks.error(path, kind.key() + " on " + MessageText.quoted(target) + " ("
