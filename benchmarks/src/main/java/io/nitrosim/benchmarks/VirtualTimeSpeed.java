@@ -5,6 +5,8 @@ import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import io.nitrosim.time.WallClock;
+
 /**
  * Quick probe of virtual-time speed outside JMH, for before/after comparisons in one session: the demo (trace
  * off) for its first {@code demoSeconds} simulated seconds, and one c5.large timing-only flow ({@link
@@ -37,9 +39,9 @@ public final class VirtualTimeSpeed
             try (SimulationRun run = SimulationRun.prepare(TraceOverheadBenchmark.demo(demoSeconds + "s", "off")))
             {
                 final long cpu0 = THREADS.getCurrentThreadCpuTime();
-                final long wall0 = System.nanoTime();
+                final long wall0 = WallClock.nanoTime();
                 run.simulation().run(null);
-                final double wallS = (System.nanoTime() - wall0) / 1e9;
+                final double wallS = (WallClock.nanoTime() - wall0) / 1e9;
                 final double cpuS = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e9;
                 print("demo", round, demoSeconds, wallS, cpuS);
                 if (round > 0 || rounds == 1)
@@ -51,9 +53,9 @@ public final class VirtualTimeSpeed
             try (VirtualTimeFlow flow = new VirtualTimeFlow(VirtualTimeFlow.Producer.BATCHED))
             {
                 final long cpu0 = THREADS.getCurrentThreadCpuTime();
-                final long wall0 = System.nanoTime();
+                final long wall0 = WallClock.nanoTime();
                 final VirtualTimeFlow.Result result = flow.runFor(TimeUnit.SECONDS.toNanos(flowSeconds));
-                final double wallS = (System.nanoTime() - wall0) / 1e9;
+                final double wallS = (WallClock.nanoTime() - wall0) / 1e9;
                 final double cpuS = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e9;
                 print("flow " + String.format(Locale.ROOT, "%.3f Gbps", result.achievedGbps()), round, flowSeconds,
                     wallS, cpuS);
