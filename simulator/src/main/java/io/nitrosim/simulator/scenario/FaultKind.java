@@ -28,12 +28,41 @@ public enum FaultKind
      * Each frame the card delivers to the ENI during the fault is lost on the way with probability {@code rate}
      * (seeded: the same frames every run); TCP-like streams retransmit. Target: an ENI.
      */
-    FABRIC_LOSS("fabric-loss", Target.ENI);
+    FABRIC_LOSS("fabric-loss", Target.ENI),
+    /**
+     * A function-level reset of the target's PCI function (the volume's NVMe controller or the ENI's ENA device) at
+     * the fault's start, with I/O in flight: the device drops what it held and the driver sees it, resets and
+     * re-initialises; I/O resumes. The duration is the window the results measure. Target: a volume or an ENI.
+     */
+    FUNCTION_RESET("function-reset", Target.FUNCTION),
+    /**
+     * A guest page the target's device is about to DMA (under an in-flight descriptor) is unmapped from the IOMMU
+     * at the fault's start and mapped again at its end: the device's DMA is refused, it reports the failure as its
+     * spec defines, the driver recovers. Target: a volume or an ENI.
+     */
+    DMA_FAULT("dma-fault", Target.FUNCTION),
+    /**
+     * The volume is detached from its instance with I/O in flight at the fault's start and attached again at its
+     * end. Target: a volume.
+     */
+    VOLUME_DETACH("volume-detach", Target.VOLUME),
+    /**
+     * The volume's storage server is killed at the fault's start (what it had not made durable is gone, nothing it
+     * acknowledged) and restarted at its end. Target: a volume.
+     */
+    STORAGE_RESTART("storage-restart", Target.VOLUME),
+    /**
+     * Each frame the card delivers to the ENI during the fault has a byte flipped on the way with probability
+     * {@code rate} (seeded); the receiver's checksums catch it and TCP-like streams retransmit. Target: an ENI.
+     */
+    FABRIC_CORRUPTION("fabric-corruption", Target.ENI);
 
     /** What a fault of a kind hits. */
     public enum Target
     {
-        VOLUME("volume"), ENI("ENI"), INSTANCE("instance");
+        VOLUME("volume"), ENI("ENI"), INSTANCE("instance"),
+        /** A PCI function: a volume's NVMe controller or an ENI's ENA device. */
+        FUNCTION("volume or ENI");
 
         private final String what;
 

@@ -41,6 +41,8 @@ final class FaultsValidator
                 volumes.add(v.name());
             }
         }
+        final List<String> functions = new ArrayList<>(volumes);
+        functions.addAll(enis);
         final List<Scenario.Fault> faults = new ArrayList<>();
         final List<ScenarioSpec.FaultSpec> list = checks.list("faults", specs, ScenarioLimits.MAX_FAULTS);
         for (int i = 0; i < list.size(); i++)
@@ -57,7 +59,8 @@ final class FaultsValidator
             }
             final String target = checks.reference(path + ".target", f.target(),
                 kind.target() == FaultKind.Target.VOLUME ? volumes
-                    : kind.target() == FaultKind.Target.ENI ? enis : names, kind.target().what());
+                    : kind.target() == FaultKind.Target.ENI ? enis
+                    : kind.target() == FaultKind.Target.FUNCTION ? functions : names, kind.target().what());
             final long durationNs = checks.positiveDuration(path + ".duration", f.duration(), -1,
                 ScenarioLimits.MAX_DURATION_NS);
             if (atNs + durationNs > scenarioDurationNs)
@@ -93,7 +96,7 @@ final class FaultsValidator
                 checks.notFor(path, kind.key() + " faults (only credits-zeroed takes it)", "bucket", f.bucket());
             }
             double rate = 0;
-            if (kind == FaultKind.FABRIC_LOSS)
+            if (kind == FaultKind.FABRIC_LOSS || kind == FaultKind.FABRIC_CORRUPTION)
             {
                 if (f.rate() == null)
                 {
@@ -107,7 +110,7 @@ final class FaultsValidator
             }
             else
             {
-                checks.notFor(path, kind.key() + " faults (only fabric-loss takes it)", "rate", f.rate());
+                checks.notFor(path, kind.key() + " faults (only fabric-loss and fabric-corruption take it)", "rate", f.rate());
             }
             final Scenario.Fault fault = new Scenario.Fault(kind, target, atNs, durationNs, latencyNs, bucket, rate);
             for (int j = 0; j < faults.size(); j++)

@@ -58,9 +58,10 @@ class FaultsSectionTest
     void shouldRefuseBadFaultsWithTheirPlaceAndWhatIsAccepted()
     {
         assertRefused("s.yaml:6:14: faults[0].kind: 'disk-fire' is not accepted; accepted: storage-latency, "
-            + "storage-stall, link-down, credits-zeroed, fabric-loss", "  - {at: 1s, kind: disk-fire, target: v, duration: 1s}\n");
+            + "storage-stall, link-down, credits-zeroed, fabric-loss, function-reset, dma-fault, volume-detach, storage-restart, "
+            + "fabric-corruption", "  - {at: 1s, kind: disk-fire, target: v, duration: 1s}\n");
         assertRefused("s.yaml:6:5: faults[0].kind: missing; accepted: storage-latency, storage-stall, link-down, "
-            + "credits-zeroed, fabric-loss",
+            + "credits-zeroed, fabric-loss, function-reset, dma-fault, volume-detach, storage-restart, fabric-corruption",
             "  - {at: 1s, target: v, duration: 1s}\n");
         assertRefused("s.yaml:6:35: faults[0].target: unknown volume 'x'; defined: v, w",
             "  - {at: 1s, kind: storage-stall, target: x, duration: 1s}\n");
@@ -86,7 +87,7 @@ class FaultsSectionTest
             "  - {at: 1s, kind: fabric-loss, target: a-eth0, duration: 1s}\n");
         assertRefused("s.yaml:6:49: faults[0].rate: 1.5 is out of range; accepted: (0, 1]",
             "  - {at: 1s, kind: fabric-loss, target: a-eth0, rate: 1.5, duration: 1s}\n");
-        assertRefused("s.yaml:6:60: faults[0].rate: does not apply to storage-stall faults (only fabric-loss takes it)",
+        assertRefused("s.yaml:6:60: faults[0].rate: does not apply to storage-stall faults (only fabric-loss and fabric-corruption take it)",
             "  - {at: 1s, kind: storage-stall, target: v, duration: 1s, rate: 0.5}\n");
         assertRefused("s.yaml:6:5: faults[0].bucket: missing; accepted: net-out, net-in",
             "  - {at: 1s, kind: credits-zeroed, target: a, duration: 1s}\n");
@@ -105,7 +106,8 @@ class FaultsSectionTest
             "  - {at: 1s, kind: storage-stall, target: v, duration: 1s}\n"
                 + "  - {at: 1500ms, kind: storage-stall, target: v, duration: 1s}\n");
         assertRefused("s.yaml:6:4: faults[0]: empty list entry; expected {at, kind, target, ...} (kinds: "
-            + "storage-latency, storage-stall, link-down, credits-zeroed, fabric-loss)", "  -\n");
+            + "storage-latency, storage-stall, link-down, credits-zeroed, fabric-loss, function-reset, dma-fault, "
+            + "volume-detach, storage-restart, fabric-corruption)", "  -\n");
     }
 
     @Test
