@@ -112,6 +112,12 @@ public final class StoragePlumbing implements AutoCloseable
         return card;
     }
 
+    /** The backend of {@code card} (its own connection to storage), or null for a timing-only card. */
+    StorageBackend backendOf(final EbsCard card)
+    {
+        return backends.get(card);
+    }
+
     /** Attaches a volume: an NVMe controller on the card, plugged into the instance's bus (hot if running). */
     public PluggedVolume plugVolume(final EbsCard card, final Instance instance, final VolumeSpec spec)
     {
