@@ -189,11 +189,14 @@ public final class Simulation implements AutoCloseable
         {
             case FUNCTION_RESET:
             case DMA_FAULT:
-            case VOLUME_DETACH:
             case FABRIC_CORRUPTION:
                 throw new IllegalArgumentException("faults: " + f.kind().key() + " is not built yet");
             default:
                 break;
+        }
+        if (f.kind() == FaultKind.VOLUME_DETACH)
+        {
+            return storage.detachFault(f);
         }
         if (f.kind().target() == FaultKind.Target.VOLUME)
         {

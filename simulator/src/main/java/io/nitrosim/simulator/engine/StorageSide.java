@@ -59,6 +59,7 @@ final class StorageSide implements AutoCloseable
     private final Map<String, EbsCard> cards = new LinkedHashMap<>();
     private final Map<String, VolumeHandle> volumes = new LinkedHashMap<>();
     private final Map<String, GuestSide> guests = new LinkedHashMap<>();
+    private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final List<FioRun> fioRuns = new ArrayList<>();
     private final StoragePlumbing plumbing;
     private final Path workDirectory;
@@ -125,6 +126,7 @@ final class StorageSide implements AutoCloseable
     void addInstance(final Scenario.Instance spec, final Instance instance, final GuestSide guest)
     {
         guests.put(spec.name(), guest);
+        instances.put(spec.name(), instance);
         if (spec.volumes().isEmpty())
         {
             return;
@@ -157,6 +159,26 @@ final class StorageSide implements AutoCloseable
             volumes.put(v.name(), new VolumeHandle(v, plugged.spec(), plugged.controller(), plugged.address(),
                 plugged.tags()));
         }
+    }
+
+    /** A volume-detach fault on volume {@code f.target()}: its function, its guest and the fio on it. */
+    VolumeDetach detachFault(final Scenario.Fault f)
+    {
+        for (final Scenario.Export e : scenario.exports())
+        {
+            if (e.volume().equals(f.target()))
+            {
+                throw new IllegalArgumentException("faults: volume-detach of " + f.target() + ", which is exported over "
+                    + "NBD, is not supported (the export's block device does not follow a detach); accepted: a "
+                    + "volume that is not exported");
+            }
+        }
+        final VolumeHandle v = volumes.get(f.target());
+        final String owner = v.spec().instance();
+        final int vcpus = scenario.instances().stream().filter(i -> i.name().equals(owner)).findFirst().orElseThrow()
+            .type().vcpus();
+        return new VolumeDetach(f, f.target(), plumbing, instances.get(owner), v.controller(), guests.get(owner), vcpus,
+            fioOn(f.target()));
     }
 
     private boolean killedByAFault(final String volumeName)
