@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import io.nitrosim.pci.PciFunction;
 import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.shaping.TokenBucket;
 import io.nitrosim.simulator.results.FaultResult;
@@ -40,7 +41,8 @@ final class CreditFault extends FaultInjection
     private final String target;
     private final Credits[] credits;
     private final Rate[] rates;
-    private final Tracer tracer;
+    /** The function whose tracer takes the fault's events (asked when they happen: tracing is wired after faults). */
+    private final PciFunction function;
     private final long[] balanceBefore;
     private final long[] balanceAtEnd;
     private final long[] movedAtStart;
@@ -48,13 +50,13 @@ final class CreditFault extends FaultInjection
     private long balancePpmBefore;
 
     CreditFault(final Scenario.Fault fault, final String target, final List<Credits> credits, final List<Rate> rates,
-        final Tracer tracer)
+        final PciFunction function)
     {
         super(fault);
         this.target = target;
         this.credits = credits.toArray(new Credits[0]);
         this.rates = rates.toArray(new Rate[0]);
-        this.tracer = tracer;
+        this.function = function;
         this.balanceBefore = new long[this.credits.length];
         this.balanceAtEnd = new long[this.credits.length];
         this.movedAtStart = new long[this.rates.length];
@@ -117,7 +119,7 @@ final class CreditFault extends FaultInjection
     @Override
     Tracer tracer()
     {
-        return tracer;
+        return function.tracer();
     }
 
     @Override

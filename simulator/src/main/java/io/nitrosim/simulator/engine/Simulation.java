@@ -246,7 +246,7 @@ public final class Simulation implements AutoCloseable
                         sum += meters.value(bytes, e.tags());
                     }
                     return sum;
-                }, 8 / 1e9)), net.primary().function().tracer());
+                }, 8 / 1e9)), net.primary().function());
     }
 
     /**

@@ -220,12 +220,12 @@ final class StorageSide implements AutoCloseable
             {
                 return new CreditFault(f, f.target(), List.of(new CreditFault.Credits("Ops", shaping.iopsCreditBucket())),
                     List.of(new CreditFault.Rate("IOPS", "Iops", limits.baselineIops(), "ops",
-                        () -> meters.total(tags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), 1)), v.controller().tracer());
+                        () -> meters.total(tags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), 1)), v.controller());
             }
             return new CreditFault(f, f.target(), List.of(new CreditFault.Credits("Bytes", shaping.bytesCreditBucket())),
                 List.of(new CreditFault.Rate("MiB/s", "MiBps", limits.throughputBaselineBytesPerSec() / 1048576.0, "bytes",
                     () -> meters.total(tags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES), 1 / 1048576.0)),
-                v.controller().tracer());
+                v.controller());
         }
         final EbsCard card = cards.get(f.target());
         final InstanceType t = scenario.instances().stream().filter(i -> i.name().equals(f.target())).findFirst()
@@ -238,7 +238,7 @@ final class StorageSide implements AutoCloseable
                 () -> meters.total(tags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES), 8 / 1e6),
                 new CreditFault.Rate("IOPS", "Iops", t.ebsBaselineIops(), "ops",
                     () -> meters.total(tags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), 1)),
-            volumesOf(f.target()).get(0).controller().tracer());
+            volumesOf(f.target()).get(0).controller());
     }
 
     /** What an NBD export of a volume needs: the guest that owns it, the controller's slot, the volume. */

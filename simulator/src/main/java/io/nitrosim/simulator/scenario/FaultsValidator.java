@@ -187,7 +187,7 @@ final class FaultsValidator
     private static boolean hasBurstBalance(final Scenario.Volume v)
     {
         final io.nitrosim.ebs.volume.VolumeSpec.Builder b = io.nitrosim.ebs.volume.VolumeSpec.builder()
-            .volumeId("vol-00000000000000000").type(v.type()).sizeGiB((int)Math.min(Integer.MAX_VALUE, v.sizeGiB()));
+            .volumeId("vol-00000000000000000").deviceName("/dev/sdf").type(v.type()).sizeGiB((int)Math.min(Integer.MAX_VALUE, v.sizeGiB()));
         if (v.iops() > 0)
         {
             b.iops((int)v.iops());
