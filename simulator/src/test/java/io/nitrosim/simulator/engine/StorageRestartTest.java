@@ -8,6 +8,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.nitrosim.pci.trace.TraceKind;
+import io.nitrosim.pci.trace.TraceRecord;
+import io.nitrosim.simulator.scenario.FaultKind;
+import io.nitrosim.simulator.trace.TraceReader;
+
 import io.nitrosim.ebs.fio.FioResult;
 import io.nitrosim.simulator.results.FaultResult;
 import io.nitrosim.simulator.results.RunResults;
@@ -34,14 +39,18 @@ class StorageRestartTest
 
     private static Scenario scenario(final String payload)
     {
+        return builder(payload).build();
+    }
+
+    private static ScenarioBuilder builder(final String payload)
+    {
         // fio writes for 2.5 s, then reads back every block it wrote (verify)
         return ScenarioBuilder.named("restart").duration("3s").seed(11).payload(payload).sampleInterval("100ms")
             .instance("db", "c5.large")
             .volume("db", "data", "gp3", 100, 3000, 125)
             .workload(new ScenarioSpec.WorkloadSpec("io", "fio", null, "2500ms", null, "data", "randwrite", "16k", 8,
                 null, "4m", null, "full".equals(payload) ? true : null, null, null, null, null, null, null, null))
-            .fault("1s", "storage-restart", "data", "500ms", null)
-            .build();
+            .fault("1s", "storage-restart", "data", "500ms", null);
     }
 
     @Test
@@ -83,17 +92,38 @@ class StorageRestartTest
     void shouldHoldAndResendTheSameWayInATimingOnlyRunAndRepeatBitForBit()
     {
         final FaultResult first;
-        try (Simulation simulation = Simulation.prepare(scenario("timing-only"), work.resolve("a")))
+        final Scenario traced = builder("timing-only").trace(java.util.List.of("fault"), java.util.List.of()).build();
+        try (Simulation simulation = Simulation.prepare(traced, work.resolve("a"), work.resolve("trace")))
         {
             first = simulation.run(null).faults().get(0);
         }
+        final long code = FaultKind.STORAGE_RESTART.ordinal();
+        assertEquals(java.util.List.of(java.util.List.of(S, code, 0L, 0L, 500_000_000L),
+            java.util.List.of(1_500_000_000L, code, 1L, 0L, 500_000_000L)), faultEvents(work.resolve("trace")),
+            "the kill and the restart on the volume's controller, at their exact times");
         assertEquals(8L, first.counters().get("iosLostInFlight"));
         assertEquals(8L, first.counters().get("iosResubmitted"));
         assertEquals(null, first.counters().get("journalRecordsReplayed"), "a timing-only run stores nothing");
         assertEquals(GP3_BASE_SECONDS, first.recoverySeconds(), 1e-9);
-        try (Simulation again = Simulation.prepare(scenario("timing-only"), work.resolve("b")))
+        try (Simulation again = Simulation.prepare(traced.withTrace(Scenario.Trace.NONE), work.resolve("b")))
         {
             assertEquals(first, again.run(null).faults().get(0), "same scenario and seed, same fault and recovery");
         }
+    }
+
+    /** The trace's fault events as (time, code, phase, parameter, duration). */
+    static java.util.List<java.util.List<Long>> faultEvents(final Path trace)
+    {
+        final java.util.List<java.util.List<Long>> events = new java.util.ArrayList<>();
+        try (TraceReader reader = TraceReader.open(trace))
+        {
+            while (reader.next())
+            {
+                final TraceRecord r = reader.record();
+                assertEquals(TraceKind.FAULT, r.kind());
+                events.add(java.util.List.of(r.timeNs(), r.arg0(), r.arg1(), r.arg2(), r.arg3()));
+            }
+        }
+        return events;
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.nitrosim.simulator.scenario.FaultKind;
+
 import io.nitrosim.ebs.fio.FioResult;
 import io.nitrosim.simulator.results.FaultResult;
 import io.nitrosim.simulator.results.RunResults;
@@ -33,13 +35,17 @@ class VolumeDetachTest
 
     private static Scenario scenario()
     {
+        return builder().build();
+    }
+
+    private static ScenarioBuilder builder()
+    {
         return ScenarioBuilder.named("detach").duration("3s").seed(11).payload("full").sampleInterval("100ms")
             .instance("db", "c5.large")
             .volume("db", "data", "gp3", 100, 3000, 125)
             .workload(new ScenarioSpec.WorkloadSpec("io", "fio", null, "2500ms", null, "data", "randwrite", "16k", 8,
                 null, "4m", null, true, null, null, null, null, null, null, null))
-            .fault("1s", "volume-detach", "data", "500ms", null)
-            .build();
+            .fault("1s", "volume-detach", "data", "500ms", null);
     }
 
     @Test
@@ -67,9 +73,16 @@ class VolumeDetachTest
             assertTrue(fio.verifiedBlocks() > 200, "fio read back the blocks it wrote: " + fio.verifiedBlocks());
             assertEquals(0, fio.verifyErrors(), "every acknowledged write reads back intact");
         }
-        try (Simulation again = Simulation.prepare(scenario(), work.resolve("b")))
+        final Scenario traced = builder().trace(java.util.List.of("fault"), java.util.List.of())
+            .build();
+        try (Simulation again = Simulation.prepare(traced, work.resolve("b"), work.resolve("trace")))
         {
             assertEquals(fault, again.run(null).faults().get(0), "same scenario and seed, same fault and recovery");
         }
+        final long code = FaultKind.VOLUME_DETACH.ordinal();
+        assertEquals(java.util.List.of(java.util.List.of(S, code, 0L, 0L, 500_000_000L),
+            java.util.List.of(1_500_000_000L, code, 1L, 0L, 500_000_000L)),
+            StorageRestartTest.faultEvents(work.resolve("trace")),
+            "the detach and the attach on the volume's controller, at their exact times");
     }
 }
