@@ -84,6 +84,19 @@ final class StorageFaults
             return target.controller().tracer();
         }
 
+        /** By default: recovered at the first I/O completed after the fault's end. */
+        @Override
+        boolean recovered(final long nowNs)
+        {
+            return target.completions() > completedAtEnd;
+        }
+
+        @Override
+        long traceParameter()
+        {
+            return 0;
+        }
+
         Map<String, Long> counters()
         {
             final Map<String, Long> counters = new LinkedHashMap<>();
@@ -169,18 +182,6 @@ final class StorageFaults
         }
 
         @Override
-        boolean recovered(final long nowNs)
-        {
-            return target.completions() > completedAtEnd;
-        }
-
-        @Override
-        long traceParameter()
-        {
-            return 0;
-        }
-
-        @Override
         FaultResult result(final Double recoverySeconds)
         {
             return new FaultResult(fault.kind().key(), target.volume(), fault.atNs() / 1e9, fault.durationNs() / 1e9,
@@ -231,18 +232,6 @@ final class StorageFaults
             }
             target.card().storageRestarted(target.controller(), unansweredAtKill);
             super.end(nowNs);
-        }
-
-        @Override
-        boolean recovered(final long nowNs)
-        {
-            return target.completions() > completedAtEnd;
-        }
-
-        @Override
-        long traceParameter()
-        {
-            return 0;
         }
 
         @Override
