@@ -89,6 +89,34 @@ class StorageRestartTest
     }
 
     @Test
+    void shouldStopTheKilledVolumesStorageAloneWhileAnotherVolumeOfTheInstanceGoesOn()
+    {
+        final Scenario scenario = builder("full")
+            .volume("db", "logs", "gp3", 100, 3000, 125)
+            .workload(new ScenarioSpec.WorkloadSpec("log", "fio", null, "2500ms", null, "logs", "randwrite", "16k", 8,
+                null, "4m", null, true, null, null, null, null, null, null, null))
+            .build();
+        try (Simulation simulation = Simulation.prepare(scenario, work))
+        {
+            final RunResults results = simulation.run(null);
+            final TimeSeries series = simulation.timeSeries();
+            final FaultResult fault = results.faults().get(0);
+            assertEquals(8L, fault.counters().get("iosLostInFlight"));
+            assertEquals(8L, fault.counters().get("iosResubmitted"));
+            assertEquals(0.0, SeriesMath.average(series, IOPS, 1_100_000_000L, 1_400_000_000L), "data waits");
+            assertEquals(3000.0, SeriesMath.average(series, "db.vol.logs.iops", 1_100_000_000L, 1_400_000_000L), 45.0,
+                "logs, on the shared storage, keeps its 3000 IOPS through data's restart");
+            for (final String volume : new String[] {"data", "logs"})
+            {
+                final FioResult fio = simulation.fioTotal(volume);
+                assertEquals(0, fio.errors(), volume);
+                assertTrue(fio.verifiedBlocks() > 200, volume + ": " + fio.verifiedBlocks());
+                assertEquals(0, fio.verifyErrors(), volume + ": every acknowledged write reads back intact");
+            }
+        }
+    }
+
+    @Test
     void shouldHoldAndResendTheSameWayInATimingOnlyRunAndRepeatBitForBit()
     {
         final FaultResult first;
