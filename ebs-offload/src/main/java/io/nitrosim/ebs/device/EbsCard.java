@@ -250,6 +250,34 @@ public final class EbsCard implements SimAgent
         controller.port().stalledUntilNs(untilNs);
     }
 
+    /**
+     * Fault injection: the volume's storage server was killed. Requests it had not answered get no answer and the
+     * card holds the volume's I/O (they and every later request wait in the volume's ring, as EBS stalls I/O
+     * rather than fail it while its storage recovers) until {@link #storageRestarted}. Call from the card's thread.
+     */
+    public void storageKilled(final NvmeController controller)
+    {
+        controller.port().stalledUntilNs(NO_DEADLINE);
+    }
+
+    /**
+     * Fault injection: the volume's storage server is back and has recovered. The card sends the {@code unanswered}
+     * requests again, and then the rest, once the new connection's round trip (the volume type's base service
+     * latency) has passed. Call from the card's thread.
+     */
+    public void storageRestarted(final NvmeController controller, final long unanswered)
+    {
+        final VolumePort port = controller.port();
+        port.resubmitsDue(unanswered);
+        port.stalledUntilNs(clock.nanoTime() + ctx.latencyModel.profile(controller.volumeSpec().type()).baseNs());
+    }
+
+    /** Requests of the volume the card sent again after a storage server restart ({@link #storageRestarted}). */
+    public long resubmittedRequests(final NvmeController controller)
+    {
+        return controller.port().resubmitted();
+    }
+
     public long backendErrors()
     {
         return backendErrors.get();
@@ -363,6 +391,7 @@ public final class EbsCard implements SimAgent
             {
                 merge.reset();
             }
+            port.countTaken();
             port.tracer().emit(TraceKind.STORAGE_OP, r.slot(), r.op(), r.offsetBytes(), r.lengthBytes(), 0);
             return true;
         }

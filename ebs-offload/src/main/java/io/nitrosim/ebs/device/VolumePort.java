@@ -29,6 +29,10 @@ final class VolumePort
     private long delayedRequests;
     /** Storage stalled until this time: the card takes no request from the ring before it (0: not stalled). */
     private long stalledUntilNs;
+    /** Requests a killed storage server left unanswered that the card has still to send again. */
+    private long resubmitsDue;
+    /** Requests the card sent again after its storage server came back. */
+    private long resubmitted;
 
     VolumePort(final int index, final VolumeId volumeId, final boolean timingOnly, final ShapedRing requests,
         final HandoffRing completions, final PciFunction frontEnd)
@@ -117,5 +121,26 @@ final class VolumePort
     void stalledUntilNs(final long untilNs)
     {
         this.stalledUntilNs = untilNs;
+    }
+
+    /** The next {@code requests} the card takes from the ring are resends of requests a killed server lost. */
+    void resubmitsDue(final long requests)
+    {
+        this.resubmitsDue = requests;
+    }
+
+    /** The card took a request from the ring: counted as a resend while any are due. */
+    void countTaken()
+    {
+        if (resubmitsDue > 0)
+        {
+            resubmitsDue--;
+            resubmitted++;
+        }
+    }
+
+    long resubmitted()
+    {
+        return resubmitted;
     }
 }

@@ -32,14 +32,25 @@ import io.nitrosim.pci.GuestTask;
  * Verify: a write puts the {@link BlockPattern} of (LBA, generation) into its buffer with one bulk copy (G counts
  * the writes of that block by this run); a read of a block with G &gt; 0 copies the buffer out once and compares
  * it whole with the pattern; blocks never written (or whose write failed) are not checked.
+ * <p>
+ * Hot unplug: when the device goes ({@link #deviceRemoved}) every I/O in flight fails, as the Linux NVMe driver's
+ * removal cancels each outstanding request with a host-aborted status and the block layer returns EIO; the workload
+ * counts them as errors and goes on (fio's {@code continue_on_error}), issuing nothing until a driver for the device
+ * plugged back is given ({@link #deviceAdded}) and is up. Time-based jobs keep their end time.
  */
 public final class FioWorkload implements GuestTask
 {
     private static final int PHASE_RUN = 0;
     private static final int PHASE_VERIFY = 1;
     private static final int PHASE_DONE = 2;
+    /**
+     * The status an I/O ends with when its device is removed: NVMe Path Related Status (SCT 3h) "Command Aborted By
+     * Host" (71h), which Linux's nvme_cancel_request sets (NVME_SC_HOST_ABORTED_CMD, drivers/nvme/host/core.c).
+     */
+    public static final int HOST_ABORTED_STATUS = 0x371;
 
-    private final NvmeDriver driver;
+    /** The driver of the device; null while the device is unplugged. */
+    private NvmeDriver driver;
     private final GuestMemoryAccess memory;
     private final GuestMemoryAllocator allocator;
     private final FioJob[] jobs;
@@ -90,13 +101,55 @@ public final class FioWorkload implements GuestTask
     @Override
     public void onInterrupt(final int vector)
     {
-        driver.onInterrupt(vector);
+        if (driver != null)
+        {
+            driver.onInterrupt(vector);
+        }
     }
 
     /** True when every clone has finished (and verified) or the driver failed. */
     public boolean isDone()
     {
-        return done || driver.isFailed();
+        return done || driver != null && driver.isFailed();
+    }
+
+    /**
+     * The device was hot-unplugged: every I/O in flight fails with {@link #HOST_ABORTED_STATUS} (counted in the
+     * clones' errors) and the workload pauses; the driver is dropped, as its device is gone.
+     *
+     * @return the I/Os failed.
+     */
+    public int deviceRemoved(final long nowNs)
+    {
+        lastNowNs = nowNs;
+        driver = null;
+        int failed = 0;
+        if (clones != null)
+        {
+            for (final Clone c : clones)
+            {
+                failed += c.failInFlight(nowNs);
+            }
+        }
+        return failed;
+    }
+
+    /** A device was plugged back: {@code newDriver} (not yet brought up) drives it; I/O resumes once it is ready. */
+    public void deviceAdded(final NvmeDriver newDriver)
+    {
+        if (newDriver == null || driver != null)
+        {
+            throw new IllegalStateException("a new driver replaces a removed device's only: driver " + driver
+                + ", new driver " + newDriver);
+        }
+        newDriver.completionHandler(handler);
+        driver = newDriver;
+    }
+
+    /** Whether the workload has a device now (false between {@link #deviceRemoved} and {@link #deviceAdded}). */
+    public boolean hasDevice()
+    {
+        return driver != null;
     }
 
     /** One slice of the workload. @return work done (0 when waiting for the device). */
@@ -104,6 +157,10 @@ public final class FioWorkload implements GuestTask
     public int doWork(final long nowNs)
     {
         lastNowNs = nowNs;
+        if (driver == null)
+        {
+            return 0;
+        }
         int work = driver.doWork(nowNs);
         if (!driver.isReady() || done)
         {
@@ -128,7 +185,7 @@ public final class FioWorkload implements GuestTask
     @Override
     public long nextDeadlineNs()
     {
-        if (!driver.isReady() && !driver.isFailed())
+        if (driver != null && !driver.isReady() && !driver.isFailed())
         {
             return driver.nextDeadlineNs();
         }
@@ -454,6 +511,24 @@ public final class FioWorkload implements GuestTask
                 }
             }
             return work;
+        }
+
+        /** Fails every I/O in flight (its device is gone). @return how many. */
+        int failInFlight(final long nowNs)
+        {
+            int failed = 0;
+            partialSlot = -1;
+            for (int slot = 0; slot < busy.length; slot++)
+            {
+                if (busy[slot])
+                {
+                    commandsSubmitted[slot] = commandsPerIo;
+                    commandsOutstanding[slot] = 1;
+                    onCompletion(slot, HOST_ABORTED_STATUS, nowNs);
+                    failed++;
+                }
+            }
+            return failed;
         }
 
         /** Submits the slot's next commands (one per MDTS of its block) while the queue takes them. */

@@ -14,6 +14,9 @@ import io.nitrosim.ebs.volume.VolumeId;
  * <p>
  * Several backends (one per card) may share one engine: engine calls are serialised on the engine. Write data
  * is copied once into a scratch buffer; read data goes straight from the block file into the completion.
+ * <p>
+ * A volume may be served by a server of its own instead ({@link #serveFrom}): an {@link EmbeddedStorageServer}
+ * that a fault can kill and restart; while it is down, the volume's submissions are refused as busy.
  */
 public final class EmbeddedStorageBackend implements StorageBackend
 {
@@ -25,6 +28,10 @@ public final class EmbeddedStorageBackend implements StorageBackend
     private final ByteBuffer statusScratch = ByteBuffer.allocateDirect(StorageProtocol.STATUS_LENGTH);
     private final UnsafeBuffer statusBuffer = new UnsafeBuffer(statusScratch);
     private final int maxIoBytes;
+    /** Volumes served by a server of their own, as (high, low) pairs with the server at the same index. */
+    private int[] ownHigh = new int[0];
+    private long[] ownLow = new long[0];
+    private EmbeddedStorageServer[] ownServer = new EmbeddedStorageServer[0];
     private boolean closed;
 
     /**
@@ -54,6 +61,39 @@ public final class EmbeddedStorageBackend implements StorageBackend
         return engine;
     }
 
+    /**
+     * Serves {@code volumeId} from {@code server} from now on (call before the volume is created, on the thread that
+     * submits). Its maximum I/O must be this backend's.
+     */
+    public void serveFrom(final VolumeId volumeId, final EmbeddedStorageServer server)
+    {
+        if (server.engine() == null || server.engine().maxIoBytes() != maxIoBytes)
+        {
+            throw new IllegalArgumentException("storage server for " + volumeId + " must be running with a maximum I/O of "
+                + maxIoBytes + " B");
+        }
+        final int n = ownServer.length;
+        ownHigh = java.util.Arrays.copyOf(ownHigh, n + 1);
+        ownLow = java.util.Arrays.copyOf(ownLow, n + 1);
+        ownServer = java.util.Arrays.copyOf(ownServer, n + 1);
+        ownHigh[n] = volumeId.high();
+        ownLow[n] = volumeId.low();
+        ownServer[n] = server;
+    }
+
+    /** The engine that serves the volume, or null while its own server is down. */
+    private StorageEngine engineFor(final int volHigh, final long volLow)
+    {
+        for (int i = 0; i < ownServer.length; i++)
+        {
+            if (ownHigh[i] == volHigh && ownLow[i] == volLow)
+            {
+                return ownServer[i].engine();
+            }
+        }
+        return engine;
+    }
+
     @Override
     public int maxIoBytes()
     {
@@ -63,8 +103,9 @@ public final class EmbeddedStorageBackend implements StorageBackend
     @Override
     public boolean submitCreateVolume(final long requestId, final VolumeId volumeId, final long sizeBytes)
     {
+        final StorageEngine engine = engineFor(volumeId.high(), volumeId.low());
         final int reserved = CompletionRing.completionBytes(0);
-        if (!completions.reserve(reserved))
+        if (engine == null || !completions.reserve(reserved))
         {
             return false;
         }
@@ -89,8 +130,9 @@ public final class EmbeddedStorageBackend implements StorageBackend
         final int length)
     {
         StorageBackend.checkIoLength(length, maxIoBytes);
+        final StorageEngine engine = engineFor(volumeId.high(), volumeId.low());
         final int reserved = CompletionRing.completionBytes(0);
-        if (!completions.reserve(reserved))
+        if (engine == null || !completions.reserve(reserved))
         {
             return false;
         }
@@ -111,8 +153,9 @@ public final class EmbeddedStorageBackend implements StorageBackend
     public boolean submitRead(final long requestId, final VolumeId volumeId, final long offsetBytes, final int length)
     {
         StorageBackend.checkIoLength(length, maxIoBytes);
+        final StorageEngine engine = engineFor(volumeId.high(), volumeId.low());
         final int reserved = CompletionRing.completionBytes(length);
-        if (!completions.reserve(reserved))
+        if (engine == null || !completions.reserve(reserved))
         {
             return false;
         }
@@ -137,8 +180,9 @@ public final class EmbeddedStorageBackend implements StorageBackend
     @Override
     public boolean submitFlush(final long requestId, final VolumeId volumeId)
     {
+        final StorageEngine engine = engineFor(volumeId.high(), volumeId.low());
         final int reserved = CompletionRing.completionBytes(0);
-        if (!completions.reserve(reserved))
+        if (engine == null || !completions.reserve(reserved))
         {
             return false;
         }
@@ -154,8 +198,9 @@ public final class EmbeddedStorageBackend implements StorageBackend
     @Override
     public boolean submitTrim(final long requestId, final VolumeId volumeId, final long offsetBytes, final long lengthBytes)
     {
+        final StorageEngine engine = engineFor(volumeId.high(), volumeId.low());
         final int reserved = CompletionRing.completionBytes(0);
-        if (!completions.reserve(reserved))
+        if (engine == null || !completions.reserve(reserved))
         {
             return false;
         }

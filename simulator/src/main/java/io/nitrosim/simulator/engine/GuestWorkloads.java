@@ -48,11 +48,17 @@ public final class GuestWorkloads
     public static FioWorkload fio(final GuestSide side, final PciAddress address, final int vcpus, final long seed,
         final long startNs, final FioJob... jobs)
     {
-        final NvmeDriver driver = NvmeDriver.create(side.function(address), side.memory(), side.allocator(),
-            NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, vcpus))));
-        final FioWorkload fio = FioWorkload.create(driver, side.memory(), side.allocator(), seed, jobs);
+        final FioWorkload fio = FioWorkload.create(nvmeDriver(side, address, vcpus), side.memory(), side.allocator(),
+            seed, jobs);
         side.add(fio, startNs);
         return fio;
+    }
+
+    /** The reference NVMe driver fio runs on, for the volume at {@code address} (not yet brought up). */
+    static NvmeDriver nvmeDriver(final GuestSide side, final PciAddress address, final int vcpus)
+    {
+        return NvmeDriver.create(side.function(address), side.memory(), side.allocator(),
+            NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, vcpus))));
     }
 
     /**

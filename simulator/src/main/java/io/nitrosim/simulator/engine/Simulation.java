@@ -189,16 +189,22 @@ public final class Simulation implements AutoCloseable
         {
             case FUNCTION_RESET:
             case DMA_FAULT:
-            case VOLUME_DETACH:
-            case STORAGE_RESTART:
             case FABRIC_CORRUPTION:
                 throw new IllegalArgumentException("faults: " + f.kind().key() + " is not built yet");
             default:
                 break;
         }
+        if (f.kind() == FaultKind.VOLUME_DETACH)
+        {
+            return storage.detachFault(f);
+        }
         if (f.kind().target() == FaultKind.Target.VOLUME)
         {
             return StorageFaults.of(f, storage.faultTarget(f.target()));
+        }
+        if (f.kind() == FaultKind.CREDITS_ZEROED && !f.bucket().startsWith("net-"))
+        {
+            return storage.creditFault(f);
         }
         if (f.kind().target() == FaultKind.Target.INSTANCE)
         {
@@ -229,17 +235,18 @@ public final class Simulation implements AutoCloseable
         final boolean out = "net-out".equals(f.bucket());
         final NetworkSide.InstanceNetwork net = h.network();
         final EniMeter bytes = out ? EniMeter.TX_BYTES : EniMeter.RX_BYTES;
-        return new CreditFault(f, h.spec().name(),
-            (out ? net.card().shaper().outbound() : net.card().shaper().inbound()).creditBucket(),
-            h.spec().type().networkBaselineBytesPerSec(), () ->
-            {
-                long sum = 0;
-                for (final EniHandle e : net.enis())
+        return new CreditFault(f, h.spec().name(), List.of(new CreditFault.Credits("Bytes",
+            (out ? net.card().shaper().outbound() : net.card().shaper().inbound()).creditBucket())),
+            List.of(new CreditFault.Rate("Gbps", "Gbps", h.spec().type().networkBaselineBytesPerSec() * 8 / 1e9, "bytes",
+                () ->
                 {
-                    sum += meters.value(bytes, e.tags());
-                }
-                return sum;
-            }, net.primary().function());
+                    long sum = 0;
+                    for (final EniHandle e : net.enis())
+                    {
+                        sum += meters.value(bytes, e.tags());
+                    }
+                    return sum;
+                }, 8 / 1e9)), net.primary().function());
     }
 
     /**
@@ -417,6 +424,12 @@ public final class Simulation implements AutoCloseable
     public long simulatedNs()
     {
         return runtime.clock().nanoTime();
+    }
+
+    /** Every fio clone of the volume's workload together (tests: errors and blocks verified are not in the results). */
+    io.nitrosim.ebs.fio.FioResult fioTotal(final String volume)
+    {
+        return storage.fioOn(volume).total();
     }
 
     public TimeSeries timeSeries()

@@ -112,6 +112,12 @@ public final class StoragePlumbing implements AutoCloseable
         return card;
     }
 
+    /** The backend of {@code card} (its own connection to storage), or null for a timing-only card. */
+    StorageBackend backendOf(final EbsCard card)
+    {
+        return backends.get(card);
+    }
+
     /** Attaches a volume: an NVMe controller on the card, plugged into the instance's bus (hot if running). */
     public PluggedVolume plugVolume(final EbsCard card, final Instance instance, final VolumeSpec spec)
     {
@@ -133,12 +139,33 @@ public final class StoragePlumbing implements AutoCloseable
     /** The reverse of {@link #plugVolume}: off the bus (if still on it), then off the card. */
     public void unplugVolume(final EbsCard card, final Instance instance, final NvmeController controller)
     {
+        unplugFunction(instance, controller);
+        card.detach(controller);
+    }
+
+    /**
+     * Hot-unplugs the volume's NVMe function from the instance's bus (if on it), the hypervisor's path of a detach:
+     * the guest loses the function, its agent leaves the runtime, its DMA and interrupts are revoked. The volume
+     * stays on its card (its buckets, meters and ring), as an EBS volume outlives its attachment.
+     */
+    public void unplugFunction(final Instance instance, final NvmeController controller)
+    {
         final String volumeId = controller.volumeSpec().volumeId().toString();
         if (instance.attachment(volumeId) != null)
         {
             instance.detach(volumeId);
         }
-        card.detach(controller);
+    }
+
+    /**
+     * Hot-plugs an unplugged volume's function back into the instance's bus, reset first to its power-on state, as a
+     * newly added function is. @return its address on the bus.
+     */
+    public PciAddress replugFunction(final Instance instance, final NvmeController controller)
+    {
+        controller.functionLevelReset();
+        return instance.attach(controller, AttachmentKind.EBS_VOLUME, controller.volumeSpec().volumeId().toString())
+            .address();
     }
 
     /** Takes a card out of the runtime (its volumes unplugged first) and closes its backend. */

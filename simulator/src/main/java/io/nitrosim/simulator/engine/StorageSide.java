@@ -18,6 +18,8 @@ import io.nitrosim.ebs.fio.FioJob;
 import io.nitrosim.ebs.fio.FioResult;
 import io.nitrosim.ebs.fio.FioWorkload;
 import io.nitrosim.ebs.shaping.EbsShapingMeter;
+import io.nitrosim.ebs.storage.EmbeddedStorageBackend;
+import io.nitrosim.ebs.storage.EmbeddedStorageServer;
 import io.nitrosim.ebs.storage.RemoteStorageBackend;
 import io.nitrosim.ebs.storage.StorageBackend;
 import io.nitrosim.ebs.storage.StorageEngine;
@@ -36,6 +38,7 @@ import io.nitrosim.simulator.results.SeriesKeys;
 import io.nitrosim.simulator.results.SeriesKind;
 import io.nitrosim.simulator.results.TimeSeriesRecorder;
 import io.nitrosim.simulator.results.VolumeResult;
+import io.nitrosim.simulator.scenario.FaultKind;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioException;
 import io.nitrosim.time.SimRuntime;
@@ -56,8 +59,12 @@ final class StorageSide implements AutoCloseable
     private final Map<String, EbsCard> cards = new LinkedHashMap<>();
     private final Map<String, VolumeHandle> volumes = new LinkedHashMap<>();
     private final Map<String, GuestSide> guests = new LinkedHashMap<>();
+    private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final List<FioRun> fioRuns = new ArrayList<>();
     private final StoragePlumbing plumbing;
+    private final Path workDirectory;
+    /** The storage server of its own of each volume a storage-restart fault kills (full payload only). */
+    private final Map<String, EmbeddedStorageServer> ownServers = new LinkedHashMap<>();
 
     record VolumeHandle(
         Scenario.Volume spec, VolumeSpec volume, NvmeController controller, PciAddress address, MetricTags tags)
@@ -96,6 +103,7 @@ final class StorageSide implements AutoCloseable
         this.runtime = runtime;
         this.meters = meters;
         this.timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
+        this.workDirectory = workDirectory;
         this.ids = new SplittableRandom(scenario.seed() ^ 0x5EB5L);
         boolean anyVolume = false;
         for (final Scenario.Instance i : scenario.instances())
@@ -118,6 +126,7 @@ final class StorageSide implements AutoCloseable
     void addInstance(final Scenario.Instance spec, final Instance instance, final GuestSide guest)
     {
         guests.put(spec.name(), guest);
+        instances.put(spec.name(), instance);
         if (spec.volumes().isEmpty())
         {
             return;
@@ -136,17 +145,100 @@ final class StorageSide implements AutoCloseable
             {
                 b.throughputMiBps((int)v.throughputMiBps());
             }
-            final StoragePlumbing.PluggedVolume plugged = plumbing.plugVolume(card, instance, b.build());
+            final VolumeSpec volume = b.build();
+            if (engine != null && killedByAFault(v.name()))
+            {
+                // its own server, so that killing it stops this volume alone, as a storage server failure in EBS
+                // hits the volumes it holds
+                final EmbeddedStorageServer server = EmbeddedStorageServer.open(
+                    StorageEngine.context(workDirectory.resolve("ebs-servers").resolve(volume.volumeId().toString())));
+                ownServers.put(v.name(), server);
+                ((EmbeddedStorageBackend)plumbing.backendOf(card)).serveFrom(volume.volumeId(), server);
+            }
+            final StoragePlumbing.PluggedVolume plugged = plumbing.plugVolume(card, instance, volume);
             volumes.put(v.name(), new VolumeHandle(v, plugged.spec(), plugged.controller(), plugged.address(),
                 plugged.tags()));
         }
     }
 
-    /** The card serving volume {@code name} and the volume's controller: what a storage fault hits. */
+    /** A volume-detach fault on volume {@code f.target()}: its function, its guest and the fio on it. */
+    VolumeDetach detachFault(final Scenario.Fault f)
+    {
+        for (final Scenario.Export e : scenario.exports())
+        {
+            if (e.volume().equals(f.target()))
+            {
+                throw new IllegalArgumentException("faults: volume-detach of " + f.target() + ", which is exported over "
+                    + "NBD, is not supported (the export's block device does not follow a detach); accepted: a "
+                    + "volume that is not exported");
+            }
+        }
+        final VolumeHandle v = volumes.get(f.target());
+        final String owner = v.spec().instance();
+        final int vcpus = scenario.instances().stream().filter(i -> i.name().equals(owner)).findFirst().orElseThrow()
+            .type().vcpus();
+        return new VolumeDetach(f, f.target(), plumbing, instances.get(owner), v.controller(), guests.get(owner), vcpus,
+            fioOn(f.target()));
+    }
+
+    private boolean killedByAFault(final String volumeName)
+    {
+        for (final Scenario.Fault f : scenario.faults())
+        {
+            if (f.kind() == FaultKind.STORAGE_RESTART && f.target().equals(volumeName))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The card serving volume {@code name}, the volume's controller and its own storage server (if it has one):
+     * what a storage fault hits.
+     */
     StorageFaults.Target faultTarget(final String name)
     {
         final VolumeHandle v = volumes.get(name);
-        return new StorageFaults.Target(name, cards.get(v.spec().instance()), v.controller());
+        return new StorageFaults.Target(name, cards.get(v.spec().instance()), v.controller(), ownServers.get(name));
+    }
+
+    /**
+     * A credits-zeroed fault on EBS: {@code bucket: ebs} empties the instance's EBS byte and I/O credits (the rates
+     * reported: the instance's EBS Mbps and IOPS); {@code bucket: volume} the volume's burst balance (gp2 I/O
+     * credits: its IOPS; st1/sc1 throughput credits: its MiB/s). Its events go to the (first) volume's controller.
+     */
+    CreditFault creditFault(final Scenario.Fault f)
+    {
+        if (FaultKind.VOLUME_BUCKET.equals(f.bucket()))
+        {
+            final VolumeHandle v = volumes.get(f.target());
+            final VolumeLimits limits = v.volume().limits();
+            final List<MetricTags> tags = List.of(v.tags());
+            final io.nitrosim.ebs.shaping.VolumeShaping shaping = v.controller().volumeShaping();
+            if (limits.hasIopsBurst())
+            {
+                return new CreditFault(f, f.target(), List.of(new CreditFault.Credits("Ops", shaping.iopsCreditBucket())),
+                    List.of(new CreditFault.Rate("IOPS", "Iops", limits.baselineIops(), "ops",
+                        () -> meters.total(tags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), 1)), v.controller());
+            }
+            return new CreditFault(f, f.target(), List.of(new CreditFault.Credits("Bytes", shaping.bytesCreditBucket())),
+                List.of(new CreditFault.Rate("MiB/s", "MiBps", limits.throughputBaselineBytesPerSec() / 1048576.0, "bytes",
+                    () -> meters.total(tags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES), 1 / 1048576.0)),
+                v.controller());
+        }
+        final EbsCard card = cards.get(f.target());
+        final InstanceType t = scenario.instances().stream().filter(i -> i.name().equals(f.target())).findFirst()
+            .orElseThrow().type();
+        final List<MetricTags> tags = volumeTags(f.target());
+        return new CreditFault(f, f.target(),
+            List.of(new CreditFault.Credits("Bytes", card.shaping().instanceBytes().creditBucket()),
+                new CreditFault.Credits("Ops", card.shaping().instanceIops().creditBucket())),
+            List.of(new CreditFault.Rate("Mbps", "Mbps", t.ebsBaselineMbps(), "bytes",
+                () -> meters.total(tags, EbsMeter.READ_BYTES, EbsMeter.WRITE_BYTES), 8 / 1e6),
+                new CreditFault.Rate("IOPS", "Iops", t.ebsBaselineIops(), "ops",
+                    () -> meters.total(tags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), 1)),
+            volumesOf(f.target()).get(0).controller());
     }
 
     /** What an NBD export of a volume needs: the guest that owns it, the controller's slot, the volume. */
@@ -269,6 +361,19 @@ final class StorageSide implements AutoCloseable
                 startNs, jobs.toArray(new FioJob[0]));
             fioRuns.add(new FioRun(e.getValue(), volume, fio));
         }
+    }
+
+    /** The fio running on volume {@code name}, or null. */
+    FioWorkload fioOn(final String name)
+    {
+        for (final FioRun run : fioRuns)
+        {
+            if (run.volume().spec().name().equals(name))
+            {
+                return run.fio();
+            }
+        }
+        return null;
     }
 
     void addColumns(final TimeSeriesRecorder.Builder b, final Scenario.Instance spec)
@@ -416,6 +521,10 @@ final class StorageSide implements AutoCloseable
     public void close()
     {
         plumbing.close();
+        for (final EmbeddedStorageServer server : ownServers.values())
+        {
+            server.close();
+        }
         if (engine != null)
         {
             engine.close();

@@ -19,9 +19,11 @@ public enum FaultKind
      */
     LINK_DOWN("link-down", Target.ENI),
     /**
-     * The instance's network credit balance in one direction ({@code bucket: net-out|net-in}) goes to 0 at the
-     * fault's start: the rate falls to the baseline at once and credits are earned again as usual (the duration is
-     * the window the results measure). Target: an instance.
+     * A credit balance goes to 0 at the fault's start: the instance's network credits in one direction
+     * ({@code bucket: net-out|net-in}), its EBS burst credits ({@code ebs}), or a volume's burst balance
+     * ({@code volume}; the target is then the volume). The rate falls to the baseline at once and credits are earned
+     * again as usual (the duration is the window the results measure). Target: an instance (a volume for
+     * {@code bucket: volume}).
      */
     CREDITS_ZEROED("credits-zeroed", Target.INSTANCE),
     /**
@@ -98,8 +100,14 @@ public enum FaultKind
         return key;
     }
 
-    /** The buckets a {@link #CREDITS_ZEROED} fault can empty, as scenario files name them. */
-    public static final List<String> CREDIT_BUCKETS = List.of("net-out", "net-in");
+    /**
+     * The buckets a {@link #CREDITS_ZEROED} fault can empty, as scenario files name them: an instance's network
+     * credits in one direction, its EBS burst credits (bytes and I/O together), or a volume's burst balance
+     * ({@link #VOLUME_BUCKET}: the target is then the volume).
+     */
+    public static final List<String> CREDIT_BUCKETS = List.of("net-out", "net-in", "ebs", "volume");
+    /** The credits-zeroed bucket whose target is a volume. */
+    public static final String VOLUME_BUCKET = "volume";
 
     /** The kind named {@code key}, or null. */
     public static FaultKind fromKey(final String key)

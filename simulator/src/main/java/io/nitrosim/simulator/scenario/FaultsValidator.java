@@ -8,19 +8,22 @@ import java.util.Objects;
  * The faults section: each entry {@code {at, kind, target, duration, latency}}. {@code at} and {@code duration}
  * must place the fault inside the run; the target must be a volume of the scenario for the storage kinds, an ENI
  * ({@code NAME-eth0} for an instance's primary one) for link-down, an instance of a burstable type for
- * credits-zeroed (with its {@code bucket}: net-out or net-in), an ENI for fabric-loss (with its {@code rate});
- * two
- * faults of one kind on one target must not overlap (the second would end the first).
+ * credits-zeroed (with its {@code bucket}: net-out, net-in or ebs; with {@code bucket: volume}, a volume with a burst
+ * balance), an ENI for fabric-loss (with its {@code rate}); storage-restart needs the run's own storage (no
+ * {@code storage} server); two faults of one kind on one target must not overlap (the second would end the first).
  */
 final class FaultsValidator
 {
     private final FieldChecks checks;
     private final long scenarioDurationNs;
+    private final boolean remoteStorage;
 
-    FaultsValidator(final FieldChecks checks, final long scenarioDurationNs)
+    /** @param remoteStorage whether the run stores on a storage server of its own ({@code storage}). */
+    FaultsValidator(final FieldChecks checks, final long scenarioDurationNs, final boolean remoteStorage)
     {
         this.checks = checks;
         this.scenarioDurationNs = scenarioDurationNs;
+        this.remoteStorage = remoteStorage;
     }
 
     List<Scenario.Fault> faults(final List<ScenarioSpec.FaultSpec> specs, final List<Scenario.Instance> instances)
@@ -57,10 +60,21 @@ final class FaultsValidator
                 throw checks.error(path + ".at", MessageText.quoted(f.at()) + " is not before the end of the run ("
                     + DurationParser.format(scenarioDurationNs) + ")");
             }
+            // credits-zeroed names its bucket first: a volume's burst balance is the volume's, the others the instance's
+            final String bucket = kind == FaultKind.CREDITS_ZEROED
+                ? checks.oneOf(path + ".bucket", f.bucket(), null, FaultKind.CREDIT_BUCKETS) : null;
+            final boolean volumeBucket = FaultKind.VOLUME_BUCKET.equals(bucket);
             final String target = checks.reference(path + ".target", f.target(),
-                kind.target() == FaultKind.Target.VOLUME ? volumes
+                kind.target() == FaultKind.Target.VOLUME || volumeBucket ? volumes
                     : kind.target() == FaultKind.Target.ENI ? enis
-                    : kind.target() == FaultKind.Target.FUNCTION ? functions : names, kind.target().what());
+                    : kind.target() == FaultKind.Target.FUNCTION ? functions : names,
+                volumeBucket ? FaultKind.Target.VOLUME.what() : kind.target().what());
+            if (kind == FaultKind.STORAGE_RESTART && remoteStorage)
+            {
+                throw checks.error(path + ".kind", "storage-restart kills and restarts the run's own storage server, "
+                    + "and this run stores on storage.server, a process it does not own; accepted: a run without "
+                    + "'storage' (the run's own storage)");
+            }
             final long durationNs = checks.positiveDuration(path + ".duration", f.duration(), -1,
                 ScenarioLimits.MAX_DURATION_NS);
             if (atNs + durationNs > scenarioDurationNs)
@@ -79,17 +93,9 @@ final class FaultsValidator
             {
                 checks.notFor(path, kind.key() + " faults (only storage-latency takes it)", "latency", f.latency());
             }
-            String bucket = null;
             if (kind == FaultKind.CREDITS_ZEROED)
             {
-                bucket = checks.oneOf(path + ".bucket", f.bucket(), null, FaultKind.CREDIT_BUCKETS);
-                final Scenario.Instance instance = instances.get(names.indexOf(target));
-                if (!instance.type().isNetworkBurstable())
-                {
-                    throw checks.error(path + ".target", MessageText.quoted(target) + " is a "
-                        + instance.type().type() + ", whose network rate is fixed (no credits to zero); accepted: an "
-                        + "instance of a type with network burst credits");
-                }
+                checkCreditTarget(path, bucket, target, instances, names);
             }
             else
             {
@@ -128,5 +134,69 @@ final class FaultsValidator
             faults.add(fault);
         }
         return List.copyOf(faults);
+    }
+
+    /**
+     * A credits-zeroed target must have the credits its bucket names: network burst credits (net-out, net-in) or
+     * EBS burst credits (ebs) on an instance's type; a burst balance (gp2 I/O credits, st1/sc1 throughput credits)
+     * on a volume (volume).
+     */
+    private void checkCreditTarget(final String path, final String bucket, final String target,
+        final List<Scenario.Instance> instances, final List<String> names)
+    {
+        if (FaultKind.VOLUME_BUCKET.equals(bucket))
+        {
+            for (final Scenario.Instance i : instances)
+            {
+                for (final Scenario.Volume v : i.volumes())
+                {
+                    if (v.name().equals(target) && !hasBurstBalance(v))
+                    {
+                        throw checks.error(path + ".target", MessageText.quoted(target) + " is a " + v.type() + " volume of "
+                            + v.sizeGiB() + " GiB, which has no burst balance (its rate is its baseline); accepted: a gp2 "
+                            + "volume under 1000 GiB (I/O credits), or an st1 or sc1 volume (throughput credits)");
+                    }
+                }
+            }
+            return;
+        }
+        final Scenario.Instance instance = instances.get(names.indexOf(target));
+        if ("ebs".equals(bucket))
+        {
+            if (!instance.type().isEbsBurstable())
+            {
+                throw checks.error(path + ".target", MessageText.quoted(target) + " is a " + instance.type().type()
+                    + ", whose EBS rate is fixed (no burst credits to zero); accepted: an instance of a type with EBS "
+                    + "burst (c5.large, c5.xlarge, c5.2xlarge)");
+            }
+            if (instance.volumes().isEmpty())
+            {
+                throw checks.error(path + ".target", MessageText.quoted(target) + " has no volumes, so no EBS card and "
+                    + "no EBS credits to zero; accepted: an instance with at least one volume");
+            }
+            return;
+        }
+        if (!instance.type().isNetworkBurstable())
+        {
+            throw checks.error(path + ".target", MessageText.quoted(target) + " is a "
+                + instance.type().type() + ", whose network rate is fixed (no credits to zero); accepted: an "
+                + "instance of a type with network burst credits");
+        }
+    }
+
+    private static boolean hasBurstBalance(final Scenario.Volume v)
+    {
+        final io.nitrosim.ebs.volume.VolumeSpec.Builder b = io.nitrosim.ebs.volume.VolumeSpec.builder()
+            .volumeId("vol-00000000000000000").deviceName("/dev/sdf").type(v.type()).sizeGiB((int)Math.min(Integer.MAX_VALUE, v.sizeGiB()));
+        if (v.iops() > 0)
+        {
+            b.iops((int)v.iops());
+        }
+        if (v.throughputMiBps() > 0)
+        {
+            b.throughputMiBps((int)v.throughputMiBps());
+        }
+        final io.nitrosim.ebs.volume.VolumeLimits limits = b.build().limits();
+        return limits.hasIopsBurst() || limits.hasThroughputBurst();
     }
 }

@@ -95,7 +95,7 @@ public final class ScenarioValidator
         final List<Scenario.Export> exports = tools.exports(spec.exports());
         final List<Scenario.Port> ports = tools.ports(spec.ports(), exports);
         final Scenario.Trace trace = new TraceValidator(checks).trace(spec.trace(), instances);
-        final List<Scenario.Fault> faults = new FaultsValidator(checks, durationNs).faults(spec.faults(), instances);
+        final List<Scenario.Fault> faults = new FaultsValidator(checks, durationNs, spec.storage() != null).faults(spec.faults(), instances);
         final Scenario scenario = new Scenario(checks.source(), name, description, seed, durationNs, clock,
             allowedLagNs, threads, payload, sampleIntervalNs, network, ebs, hostList, vpcs, peerings, groups, instances,
             workloads, expectations, exports, ports, trace,

@@ -89,10 +89,10 @@ class FaultsSectionTest
             "  - {at: 1s, kind: fabric-loss, target: a-eth0, rate: 1.5, duration: 1s}\n");
         assertRefused("s.yaml:6:60: faults[0].rate: does not apply to storage-stall faults (only fabric-loss and fabric-corruption take it)",
             "  - {at: 1s, kind: storage-stall, target: v, duration: 1s, rate: 0.5}\n");
-        assertRefused("s.yaml:6:5: faults[0].bucket: missing; accepted: net-out, net-in",
+        assertRefused("s.yaml:6:5: faults[0].bucket: missing; accepted: net-out, net-in, ebs, volume",
             "  - {at: 1s, kind: credits-zeroed, target: a, duration: 1s}\n");
-        assertRefused("s.yaml:6:47: faults[0].bucket: 'ebs' is not accepted; accepted: net-out, net-in",
-            "  - {at: 1s, kind: credits-zeroed, target: a, bucket: ebs, duration: 1s}\n");
+        assertRefused("s.yaml:6:47: faults[0].bucket: 'gpu' is not accepted; accepted: net-out, net-in, ebs, volume",
+            "  - {at: 1s, kind: credits-zeroed, target: a, bucket: gpu, duration: 1s}\n");
         assertRefused("s.yaml:6:36: faults[0].target: unknown instance 'v'; defined: a",
             "  - {at: 1s, kind: credits-zeroed, target: v, bucket: net-in, duration: 1s}\n");
         assertRefused("s.yaml:6:60: faults[0].bucket: does not apply to storage-stall faults (only credits-zeroed "
@@ -108,6 +108,52 @@ class FaultsSectionTest
         assertRefused("s.yaml:6:4: faults[0]: empty list entry; expected {at, kind, target, ...} (kinds: "
             + "storage-latency, storage-stall, link-down, credits-zeroed, fabric-loss, function-reset, dma-fault, "
             + "volume-detach, storage-restart, fabric-corruption)", "  -\n");
+    }
+
+    @Test
+    void shouldZeroEbsCreditsOfABurstingInstanceAndTheBurstBalanceOfAVolume() throws Exception
+    {
+        final Scenario s = yaml("name: t\nduration: 4s\ninstances:\n"
+            + "  - {name: a, type: c5.large, volumes: [{name: g, type: gp2, sizeGiB: 100}, {name: t, type: st1, "
+            + "sizeGiB: 500}]}\nfaults:\n"
+            + "  - {at: 1s, kind: credits-zeroed, target: a, bucket: ebs, duration: 1s}\n"
+            + "  - {at: 1s, kind: credits-zeroed, target: g, bucket: volume, duration: 1s}\n"
+            + "  - {at: 1s, kind: credits-zeroed, target: t, bucket: volume, duration: 1s}\n"
+            + "  - {at: 1s, kind: storage-restart, target: g, duration: 1s}\n"
+            + "  - {at: 1s, kind: volume-detach, target: t, duration: 1s}\n");
+        assertEquals(List.of(
+            new Scenario.Fault(FaultKind.CREDITS_ZEROED, "a", 1_000_000_000L, 1_000_000_000L, 0, "ebs", 0),
+            new Scenario.Fault(FaultKind.CREDITS_ZEROED, "g", 1_000_000_000L, 1_000_000_000L, 0, "volume", 0),
+            new Scenario.Fault(FaultKind.CREDITS_ZEROED, "t", 1_000_000_000L, 1_000_000_000L, 0, "volume", 0),
+            new Scenario.Fault(FaultKind.STORAGE_RESTART, "g", 1_000_000_000L, 1_000_000_000L, 0),
+            new Scenario.Fault(FaultKind.VOLUME_DETACH, "t", 1_000_000_000L, 1_000_000_000L, 0)), s.faults());
+    }
+
+    @Test
+    void shouldRefuseCreditsAStorageFaultCannotReachWithWhatIsAccepted()
+    {
+        assertRefused("s.yaml:6:36: faults[0].target: unknown volume 'a'; defined: v, w",
+            "  - {at: 1s, kind: credits-zeroed, target: a, bucket: volume, duration: 1s}\n");
+        assertRefused("s.yaml:6:36: faults[0].target: 'v' is a gp3 volume of 10 GiB, which has no burst balance (its "
+            + "rate is its baseline); accepted: a gp2 volume under 1000 GiB (I/O credits), or an st1 or sc1 volume "
+            + "(throughput credits)", "  - {at: 1s, kind: credits-zeroed, target: v, bucket: volume, duration: 1s}\n");
+        final ScenarioException fixed = assertThrows(ScenarioException.class, () -> yaml("name: t\nduration: 4s\n"
+            + "instances:\n  - {name: big, type: c5.4xlarge, volumes: [{name: v, sizeGiB: 10}]}\nfaults:\n"
+            + "  - {at: 1s, kind: credits-zeroed, target: big, bucket: ebs, duration: 1s}\n"));
+        assertEquals("s.yaml:6:36: faults[0].target: 'big' is a c5.4xlarge, whose EBS rate is fixed (no burst credits "
+            + "to zero); accepted: an instance of a type with EBS burst (c5.large, c5.xlarge, c5.2xlarge)",
+            fixed.getMessage());
+        final ScenarioException noCard = assertThrows(ScenarioException.class, () -> yaml("name: t\nduration: 4s\n"
+            + "instances:\n  - {name: b, type: c5.large}\nfaults:\n"
+            + "  - {at: 1s, kind: credits-zeroed, target: b, bucket: ebs, duration: 1s}\n"));
+        assertEquals("s.yaml:6:36: faults[0].target: 'b' has no volumes, so no EBS card and no EBS credits to zero; "
+            + "accepted: an instance with at least one volume", noCard.getMessage());
+        final ScenarioException remote = assertThrows(ScenarioException.class, () -> yaml(BASE
+            + "storage: {server: 127.0.0.1:7070}\nfaults:\n"
+            + "  - {at: 1s, kind: storage-restart, target: v, duration: 1s}\n"));
+        assertEquals("s.yaml:7:14: faults[0].kind: storage-restart kills and restarts the run's own storage server, and "
+            + "this run stores on storage.server, a process it does not own; accepted: a run without 'storage' (the "
+            + "run's own storage)", remote.getMessage());
     }
 
     @Test
