@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.nitrosim.ebs.nvme.CompletionQueueEntry;
 import io.nitrosim.ebs.nvme.IdentifyController;
 import io.nitrosim.ebs.nvme.IdentifyNamespace;
 import io.nitrosim.ebs.nvme.LogPages;
@@ -20,7 +21,8 @@ import io.nitrosim.ebs.volume.VolumeSpec;
  * device name at byte 3072, 2 active namespace list), Create/Delete I/O SQ and CQ, Get/Set Features (number of
  * queues once before any I/O queue; interrupt coalescing stored, not applied; arbitration, power management,
  * temperature threshold, async event config; no volatile write cache), Get Log Page (error information, SMART,
- * firmware slot), Abort (never aborts), Asynchronous Event Request (held: none are generated). Every malformed
+ * firmware slot), Abort (of an I/O command in the data path:
+ * it completes with Command Abort Requested; DW0 bit 0 says whether it was), Asynchronous Event Request (held: none are generated). Every malformed
  * command is answered with its NVMe status, never an exception. Agent thread.
  */
 final class NvmeAdmin
@@ -158,8 +160,10 @@ final class NvmeAdmin
                 status = getLogPage(command);
                 break;
             case NvmeOpcodes.ADMIN_ABORT:
+                // best effort: a command in the data path is aborted; one not found (already completed, still in
+                // its SQ, or an admin command, which completes at once) is reported as not aborted
                 status = NvmeStatus.SUCCESS;
-                dw0 = 1; // command not aborted
+                dw0 = io.abort(command.abortSqid(), command.abortCid()) ? 0 : CompletionQueueEntry.ABORT_NOT_ABORTED;
                 break;
             case NvmeOpcodes.ADMIN_ASYNC_EVENT_REQUEST:
                 if (outstandingAsyncEvents >= ASYNC_EVENT_LIMIT)

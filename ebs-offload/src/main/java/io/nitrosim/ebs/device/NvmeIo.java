@@ -94,6 +94,19 @@ final class NvmeIo implements HandoffRing.Handler
         return slots.delayedInFlight();
     }
 
+    /** The guest address of the first data page of the oldest-slot command in flight that moves data, or -1. */
+    long inFlightDataAddress()
+    {
+        for (int s = 0; s < slots.capacity(); s++)
+        {
+            if (slots.state[s] == CommandSlots.BUSY && slots.segments[s] > 0)
+            {
+                return slots.segmentAddr[slots.firstSegment(s)];
+            }
+        }
+        return -1;
+    }
+
     Histogram latency()
     {
         return latency;
@@ -268,10 +281,7 @@ final class NvmeIo implements HandoffRing.Handler
             slots.markDelayed(slot);
             port.countDelayed();
         }
-        if (opcode == NvmeOpcodes.IO_READ)
-        {
-            slots.segments(slot, prpAddr, prpLen, segments);
-        }
+        slots.segments(slot, prpAddr, prpLen, segments);
         return true;
     }
 
@@ -382,6 +392,35 @@ final class NvmeIo implements HandoffRing.Handler
             default:
                 return NvmeStatus.INTERNAL_ERROR;
         }
+    }
+
+    /**
+     * Abort of command {@code cid} of I/O SQ {@code sqid}: if it is in the data path it completes now with Command
+     * Abort Requested (no DNR: the host may retry it) and its record is dropped when it comes back.
+     * @return whether it was aborted.
+     */
+    boolean abort(final int sqid, final int cid)
+    {
+        if (!queues.isIoSq(sqid))
+        {
+            return false;
+        }
+        final int cq = queues.cqOf(sqid);
+        for (int s = 0; s < slots.capacity(); s++)
+        {
+            if (slots.state[s] == CommandSlots.BUSY && slots.sq[s] == sqid && slots.cid[s] == cid)
+            {
+                if (!queues.cqHasRoom(cq))
+                {
+                    return false;
+                }
+                meters.ioErrors.increment();
+                queues.post(cq, sqid, cid, NvmeStatus.ABORT_REQUESTED, 0, slots.lba[s]);
+                slots.state[s] = CommandSlots.ABANDONED;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Delete I/O SQ {@code qid}: its commands in the data path complete now as aborted, their records dropped later. */

@@ -252,6 +252,12 @@ public final class IdentifyController
         return this;
     }
 
+    /** Abort Command Limit: Abort commands the host may have outstanding (ACL is 0-based). */
+    public int abortLimit()
+    {
+        return (readBuffer.getByte(offset + ACL_OFFSET) & 0xFF) + 1;
+    }
+
     public int errorLogEntries()
     {
         return (readBuffer.getByte(offset + ELPE_OFFSET) & 0xFF) + 1;

@@ -50,6 +50,10 @@ public final class NvmeStatus
     public static final int FEATURE_NOT_SAVEABLE = of(SCT_COMMAND_SPECIFIC, 0x0D);
     public static final int FEATURE_NOT_CHANGEABLE = of(SCT_COMMAND_SPECIFIC, 0x0E);
 
+    // Path related status (SCT 3)
+    /** Host Aborted Command: what Linux completes a request with when the host gives up on it (reset failed). */
+    public static final int HOST_ABORTED_COMMAND = of(SCT_PATH, 0x71);
+
     // Media and data integrity errors (SCT 2)
     public static final int WRITE_FAULT = of(SCT_MEDIA, 0x80);
     public static final int UNRECOVERED_READ_ERROR = of(SCT_MEDIA, 0x81);
