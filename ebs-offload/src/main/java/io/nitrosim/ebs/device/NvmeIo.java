@@ -59,6 +59,8 @@ final class NvmeIo implements HandoffRing.Handler
     private final StorageRequest request = new StorageRequest();
     private final Histogram latency = new Histogram(3_600_000_000_000L, 3);
     private int nextIoSq = 1;
+    /** The host enabled Advanced Command Retry (Host Behavior Support ACRE): a refused data DMA asks for CRDT1. */
+    private boolean retryDelayEnabled;
 
     NvmeIo(final NvmeController controller, final NvmeQueues queues, final NvmeLogs logs, final NvmeMeters meters,
         final PrpResolver prps, final VolumePort port, final VolumeServiceTimer serviceTimer, final NanoClock clock,
@@ -82,6 +84,22 @@ final class NvmeIo implements HandoffRing.Handler
     {
         slots.reset();
         nextIoSq = 1;
+        retryDelayEnabled = false;
+    }
+
+    void retryDelayEnabled(final boolean enabled)
+    {
+        retryDelayEnabled = enabled;
+    }
+
+    /**
+     * A data DMA the IOMMU refused: Data Transfer Error, retryable; with ACRE, CRD 1 asks the host to wait CRDT1
+     * first (the page may come back: a real IOMMU fault is cleared by the host, not by retrying at once).
+     */
+    private int dataTransferError()
+    {
+        return retryDelayEnabled ? NvmeStatus.withRetryDelay(NvmeStatus.DATA_TRANSFER_ERROR, 1)
+            : NvmeStatus.DATA_TRANSFER_ERROR;
     }
 
     int inFlight()
@@ -209,7 +227,7 @@ final class NvmeIo implements HandoffRing.Handler
         }
         if (!prps.read(rangesAddr, rangesLen, segments, dsmBuffer, 0))
         {
-            return completeNow(cq, sq, cid, NvmeStatus.DATA_TRANSFER_ERROR, 0);
+            return completeNow(cq, sq, cid, dataTransferError(), 0);
         }
         for (int r = 0; r < ranges; r++)
         {
@@ -266,7 +284,7 @@ final class NvmeIo implements HandoffRing.Handler
         {
             ring.abort(index);
             meters.ioErrors.increment();
-            queues.post(queues.cqOf(sq), sq, cid, NvmeStatus.DATA_TRANSFER_ERROR, 0, slba);
+            queues.post(queues.cqOf(sq), sq, cid, dataTransferError(), 0, slba);
             return true;
         }
         for (int r = 0; r < ranges; r++)
@@ -338,7 +356,7 @@ final class NvmeIo implements HandoffRing.Handler
             if (dataLength != bytes || !prps.write(slots.segmentAddr, slots.segmentLen, slots.firstSegment(slot),
                 slots.segments[slot], record.buffer(), record.payloadIndex()))
             {
-                status = NvmeStatus.DATA_TRANSFER_ERROR;
+                status = dataTransferError();
             }
         }
         if (status == NvmeStatus.SUCCESS)

@@ -19,7 +19,8 @@ import io.nitrosim.pci.queue.FunctionSetup;
  * The driver's bring-up ({@link NvmeDriver.State}): enable memory space and bus master; program MSI-X entries
  * 0..N (address given, data = firstVector + entry) and enable MSI-X; clear CC.EN if set and wait for CSTS.RDY = 0;
  * set AQA/ASQ/ACQ and CC (EN, MPS 4 KiB, IOSQES 6, IOCQES 4); wait for CSTS.RDY = 1 (CAP.TO bounds each wait,
- * CSTS.CFS fails); Identify controller and namespace; Set Features number of queues; create I/O CQ i (vector i)
+ * CSTS.CFS fails); Identify controller and namespace; Set Features Host Behavior Support with ACRE when the controller
+ * reports a command retry delay (CRDT1) and the driver retries; Set Features number of queues; create I/O CQ i (vector i)
  * then SQ i for each granted pair. Bring-up commands go through the admin queue like any other, tagged as the
  * driver's own.
  */
@@ -34,6 +35,7 @@ final class NvmeBringUp
     private final NvmeRecovery recovery;
     private final UnsafeBuffer identifyControllerCopy = new UnsafeBuffer(new byte[NvmeDriver.PAGE_SIZE]);
     private final UnsafeBuffer identifyNamespaceCopy = new UnsafeBuffer(new byte[NvmeDriver.PAGE_SIZE]);
+    private final UnsafeBuffer hostBehavior = new UnsafeBuffer(new byte[NvmeOpcodes.HOST_BEHAVIOR_LENGTH]);
     private final UnsafeBuffer sqeBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(SubmissionQueueEntry.LENGTH));
     private final SubmissionQueueEntry sqe = new SubmissionQueueEntry();
     private boolean queuesAllocated;
@@ -162,6 +164,8 @@ final class NvmeBringUp
                     final IdentifyController identify = new IdentifyController().wrapForRead(identifyControllerCopy, 0);
                     final int mdts = identify.mdts();
                     recovery.abortLimit(identify.abortLimit());
+                    recovery.commandRetryDelays(identify.commandRetryDelay(1), identify.commandRetryDelay(2),
+                        identify.commandRetryDelay(3));
                     final int minPage = 1 << (12 + NvmeRegisters.capMpsMin(cap));
                     mdtsBytes = mdts == 0 ? 1 << 20 : Math.min(1 << 20, minPage << mdts);
                     mdtsBytes = Math.min(mdtsBytes, (NvmeDriver.PRP_LIST_BYTES / 8) * NvmeDriver.PAGE_SIZE);
@@ -184,10 +188,24 @@ final class NvmeBringUp
                     namespaceBlocks = ns.size();
                     blockShift = ns.lbaDataSizeShift(ns.formattedLbaIndex());
                 }
-                driver.state(NvmeDriver.State.SET_QUEUES);
-                admin(NvmeOpcodes.ADMIN_SET_FEATURES, 0, NvmeOpcodes.FEATURE_NUMBER_OF_QUEUES,
-                    NvmeOpcodes.encodeNumberOfQueues(config.ioQueuePairs(), config.ioQueuePairs()), 0);
-                return 1;
+                if (recovery.wantsRetryDelays())
+                {
+                    // as Linux's nvme_configure_acre: the controller has retry delays, so enable them (ACRE)
+                    driver.state(NvmeDriver.State.SET_HOST_BEHAVIOR);
+                    hostBehavior.setMemory(0, NvmeOpcodes.HOST_BEHAVIOR_LENGTH, (byte)0);
+                    hostBehavior.putByte(0, (byte)NvmeOpcodes.HOST_BEHAVIOR_ACRE);
+                    memory.write(scratchGpa, hostBehavior, 0, NvmeOpcodes.HOST_BEHAVIOR_LENGTH);
+                    admin(NvmeOpcodes.ADMIN_SET_FEATURES, 0, NvmeOpcodes.FEATURE_HOST_BEHAVIOR_SUPPORT, 0, scratchGpa);
+                    return 1;
+                }
+                return setQueues();
+            case SET_HOST_BEHAVIOR:
+                if (!internalDone)
+                {
+                    return checkFatal();
+                }
+                recovery.retryDelaysEnabled(internalStatus == 0); // refused: retries go at once
+                return setQueues();
             case SET_QUEUES:
                 if (!internalDone)
                 {
@@ -210,6 +228,14 @@ final class NvmeBringUp
             default:
                 return 0;
         }
+    }
+
+    private int setQueues()
+    {
+        driver.state(NvmeDriver.State.SET_QUEUES);
+        admin(NvmeOpcodes.ADMIN_SET_FEATURES, 0, NvmeOpcodes.FEATURE_NUMBER_OF_QUEUES,
+            NvmeOpcodes.encodeNumberOfQueues(config.ioQueuePairs(), config.ioQueuePairs()), 0);
+        return 1;
     }
 
     private int queueCreated()

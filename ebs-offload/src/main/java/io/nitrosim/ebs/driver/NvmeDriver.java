@@ -51,8 +51,8 @@ public final class NvmeDriver implements GuestTask
     /** Driver states. */
     public enum State
     {
-        START, WAIT_NOT_READY, WAIT_READY, IDENTIFY_CONTROLLER, IDENTIFY_NAMESPACE, SET_QUEUES, CREATE_CQ, CREATE_SQ,
-        READY, FAILED
+        START, WAIT_NOT_READY, WAIT_READY, IDENTIFY_CONTROLLER, IDENTIFY_NAMESPACE, SET_HOST_BEHAVIOR, SET_QUEUES,
+        CREATE_CQ, CREATE_SQ, READY, FAILED
     }
 
     /** Completion callback; implement with a field-held object so polling allocates nothing. */

@@ -55,6 +55,8 @@ final class NvmeDriverQueue
     /** Per CID: when the command times out, whether it was aborted, times it was submitted again. */
     long[] deadlineNs;
     boolean[] aborted;
+    /** Per CID: waiting out a command retry delay (not in the SQ); {@link #deadlineNs} is when it goes again. */
+    boolean[] waiting;
     int[] retries;
     /** Its vector fired: scan the CQ on the next doWork (interrupt mode). */
     boolean interrupted;
@@ -77,6 +79,7 @@ final class NvmeDriverQueue
         commands = new UnsafeBuffer(new byte[queueEntries * SubmissionQueueEntry.LENGTH]);
         deadlineNs = new long[queueEntries];
         aborted = new boolean[queueEntries];
+        waiting = new boolean[queueEntries];
         retries = new int[queueEntries];
     }
 
@@ -164,6 +167,7 @@ final class NvmeDriverQueue
     {
         this.deadlineNs[cid] = deadlineNs;
         aborted[cid] = false;
+        waiting[cid] = false;
         sq.write(memory, commands, cid * SubmissionQueueEntry.LENGTH);
     }
 

@@ -34,7 +34,9 @@ import io.nitrosim.time.SimAgent;
  *   Aborted Command (DNR).</li>
  *   <li><b>Retry</b>: an I/O completion with an error status without DNR (Data Transfer Error, Command Abort
  *   Requested, Internal Error, ...) is submitted again, as is a command after a reset, up to the config's
- *   {@code maxRetries} times (5, {@code nvme_max_retries}); after that the caller sees the error.</li>
+ *   {@code maxRetries} times (5, {@code nvme_max_retries}); after that the caller sees the error. When the
+ *   controller reports command retry delays (CRDT) the bring-up enables them (Host Behavior Support, ACRE, as
+ *   {@code nvme_configure_acre}), and a status with CRD n is submitted again only after CRDT n.</li>
  * </ul>
  * Counters ({@link EbsMeter}, the volume's tags): {@code ebs.driver.timeouts}, {@code ebs.driver.aborts},
  * {@code ebs.driver.resets}, {@code ebs.driver.retries}, {@code ebs.driver.resubmitted},
@@ -65,6 +67,9 @@ final class NvmeRecovery implements NvmeRecoveryCounters
     private long checkNs = SimAgent.NO_DEADLINE;
     private int abortsOutstanding;
     private int abortLimit = 1;
+    /** CRDT1..3 in ns (the controller's command retry delays), and whether the controller took ACRE. */
+    private final long[] retryDelayNs = new long[3];
+    private boolean retryDelaysEnabled;
     /** A reset is under way: the kept I/O commands go again once the driver is READY. */
     private boolean resubmitPending;
 
@@ -142,6 +147,27 @@ final class NvmeRecovery implements NvmeRecoveryCounters
         abortLimit = Math.max(1, limit);
     }
 
+    /** The controller's CRDT1..3 (100 ms units), from Identify Controller. */
+    void commandRetryDelays(final int crdt1, final int crdt2, final int crdt3)
+    {
+        retryDelayNs[0] = crdt1 * 100_000_000L;
+        retryDelayNs[1] = crdt2 * 100_000_000L;
+        retryDelayNs[2] = crdt3 * 100_000_000L;
+        retryDelaysEnabled = false;
+    }
+
+    /** Whether to enable Advanced Command Retry (ACRE): the controller has a CRDT1 and the driver retries. */
+    boolean wantsRetryDelays()
+    {
+        return retryDelayNs[0] != 0 && maxRetries > 0;
+    }
+
+    /** The controller took (or refused) Host Behavior Support with ACRE. */
+    void retryDelaysEnabled(final boolean enabled)
+    {
+        retryDelaysEnabled = enabled;
+    }
+
     /** When the driver must look at its commands' timers next; NO_DEADLINE when nothing is outstanding. */
     long nextDeadlineNs()
     {
@@ -182,6 +208,14 @@ final class NvmeRecovery implements NvmeRecoveryCounters
                 if (queue.deadlineNs[cid] > nowNs)
                 {
                     nextNs = Math.min(nextNs, queue.deadlineNs[cid]);
+                    continue;
+                }
+                if (queue.waiting[cid])
+                {
+                    // its retry delay is over (a reset in between submits it anyway, onReady)
+                    queue.resubmit(memory, cid, nowNs + ioTimeoutNs);
+                    nextNs = Math.min(nextNs, queue.deadlineNs[cid]);
+                    work++;
                     continue;
                 }
                 if (!cstsRead)
@@ -322,6 +356,15 @@ final class NvmeRecovery implements NvmeRecoveryCounters
         }
         queue.retries[cid]++;
         retries.increment();
+        final int crd = NvmeStatus.retryDelay(status);
+        if (retryDelaysEnabled && crd != 0 && retryDelayNs[crd - 1] != 0)
+        {
+            // as nvme_retry_req: the request is requeued after CRDT[crd - 1] (blk_mq_delay_kick_requeue_list)
+            queue.waiting[cid] = true;
+            queue.deadlineNs[cid] = nowNs + retryDelayNs[crd - 1];
+            checkNs = Math.min(checkNs, queue.deadlineNs[cid]);
+            return true;
+        }
         queue.resubmit(memory, cid, deadlineFor(queue.id, nowNs));
         return true;
     }

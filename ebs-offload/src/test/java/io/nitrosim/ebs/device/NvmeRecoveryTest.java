@@ -291,25 +291,51 @@ class NvmeRecoveryTest
     }
 
     @Test
-    void shouldRetryADataTransferErrorFiveTimesThenReportIt()
+    void shouldRetryADataTransferErrorAfterTheControllersRetryDelayUntilThePageComesBack()
     {
         try (Setup s = new Setup())
         {
-            final long src = s.buffer(random(4096, 3));
+            final byte[] data = random(4096, 3);
+            final long src = s.buffer(data);
             s.window.refuseFrom = src;
             s.window.refuseTo = src + 4096;
+            final long startNs = s.now();
             assertTrue(s.driver.submitWrite(1, 32, 8, src, 4) >= 0);
+            // refused at fetch: Data Transfer Error with CRD 1 (the driver enabled ACRE, CRDT1 is 100 ms)
+            s.runFor(250 * MS);
+            assertEquals(3, s.window.refused, "tried at 0, 100 and 200 ms");
+            assertEquals(0, s.completions.size());
+            s.window.refuseFrom = -1;
+            s.window.refuseTo = -1;
+            s.runFor(100 * MS);
+            assertEquals(1, s.completions.size(), "one completion: the third retry went through");
+            assertEquals(NvmeStatus.SUCCESS, s.completions.get(0)[1]);
+            assertEquals(300 * MS, s.completions.get(0)[2] - startNs, 1 * MS);
+            s.assertCounters(0, 0, 0, 3, 0, 0);
+            final long dst = s.rig.allocator.allocate(4096, 4096);
+            assertTrue(s.driver.submitRead(1, 32, 8, dst, 5) >= 0);
             s.runFor(10 * MS);
-            assertEquals(1, s.completions.size(), "one completion, after the retries");
-            assertEquals(NvmeStatus.DATA_TRANSFER_ERROR, s.completions.get(0)[1]);
+            assertArrayEquals(data, s.rig.memory.getBytes(dst, 4096));
+        }
+    }
+
+    @Test
+    void shouldReportADataTransferErrorAfterFiveRetries()
+    {
+        try (Setup s = new Setup())
+        {
+            final long src = s.buffer(random(4096, 4));
+            s.window.refuseFrom = src;
+            s.window.refuseTo = src + 4096;
+            assertTrue(s.driver.submitWrite(1, 40, 8, src, 6) >= 0);
+            s.runFor(499 * MS);
+            assertEquals(0, s.completions.size());
+            s.runFor(2 * MS);
+            assertEquals(1, s.completions.size(), "one completion, after the 5 retries");
+            assertEquals(NvmeStatus.withRetryDelay(NvmeStatus.DATA_TRANSFER_ERROR, 1), s.completions.get(0)[1]);
             assertEquals(6, s.window.refused, "the first try and 5 retries each had their data DMA refused");
             assertEquals(6, s.controller.ioErrors());
             s.assertCounters(0, 0, 0, 5, 0, 1);
-            s.window.refuseFrom = -1;
-            s.window.refuseTo = -1;
-            assertTrue(s.driver.submitWrite(1, 32, 8, src, 5) >= 0);
-            s.runFor(10 * MS);
-            assertEquals(NvmeStatus.SUCCESS, s.completions.get(1)[1], "mapped back: it goes through");
         }
     }
 }

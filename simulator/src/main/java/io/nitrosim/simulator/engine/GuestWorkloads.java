@@ -48,8 +48,20 @@ public final class GuestWorkloads
     public static FioWorkload fio(final GuestSide side, final PciAddress address, final int vcpus, final long seed,
         final long startNs, final FioJob... jobs)
     {
-        final NvmeDriver driver = NvmeDriver.create(side.function(address), side.memory(), side.allocator(),
-            NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, vcpus))));
+        return fio(side, address, driverConfig(vcpus), seed, startNs, jobs);
+    }
+
+    /** The NVMe driver's configuration for a guest of {@code vcpus} vCPUs: one I/O queue pair per vCPU, up to 4. */
+    public static NvmeDriver.Config driverConfig(final int vcpus)
+    {
+        return NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, vcpus)));
+    }
+
+    /** As {@link #fio(GuestSide, PciAddress, int, long, long, FioJob...)}, the driver configured by {@code config}. */
+    public static FioWorkload fio(final GuestSide side, final PciAddress address, final NvmeDriver.Config config,
+        final long seed, final long startNs, final FioJob... jobs)
+    {
+        final NvmeDriver driver = NvmeDriver.create(side.function(address), side.memory(), side.allocator(), config);
         final FioWorkload fio = FioWorkload.create(driver, side.memory(), side.allocator(), seed, jobs);
         side.add(fio, startNs);
         return fio;

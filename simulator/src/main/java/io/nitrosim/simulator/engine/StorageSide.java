@@ -56,8 +56,10 @@ final class StorageSide implements AutoCloseable
     private final Map<String, EbsCard> cards = new LinkedHashMap<>();
     private final Map<String, VolumeHandle> volumes = new LinkedHashMap<>();
     private final Map<String, GuestSide> guests = new LinkedHashMap<>();
+    private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final List<FioRun> fioRuns = new ArrayList<>();
     private final StoragePlumbing plumbing;
+    private final CounterRegistry registry;
 
     record VolumeHandle(
         Scenario.Volume spec, VolumeSpec volume, NvmeController controller, PciAddress address, MetricTags tags)
@@ -95,6 +97,7 @@ final class StorageSide implements AutoCloseable
         this.scenario = scenario;
         this.runtime = runtime;
         this.meters = meters;
+        this.registry = registry;
         this.timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         this.ids = new SplittableRandom(scenario.seed() ^ 0x5EB5L);
         boolean anyVolume = false;
@@ -118,6 +121,7 @@ final class StorageSide implements AutoCloseable
     void addInstance(final Scenario.Instance spec, final Instance instance, final GuestSide guest)
     {
         guests.put(spec.name(), guest);
+        instances.put(spec.name(), instance);
         if (spec.volumes().isEmpty())
         {
             return;
@@ -147,6 +151,19 @@ final class StorageSide implements AutoCloseable
     {
         final VolumeHandle v = volumes.get(name);
         return new StorageFaults.Target(name, cards.get(v.spec().instance()), v.controller());
+    }
+
+    /** Whether {@code name} is a volume (a function fault's target is a volume or an ENI). */
+    boolean hasVolume(final String name)
+    {
+        return volumes.containsKey(name);
+    }
+
+    /** Volume {@code name}'s NVMe function, its instance's IOMMU domain and its meters: what an NVMe fault hits. */
+    NvmeFaults.Target nvmeFaultTarget(final String name)
+    {
+        final VolumeHandle v = volumes.get(name);
+        return new NvmeFaults.Target(name, v.controller(), instances.get(v.spec().instance()).iommu(), v.tags());
     }
 
     /** What an NBD export of a volume needs: the guest that owns it, the controller's slot, the volume. */
@@ -265,8 +282,9 @@ final class StorageSide implements AutoCloseable
                 jobs.add(job.build());
                 startNs = Math.min(startNs, w.startNs());
             }
-            final FioWorkload fio = GuestWorkloads.fio(guest, volume.address(), type.vcpus(), scenario.seed(),
-                startNs, jobs.toArray(new FioJob[0]));
+            final FioWorkload fio = GuestWorkloads.fio(guest, volume.address(), GuestWorkloads.driverConfig(type.vcpus())
+                .ioTimeoutNs(scenario.ebs().ioTimeoutNs()).counters(registry, volume.tags()), scenario.seed(), startNs,
+                jobs.toArray(new FioJob[0]));
             fioRuns.add(new FioRun(e.getValue(), volume, fio));
         }
     }
