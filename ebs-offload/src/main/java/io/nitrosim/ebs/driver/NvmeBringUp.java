@@ -19,8 +19,8 @@ import io.nitrosim.pci.queue.FunctionSetup;
  * The driver's bring-up ({@link NvmeDriver.State}): enable memory space and bus master; program MSI-X entries
  * 0..N (address given, data = firstVector + entry) and enable MSI-X; clear CC.EN if set and wait for CSTS.RDY = 0;
  * set AQA/ASQ/ACQ and CC (EN, MPS 4 KiB, IOSQES 6, IOCQES 4); wait for CSTS.RDY = 1 (CAP.TO bounds each wait,
- * CSTS.CFS fails); Identify controller and namespace; Set Features Host Behavior Support with ACRE when the controller
- * reports a command retry delay (CRDT1) and the driver retries; Set Features number of queues; create I/O CQ i (vector i)
+ * CSTS.CFS fails); Identify controller and namespace; Set Features number of queues (with Host Behavior Support,
+ * ACRE, in the same doorbell when the controller reports a command retry delay); create I/O CQ i (vector i)
  * then SQ i for each granted pair. Bring-up commands go through the admin queue like any other, tagged as the
  * driver's own.
  */
@@ -35,7 +35,6 @@ final class NvmeBringUp
     private final NvmeRecovery recovery;
     private final UnsafeBuffer identifyControllerCopy = new UnsafeBuffer(new byte[NvmeDriver.PAGE_SIZE]);
     private final UnsafeBuffer identifyNamespaceCopy = new UnsafeBuffer(new byte[NvmeDriver.PAGE_SIZE]);
-    private final UnsafeBuffer hostBehavior = new UnsafeBuffer(new byte[NvmeOpcodes.HOST_BEHAVIOR_LENGTH]);
     private final UnsafeBuffer sqeBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(SubmissionQueueEntry.LENGTH));
     private final SubmissionQueueEntry sqe = new SubmissionQueueEntry();
     private boolean queuesAllocated;
@@ -188,23 +187,6 @@ final class NvmeBringUp
                     namespaceBlocks = ns.size();
                     blockShift = ns.lbaDataSizeShift(ns.formattedLbaIndex());
                 }
-                if (recovery.wantsRetryDelays())
-                {
-                    // as Linux's nvme_configure_acre: the controller has retry delays, so enable them (ACRE)
-                    driver.state(NvmeDriver.State.SET_HOST_BEHAVIOR);
-                    hostBehavior.setMemory(0, NvmeOpcodes.HOST_BEHAVIOR_LENGTH, (byte)0);
-                    hostBehavior.putByte(0, (byte)NvmeOpcodes.HOST_BEHAVIOR_ACRE);
-                    memory.write(scratchGpa, hostBehavior, 0, NvmeOpcodes.HOST_BEHAVIOR_LENGTH);
-                    admin(NvmeOpcodes.ADMIN_SET_FEATURES, 0, NvmeOpcodes.FEATURE_HOST_BEHAVIOR_SUPPORT, 0, scratchGpa);
-                    return 1;
-                }
-                return setQueues();
-            case SET_HOST_BEHAVIOR:
-                if (!internalDone)
-                {
-                    return checkFatal();
-                }
-                recovery.retryDelaysEnabled(internalStatus == 0); // refused: retries go at once
                 return setQueues();
             case SET_QUEUES:
                 if (!internalDone)
@@ -233,6 +215,7 @@ final class NvmeBringUp
     private int setQueues()
     {
         driver.state(NvmeDriver.State.SET_QUEUES);
+        recovery.sendHostBehavior(driver.nowNs());
         admin(NvmeOpcodes.ADMIN_SET_FEATURES, 0, NvmeOpcodes.FEATURE_NUMBER_OF_QUEUES,
             NvmeOpcodes.encodeNumberOfQueues(config.ioQueuePairs(), config.ioQueuePairs()), 0);
         return 1;

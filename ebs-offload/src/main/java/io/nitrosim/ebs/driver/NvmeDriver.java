@@ -51,8 +51,8 @@ public final class NvmeDriver implements GuestTask
     /** Driver states. */
     public enum State
     {
-        START, WAIT_NOT_READY, WAIT_READY, IDENTIFY_CONTROLLER, IDENTIFY_NAMESPACE, SET_HOST_BEHAVIOR, SET_QUEUES,
-        CREATE_CQ, CREATE_SQ, READY, FAILED
+        START, WAIT_NOT_READY, WAIT_READY, IDENTIFY_CONTROLLER, IDENTIFY_NAMESPACE, SET_QUEUES, CREATE_CQ, CREATE_SQ,
+        READY, FAILED
     }
 
     /** Completion callback; implement with a field-held object so polling allocates nothing. */
@@ -73,7 +73,7 @@ public final class NvmeDriver implements GuestTask
     public static final int PAGE_SIZE = 4096;
     /** Bytes of the per-command PRP list / DSM range area: 64 entries, enough for 256 KiB from any offset. */
     public static final int PRP_LIST_BYTES = 512;
-    /** The tag of the driver's own (bring-up) commands; the driver also uses {@code Long.MIN_VALUE + 1} (Abort). */
+    /** The tag of the driver's own (bring-up) commands; the driver also uses {@code Long.MIN_VALUE + 1, + 2}. */
     static final long INTERNAL_TAG = Long.MIN_VALUE;
     /** Linux's {@code nvme_io_timeout}: 30 s. */
     public static final long DEFAULT_IO_TIMEOUT_NS = 30_000_000_000L;
@@ -369,6 +369,10 @@ public final class NvmeDriver implements GuestTask
             else if (tag == NvmeRecovery.ABORT_TAG)
             {
                 recovery.abortCompleted();
+            }
+            else if (tag == NvmeRecovery.HOST_BEHAVIOR_TAG)
+            {
+                recovery.retryDelaysEnabled(status == NvmeStatus.SUCCESS); // refused: retries go at once
             }
             else
             {

@@ -48,6 +48,8 @@ final class NvmeRecovery implements NvmeRecoveryCounters
     static final long ADMIN_TIMEOUT_NS = 60_000_000_000L;
     /** The tag of the driver's Abort commands. */
     static final long ABORT_TAG = Long.MIN_VALUE + 1;
+    /** The tag of the driver's Set Features Host Behavior Support (ACRE). */
+    static final long HOST_BEHAVIOR_TAG = Long.MIN_VALUE + 2;
 
     private final NvmeDriver driver;
     private final FunctionAccess fn;
@@ -57,14 +59,20 @@ final class NvmeRecovery implements NvmeRecoveryCounters
     private final int maxRetries;
     private final UnsafeBuffer sqeBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(SubmissionQueueEntry.LENGTH));
     private final SubmissionQueueEntry sqe = new SubmissionQueueEntry();
+    private final UnsafeBuffer hostBehavior = new UnsafeBuffer(new byte[NvmeOpcodes.HOST_BEHAVIOR_LENGTH]);
     final AtomicCounter timeouts;
     final AtomicCounter aborts;
     final AtomicCounter resets;
     final AtomicCounter retries;
     final AtomicCounter resubmitted;
     final AtomicCounter failed;
-    /** No command times out before this (a lower bound: the earliest deadline, or earlier). */
+    /**
+     * No command times out before this: the earliest deadline when {@link #checkExact}, else a lower bound. The
+     * runtime only ever sees the exact value ({@link #nextDeadlineNs}), so a timer that will not fire never wakes
+     * the run (a wake-up would change when other agents run).
+     */
     private long checkNs = SimAgent.NO_DEADLINE;
+    private boolean checkExact = true;
     private int abortsOutstanding;
     private int abortLimit = 1;
     /** CRDT1..3 in ns (the controller's command retry delays), and whether the controller took ACRE. */
@@ -157,7 +165,7 @@ final class NvmeRecovery implements NvmeRecoveryCounters
     }
 
     /** Whether to enable Advanced Command Retry (ACRE): the controller has a CRDT1 and the driver retries. */
-    boolean wantsRetryDelays()
+    private boolean wantsRetryDelays()
     {
         return retryDelayNs[0] != 0 && maxRetries > 0;
     }
@@ -168,17 +176,38 @@ final class NvmeRecovery implements NvmeRecoveryCounters
         retryDelaysEnabled = enabled;
     }
 
-    /** When the driver must look at its commands' timers next; NO_DEADLINE when nothing is outstanding. */
+    /** When the driver must look at its commands' timers next (the earliest deadline); NO_DEADLINE when none. */
     long nextDeadlineNs()
     {
-        for (final NvmeDriverQueue queue : queues)
+        if (!checkExact)
         {
-            if (queue.allocated() && queue.outstanding() > 0)
+            long earliestNs = SimAgent.NO_DEADLINE;
+            for (final NvmeDriverQueue queue : queues)
             {
-                return checkNs;
+                // CIDs are handed out lowest first: the ones in use are found early, stop when all are
+                int left = queue.allocated() ? queue.outstanding() : 0;
+                for (int cid = 0; left > 0 && cid < queue.entries - 1; cid++)
+                {
+                    if (queue.inUse(cid))
+                    {
+                        earliestNs = Math.min(earliestNs, queue.deadlineNs[cid]);
+                        left--;
+                    }
+                }
             }
+            checkNs = earliestNs;
+            checkExact = true;
         }
-        return SimAgent.NO_DEADLINE;
+        return checkNs;
+    }
+
+    /** Command {@code cid} completes or goes again: if it held the earliest deadline, that moves. */
+    private void deadlineChanges(final NvmeDriverQueue queue, final int cid)
+    {
+        if (queue.deadlineNs[cid] <= checkNs)
+        {
+            checkExact = false;
+        }
     }
 
     /** Handles the commands whose deadline passed. @return work done. */
@@ -240,6 +269,7 @@ final class NvmeRecovery implements NvmeRecoveryCounters
             }
         }
         checkNs = nextNs;
+        checkExact = true;
         return work;
     }
 
@@ -256,6 +286,32 @@ final class NvmeRecovery implements NvmeRecoveryCounters
         abortsOutstanding++;
         aborts.increment();
         return true;
+    }
+
+    /**
+     * Set Features Host Behavior Support with ACRE (as Linux's {@code nvme_configure_acre}) when the controller has a
+     * CRDT1 and the driver retries; its 512-byte structure in the command's own list area. The bring-up sends it
+     * with Set Features Number of Queues, in the same doorbell, and does not wait for it: the bring-up takes the
+     * passes it always did.
+     */
+    void sendHostBehavior(final long nowNs)
+    {
+        if (!wantsRetryDelays())
+        {
+            return;
+        }
+        final NvmeDriverQueue admin = queues[0];
+        final int cid = admin.takeCid(HOST_BEHAVIOR_TAG);
+        if (cid < 0)
+        {
+            return;
+        }
+        hostBehavior.setMemory(0, NvmeOpcodes.HOST_BEHAVIOR_LENGTH, (byte)0);
+        hostBehavior.putByte(0, (byte)NvmeOpcodes.HOST_BEHAVIOR_ACRE);
+        memory.write(admin.listAddress(cid), hostBehavior, 0, NvmeOpcodes.HOST_BEHAVIOR_LENGTH);
+        sqe.wrap(sqeBuffer, 0).clear().opcode(NvmeOpcodes.ADMIN_SET_FEATURES).commandId(cid)
+            .prp1(admin.listAddress(cid)).cdw(10, NvmeOpcodes.FEATURE_HOST_BEHAVIOR_SUPPORT);
+        admin.submit(memory, sqeBuffer, deadlineFor(0, nowNs));
     }
 
     /** An Abort completed: whether it aborted or not, the command's own completion or second timeout decides. */
@@ -279,7 +335,7 @@ final class NvmeRecovery implements NvmeRecoveryCounters
             {
                 final long tag = admin.tag(cid);
                 admin.release(cid);
-                if (tag != NvmeDriver.INTERNAL_TAG && tag != ABORT_TAG)
+                if (tag != NvmeDriver.INTERNAL_TAG && tag != ABORT_TAG && tag != HOST_BEHAVIOR_TAG)
                 {
                     driver.complete(0, cid, NvmeStatus.HOST_ABORTED_COMMAND | NvmeStatus.DO_NOT_RETRY, tag);
                 }
@@ -287,6 +343,7 @@ final class NvmeRecovery implements NvmeRecoveryCounters
         }
         resubmitPending = true;
         checkNs = SimAgent.NO_DEADLINE;
+        checkExact = false;
         driver.restart();
     }
 
@@ -339,6 +396,7 @@ final class NvmeRecovery implements NvmeRecoveryCounters
     private void failCommand(final NvmeDriverQueue queue, final int cid)
     {
         final long tag = queue.tag(cid);
+        deadlineChanges(queue, cid);
         queue.release(cid);
         driver.complete(queue.id, cid, NvmeStatus.HOST_ABORTED_COMMAND | NvmeStatus.DO_NOT_RETRY, tag);
     }
@@ -349,6 +407,7 @@ final class NvmeRecovery implements NvmeRecoveryCounters
      */
     boolean retry(final NvmeDriverQueue queue, final int cid, final int status, final long nowNs)
     {
+        deadlineChanges(queue, cid);
         if (status == NvmeStatus.SUCCESS || queue.id == 0 || (status & NvmeStatus.DO_NOT_RETRY) != 0
             || queue.retries[cid] >= maxRetries || driver.state() != NvmeDriver.State.READY)
         {
