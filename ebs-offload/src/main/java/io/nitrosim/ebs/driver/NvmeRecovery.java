@@ -341,6 +341,16 @@ final class NvmeRecovery implements NvmeRecoveryCounters
                 }
             }
         }
+        for (int q = 1; q < queues.length; q++)
+        {
+            final NvmeDriverQueue queue = queues[q];
+            for (int cid = 0; queue.allocated() && cid < queue.entries - 1; cid++)
+            {
+                // kept for onReady, which arms them again: no timer runs while the controller comes back
+                queue.deadlineNs[cid] = SimAgent.NO_DEADLINE;
+                queue.waiting[cid] = false;
+            }
+        }
         resubmitPending = true;
         checkNs = SimAgent.NO_DEADLINE;
         checkExact = false;
