@@ -72,6 +72,32 @@ class IommuIsolationTest
     }
 
     @Test
+    void shouldRefuseDmaTouchingAnUnmappedPageUntilItIsMappedBack()
+    {
+        try (VirtualTimeRuntime runtime = new VirtualTimeRuntime(); Host host = TestHosts.host(runtime))
+        {
+            final Instance a = host.launchRunning("c5.large");
+            final DmaWindow window = a.dmaWindow();
+            final UnsafeBuffer data = new UnsafeBuffer(new byte[PAGE]);
+            data.setMemory(0, PAGE, (byte)0x5A);
+            a.iommu().unmap(3 * PAGE + 100, 8); // widened to the whole page [3 PAGE, 4 PAGE)
+            assertEquals(PAGE, a.iommu().unmappedBytes());
+            assertFalse(window.write(3 * PAGE, data, 0, 8), "first byte of the unmapped page");
+            assertFalse(window.read(4 * PAGE - 1, data, 0, 1), "its last byte");
+            assertFalse(window.write(2 * PAGE + PAGE - 4, data, 0, 8), "straddling into it");
+            assertEquals(0, a.memory().getLong(3 * PAGE), "a refused write writes nothing");
+            assertTrue(window.write(2 * PAGE, data, 0, PAGE), "the page before is mapped");
+            assertTrue(window.write(4 * PAGE, data, 0, PAGE), "the page after is mapped");
+            assertEquals(3, a.iommu().refusedCount());
+
+            a.iommu().map(3 * PAGE + 100, 8);
+            assertEquals(0, a.iommu().unmappedBytes());
+            assertTrue(window.write(3 * PAGE, data, 0, 8), "mapped back");
+            assertEquals(0x5A5A5A5A5A5A5A5AL, a.memory().getLong(3 * PAGE));
+        }
+    }
+
+    @Test
     void shouldGiveEachAttachedFunctionOnlyItsInstancesDomainAndRevokeItOnDetach()
     {
         try (VirtualTimeRuntime runtime = new VirtualTimeRuntime(); Host host = TestHosts.host(runtime))

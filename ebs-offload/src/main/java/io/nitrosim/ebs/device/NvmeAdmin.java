@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.nitrosim.ebs.nvme.CompletionQueueEntry;
 import io.nitrosim.ebs.nvme.IdentifyController;
 import io.nitrosim.ebs.nvme.IdentifyNamespace;
 import io.nitrosim.ebs.nvme.LogPages;
@@ -19,14 +20,18 @@ import io.nitrosim.ebs.volume.VolumeSpec;
  * The controller's admin command set: Identify (CNS 0 namespace, 1 controller with the EBS identity and the
  * device name at byte 3072, 2 active namespace list), Create/Delete I/O SQ and CQ, Get/Set Features (number of
  * queues once before any I/O queue; interrupt coalescing stored, not applied; arbitration, power management,
- * temperature threshold, async event config; no volatile write cache), Get Log Page (error information, SMART,
- * firmware slot), Abort (never aborts), Asynchronous Event Request (held: none are generated). Every malformed
+ * temperature threshold, async event config, Host Behavior Support (ACRE: refused data DMAs then ask for
+ * CRDT1, 100 ms, before a retry); no volatile write cache), Get Log Page (error information, SMART,
+ * firmware slot), Abort (of an I/O command in the data path:
+ * it completes with Command Abort Requested; DW0 bit 0 says whether it was), Asynchronous Event Request (held: none are generated). Every malformed
  * command is answered with its NVMe status, never an exception. Agent thread.
  */
 final class NvmeAdmin
 {
     static final int ASYNC_EVENT_LIMIT = 4;
     static final int ABORT_LIMIT = 4;
+    /** CRDT1 (100 ms units): how long a host with ACRE waits before retrying a Data Transfer Error. */
+    static final int COMMAND_RETRY_DELAY_100MS = 1;
     private static final int DNR = NvmeStatus.DO_NOT_RETRY;
     private static final int PAGE_SIZE = NvmeController.PAGE_SIZE;
 
@@ -74,6 +79,7 @@ final class NvmeAdmin
             .ebsIdentity(spec.volumeId(), deviceName)
             .mdts(NvmeController.MDTS).controllerId(controllerId).version(NvmeController.VS_VALUE)
             .limits(ABORT_LIMIT, ASYNC_EVENT_LIMIT, NvmeLogs.ENTRIES)
+            .commandRetryDelays(COMMAND_RETRY_DELAY_100MS, 0, 0)
             .queueEntrySizes(NvmeRegisters.SQ_ENTRY_SIZE_SHIFT, NvmeRegisters.CQ_ENTRY_SIZE_SHIFT)
             .maxCommands(NvmeController.MAX_QUEUE_ENTRIES)
             .namespaceCount(1)
@@ -158,8 +164,10 @@ final class NvmeAdmin
                 status = getLogPage(command);
                 break;
             case NvmeOpcodes.ADMIN_ABORT:
+                // best effort: a command in the data path is aborted; one not found (already completed, still in
+                // its SQ, or an admin command, which completes at once) is reported as not aborted
                 status = NvmeStatus.SUCCESS;
-                dw0 = 1; // command not aborted
+                dw0 = io.abort(command.abortSqid(), command.abortCid()) ? 0 : CompletionQueueEntry.ABORT_NOT_ABORTED;
                 break;
             case NvmeOpcodes.ADMIN_ASYNC_EVENT_REQUEST:
                 if (outstandingAsyncEvents >= ASYNC_EVENT_LIMIT)
@@ -291,6 +299,21 @@ final class NvmeAdmin
             case NvmeOpcodes.FEATURE_ASYNC_EVENT_CONFIG:
                 asyncEventConfig = value;
                 return result(NvmeStatus.SUCCESS, 0);
+            case NvmeOpcodes.FEATURE_HOST_BEHAVIOR_SUPPORT:
+            {
+                final int segments = prps.resolve(command.prp1(), command.prp2(), NvmeOpcodes.HOST_BEHAVIOR_LENGTH,
+                    segmentAddr, segmentLen);
+                if (segments < 0)
+                {
+                    return result(-segments, 0);
+                }
+                if (!prps.read(segmentAddr, segmentLen, segments, page, 0))
+                {
+                    return result(NvmeStatus.DATA_TRANSFER_ERROR, 0);
+                }
+                io.retryDelayEnabled((page.getByte(0) & NvmeOpcodes.HOST_BEHAVIOR_ACRE) != 0);
+                return result(NvmeStatus.SUCCESS, 0);
+            }
             case NvmeOpcodes.FEATURE_VOLATILE_WRITE_CACHE:
             default:
                 return result(NvmeStatus.INVALID_FIELD | DNR, 0);

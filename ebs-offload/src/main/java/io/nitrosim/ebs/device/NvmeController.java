@@ -43,7 +43,8 @@ import io.nitrosim.time.SimAgent;
  * byte 3072, 2 active namespace list), Create/Delete I/O SQ and CQ, Get/Set Features (number of queues,
  * interrupt coalescing (stored, not applied), arbitration, power management, temperature threshold, async event
  * config; volatile write cache: none), Get Log Page (error information, SMART/health, firmware slot), Abort
- * (never aborts), Asynchronous Event Request (held until reset; none are generated).
+ * (an I/O command in the data path completes with Command Abort Requested, DW0 bit 0 clear; any other is not
+ * aborted, DW0 bit 0 set), Asynchronous Event Request (held until reset; none are generated).
  * <p>
  * <b>I/O commands:</b> Read, Write, Flush, Dataset Management (deallocate) on namespace 1. Checks in order:
  * opcode, FUSE/PSDT (invalid field), namespace, LBA range, transfer size against MDTS (invalid field), PRP
@@ -211,6 +212,15 @@ public final class NvmeController extends PciFunction
     public long queueDepth()
     {
         return io.inFlight();
+    }
+
+    /**
+     * The guest-physical address of a data page under a command in flight (the first PRP segment of the lowest slot
+     * that moves data), or -1 when none is: what a DMA fault unmaps. Read between steps of the controller's agent.
+     */
+    public long inFlightDataAddress()
+    {
+        return io.inFlightDataAddress();
     }
 
     /** Commands in flight that carry a storage latency added by a fault ({@link EbsCard#addStorageLatency}). */

@@ -59,6 +59,8 @@ final class NvmeIo implements HandoffRing.Handler
     private final StorageRequest request = new StorageRequest();
     private final Histogram latency = new Histogram(3_600_000_000_000L, 3);
     private int nextIoSq = 1;
+    /** The host enabled Advanced Command Retry (Host Behavior Support ACRE): a refused data DMA asks for CRDT1. */
+    private boolean retryDelayEnabled;
 
     NvmeIo(final NvmeController controller, final NvmeQueues queues, final NvmeLogs logs, final NvmeMeters meters,
         final PrpResolver prps, final VolumePort port, final VolumeServiceTimer serviceTimer, final NanoClock clock,
@@ -82,6 +84,22 @@ final class NvmeIo implements HandoffRing.Handler
     {
         slots.reset();
         nextIoSq = 1;
+        retryDelayEnabled = false;
+    }
+
+    void retryDelayEnabled(final boolean enabled)
+    {
+        retryDelayEnabled = enabled;
+    }
+
+    /**
+     * A data DMA the IOMMU refused: Data Transfer Error, retryable; with ACRE, CRD 1 asks the host to wait CRDT1
+     * first (the page may come back: a real IOMMU fault is cleared by the host, not by retrying at once).
+     */
+    private int dataTransferError()
+    {
+        return retryDelayEnabled ? NvmeStatus.withRetryDelay(NvmeStatus.DATA_TRANSFER_ERROR, 1)
+            : NvmeStatus.DATA_TRANSFER_ERROR;
     }
 
     int inFlight()
@@ -92,6 +110,19 @@ final class NvmeIo implements HandoffRing.Handler
     int delayedInFlight()
     {
         return slots.delayedInFlight();
+    }
+
+    /** The guest address of the first data page of the oldest-slot command in flight that moves data, or -1. */
+    long inFlightDataAddress()
+    {
+        for (int s = 0; s < slots.capacity(); s++)
+        {
+            if (slots.state[s] == CommandSlots.BUSY && slots.segments[s] > 0)
+            {
+                return slots.segmentAddr[slots.firstSegment(s)];
+            }
+        }
+        return -1;
     }
 
     Histogram latency()
@@ -196,7 +227,7 @@ final class NvmeIo implements HandoffRing.Handler
         }
         if (!prps.read(rangesAddr, rangesLen, segments, dsmBuffer, 0))
         {
-            return completeNow(cq, sq, cid, NvmeStatus.DATA_TRANSFER_ERROR, 0);
+            return completeNow(cq, sq, cid, dataTransferError(), 0);
         }
         for (int r = 0; r < ranges; r++)
         {
@@ -253,7 +284,7 @@ final class NvmeIo implements HandoffRing.Handler
         {
             ring.abort(index);
             meters.ioErrors.increment();
-            queues.post(queues.cqOf(sq), sq, cid, NvmeStatus.DATA_TRANSFER_ERROR, 0, slba);
+            queues.post(queues.cqOf(sq), sq, cid, dataTransferError(), 0, slba);
             return true;
         }
         for (int r = 0; r < ranges; r++)
@@ -268,10 +299,7 @@ final class NvmeIo implements HandoffRing.Handler
             slots.markDelayed(slot);
             port.countDelayed();
         }
-        if (opcode == NvmeOpcodes.IO_READ)
-        {
-            slots.segments(slot, prpAddr, prpLen, segments);
-        }
+        slots.segments(slot, prpAddr, prpLen, segments);
         return true;
     }
 
@@ -328,7 +356,7 @@ final class NvmeIo implements HandoffRing.Handler
             if (dataLength != bytes || !prps.write(slots.segmentAddr, slots.segmentLen, slots.firstSegment(slot),
                 slots.segments[slot], record.buffer(), record.payloadIndex()))
             {
-                status = NvmeStatus.DATA_TRANSFER_ERROR;
+                status = dataTransferError();
             }
         }
         if (status == NvmeStatus.SUCCESS)
@@ -382,6 +410,35 @@ final class NvmeIo implements HandoffRing.Handler
             default:
                 return NvmeStatus.INTERNAL_ERROR;
         }
+    }
+
+    /**
+     * Abort of command {@code cid} of I/O SQ {@code sqid}: if it is in the data path it completes now with Command
+     * Abort Requested (no DNR: the host may retry it) and its record is dropped when it comes back.
+     * @return whether it was aborted.
+     */
+    boolean abort(final int sqid, final int cid)
+    {
+        if (!queues.isIoSq(sqid))
+        {
+            return false;
+        }
+        final int cq = queues.cqOf(sqid);
+        for (int s = 0; s < slots.capacity(); s++)
+        {
+            if (slots.state[s] == CommandSlots.BUSY && slots.sq[s] == sqid && slots.cid[s] == cid)
+            {
+                if (!queues.cqHasRoom(cq))
+                {
+                    return false;
+                }
+                meters.ioErrors.increment();
+                queues.post(cq, sqid, cid, NvmeStatus.ABORT_REQUESTED, 0, slots.lba[s]);
+                slots.state[s] = CommandSlots.ABANDONED;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Delete I/O SQ {@code qid}: its commands in the data path complete now as aborted, their records dropped later. */

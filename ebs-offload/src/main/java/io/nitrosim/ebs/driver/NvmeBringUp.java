@@ -19,7 +19,8 @@ import io.nitrosim.pci.queue.FunctionSetup;
  * The driver's bring-up ({@link NvmeDriver.State}): enable memory space and bus master; program MSI-X entries
  * 0..N (address given, data = firstVector + entry) and enable MSI-X; clear CC.EN if set and wait for CSTS.RDY = 0;
  * set AQA/ASQ/ACQ and CC (EN, MPS 4 KiB, IOSQES 6, IOCQES 4); wait for CSTS.RDY = 1 (CAP.TO bounds each wait,
- * CSTS.CFS fails); Identify controller and namespace; Set Features number of queues; create I/O CQ i (vector i)
+ * CSTS.CFS fails); Identify controller and namespace; Set Features number of queues (with Host Behavior Support,
+ * ACRE, in the same doorbell when the controller reports a command retry delay); create I/O CQ i (vector i)
  * then SQ i for each granted pair. Bring-up commands go through the admin queue like any other, tagged as the
  * driver's own.
  */
@@ -31,6 +32,7 @@ final class NvmeBringUp
     private final GuestMemoryAllocator allocator;
     private final NvmeDriver.Config config;
     private final NvmeDriverQueue[] queues;
+    private final NvmeRecovery recovery;
     private final UnsafeBuffer identifyControllerCopy = new UnsafeBuffer(new byte[NvmeDriver.PAGE_SIZE]);
     private final UnsafeBuffer identifyNamespaceCopy = new UnsafeBuffer(new byte[NvmeDriver.PAGE_SIZE]);
     private final UnsafeBuffer sqeBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(SubmissionQueueEntry.LENGTH));
@@ -49,8 +51,10 @@ final class NvmeBringUp
     private int internalDw0;
 
     NvmeBringUp(final NvmeDriver driver, final FunctionAccess fn, final GuestMemoryAccess memory,
-        final GuestMemoryAllocator allocator, final NvmeDriver.Config config, final NvmeDriverQueue[] queues)
+        final GuestMemoryAllocator allocator, final NvmeDriver.Config config, final NvmeDriverQueue[] queues,
+        final NvmeRecovery recovery)
     {
+        this.recovery = recovery;
         this.driver = driver;
         this.fn = fn;
         this.memory = memory;
@@ -156,7 +160,11 @@ final class NvmeBringUp
                 }
                 memory.read(scratchGpa, identifyControllerCopy, 0, NvmeDriver.PAGE_SIZE);
                 {
-                    final int mdts = new IdentifyController().wrapForRead(identifyControllerCopy, 0).mdts();
+                    final IdentifyController identify = new IdentifyController().wrapForRead(identifyControllerCopy, 0);
+                    final int mdts = identify.mdts();
+                    recovery.abortLimit(identify.abortLimit());
+                    recovery.commandRetryDelays(identify.commandRetryDelay(1), identify.commandRetryDelay(2),
+                        identify.commandRetryDelay(3));
                     final int minPage = 1 << (12 + NvmeRegisters.capMpsMin(cap));
                     mdtsBytes = mdts == 0 ? 1 << 20 : Math.min(1 << 20, minPage << mdts);
                     mdtsBytes = Math.min(mdtsBytes, (NvmeDriver.PRP_LIST_BYTES / 8) * NvmeDriver.PAGE_SIZE);
@@ -179,10 +187,7 @@ final class NvmeBringUp
                     namespaceBlocks = ns.size();
                     blockShift = ns.lbaDataSizeShift(ns.formattedLbaIndex());
                 }
-                driver.state(NvmeDriver.State.SET_QUEUES);
-                admin(NvmeOpcodes.ADMIN_SET_FEATURES, 0, NvmeOpcodes.FEATURE_NUMBER_OF_QUEUES,
-                    NvmeOpcodes.encodeNumberOfQueues(config.ioQueuePairs(), config.ioQueuePairs()), 0);
-                return 1;
+                return setQueues();
             case SET_QUEUES:
                 if (!internalDone)
                 {
@@ -205,6 +210,15 @@ final class NvmeBringUp
             default:
                 return 0;
         }
+    }
+
+    private int setQueues()
+    {
+        driver.state(NvmeDriver.State.SET_QUEUES);
+        recovery.sendHostBehavior(driver.nowNs());
+        admin(NvmeOpcodes.ADMIN_SET_FEATURES, 0, NvmeOpcodes.FEATURE_NUMBER_OF_QUEUES,
+            NvmeOpcodes.encodeNumberOfQueues(config.ioQueuePairs(), config.ioQueuePairs()), 0);
+        return 1;
     }
 
     private int queueCreated()
@@ -292,7 +306,7 @@ final class NvmeBringUp
         }
         for (final NvmeDriverQueue queue : queues)
         {
-            queue.reset(memory);
+            queue.reset(memory, queue.id != 0); // I/O commands outstanding across a reset go again once READY
         }
         final NvmeDriverQueue adminQueue = queues[0];
         fn.mmioWrite(0, NvmeRegisters.AQA_OFFSET, 4, NvmeRegisters.encodeAqa(adminQueue.entries, adminQueue.entries));
@@ -315,7 +329,7 @@ final class NvmeBringUp
         sqe.wrap(sqeBuffer, 0).clear()
             .opcode(completion ? NvmeOpcodes.ADMIN_CREATE_IO_CQ : NvmeOpcodes.ADMIN_CREATE_IO_SQ).commandId(cid)
             .prp1(completion ? queues[q].cqAddr : queues[q].sqAddr).createQueue(q, queues[q].entries, cdw11);
-        queues[0].submit(memory, sqeBuffer);
+        queues[0].submit(memory, sqeBuffer, recovery.deadlineFor(0, driver.nowNs()));
     }
 
     private void admin(final int opcode, final long nsid, final int cdw10, final int cdw11, final long prp1)
@@ -324,7 +338,7 @@ final class NvmeBringUp
         final int cid = queues[0].takeCid(NvmeDriver.INTERNAL_TAG);
         sqe.wrap(sqeBuffer, 0).clear().opcode(opcode).commandId(cid).nsid(nsid).prp1(prp1).cdw(10, cdw10)
             .cdw(11, cdw11);
-        queues[0].submit(memory, sqeBuffer);
+        queues[0].submit(memory, sqeBuffer, recovery.deadlineFor(0, driver.nowNs()));
     }
 
     private int timeout(final long nowNs, final String what)

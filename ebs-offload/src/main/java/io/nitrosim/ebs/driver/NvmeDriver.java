@@ -11,6 +11,8 @@ import io.nitrosim.ebs.nvme.NvmeRegisters;
 import io.nitrosim.ebs.nvme.NvmeStatus;
 import io.nitrosim.ebs.nvme.Prp;
 import io.nitrosim.ebs.nvme.SubmissionQueueEntry;
+import io.nitrosim.metrics.CounterRegistry;
+import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.pci.FunctionAccess;
 import io.nitrosim.pci.GuestMemoryAccess;
 import io.nitrosim.pci.GuestMemoryAllocator;
@@ -35,8 +37,14 @@ import io.nitrosim.pci.GuestTask;
  * In interrupt mode only CQs whose vector fired are scanned; in polling mode every CQ is scanned each doWork.
  * A queue of E entries holds at most E - 1 commands.
  * <p>
- * Its parts: the bring-up ({@link NvmeBringUp}) and the queue pairs ({@link NvmeDriverQueue}, on the pci-endpoint
- * queue library); entries are built and decoded through the {@code io.nitrosim.ebs.nvme} flyweights.
+ * <b>Errors</b> ({@link NvmeRecovery}, as Linux's {@code nvme_timeout}): each command has a timeout (I/O:
+ * {@link Config#ioTimeoutNs}, default 30 s; admin 60 s); the first timeout of an I/O command sends an Abort, a second
+ * one, an admin timeout or CSTS.CFS / CSTS.RDY clear resets the controller and submits the outstanding commands
+ * again once READY; errors without DNR are retried up to 5 times. The caller sees one completion per command.
+ * <p>
+ * Its parts: the bring-up ({@link NvmeBringUp}), the error handling ({@link NvmeRecovery}) and the queue pairs
+ * ({@link NvmeDriverQueue}, on the pci-endpoint queue library); entries are built and decoded through the
+ * {@code io.nitrosim.ebs.nvme} flyweights.
  */
 public final class NvmeDriver implements GuestTask
 {
@@ -65,14 +73,21 @@ public final class NvmeDriver implements GuestTask
     public static final int PAGE_SIZE = 4096;
     /** Bytes of the per-command PRP list / DSM range area: 64 entries, enough for 256 KiB from any offset. */
     public static final int PRP_LIST_BYTES = 512;
-    /** The tag of the driver's own (bring-up) commands. */
+    /** The tag of the driver's own (bring-up) commands; the driver also uses {@code Long.MIN_VALUE + 1, + 2}. */
     static final long INTERNAL_TAG = Long.MIN_VALUE;
+    /** Linux's {@code nvme_io_timeout}: 30 s. */
+    public static final long DEFAULT_IO_TIMEOUT_NS = 30_000_000_000L;
+    public static final long MIN_IO_TIMEOUT_NS = 1_000_000L;
+    /** Linux's {@code nvme_max_retries}: 5. */
+    public static final int DEFAULT_MAX_RETRIES = 5;
+    public static final long MAX_IO_TIMEOUT_NS = 3_600_000_000_000L;
 
     private final FunctionAccess fn;
     private final GuestMemoryAccess memory;
     private final Config config;
     private final NvmeDriverQueue[] queues;
     private final NvmeBringUp bringUp;
+    private final NvmeRecovery recovery;
     private final Completions completions = new Completions();
     private final UnsafeBuffer sqeBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(SubmissionQueueEntry.LENGTH));
     private final SubmissionQueueEntry sqe = new SubmissionQueueEntry();
@@ -94,7 +109,8 @@ public final class NvmeDriver implements GuestTask
         {
             queues[q] = new NvmeDriverQueue(q);
         }
-        this.bringUp = new NvmeBringUp(this, fn, memory, allocator, config, queues);
+        this.recovery = new NvmeRecovery(this, fn, memory, queues, config);
+        this.bringUp = new NvmeBringUp(this, fn, memory, allocator, config, queues, recovery);
     }
 
     /** A driver for one function; nothing is touched until the first {@link #doWork}. */
@@ -194,6 +210,12 @@ public final class NvmeDriver implements GuestTask
         return completionCount;
     }
 
+    /** What the error handling did: timeouts, aborts, resets, retries, resubmissions, failed commands. */
+    public NvmeRecoveryCounters recoveryCounters()
+    {
+        return recovery;
+    }
+
     public long doorbellWrites()
     {
         long writes = 0;
@@ -262,6 +284,10 @@ public final class NvmeDriver implements GuestTask
                     }
                 }
             }
+            if (adminLive())
+            {
+                work += recovery.checkTimeouts(nowNs);
+            }
         }
         if (state != State.READY && state != State.FAILED)
         {
@@ -284,7 +310,25 @@ public final class NvmeDriver implements GuestTask
         {
             return nowNs;
         }
-        return NO_DEADLINE;
+        return adminLive() && bringUp.queuesAllocated() ? recovery.nextDeadlineNs() : NO_DEADLINE;
+    }
+
+    /** Past enabling and not failed: the admin queue runs (and commands can time out). */
+    private boolean adminLive()
+    {
+        return state != State.START && state != State.FAILED && state != State.WAIT_NOT_READY
+            && state != State.WAIT_READY;
+    }
+
+    /** Reaps every CQ, whether its interrupt fired or not (a timeout first looks for a missed completion). */
+    void pollCompletions()
+    {
+        reap(queues[0]);
+        for (int q = 1; state == State.READY && q <= bringUp.grantedPairs(); q++)
+        {
+            queues[q].interrupted = false;
+            reap(queues[q]);
+        }
     }
 
     /** Writes the SQ tail doorbell of every queue with new entries and the CQ head doorbell of reaped CQs. */
@@ -305,9 +349,15 @@ public final class NvmeDriver implements GuestTask
         return reaped;
     }
 
-    /** Hands completions to the bring-up (the driver's own commands) or to the caller's handler. */
+    /** Hands completions to the bring-up (the driver's own commands), the recovery (Aborts) or the caller. */
     private final class Completions implements NvmeDriverQueue.Completions
     {
+        @Override
+        public boolean retried(final int queueId, final int commandId, final int status)
+        {
+            return recovery.retry(queues[queueId], commandId, status, lastNowNs);
+        }
+
         @Override
         public void completed(final int queueId, final int commandId, final int status, final int dw0,
             final int sqHead, final long tag)
@@ -316,11 +366,43 @@ public final class NvmeDriver implements GuestTask
             {
                 bringUp.internalCompletion(status, dw0);
             }
-            else if (handler != null)
+            else if (tag == NvmeRecovery.ABORT_TAG)
             {
-                handler.onCompletion(queueId, commandId, status, dw0, sqHead, tag);
+                recovery.abortCompleted();
+            }
+            else if (tag == NvmeRecovery.HOST_BEHAVIOR_TAG)
+            {
+                recovery.retryDelaysEnabled(status == NvmeStatus.SUCCESS); // refused: retries go at once
+            }
+            else
+            {
+                deliver(queueId, commandId, status, dw0, sqHead, tag);
             }
         }
+    }
+
+    /** Completes a command the controller never will (a reset lost it, the driver gave up on it). */
+    void complete(final int queueId, final int commandId, final int status, final long tag)
+    {
+        deliver(queueId, commandId, status, 0, 0, tag);
+    }
+
+    private void deliver(final int queueId, final int commandId, final int status, final int dw0, final int sqHead,
+        final long tag)
+    {
+        if (queueId != 0 && status != NvmeStatus.SUCCESS)
+        {
+            recovery.failed.increment();
+        }
+        if (handler != null)
+        {
+            handler.onCompletion(queueId, commandId, status, dw0, sqHead, tag);
+        }
+    }
+
+    long nowNs()
+    {
+        return lastNowNs;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -329,6 +411,10 @@ public final class NvmeDriver implements GuestTask
     void state(final State newState)
     {
         state = newState;
+        if (newState == State.READY)
+        {
+            recovery.onReady(lastNowNs, bringUp.grantedPairs());
+        }
     }
 
     /** @return 1 (work: the driver changed state). */
@@ -336,6 +422,7 @@ public final class NvmeDriver implements GuestTask
     {
         state = State.FAILED;
         failureReason = reason;
+        recovery.onFailed();
         return 1;
     }
 
@@ -370,7 +457,7 @@ public final class NvmeDriver implements GuestTask
         }
         sqe.wrap(sqeBuffer, 0).clear().opcode(opcode).commandId(cid).nsid(1).startingLba(lba).blockCount(blocks);
         buildPrps(queues[queueId], cid, bufferGpa, lengthBytes);
-        queues[queueId].submit(memory, sqeBuffer);
+        queues[queueId].submit(memory, sqeBuffer, recovery.deadlineFor(queueId, lastNowNs));
         return cid;
     }
 
@@ -410,7 +497,7 @@ public final class NvmeDriver implements GuestTask
             return -1;
         }
         sqe.wrap(sqeBuffer, 0).clear().opcode(NvmeOpcodes.IO_FLUSH).commandId(cid).nsid(1);
-        queues[queueId].submit(memory, sqeBuffer);
+        queues[queueId].submit(memory, sqeBuffer, recovery.deadlineFor(queueId, lastNowNs));
         return cid;
     }
 
@@ -427,7 +514,7 @@ public final class NvmeDriver implements GuestTask
         memory.write(range, listBuffer, 0, DatasetManagementRange.LENGTH);
         sqe.wrap(sqeBuffer, 0).clear().opcode(NvmeOpcodes.IO_DATASET_MANAGEMENT).commandId(cid).nsid(1)
             .prp1(range).cdw(10, 0).cdw(11, SubmissionQueueEntry.DSM_ATTRIBUTE_DEALLOCATE);
-        queues[queueId].submit(memory, sqeBuffer);
+        queues[queueId].submit(memory, sqeBuffer, recovery.deadlineFor(queueId, lastNowNs));
         return cid;
     }
 
@@ -444,7 +531,7 @@ public final class NvmeDriver implements GuestTask
         }
         sqeBuffer.putBytes(0, command, offset, SubmissionQueueEntry.LENGTH);
         sqe.wrap(sqeBuffer, 0).commandId(cid);
-        queues[queueId].submit(memory, sqeBuffer);
+        queues[queueId].submit(memory, sqeBuffer, recovery.deadlineFor(queueId, lastNowNs));
         return cid;
     }
 
@@ -468,6 +555,10 @@ public final class NvmeDriver implements GuestTask
         private boolean interruptMode = true;
         private long msixAddress = 0xFEE0_0000L;
         private int firstVector = 0x40;
+        private long ioTimeoutNs = DEFAULT_IO_TIMEOUT_NS;
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private CounterRegistry registry;
+        private MetricTags tags;
 
         /** I/O queue pairs to ask for, 1..32 (granted may be fewer). Default 1. */
         public Config ioQueuePairs(final int pairs)
@@ -503,6 +594,51 @@ public final class NvmeDriver implements GuestTask
             this.msixAddress = address;
             this.firstVector = firstVector;
             return this;
+        }
+
+        /**
+         * How long an I/O command may take before the driver aborts it (and, a second time, resets the controller),
+         * {@link #MIN_IO_TIMEOUT_NS}..{@link #MAX_IO_TIMEOUT_NS}. Default {@link #DEFAULT_IO_TIMEOUT_NS}.
+         */
+        public Config ioTimeoutNs(final long timeoutNs)
+        {
+            this.ioTimeoutNs = timeoutNs;
+            return this;
+        }
+
+        /** Times an I/O command with an error status without DNR is submitted again, 0..255 ({@code nvme_max_retries}). */
+        public Config maxRetries(final int retries)
+        {
+            this.maxRetries = retries;
+            return this;
+        }
+
+        int maxRetries()
+        {
+            return maxRetries;
+        }
+
+        /** Where the driver's counters go (the volume's tags {@code instance, volume}); default: not exported. */
+        public Config counters(final CounterRegistry registry, final MetricTags tags)
+        {
+            this.registry = registry;
+            this.tags = tags;
+            return this;
+        }
+
+        long ioTimeoutNs()
+        {
+            return ioTimeoutNs;
+        }
+
+        CounterRegistry registry()
+        {
+            return registry;
+        }
+
+        MetricTags tags()
+        {
+            return tags;
         }
 
         int ioQueuePairs()
@@ -544,6 +680,20 @@ public final class NvmeDriver implements GuestTask
             {
                 throw new IllegalArgumentException(
                     "admin queue entries " + adminQueueEntries + " out of range: accepted 2..4096");
+            }
+            if (ioTimeoutNs < MIN_IO_TIMEOUT_NS || ioTimeoutNs > MAX_IO_TIMEOUT_NS)
+            {
+                throw new IllegalArgumentException("I/O timeout " + ioTimeoutNs + " ns out of range: accepted "
+                    + MIN_IO_TIMEOUT_NS + ".." + MAX_IO_TIMEOUT_NS + " ns");
+            }
+            if (maxRetries < 0 || maxRetries > 255)
+            {
+                throw new IllegalArgumentException("max retries " + maxRetries + " out of range: accepted 0..255");
+            }
+            if ((registry == null) != (tags == null))
+            {
+                throw new IllegalArgumentException("driver counters need both a registry and tags, got " + registry
+                    + " and " + tags);
             }
             if (firstVector < 0 || firstVector + ioQueuePairs > 255)
             {

@@ -1,6 +1,7 @@
 package io.nitrosim.ebs.driver;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -17,16 +18,20 @@ import io.nitrosim.pci.queue.SubmissionQueueWriter;
 
 /**
  * One queue pair of the driver (0 = admin): its SQ and CQ in guest memory, a PRP-list / DSM-range area per
- * command, and the command ids in use with the caller's tag of each. A queue of E entries holds at most E - 1
- * commands; CIDs 0..E-2, lowest handed out first. Completions are found by phase tag and decoded through
- * {@link CompletionQueueEntry}; the SQ tail and CQ head doorbells are written at most once per
- * {@link #ringDoorbells}.
+ * command, and the command ids in use with, per command, the caller's tag, a copy of its 64-byte entry (so it can
+ * be submitted again: a retry, or after a controller reset), its timeout deadline, whether it was aborted and how
+ * often it was retried. A queue of E entries holds at most E - 1 commands; CIDs 0..E-2, lowest handed out first.
+ * Completions are found by phase tag and decoded through {@link CompletionQueueEntry}; the SQ tail and CQ head
+ * doorbells are written at most once per {@link #ringDoorbells}.
  */
 final class NvmeDriverQueue
 {
     /** What a completion is handed to. */
     interface Completions
     {
+        /** Whether the command was submitted again instead of completing (its CID stays in use). */
+        boolean retried(int queueId, int commandId, int status);
+
         void completed(int queueId, int commandId, int status, int dw0, int sqHead, long tag);
     }
 
@@ -45,6 +50,14 @@ final class NvmeDriverQueue
     private int[] freeCids;
     private int freeCount;
     private long[] tags;
+    private boolean[] inUse;
+    private UnsafeBuffer commands;
+    /** Per CID: when the command times out, whether it was aborted, times it was submitted again. */
+    long[] deadlineNs;
+    boolean[] aborted;
+    /** Per CID: waiting out a command retry delay (not in the SQ); {@link #deadlineNs} is when it goes again. */
+    boolean[] waiting;
+    int[] retries;
     /** Its vector fired: scan the CQ on the next doWork (interrupt mode). */
     boolean interrupted;
     long doorbellWrites;
@@ -62,6 +75,12 @@ final class NvmeDriverQueue
         listAddr = allocator.allocate((long)queueEntries * NvmeDriver.PRP_LIST_BYTES, NvmeDriver.PAGE_SIZE);
         freeCids = new int[queueEntries];
         tags = new long[queueEntries];
+        inUse = new boolean[queueEntries];
+        commands = new UnsafeBuffer(new byte[queueEntries * SubmissionQueueEntry.LENGTH]);
+        deadlineNs = new long[queueEntries];
+        aborted = new boolean[queueEntries];
+        waiting = new boolean[queueEntries];
+        retries = new int[queueEntries];
     }
 
     boolean allocated()
@@ -75,8 +94,11 @@ final class NvmeDriverQueue
         return listAddr + (long)cid * NvmeDriver.PRP_LIST_BYTES;
     }
 
-    /** Empty rings (the CQ zeroed: every phase tag 0), every CID free. */
-    void reset(final GuestMemoryAccess memory)
+    /**
+     * Empty rings (the CQ zeroed: every phase tag 0); every CID free, or with {@code keepCommands} the commands in use
+     * kept (to be submitted again, {@link #resubmit}) and the others free.
+     */
+    void reset(final GuestMemoryAccess memory, final boolean keepCommands)
     {
         cq.clear(memory, cqAddr, entries, CompletionQueueEntry.LENGTH);
         sq.open(sqAddr, entries, SubmissionQueueEntry.LENGTH);
@@ -84,8 +106,30 @@ final class NvmeDriverQueue
         freeCount = 0;
         for (int cid = entries - 2; cid >= 0; cid--)
         {
-            freeCids[freeCount++] = cid;
+            if (!keepCommands || !inUse[cid])
+            {
+                inUse[cid] = false;
+                freeCids[freeCount++] = cid;
+            }
         }
+    }
+
+    /** Whether command {@code cid} is submitted and not yet completed. */
+    boolean inUse(final int cid)
+    {
+        return inUse[cid];
+    }
+
+    long tag(final int cid)
+    {
+        return tags[cid];
+    }
+
+    /** Frees command {@code cid} without a completion (the driver completes it itself). */
+    void release(final int cid)
+    {
+        inUse[cid] = false;
+        freeCids[freeCount++] = cid;
     }
 
     /** Commands submitted and not yet completed. */
@@ -103,13 +147,28 @@ final class NvmeDriverQueue
         }
         final int cid = freeCids[--freeCount];
         tags[cid] = tag;
+        inUse[cid] = true;
+        retries[cid] = 0;
         return cid;
     }
 
-    /** Writes a command at the SQ tail (its doorbell rings later). */
-    void submit(final GuestMemoryAccess memory, final DirectBuffer command)
+    /** Writes a command at the SQ tail (its doorbell rings later), keeping a copy; it times out at {@code deadlineNs}. */
+    void submit(final GuestMemoryAccess memory, final DirectBuffer command, final long deadlineNs)
     {
+        final int cid = command.getShort(SubmissionQueueEntry.COMMAND_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        commands.putBytes(cid * SubmissionQueueEntry.LENGTH, command, 0, SubmissionQueueEntry.LENGTH);
+        this.deadlineNs[cid] = deadlineNs;
+        aborted[cid] = false;
         sq.write(memory, command, 0);
+    }
+
+    /** Writes command {@code cid} (in use) at the SQ tail again, as it was first submitted. */
+    void resubmit(final GuestMemoryAccess memory, final int cid, final long deadlineNs)
+    {
+        this.deadlineNs[cid] = deadlineNs;
+        aborted[cid] = false;
+        waiting[cid] = false;
+        sq.write(memory, commands, cid * SubmissionQueueEntry.LENGTH);
     }
 
     /** Hands every new completion to {@code completions}, freeing its CID first. @return completions reaped. */
@@ -126,9 +185,9 @@ final class NvmeDriverQueue
             final int cid = c.commandId();
             cq.consume();
             reaped++;
-            if (cid < entries)
+            if (cid < entries && inUse[cid] && !completions.retried(id, cid, c.status()))
             {
-                freeCids[freeCount++] = cid;
+                release(cid);
                 completions.completed(id, cid, c.status(), c.dw0(), c.sqHead(), tags[cid]);
             }
         }

@@ -181,15 +181,14 @@ public final class FioWorkload implements GuestTask
         return work;
     }
 
-    /** When the workload needs to run without input: driver bring-up waits; I/O completions raise work themselves. */
+    /**
+     * When the workload needs to run without input: the driver's (bring-up waits, command timeouts); I/O completions
+     * raise work themselves.
+     */
     @Override
     public long nextDeadlineNs()
     {
-        if (driver != null && !driver.isReady() && !driver.isFailed())
-        {
-            return driver.nextDeadlineNs();
-        }
-        return NO_DEADLINE;
+        return driver != null ? driver.nextDeadlineNs() : NO_DEADLINE; // null while the device is detached
     }
 
     /** Results per clone ("name.j"), in job then clone order; empty before the driver is ready. */

@@ -13,7 +13,8 @@ import io.nitrosim.pci.queue.PhaseTag;
  * Little-endian.
  * <pre>
  * offset  field
- *  0      DW0     command specific result (e.g. Number of Queues: NSQA[15:0] NCQA[31:16], 0-based)
+ *  0      DW0     command specific result (e.g. Number of Queues: NSQA[15:0] NCQA[31:16], 0-based; Abort: bit 0
+ *                 IANP, 1 = the command was not aborted)
  *  4      DW1     reserved / command specific
  *  8      SQHD    u16 submission queue head pointer
  * 10      SQID    u16 submission queue the command came from
@@ -27,6 +28,8 @@ import io.nitrosim.pci.queue.PhaseTag;
 public final class CompletionQueueEntry
 {
     public static final int LENGTH = 16;
+    /** Abort's DW0 bit 0: set when the command was not aborted, clear when it was. */
+    public static final int ABORT_NOT_ABORTED = 1;
     public static final int DW0_OFFSET = 0;
     public static final int DW1_OFFSET = 4;
     public static final int SQ_HEAD_OFFSET = 8;

@@ -27,6 +27,9 @@ import io.nitrosim.ebs.volume.VolumeId;
  *   92      4     OAES     optional asynchronous events supported
  *   96      4     CTRATT
  *  111      1     CNTRLTYPE  1 = I/O controller
+ *  134      2     CRDT1    command retry delay time 1, in 100 ms units (CRD = 1 in a status asks for it)
+ *  136      2     CRDT2    command retry delay time 2
+ *  138      2     CRDT3    command retry delay time 3
  *  256      2     OACS     optional admin commands supported
  *  258      1     ACL      abort command limit (0-based)
  *  259      1     AERL     async event request limit (0-based)
@@ -67,6 +70,7 @@ public final class IdentifyController
     public static final int OAES_OFFSET = 92;
     public static final int CTRATT_OFFSET = 96;
     public static final int CNTRLTYPE_OFFSET = 111;
+    public static final int CRDT1_OFFSET = 134;
     public static final int OACS_OFFSET = 256;
     public static final int ACL_OFFSET = 258;
     public static final int AERL_OFFSET = 259;
@@ -250,6 +254,27 @@ public final class IdentifyController
         buffer.putByte(offset + AERL_OFFSET, (byte)(asyncEventLimit - 1));
         buffer.putByte(offset + ELPE_OFFSET, (byte)(errorLogEntries - 1));
         return this;
+    }
+
+    /** CRDT1..3, each in 100 ms units (NVMe 1.4: the delays a status's CRD field 1..3 selects). */
+    public IdentifyController commandRetryDelays(final int crdt1, final int crdt2, final int crdt3)
+    {
+        buffer.putShort(offset + CRDT1_OFFSET, (short)crdt1, ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(offset + CRDT1_OFFSET + 2, (short)crdt2, ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(offset + CRDT1_OFFSET + 4, (short)crdt3, ByteOrder.LITTLE_ENDIAN);
+        return this;
+    }
+
+    /** CRDT{@code n} (n = 1..3), in 100 ms units. */
+    public int commandRetryDelay(final int n)
+    {
+        return readBuffer.getShort(offset + CRDT1_OFFSET + 2 * (n - 1), ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+    }
+
+    /** Abort Command Limit: Abort commands the host may have outstanding (ACL is 0-based). */
+    public int abortLimit()
+    {
+        return (readBuffer.getByte(offset + ACL_OFFSET) & 0xFF) + 1;
     }
 
     public int errorLogEntries()

@@ -40,6 +40,10 @@ public final class NvmeOpcodes
     public static final int FEATURE_INTERRUPT_COALESCING = 0x08;
     public static final int FEATURE_INTERRUPT_VECTOR_CONFIG = 0x09;
     public static final int FEATURE_ASYNC_EVENT_CONFIG = 0x0B;
+    /** Host Behavior Support: a 512-byte structure whose byte 0 is ACRE (advanced command retry enable). */
+    public static final int FEATURE_HOST_BEHAVIOR_SUPPORT = 0x16;
+    public static final int HOST_BEHAVIOR_LENGTH = 512;
+    public static final int HOST_BEHAVIOR_ACRE = 1;
 
     // Log page identifiers
     public static final int LOG_ERROR_INFORMATION = 0x01;

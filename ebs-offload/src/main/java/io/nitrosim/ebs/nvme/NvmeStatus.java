@@ -19,6 +19,8 @@ public final class NvmeStatus
     public static final int SCT_SC_MASK = 0x7FF;
     public static final int MORE = 1 << 13;
     public static final int DO_NOT_RETRY = 1 << 14;
+    public static final int CRD_SHIFT = 11;
+    public static final int CRD_MASK = 0x3;
 
     // Generic command status (SCT 0)
     public static final int SUCCESS = 0x00;
@@ -50,6 +52,10 @@ public final class NvmeStatus
     public static final int FEATURE_NOT_SAVEABLE = of(SCT_COMMAND_SPECIFIC, 0x0D);
     public static final int FEATURE_NOT_CHANGEABLE = of(SCT_COMMAND_SPECIFIC, 0x0E);
 
+    // Path related status (SCT 3)
+    /** Host Aborted Command: what Linux completes a request with when the host gives up on it (reset failed). */
+    public static final int HOST_ABORTED_COMMAND = of(SCT_PATH, 0x71);
+
     // Media and data integrity errors (SCT 2)
     public static final int WRITE_FAULT = of(SCT_MEDIA, 0x80);
     public static final int UNRECOVERED_READ_ERROR = of(SCT_MEDIA, 0x81);
@@ -61,6 +67,18 @@ public final class NvmeStatus
     public static int of(final int statusCodeType, final int statusCode)
     {
         return ((statusCodeType & SCT_MASK) << SCT_SHIFT) | (statusCode & SC_MASK);
+    }
+
+    /** The status with Command Retry Delay {@code crd} (1..3: the host waits CRDT{@code crd} before retrying). */
+    public static int withRetryDelay(final int status, final int crd)
+    {
+        return (status & ~(CRD_MASK << CRD_SHIFT)) | ((crd & CRD_MASK) << CRD_SHIFT);
+    }
+
+    /** The CRD field of a status (0: retry at once). */
+    public static int retryDelay(final int status)
+    {
+        return (status >>> CRD_SHIFT) & CRD_MASK;
     }
 
     public static int withDoNotRetry(final int status)

@@ -19,7 +19,8 @@ import org.agrona.MutableDirectBuffer;
  * 32      PRP2    PRP entry 2, or a PRP list pointer (page aligned)
  * 40      CDW10   command specific, e.g. Read/Write SLBA[31:0]; Create I/O CQ/SQ QID[15:0] QSIZE[31:16] (0-based);
  *                 Identify CNS[7:0] CNTID[31:16]; Get/Set Features FID[7:0] SV[31]; Get Log Page LID[7:0]
- *                 NUMDL[31:16]; Delete I/O SQ/CQ QID[15:0]; Dataset Management NR[7:0] (0-based)
+ *                 NUMDL[31:16]; Delete I/O SQ/CQ QID[15:0]; Dataset Management NR[7:0] (0-based);
+ *                 Abort SQID[15:0] CID[31:16]
  * 44      CDW11   Read/Write SLBA[63:32]; Create I/O CQ PC[0] IEN[1] IV[31:16]; Create I/O SQ PC[0] QPRIO[2:1]
  *                 CQID[31:16]; Number of Queues NSQR[15:0] NCQR[31:16] (0-based); Get Log Page NUMDU[15:0];
  *                 Dataset Management IDR[0] IDW[1] AD[2]
@@ -252,6 +253,24 @@ public final class SubmissionQueueEntry
     public int queueId()
     {
         return cdw10() & 0xFFFF;
+    }
+
+    /** Abort: the command to abort, SQID in CDW10[15:0] and CID in CDW10[31:16]. */
+    public SubmissionQueueEntry abort(final int sqid, final int cid)
+    {
+        return cdw(10, (sqid & 0xFFFF) | ((cid & 0xFFFF) << 16));
+    }
+
+    /** Abort: SQID of the command to abort (CDW10[15:0]). */
+    public int abortSqid()
+    {
+        return cdw10() & 0xFFFF;
+    }
+
+    /** Abort: CID of the command to abort (CDW10[31:16]). */
+    public int abortCid()
+    {
+        return cdw10() >>> 16;
     }
 
     /** Create I/O queue: entries (QSIZE is 0-based in CDW10[31:16]). */

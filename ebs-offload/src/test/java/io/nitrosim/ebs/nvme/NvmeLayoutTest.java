@@ -70,6 +70,36 @@ class NvmeLayoutTest
     }
 
     @Test
+    void shouldLayOutAbortAndItsCompletionAsTheSpecDoes()
+    {
+        // NVMe Base 2.x, Abort (opcode 08h): CDW10 SQID bits 15:00, CID bits 31:16. Aborting CID 0x1234 of SQ 3:
+        // bytes 40..43 are 03 00 34 12.
+        final UnsafeBuffer command = new UnsafeBuffer(new byte[SubmissionQueueEntry.LENGTH]);
+        final SubmissionQueueEntry sqe = new SubmissionQueueEntry().wrap(command, 0);
+        sqe.clear().opcode(NvmeOpcodes.ADMIN_ABORT).commandId(7).abort(3, 0x1234);
+        assertEquals("080007000000", HexFormat.of().formatHex(command.byteArray(), 0, 6));
+        assertEquals("03003412", HexFormat.of().formatHex(command.byteArray(), 40, 44));
+        assertEquals(3, sqe.abortSqid());
+        assertEquals(0x1234, sqe.abortCid());
+        // Completion DW0 bit 0 (IANP): 1 = the command was not aborted, 0 = it was; status 07h Command Abort Requested
+        // in the aborted command's own completion (status field bits 8:1 of bytes 14..15, phase in bit 0).
+        final UnsafeBuffer cq = new UnsafeBuffer(new byte[CompletionQueueEntry.LENGTH]);
+        new CompletionQueueEntry().wrap(cq, 0).complete(CompletionQueueEntry.ABORT_NOT_ABORTED, 5, 0, 9,
+            NvmeStatus.SUCCESS, true);
+        assertEquals("01000000", HexFormat.of().formatHex(cq.byteArray(), 0, 4));
+        new CompletionQueueEntry().wrap(cq, 0).complete(0, 5, 3, 0x1234, NvmeStatus.ABORT_REQUESTED, true);
+        assertEquals("00000000" + "00000000" + "0500" + "0300" + "3412" + "0f00", HexFormat.of().formatHex(cq.byteArray()));
+        assertEquals(0x07, NvmeStatus.ABORT_REQUESTED);
+        assertEquals(0x04, NvmeStatus.DATA_TRANSFER_ERROR);
+        assertEquals(0x08, NvmeStatus.ABORTED_SQ_DELETION);
+        // CRD (status bits 12:11) 1 on a Data Transfer Error, phase 1: status word (0x04 | 1 << 11) << 1 | 1 = 0x1009.
+        new CompletionQueueEntry().wrap(cq, 0).complete(0, 0, 1, 1, NvmeStatus.withRetryDelay(
+            NvmeStatus.DATA_TRANSFER_ERROR, 1), true);
+        assertEquals("0910", HexFormat.of().formatHex(cq.byteArray(), 14, 16));
+        assertEquals(1, NvmeStatus.retryDelay(NvmeStatus.withRetryDelay(NvmeStatus.DATA_TRANSFER_ERROR, 1)));
+    }
+
+    @Test
     void shouldReadAndWriteSubmissionEntries()
     {
         final UnsafeBuffer page = new UnsafeBuffer(new byte[128]);

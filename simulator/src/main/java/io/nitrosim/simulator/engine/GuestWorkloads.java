@@ -48,17 +48,29 @@ public final class GuestWorkloads
     public static FioWorkload fio(final GuestSide side, final PciAddress address, final int vcpus, final long seed,
         final long startNs, final FioJob... jobs)
     {
-        final FioWorkload fio = FioWorkload.create(nvmeDriver(side, address, vcpus), side.memory(), side.allocator(),
+        return fio(side, address, driverConfig(vcpus), seed, startNs, jobs);
+    }
+
+    /** The NVMe driver's configuration for a guest of {@code vcpus} vCPUs: one I/O queue pair per vCPU, up to 4. */
+    public static NvmeDriver.Config driverConfig(final int vcpus)
+    {
+        return NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, vcpus)));
+    }
+
+    /** As {@link #fio(GuestSide, PciAddress, int, long, long, FioJob...)}, the driver configured by {@code config}. */
+    public static FioWorkload fio(final GuestSide side, final PciAddress address, final NvmeDriver.Config config,
+        final long seed, final long startNs, final FioJob... jobs)
+    {
+        final FioWorkload fio = FioWorkload.create(nvmeDriver(side, address, config), side.memory(), side.allocator(),
             seed, jobs);
         side.add(fio, startNs);
         return fio;
     }
 
     /** The reference NVMe driver fio runs on, for the volume at {@code address} (not yet brought up). */
-    static NvmeDriver nvmeDriver(final GuestSide side, final PciAddress address, final int vcpus)
+    static NvmeDriver nvmeDriver(final GuestSide side, final PciAddress address, final NvmeDriver.Config config)
     {
-        return NvmeDriver.create(side.function(address), side.memory(), side.allocator(),
-            NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, vcpus))));
+        return NvmeDriver.create(side.function(address), side.memory(), side.allocator(), config);
     }
 
     /**
@@ -69,7 +81,7 @@ public final class GuestWorkloads
         final PciAddress address, final int vcpus, final BlockQueue queue, final int slots)
     {
         final NvmeDriver driver = NvmeDriver.create(side.function(address), side.memory(), allocator,
-            NvmeDriver.config().ioQueuePairs(Math.max(1, Math.min(4, vcpus))).queueEntries(256));
+            driverConfig(vcpus).queueEntries(256));
         final GuestBlockDevice device = GuestBlockDevice.create(driver, side.memory(), allocator, queue, slots);
         side.add(device);
         return device;

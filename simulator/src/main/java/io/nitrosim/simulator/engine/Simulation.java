@@ -185,6 +185,11 @@ public final class Simulation implements AutoCloseable
     /** The fault bound to the device it hits. */
     private FaultInjection injection(final Scenario.Fault f, final int index)
     {
+        if ((f.kind() == FaultKind.FUNCTION_RESET || f.kind() == FaultKind.DMA_FAULT) && storage.hasVolume(f.target()))
+        {
+            return NvmeFaults.of(f, storage.nvmeFaultTarget(f.target()), meters,
+                scenario.payload() == Scenario.PayloadMode.TIMING_ONLY);
+        }
         switch (f.kind())
         {
             case FUNCTION_RESET:

@@ -65,6 +65,7 @@ final class StorageSide implements AutoCloseable
     private final Path workDirectory;
     /** The storage server of its own of each volume a storage-restart fault kills (full payload only). */
     private final Map<String, EmbeddedStorageServer> ownServers = new LinkedHashMap<>();
+    private final CounterRegistry registry;
 
     record VolumeHandle(
         Scenario.Volume spec, VolumeSpec volume, NvmeController controller, PciAddress address, MetricTags tags)
@@ -102,6 +103,7 @@ final class StorageSide implements AutoCloseable
         this.scenario = scenario;
         this.runtime = runtime;
         this.meters = meters;
+        this.registry = registry;
         this.timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         this.workDirectory = workDirectory;
         this.ids = new SplittableRandom(scenario.seed() ^ 0x5EB5L);
@@ -177,8 +179,8 @@ final class StorageSide implements AutoCloseable
         final String owner = v.spec().instance();
         final int vcpus = scenario.instances().stream().filter(i -> i.name().equals(owner)).findFirst().orElseThrow()
             .type().vcpus();
-        return new VolumeDetach(f, f.target(), plumbing, instances.get(owner), v.controller(), guests.get(owner), vcpus,
-            fioOn(f.target()));
+        return new VolumeDetach(f, f.target(), plumbing, instances.get(owner), v.controller(), guests.get(owner),
+            GuestWorkloads.driverConfig(vcpus).ioTimeoutNs(scenario.ebs().ioTimeoutNs()), fioOn(f.target()));
     }
 
     private boolean killedByAFault(final String volumeName)
@@ -239,6 +241,19 @@ final class StorageSide implements AutoCloseable
                 new CreditFault.Rate("IOPS", "Iops", t.ebsBaselineIops(), "ops",
                     () -> meters.total(tags, EbsMeter.READ_OPS, EbsMeter.WRITE_OPS), 1)),
             volumesOf(f.target()).get(0).controller());
+    }
+
+    /** Whether {@code name} is a volume (a function fault's target is a volume or an ENI). */
+    boolean hasVolume(final String name)
+    {
+        return volumes.containsKey(name);
+    }
+
+    /** Volume {@code name}'s NVMe function, its instance's IOMMU domain and its meters: what an NVMe fault hits. */
+    NvmeFaults.Target nvmeFaultTarget(final String name)
+    {
+        final VolumeHandle v = volumes.get(name);
+        return new NvmeFaults.Target(name, v.controller(), instances.get(v.spec().instance()).iommu(), v.tags());
     }
 
     /** What an NBD export of a volume needs: the guest that owns it, the controller's slot, the volume. */
@@ -357,8 +372,9 @@ final class StorageSide implements AutoCloseable
                 jobs.add(job.build());
                 startNs = Math.min(startNs, w.startNs());
             }
-            final FioWorkload fio = GuestWorkloads.fio(guest, volume.address(), type.vcpus(), scenario.seed(),
-                startNs, jobs.toArray(new FioJob[0]));
+            final FioWorkload fio = GuestWorkloads.fio(guest, volume.address(), GuestWorkloads.driverConfig(type.vcpus())
+                .ioTimeoutNs(scenario.ebs().ioTimeoutNs()).counters(registry, volume.tags()), scenario.seed(), startNs,
+                jobs.toArray(new FioJob[0]));
             fioRuns.add(new FioRun(e.getValue(), volume, fio));
         }
     }

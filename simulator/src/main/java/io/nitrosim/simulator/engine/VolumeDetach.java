@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.nitrosim.ebs.device.NvmeController;
+import io.nitrosim.ebs.driver.NvmeDriver;
 import io.nitrosim.ebs.fio.FioWorkload;
 import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.hypervisor.guest.PciAddress;
@@ -28,7 +29,8 @@ final class VolumeDetach extends FaultInjection
     private final Instance instance;
     private final NvmeController controller;
     private final GuestSide guest;
-    private final int vcpus;
+    /** The re-attached function's driver: the first one's configuration, its counters private (registered once). */
+    private final NvmeDriver.Config driverConfig;
     /** The fio on the volume, or null when no workload drives it. */
     private final FioWorkload fio;
     private long completedAtStart;
@@ -38,7 +40,7 @@ final class VolumeDetach extends FaultInjection
     private PciAddress addressAfter;
 
     VolumeDetach(final Scenario.Fault fault, final String volume, final StoragePlumbing plumbing,
-        final Instance instance, final NvmeController controller, final GuestSide guest, final int vcpus,
+        final Instance instance, final NvmeController controller, final GuestSide guest, final NvmeDriver.Config driverConfig,
         final FioWorkload fio)
     {
         super(fault);
@@ -47,7 +49,7 @@ final class VolumeDetach extends FaultInjection
         this.instance = instance;
         this.controller = controller;
         this.guest = guest;
-        this.vcpus = vcpus;
+        this.driverConfig = driverConfig;
         this.fio = fio;
     }
 
@@ -75,7 +77,7 @@ final class VolumeDetach extends FaultInjection
         addressAfter = plumbing.replugFunction(instance, controller);
         if (fio != null)
         {
-            fio.deviceAdded(GuestWorkloads.nvmeDriver(guest, addressAfter, vcpus));
+            fio.deviceAdded(GuestWorkloads.nvmeDriver(guest, addressAfter, driverConfig));
         }
     }
 

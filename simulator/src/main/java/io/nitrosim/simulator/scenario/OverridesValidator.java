@@ -7,6 +7,7 @@ import java.util.Map;
 import io.nitrosim.catalog.InstanceCatalog;
 import io.nitrosim.catalog.InstanceType;
 import io.nitrosim.catalog.UnknownInstanceTypeException;
+import io.nitrosim.ebs.driver.NvmeDriver;
 import io.nitrosim.ebs.volume.VolumeType;
 import io.nitrosim.nic.shaping.NetworkShapingConfig;
 import io.nitrosim.simulator.scenario.ScenarioSpec.InstanceTypeOverride;
@@ -185,6 +186,15 @@ final class OverridesValidator
                     ScenarioLimits.MAX_SERVICE_LATENCY_NS));
             }
         }
-        return new Scenario.Ebs(depthNs, latencies);
+        final String timeoutPath = "overrides.ebs.ioTimeout";
+        final long ioTimeoutNs = checks.duration(timeoutPath, e == null ? null : e.ioTimeout(),
+            NvmeDriver.DEFAULT_IO_TIMEOUT_NS, NvmeDriver.MAX_IO_TIMEOUT_NS);
+        if (ioTimeoutNs < NvmeDriver.MIN_IO_TIMEOUT_NS)
+        {
+            throw checks.error(timeoutPath, MessageText.quoted(e.ioTimeout()) + " is too short, accepted "
+                + DurationParser.format(NvmeDriver.MIN_IO_TIMEOUT_NS) + ".."
+                + DurationParser.format(NvmeDriver.MAX_IO_TIMEOUT_NS));
+        }
+        return new Scenario.Ebs(depthNs, latencies, ioTimeoutNs);
     }
 }

@@ -125,7 +125,8 @@ public record Scenario(
     {
     }
 
-    public record Ebs(long peakDepthNs, Map<String, Long> serviceLatencyNs)
+    /** EBS parameters; {@code ioTimeoutNs}: the guest NVMe driver's I/O command timeout. */
+    public record Ebs(long peakDepthNs, Map<String, Long> serviceLatencyNs, long ioTimeoutNs)
     {
     }
 

@@ -32,6 +32,7 @@ public final class ScenarioBuilder
     private String sampleInterval;
     private final Map<String, ScenarioSpec.InstanceTypeOverride> typeOverrides = new LinkedHashMap<>();
     private ScenarioSpec.NetworkOverride network;
+    private ScenarioSpec.EbsOverride ebs;
     private final List<ScenarioSpec.VpcSpec> vpcs = new ArrayList<>();
     private final List<ScenarioSpec.SecurityGroupSpec> groups = new ArrayList<>();
     private final Map<String, InstanceDraft> instances = new LinkedHashMap<>();
@@ -117,6 +118,13 @@ public final class ScenarioBuilder
     {
         typeOverrides.put(type, new ScenarioSpec.InstanceTypeOverride(
             networkBurstSeconds, ebsBurstSeconds, null, null, null, null, null, null));
+        return this;
+    }
+
+    /** {@code overrides.ebs}. */
+    public ScenarioBuilder ebs(final ScenarioSpec.EbsOverride ebs)
+    {
+        this.ebs = ebs;
         return this;
     }
 
@@ -255,8 +263,8 @@ public final class ScenarioBuilder
                 d.groups.isEmpty() ? null : d.groups, d.enis.isEmpty() ? null : List.copyOf(d.enis),
                 d.volumes.isEmpty() ? null : List.copyOf(d.volumes)));
         }
-        final ScenarioSpec.OverridesSpec overrides = typeOverrides.isEmpty() && network == null ? null :
-            new ScenarioSpec.OverridesSpec(typeOverrides.isEmpty() ? null : Map.copyOf(typeOverrides), network, null);
+        final ScenarioSpec.OverridesSpec overrides = typeOverrides.isEmpty() && network == null && ebs == null ? null :
+            new ScenarioSpec.OverridesSpec(typeOverrides.isEmpty() ? null : Map.copyOf(typeOverrides), network, ebs);
         return new ScenarioSpec(name, description, seed, duration, clock, allowedLag, threads, payload, sampleInterval, overrides,
             null,
             vpcs.isEmpty() ? null : List.copyOf(vpcs), null, groups.isEmpty() ? null : List.copyOf(groups), specs,

@@ -91,7 +91,7 @@ public record ScenarioSpec(
     {
     }
 
-    public record EbsOverride(String peakDepth, Map<String, String> serviceLatency)
+    public record EbsOverride(String peakDepth, Map<String, String> serviceLatency, String ioTimeout)
     {
     }
 

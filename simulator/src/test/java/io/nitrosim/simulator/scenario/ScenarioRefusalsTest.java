@@ -202,6 +202,15 @@ class ScenarioRefusalsTest
     }
 
     @Test
+    void shouldBoundTheNvmeIoTimeout()
+    {
+        assertRefused("s.yaml:4:9: overrides.ebs.ioTimeout: '500us' is too short, accepted 1ms..60m",
+            TWO.replace("4s", "4s\noverrides:\n  ebs: {ioTimeout: 500us}"));
+        assertRefused("s.yaml:4:9: overrides.ebs.ioTimeout: '2h' is too long, accepted at most 60m",
+            TWO.replace("4s", "4s\noverrides:\n  ebs: {ioTimeout: 2h}"));
+    }
+
+    @Test
     void shouldRefuseHostCapacityGroupsSubnetsAndBlockSizesWithTheirPlace()
     {
         assertRefused("s.yaml:5:5: instances[1]: InsufficientInstanceCapacity: b-1 (c5.18xlarge, 72 vCPUs, 144 GiB) "
