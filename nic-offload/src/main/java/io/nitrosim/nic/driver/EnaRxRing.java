@@ -12,7 +12,8 @@ import io.nitrosim.pci.queue.SubmissionQueueWriter;
 /**
  * One RX queue of the driver: its SQ and CQ in guest memory and a buffer per descriptor (buffer id = req_id).
  * Every buffer is posted at start; RX completions are gathered per frame (up to {@code captureBytes} copied into
- * one buffer), handed to the driver's receiver, and the frame's buffers are posted again at once.
+ * one buffer), handed to the driver's receiver (unless the device flagged a checksum error), and the frame's buffers
+ * are posted again at once.
  */
 final class EnaRxRing
 {
@@ -54,6 +55,13 @@ final class EnaRxRing
         {
             post(id);
         }
+    }
+
+    /** The device is being reset: the ring stops; a frame half gathered is forgotten. */
+    void stop()
+    {
+        ring.running = false;
+        frameDescs = 0;
     }
 
     /** Posts buffer {@code id} at the tail. */
@@ -118,7 +126,10 @@ final class EnaRxRing
             if (c.last())
             {
                 frames++;
-                driver.frameReceived(frame, frameCaptured, frameLength, nowNs);
+                if (checksumGood(c.status()))
+                {
+                    driver.frameReceived(frame, frameCaptured, frameLength, nowNs);
+                }
                 for (int d = 0; d < frameDescs; d++)
                 {
                     post(frameBuffers[d]);
@@ -131,6 +142,35 @@ final class EnaRxRing
             }
         }
         return done;
+    }
+
+    /**
+     * What Linux's {@code ena_rx_checksum} makes of the last completion's status: an IPv4 frame with l3_csum_err, or
+     * a TCP/UDP frame with l4_csum_err, is bad (dropped here, counted); a TCP/UDP frame without l4_csum_checked is
+     * counted unchecked and delivered.
+     */
+    private boolean checksumGood(final int status)
+    {
+        final int l3 = status & RxCompletion.L3_PROTO_IDX_MASK;
+        final int l4 = (status & RxCompletion.L4_PROTO_IDX_MASK) >>> RxCompletion.L4_PROTO_IDX_SHIFT;
+        if (l3 == RxCompletion.L3_PROTO_IPV4 && (status & RxCompletion.L3_CSUM_ERR) != 0)
+        {
+            driver.rxCsumBad++;
+            return false;
+        }
+        if (l4 == RxCompletion.L4_PROTO_TCP || l4 == RxCompletion.L4_PROTO_UDP)
+        {
+            if ((status & RxCompletion.L4_CSUM_ERR) != 0)
+            {
+                driver.rxCsumBad++;
+                return false;
+            }
+            if ((status & RxCompletion.L4_CSUM_CHECKED) == 0)
+            {
+                driver.rxCsumUnchecked++;
+            }
+        }
+        return true;
     }
 
     /** Whether completions are waiting (a reap ran out of budget). */
