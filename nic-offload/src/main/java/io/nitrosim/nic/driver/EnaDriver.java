@@ -292,6 +292,20 @@ public final class EnaDriver implements GuestTask
         return rxCsumUnchecked;
     }
 
+    /**
+     * The guest address of the posted RX buffer of queue pair {@code pair} the device fills next (as far as the
+     * driver has reaped), and its size: where a DMA fault under an in-flight descriptor hits.
+     */
+    public long nextRxBufferAddress(final int pair)
+    {
+        return rx[pair].nextBufferAddress();
+    }
+
+    public int rxBufferBytes()
+    {
+        return ctx.rxBufferBytes;
+    }
+
     /** The MAC from GET_FEATURE DEVICE_ATTRIBUTES (valid once up). */
     public long macAddress()
     {

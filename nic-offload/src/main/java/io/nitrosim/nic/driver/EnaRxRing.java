@@ -32,6 +32,8 @@ final class EnaRxRing
     private int frameDescs;
     private int frameLength;
     private int frameCaptured;
+    /** Completions reaped since the queue started: the next buffer the device fills is this one's (FIFO). */
+    private int reaped;
     long frames;
     long completions;
 
@@ -51,6 +53,7 @@ final class EnaRxRing
     {
         ring.start(memory);
         frameDescs = 0;
+        reaped = 0;
         for (int id = 0; id < ctx.rxDepth; id++)
         {
             post(id);
@@ -62,6 +65,16 @@ final class EnaRxRing
     {
         ring.running = false;
         frameDescs = 0;
+    }
+
+    /**
+     * The guest address of the posted buffer the device fills next, as far as the driver has seen: buffers are
+     * posted and used in ring order and every used one is posted again at the tail, so it is buffer
+     * {@code reaped mod depth}.
+     */
+    long nextBufferAddress()
+    {
+        return ring.buffer(reaped & (ctx.rxDepth - 1));
     }
 
     /** Posts buffer {@code id} at the tail. */
@@ -99,6 +112,7 @@ final class EnaRxRing
             cq.consume();
             done++;
             completions++;
+            reaped++;
             if (id >= ctx.rxDepth)
             {
                 driver.fail(EnaResetReason.INV_RX_REQ_ID);

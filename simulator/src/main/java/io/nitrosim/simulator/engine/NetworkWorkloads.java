@@ -7,7 +7,9 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
+import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.nic.driver.EnaDriver;
+import io.nitrosim.nic.driver.EnaDriverMeter;
 import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.traffic.StreamReceiver;
 import io.nitrosim.nic.traffic.StreamSpec;
@@ -24,13 +26,16 @@ final class NetworkWorkloads
     private final Map<String, GuestIperf> guests = new LinkedHashMap<>();
     private final List<Run> runs = new ArrayList<>();
     private final boolean timingOnly;
+    private final CounterRegistry registry;
 
     private record Run(Scenario.IperfWorkload workload, List<GuestIperf.Stream> streams)
     {
     }
 
-    NetworkWorkloads(final Scenario scenario, final Map<String, Simulation.InstanceHandle> instances)
+    NetworkWorkloads(final Scenario scenario, final Map<String, Simulation.InstanceHandle> instances,
+        final CounterRegistry registry)
     {
+        this.registry = registry;
         timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         for (final Scenario.Workload w : scenario.workloads())
         {
@@ -87,6 +92,7 @@ final class NetworkWorkloads
         {
             guest = GuestWorkloads.iperf(h.guest(), h.network().primary(), h.spec().type().vcpus(), timingOnly);
             guests.put(h.spec().name(), guest);
+            EnaDriverMeter.register(registry, h.network().primary().tags(), guest.driver());
         }
         return guest;
     }
