@@ -53,7 +53,7 @@ final class NetworkWorkloads
             {
                 final StreamSpec.Builder spec = StreamSpec.builder(mode).mtu(iw.frameBytes())
                     .window(iw.startNs(), Math.min(scenario.durationNs(), iw.startNs() + iw.durationNs()))
-                    .payloadMode(!timingOnly);
+                    .payloadMode(!timingOnly).reliable(!timingOnly); // full payload: every byte, in order
                 if (mode == StreamSpec.Mode.UDP_RATE)
                 {
                     spec.rateBytesPerSec(Math.max(1, iw.rateBytesPerSec() / iw.streams()));
@@ -95,6 +95,17 @@ final class NetworkWorkloads
             EnaDriverMeter.register(registry, h.network().primary().tags(), guest.driver());
         }
         return guest;
+    }
+
+    /** The streams of every iperf workload, in scenario order (tests look at both ends). */
+    List<GuestIperf.Stream> streams()
+    {
+        final List<GuestIperf.Stream> all = new ArrayList<>();
+        for (final Run run : runs)
+        {
+            all.addAll(run.streams());
+        }
+        return all;
     }
 
     List<StreamResult> streamResults()

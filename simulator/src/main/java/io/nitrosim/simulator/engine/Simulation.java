@@ -420,6 +420,12 @@ public final class Simulation implements AutoCloseable
         return paced == null ? 0 : paced.lagNs();
     }
 
+    /** Both ends of every iperf stream (tests). */
+    List<io.nitrosim.nic.guest.GuestIperf.Stream> iperfStreams()
+    {
+        return networkWorkloads.streams();
+    }
+
     /** Simulated time reached, in ns. */
     public long simulatedNs()
     {
