@@ -18,7 +18,8 @@ import io.nitrosim.simulator.scenario.Scenario;
  * (docs/validation.md#faults): a function-level reset, and a DMA fault (a page of a posted RX buffer unmapped from
  * the instance's IOMMU domain for the fault's duration). Both are measured from the device and from the guest's
  * driver on the ENI (when a workload runs one): the driver's resets by reason, the frames it lost to them, the
- * frames the device dropped meanwhile. Recovery: the driver is up again after a reset and a frame moved.
+ * frames the device dropped meanwhile (the driver's up to its recovery, so a later fault's resets are not counted
+ * here). Recovery: the driver is up again after a reset and a frame moved.
  */
 final class EnaFaults
 {
@@ -47,7 +48,11 @@ final class EnaFaults
         /** The guest's driver on the ENI, or null when no workload drives it. */
         final EnaDriver driver;
         private final long[] resetsAtStart = new long[EnaDriver.RESET_REASONS];
+        /** The driver's resets when it recovered (so a later fault's are not this one's), or at the run's end. */
+        private final long[] resetsAtRecovery = new long[EnaDriver.RESET_REASONS];
+        private boolean snapshot;
         private long lostAtStart;
+        private long lostAtRecovery;
         private long droppedAtStart;
         private long dropped;
         /** Frames moved when the driver was first seen up again after a reset, -1 before. */
@@ -81,6 +86,17 @@ final class EnaFaults
             return n;
         }
 
+        private void takeSnapshot()
+        {
+            for (int r = 0; r < EnaDriver.RESET_REASONS; r++)
+            {
+                resetsAtRecovery[r] = driver.resets(r);
+            }
+            lostAtRecovery = driver.framesLostToResets();
+            dropped = noBufferDrops() - droppedAtStart;
+            snapshot = true;
+        }
+
         @Override
         void start(final long nowNs)
         {
@@ -98,7 +114,7 @@ final class EnaFaults
         @Override
         void end(final long nowNs)
         {
-            dropped = noBufferDrops() - droppedAtStart;
+            // nothing to undo: the counters are taken when the driver has recovered
         }
 
         @Override
@@ -116,7 +132,12 @@ final class EnaFaults
                 }
                 return false;
             }
-            return frames() > framesWhenBackUp;
+            if (frames() > framesWhenBackUp)
+            {
+                takeSnapshot();
+                return true;
+            }
+            return false;
         }
 
         @Override
@@ -135,18 +156,31 @@ final class EnaFaults
         FaultResult result(final String happened, final Map<String, Long> own, final Double recoverySeconds)
         {
             final Map<String, Long> counters = new LinkedHashMap<>(own);
+            if (driver == null)
+            {
+                dropped = noBufferDrops() - droppedAtStart;
+            }
+            else if (!snapshot)
+            {
+                takeSnapshot(); // not recovered: what happened up to the run's end
+            }
             counters.put("framesDroppedNoBuffer", dropped);
             if (driver != null)
             {
-                counters.put("driverResets", resetsSinceStart());
+                long resets = 0;
                 for (int r = 0; r < EnaDriver.RESET_REASONS; r++)
                 {
-                    if (driver.resets(r) > resetsAtStart[r])
+                    resets += resetsAtRecovery[r] - resetsAtStart[r];
+                }
+                counters.put("driverResets", resets);
+                for (int r = 0; r < EnaDriver.RESET_REASONS; r++)
+                {
+                    if (resetsAtRecovery[r] > resetsAtStart[r])
                     {
-                        counters.put("driverResets." + EnaResetReason.name(r), driver.resets(r) - resetsAtStart[r]);
+                        counters.put("driverResets." + EnaResetReason.name(r), resetsAtRecovery[r] - resetsAtStart[r]);
                     }
                 }
-                counters.put("framesLostToResets", driver.framesLostToResets() - lostAtStart);
+                counters.put("framesLostToResets", lostAtRecovery - lostAtStart);
             }
             return new FaultResult(fault.kind().key(), eni.name(), fault.atNs() / 1e9, fault.durationNs() / 1e9,
                 Map.of(), happened, counters, "until the first frame moved after the guest's driver reset the "
