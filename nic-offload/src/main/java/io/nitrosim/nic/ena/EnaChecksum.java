@@ -95,15 +95,21 @@ public final class EnaChecksum
         return sum(buffer, index + EthernetFrame.L4_OFFSET, l4Length, sum);
     }
 
-    /** Adds the big-endian 16-bit words of [at, at + length) to {@code sum} (an odd last byte padded with 0). */
+    /**
+     * Adds the big-endian 16-bit words of [at, at + length) to {@code sum} (an odd last byte padded with 0). The bulk
+     * is read 8 bytes at a time in little-endian order and its folded sum byte-swapped: the one's complement sum is
+     * independent of byte order up to that swap (RFC 1071, 2.B).
+     */
     private static long sum(final DirectBuffer buffer, final int at, final int length, final long sum)
     {
-        long s = sum;
+        long swapped = 0;
         int i = 0;
-        for (; i + 4 <= length; i += 4)
+        for (; i + 8 <= length; i += 8)
         {
-            s += buffer.getInt(at + i, NET) & 0xFFFF_FFFFL;
+            final long v = buffer.getLong(at + i, ByteOrder.LITTLE_ENDIAN);
+            swapped += (v >>> 32) + (v & 0xFFFF_FFFFL);
         }
+        long s = sum + (Short.reverseBytes((short)fold(swapped)) & 0xFFFF);
         for (; i + 2 <= length; i += 2)
         {
             s += buffer.getShort(at + i, NET) & 0xFFFF;
