@@ -72,28 +72,27 @@ class IommuIsolationTest
     }
 
     @Test
-    void shouldRefuseDmaTouchingAnUnmappedPageUntilItIsMappedBack()
+    void shouldRefuseDmaToAnUnmappedPageRangeUntilItIsMappedBack()
     {
         try (VirtualTimeRuntime runtime = new VirtualTimeRuntime(); Host host = TestHosts.host(runtime))
         {
             final Instance a = host.launchRunning("c5.large");
             final DmaWindow window = a.dmaWindow();
-            final UnsafeBuffer data = new UnsafeBuffer(new byte[PAGE]);
-            data.setMemory(0, PAGE, (byte)0x5A);
-            a.iommu().unmap(3 * PAGE + 100, 8); // widened to the whole page [3 PAGE, 4 PAGE)
-            assertEquals(PAGE, a.iommu().unmappedBytes());
-            assertFalse(window.write(3 * PAGE, data, 0, 8), "first byte of the unmapped page");
-            assertFalse(window.read(4 * PAGE - 1, data, 0, 1), "its last byte");
-            assertFalse(window.write(2 * PAGE + PAGE - 4, data, 0, 8), "straddling into it");
-            assertEquals(0, a.memory().getLong(3 * PAGE), "a refused write writes nothing");
-            assertTrue(window.write(2 * PAGE, data, 0, PAGE), "the page before is mapped");
-            assertTrue(window.write(4 * PAGE, data, 0, PAGE), "the page after is mapped");
+            final UnsafeBuffer data = new UnsafeBuffer(new byte[64]);
+            // bytes 100..299 of page 3 and the start of page 4: the whole of pages 3 and 4 go
+            assertTrue(a.iommu().unmapRange(3 * PAGE + 100, PAGE));
+            assertFalse(window.write(3 * PAGE, data, 0, 8), "page 3, outside the bytes named, still unmapped");
+            assertFalse(window.read(5 * PAGE - 8, data, 0, 8), "page 4");
+            assertFalse(window.write(3 * PAGE - 4, data, 0, 8), "straddling into page 3");
+            assertTrue(window.write(3 * PAGE - 8, data, 0, 8), "page 2 is mapped");
+            assertTrue(window.read(5 * PAGE, data, 0, 8), "page 5 is mapped");
             assertEquals(3, a.iommu().refusedCount());
-
-            a.iommu().map(3 * PAGE + 100, 8);
-            assertEquals(0, a.iommu().unmappedBytes());
-            assertTrue(window.write(3 * PAGE, data, 0, 8), "mapped back");
-            assertEquals(0x5A5A5A5A5A5A5A5AL, a.memory().getLong(3 * PAGE));
+            assertFalse(a.iommu().mapRange(3 * PAGE, 2 * PAGE + 1), "not a range that was unmapped");
+            assertTrue(a.iommu().mapRange(3 * PAGE + 100, PAGE));
+            assertTrue(window.write(3 * PAGE, data, 0, 8));
+            assertFalse(a.iommu().mapRange(3 * PAGE + 100, PAGE), "mapped already");
+            assertFalse(a.iommu().unmapRange(4 * GIB - 8, 16), "past the instance's memory");
+            assertFalse(a.iommu().unmapRange(0, 0));
         }
     }
 

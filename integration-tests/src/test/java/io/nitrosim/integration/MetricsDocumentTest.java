@@ -20,6 +20,7 @@ import io.nitrosim.hypervisor.HostMeter;
 import io.nitrosim.metrics.MeterDescriptor;
 import io.nitrosim.nic.bridge.BridgeMeter;
 import io.nitrosim.nic.card.VpcCardMeter;
+import io.nitrosim.nic.driver.EnaDriverMeter;
 import io.nitrosim.nic.ena.EnaMeter;
 import io.nitrosim.nic.shaping.EniMeter;
 import io.nitrosim.pci.PciMeter;
@@ -32,7 +33,7 @@ class MetricsDocumentTest
     /** Every module's meter declarations. */
     private static final List<MeterDescriptor> DECLARED = Stream.of(
         RingMeter.values(), PciMeter.values(), HostMeter.values(), EbsMeter.values(), EbsShapingMeter.values(),
-        EniMeter.values(), EnaMeter.values(), VpcCardMeter.values(), NbdMeter.values(), BridgeMeter.values(),
+        EniMeter.values(), EnaMeter.values(), EnaDriverMeter.values(), VpcCardMeter.values(), NbdMeter.values(), BridgeMeter.values(),
         RegionMeter.values(), Ec2ApiMeter.values())
         .flatMap(Stream::of).map(MeterDescriptor.class::cast).toList();
 

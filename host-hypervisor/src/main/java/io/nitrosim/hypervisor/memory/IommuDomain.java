@@ -15,24 +15,28 @@ import io.nitrosim.pci.DmaWindow;
  * <p>
  * Each attached function gets its own {@link #bind() binding}: detaching a function revokes its binding, so a
  * card that kept the reference can no longer reach the memory (as a real IOMMU unmaps a device's context).
- * {@link #revoke()} shuts the whole domain at termination. {@link #unmap} takes a range of guest pages out of
- * the domain (a DMA fault: the device's accesses to them are refused) until {@link #map} puts it back.
+ * {@link #revoke()} shuts the whole domain at termination; {@link #unmapRange} / {@link #mapRange} take pages out
+ * and put them back (a DMA fault).
  * <p>
  * Counters (tags instance=&lt;id&gt;): {@code iommu.refused} accesses refused, {@code iommu.read.bytes} and
  * {@code iommu.written.bytes} bytes moved. Safe for concurrent use by several device threads.
  */
 public final class IommuDomain implements DmaWindow
 {
-    /** The page size of unmap and map. */
-    public static final long PAGE_SIZE = 4096;
+    /** Page size of the domain's mappings. */
+    public static final long PAGE_BYTES = 4096;
+    /** Most page ranges unmapped at once. */
+    public static final int MAX_UNMAPPED_RANGES = 16;
 
     private final GuestMemory memory;
     private final AtomicCounter refused;
     private final AtomicCounter bytesRead;
     private final AtomicCounter bytesWritten;
     private volatile boolean revoked;
-    /** Unmapped ranges as [start, end) pairs of guest-physical addresses; replaced whole (copy on write). */
-    private volatile long[] unmapped = new long[0];
+    /** Page-aligned [start, end) ranges unmapped from the domain (a fault), at most {@link #MAX_UNMAPPED_RANGES}. */
+    private final long[] unmappedStart = new long[MAX_UNMAPPED_RANGES];
+    private final long[] unmappedEnd = new long[MAX_UNMAPPED_RANGES];
+    private volatile int unmappedRanges;
 
     public IommuDomain(
         final GuestMemory memory,
@@ -72,10 +76,10 @@ public final class IommuDomain implements DmaWindow
 
     private boolean mapped(final long address, final int length)
     {
-        final long[] ranges = unmapped;
-        for (int i = 0; i < ranges.length; i += 2)
+        final int ranges = unmappedRanges;
+        for (int i = 0; i < ranges; i++)
         {
-            if (address < ranges[i + 1] && address + length > ranges[i])
+            if (address < unmappedEnd[i] && address + length > unmappedStart[i])
             {
                 return false;
             }
@@ -84,53 +88,43 @@ public final class IommuDomain implements DmaWindow
     }
 
     /**
-     * Takes the pages of {@code [address, address + lengthBytes)} (widened to whole 4 KiB pages) out of the domain:
-     * every device access touching them is refused until {@link #map} of the same range.
+     * Unmaps the pages covering [guestAddress, guestAddress + lengthBytes) (an injected DMA fault): every device
+     * access touching them is refused and counted until {@link #mapRange} maps the same range back. Host thread,
+     * between device passes (the one-thread runtime).
+     *
+     * @return false when the range is empty or outside the domain, or {@link #MAX_UNMAPPED_RANGES} are unmapped.
      */
-    public synchronized void unmap(final long address, final long lengthBytes)
+    public boolean unmapRange(final long guestAddress, final long lengthBytes)
     {
-        final long start = address & ~(PAGE_SIZE - 1);
-        final long end = (address + lengthBytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-        if (address < 0 || lengthBytes <= 0 || end > memory.sizeBytes())
+        if (lengthBytes <= 0 || guestAddress < 0 || guestAddress > memory.sizeBytes() - lengthBytes
+            || unmappedRanges == MAX_UNMAPPED_RANGES)
         {
-            throw new IllegalArgumentException("unmap of " + lengthBytes + " bytes at 0x" + Long.toHexString(address)
-                + ": accepted a non-empty range inside [0, 0x" + Long.toHexString(memory.sizeBytes()) + ")");
+            return false;
         }
-        final long[] ranges = java.util.Arrays.copyOf(unmapped, unmapped.length + 2);
-        ranges[ranges.length - 2] = start;
-        ranges[ranges.length - 1] = end;
-        unmapped = ranges;
+        final int i = unmappedRanges;
+        unmappedStart[i] = guestAddress & -PAGE_BYTES;
+        unmappedEnd[i] = (guestAddress + lengthBytes + PAGE_BYTES - 1) & -PAGE_BYTES;
+        unmappedRanges = i + 1;
+        return true;
     }
 
-    /** Puts back a range {@link #unmap} took out (the same address and length); a range not unmapped is ignored. */
-    public synchronized void map(final long address, final long lengthBytes)
+    /** Maps back a range {@link #unmapRange} unmapped (the same arguments). @return false if it was not unmapped. */
+    public boolean mapRange(final long guestAddress, final long lengthBytes)
     {
-        final long start = address & ~(PAGE_SIZE - 1);
-        final long end = (address + lengthBytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-        final long[] ranges = unmapped;
-        for (int i = 0; i < ranges.length; i += 2)
+        final long start = guestAddress & -PAGE_BYTES;
+        final long end = (guestAddress + lengthBytes + PAGE_BYTES - 1) & -PAGE_BYTES;
+        final int ranges = unmappedRanges;
+        for (int i = 0; i < ranges; i++)
         {
-            if (ranges[i] == start && ranges[i + 1] == end)
+            if (unmappedStart[i] == start && unmappedEnd[i] == end)
             {
-                final long[] left = new long[ranges.length - 2];
-                System.arraycopy(ranges, 0, left, 0, i);
-                System.arraycopy(ranges, i + 2, left, i, ranges.length - i - 2);
-                unmapped = left;
-                return;
+                unmappedStart[i] = unmappedStart[ranges - 1];
+                unmappedEnd[i] = unmappedEnd[ranges - 1];
+                unmappedRanges = ranges - 1;
+                return true;
             }
         }
-    }
-
-    /** Pages currently unmapped by {@link #unmap}, in bytes. */
-    public long unmappedBytes()
-    {
-        final long[] ranges = unmapped;
-        long bytes = 0;
-        for (int i = 0; i < ranges.length; i += 2)
-        {
-            bytes += ranges[i + 1] - ranges[i];
-        }
-        return bytes;
+        return false;
     }
 
     /** Size of the domain's address space (the instance's memory). */

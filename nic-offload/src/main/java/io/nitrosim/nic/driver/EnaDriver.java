@@ -32,10 +32,17 @@ import io.nitrosim.pci.GuestTask;
  * reposted at once. In timing-only mode ({@link EnaDriverContext#captureBytes}) only each frame's first bytes are written
  * and read; descriptors and completions still carry full lengths.
  * <p>
- * Errors: an admin status is reported to whoever asked; a device fatal error (DEV_STS.fatal_error, or the AENQ
- * FATAL_ERROR event), a missed keep-alive, an admin timeout, or a completion with an impossible req_id put the
- * driver in {@link #STATE_FAILED} with an ENA reset reason; {@link #reset(int)} starts over with that reason in
- * DEV_CTL. Allocation-free after construction. Single-threaded (the vCPU's).
+ * Errors: an admin status is reported to whoever asked; a device fatal error (DEV_STS.fatal_error, or DEV_STS
+ * reading all ones, or the AENQ FATAL_ERROR event), a missed keep-alive, an admin timeout, or a completion with an
+ * impossible req_id put the driver in {@link #STATE_FAILED} with an ENA reset reason. Then, as Linux's reset task
+ * ({@code ena_fw_reset_device}: {@code ena_destroy_device}, {@code ena_restore_device}), at the watchdog's next tick
+ * (at once when the watchdog itself found the failure) it recovers by itself: the queues stop, frames posted for
+ * transmission and not completed are lost ({@link #framesLostToResets()}), the device is reset through DEV_CTL with
+ * the reason, bring-up runs again, every RX buffer is posted again and TX resumes. Resets are counted by reason
+ * ({@link #resets(int)}). With {@link EnaDriverContext#autoRecovery(boolean) autoRecovery} off the driver stays
+ * failed until {@link #reset(int)}. A received frame whose RX completion says l3_csum_err or l4_csum_err (Linux
+ * {@code ena_rx_checksum}) is dropped and counted ({@link #rxCsumBad()}). Allocation-free after construction.
+ * Single-threaded (the vCPU's).
  * <p>
  * Its parts: bring-up ({@link EnaBringUp}), the admin queue and AENQ ({@link EnaDriverAdmin}), the TX and RX rings
  * ({@link EnaTxRing}, {@link EnaRxRing}), the configuration ({@link EnaDriverContext}); the rings use the
@@ -50,6 +57,9 @@ public final class EnaDriver implements GuestTask
     public static final int STATE_ADMIN = 4;
     public static final int STATE_UP = 5;
     public static final int STATE_FAILED = 6;
+
+    /** Reset reasons counted one by one (ena_regs_reset_reason_types 0..31); others count as GENERIC. */
+    public static final int RESET_REASONS = 32;
 
     /** Most descriptors of one frame (the device's max_packet_tx_descs / rx_descs). */
     static final int MAX_FRAME_DESCS = 32;
@@ -74,6 +84,12 @@ public final class EnaDriver implements GuestTask
     private int failureReason = -1;
     private int resetReason = EnaResetReason.NORMAL;
     private long stateSinceNs;
+    /** When a failed driver resets the device (with auto-recovery). */
+    private long recoverAtNs = NO_DEADLINE;
+    private final long[] resetsByReason = new long[RESET_REASONS];
+    private long framesLostToResets;
+    long rxCsumBad;
+    long rxCsumUnchecked;
     private long nowNs;
     private long nextHealthCheckNs;
     private int mtu;
@@ -134,6 +150,13 @@ public final class EnaDriver implements GuestTask
                 return admin.pollCompletion(nowNs) + admin.pollEvents(nowNs);
             case STATE_UP:
                 return upWork(nowNs);
+            case STATE_FAILED:
+                if (ctx.autoRecovery && nowNs >= recoverAtNs)
+                {
+                    reset(failureReason);
+                    return 1;
+                }
+                return 0;
             default:
                 return 0;
         }
@@ -164,6 +187,8 @@ public final class EnaDriver implements GuestTask
                 }
                 return deadline;
             }
+            case STATE_FAILED:
+                return ctx.autoRecovery ? recoverAtNs : NO_DEADLINE;
             default:
                 return NO_DEADLINE;
         }
@@ -227,6 +252,58 @@ public final class EnaDriver implements GuestTask
     public int fatalSyndrome()
     {
         return admin.fatalSyndrome();
+    }
+
+    /** Device resets the driver made with ENA reset reason {@code reason} (0..{@value #RESET_REASONS} - 1). */
+    public long resets(final int reason)
+    {
+        return resetsByReason[reason];
+    }
+
+    /** Device resets the driver made, every reason. */
+    public long resets()
+    {
+        long sum = 0;
+        for (final long n : resetsByReason)
+        {
+            sum += n;
+        }
+        return sum;
+    }
+
+    /** Frames posted for transmission and never completed because the device was reset under them. */
+    public long framesLostToResets()
+    {
+        return framesLostToResets;
+    }
+
+    /**
+     * Received frames dropped because the device's RX completion said l3_csum_err or l4_csum_err (Linux
+     * {@code rx_stats.csum_bad}).
+     */
+    public long rxCsumBad()
+    {
+        return rxCsumBad;
+    }
+
+    /** Received TCP/UDP frames whose L4 checksum the device did not check (Linux {@code csum_unchecked}). */
+    public long rxCsumUnchecked()
+    {
+        return rxCsumUnchecked;
+    }
+
+    /**
+     * The guest address of the posted RX buffer of queue pair {@code pair} the device fills next (as far as the
+     * driver has reaped), and its size: where a DMA fault under an in-flight descriptor hits.
+     */
+    public long nextRxBufferAddress(final int pair)
+    {
+        return rx[pair].nextBufferAddress();
+    }
+
+    public int rxBufferBytes()
+    {
+        return ctx.rxBufferBytes;
     }
 
     /** The MAC from GET_FEATURE DEVICE_ATTRIBUTES (valid once up). */
@@ -448,23 +525,45 @@ public final class EnaDriver implements GuestTask
     // ---------------------------------------------------------------------------------------------------------
     // State (the driver's parts call these)
 
-    /** Starts over from a device reset, writing {@code reason} into DEV_CTL.reset_reason. */
+    /**
+     * Starts over from a device reset, writing {@code reason} into DEV_CTL.reset_reason: the queues stop (frames
+     * posted and not completed are lost and counted), then bring-up runs again (Linux {@code ena_destroy_device},
+     * {@code ena_restore_device}).
+     */
     public void reset(final int reason)
     {
+        int lost = 0;
+        for (int i = 0; i < pairs; i++)
+        {
+            lost += tx[i].stop();
+            rx[i].stop();
+        }
+        framesLostToResets += lost;
+        resetsByReason[reason >= 0 && reason < RESET_REASONS ? reason : EnaResetReason.GENERIC]++;
         resetReason = reason;
         state = STATE_OFF;
         failureReason = -1;
+        recoverAtNs = NO_DEADLINE;
         admin.linkDown();
     }
 
+    /** A failure: the reset task runs at the watchdog's next tick (Linux: ENA_FLAG_TRIGGER_RESET, then the timer). */
     void fail(final int reason)
     {
         if (state != STATE_FAILED)
         {
             state = STATE_FAILED;
             failureReason = reason;
+            recoverAtNs = nextHealthCheckNs > nowNs ? nextHealthCheckNs : nowNs + ctx.healthCheckIntervalNs;
             admin.linkDown();
         }
+    }
+
+    /** A failure the watchdog found: the reset task runs at once. */
+    private void failNow(final int reason)
+    {
+        fail(reason);
+        recoverAtNs = nowNs;
     }
 
     void enter(final int newState, final long nowNs)
@@ -557,13 +656,14 @@ public final class EnaDriver implements GuestTask
             if ((ctx.function.mmioRead(EnaRegisters.REGISTER_BAR, EnaRegisters.DEV_STS, 4)
                 & EnaRegisters.DEV_STS_FATAL_ERROR) != 0)
             {
-                fail(admin.fatalSyndrome() >= 0 ? admin.fatalSyndrome() : EnaResetReason.GENERIC);
+                // all ones too: the function no longer answers (an FLR cleared memory space enable)
+                failNow(admin.fatalSyndrome() >= 0 ? admin.fatalSyndrome() : EnaResetReason.GENERIC);
                 return work + 1;
             }
         }
         if (ctx.keepAliveTimeoutNs > 0 && nowNs - admin.lastKeepAliveNs() > ctx.keepAliveTimeoutNs)
         {
-            fail(EnaResetReason.KEEP_ALIVE_TO);
+            failNow(EnaResetReason.KEEP_ALIVE_TO);
             return work + 1;
         }
         return work;

@@ -36,6 +36,7 @@ public final class EnaDriverContext
     long adminTimeoutNs = 3_000_000_000L;
     long keepAliveTimeoutNs = 6_000_000_000L;
     long healthCheckIntervalNs = 1_000_000_000L;
+    boolean autoRecovery = true;
 
     EnaDriverContext()
     {
@@ -170,6 +171,18 @@ public final class EnaDriverContext
     public EnaDriverContext adminTimeoutNs(final long timeoutNs)
     {
         this.adminTimeoutNs = timeoutNs;
+        return this;
+    }
+
+    /**
+     * Whether the driver recovers by itself from a failure (default on), as Linux's ENA reset task does: at the
+     * watchdog's next tick it tears its queues down (frames in flight are lost and counted), resets the device
+     * through DEV_CTL with the failure's reason and brings it up again. Off: it stays in
+     * {@link EnaDriver#STATE_FAILED} until {@link EnaDriver#reset(int)} (tests that look at the failed state).
+     */
+    public EnaDriverContext autoRecovery(final boolean autoRecovery)
+    {
+        this.autoRecovery = autoRecovery;
         return this;
     }
 

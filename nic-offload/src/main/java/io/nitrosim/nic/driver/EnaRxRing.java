@@ -12,7 +12,8 @@ import io.nitrosim.pci.queue.SubmissionQueueWriter;
 /**
  * One RX queue of the driver: its SQ and CQ in guest memory and a buffer per descriptor (buffer id = req_id).
  * Every buffer is posted at start; RX completions are gathered per frame (up to {@code captureBytes} copied into
- * one buffer), handed to the driver's receiver, and the frame's buffers are posted again at once.
+ * one buffer), handed to the driver's receiver (unless the device flagged a checksum error), and the frame's buffers
+ * are posted again at once.
  */
 final class EnaRxRing
 {
@@ -31,6 +32,8 @@ final class EnaRxRing
     private int frameDescs;
     private int frameLength;
     private int frameCaptured;
+    /** Completions reaped since the queue started: the next buffer the device fills is this one's (FIFO). */
+    private int reaped;
     long frames;
     long completions;
 
@@ -50,10 +53,28 @@ final class EnaRxRing
     {
         ring.start(memory);
         frameDescs = 0;
+        reaped = 0;
         for (int id = 0; id < ctx.rxDepth; id++)
         {
             post(id);
         }
+    }
+
+    /** The device is being reset: the ring stops; a frame half gathered is forgotten. */
+    void stop()
+    {
+        ring.running = false;
+        frameDescs = 0;
+    }
+
+    /**
+     * The guest address of the posted buffer the device fills next, as far as the driver has seen: buffers are
+     * posted and used in ring order and every used one is posted again at the tail, so it is buffer
+     * {@code reaped mod depth}.
+     */
+    long nextBufferAddress()
+    {
+        return ring.buffer(reaped & (ctx.rxDepth - 1));
     }
 
     /** Posts buffer {@code id} at the tail. */
@@ -91,6 +112,7 @@ final class EnaRxRing
             cq.consume();
             done++;
             completions++;
+            reaped++;
             if (id >= ctx.rxDepth)
             {
                 driver.fail(EnaResetReason.INV_RX_REQ_ID);
@@ -118,7 +140,10 @@ final class EnaRxRing
             if (c.last())
             {
                 frames++;
-                driver.frameReceived(frame, frameCaptured, frameLength, nowNs);
+                if (checksumGood(c.status()))
+                {
+                    driver.frameReceived(frame, frameCaptured, frameLength, nowNs);
+                }
                 for (int d = 0; d < frameDescs; d++)
                 {
                     post(frameBuffers[d]);
@@ -131,6 +156,35 @@ final class EnaRxRing
             }
         }
         return done;
+    }
+
+    /**
+     * What Linux's {@code ena_rx_checksum} makes of the last completion's status: an IPv4 frame with l3_csum_err, or
+     * a TCP/UDP frame with l4_csum_err, is bad (dropped here, counted); a TCP/UDP frame without l4_csum_checked is
+     * counted unchecked and delivered.
+     */
+    private boolean checksumGood(final int status)
+    {
+        final int l3 = status & RxCompletion.L3_PROTO_IDX_MASK;
+        final int l4 = (status & RxCompletion.L4_PROTO_IDX_MASK) >>> RxCompletion.L4_PROTO_IDX_SHIFT;
+        if (l3 == RxCompletion.L3_PROTO_IPV4 && (status & RxCompletion.L3_CSUM_ERR) != 0)
+        {
+            driver.rxCsumBad++;
+            return false;
+        }
+        if (l4 == RxCompletion.L4_PROTO_TCP || l4 == RxCompletion.L4_PROTO_UDP)
+        {
+            if ((status & RxCompletion.L4_CSUM_ERR) != 0)
+            {
+                driver.rxCsumBad++;
+                return false;
+            }
+            if ((status & RxCompletion.L4_CSUM_CHECKED) == 0)
+            {
+                driver.rxCsumUnchecked++;
+            }
+        }
+        return true;
     }
 
     /** Whether completions are waiting (a reap ran out of budget). */

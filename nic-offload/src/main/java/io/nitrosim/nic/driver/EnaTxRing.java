@@ -1,11 +1,15 @@
 package io.nitrosim.nic.driver;
 
+import java.nio.ByteOrder;
+
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.nitrosim.nic.ena.EnaResetReason;
+import io.nitrosim.nic.ena.RxCompletion;
 import io.nitrosim.nic.ena.TxCompletion;
 import io.nitrosim.nic.ena.TxDescriptor;
+import io.nitrosim.nic.frame.EthernetFrame;
 import io.nitrosim.nic.frame.FrameOutlet;
 import io.nitrosim.pci.GuestMemoryAccess;
 import io.nitrosim.pci.queue.CompletionQueueReader;
@@ -64,6 +68,26 @@ final class EnaTxRing implements FrameOutlet
         java.util.Arrays.fill(descsOfReq, 0);
     }
 
+    /**
+     * The device is being reset: the ring stops and every frame posted and not completed is forgotten (its
+     * descriptors die with the device's queues). @return the frames lost.
+     */
+    int stop()
+    {
+        ring.running = false;
+        claimed = false;
+        int lost = 0;
+        for (int i = 0; i < descsOfReq.length; i++)
+        {
+            if (descsOfReq[i] != 0)
+            {
+                lost++;
+                descsOfReq[i] = 0;
+            }
+        }
+        return lost;
+    }
+
     private int free()
     {
         return ctx.txDepth - sq.tail().between(cleanHead, sq.tail().value());
@@ -111,6 +135,7 @@ final class EnaTxRing implements FrameOutlet
         claimed = false;
         final int segment = ctx.txBufferBytes;
         final int reqId = sq.tail().slot();
+        final int offloads = offloads();
         int remaining = claimedLength;
         int capturedLeft = claimedCaptured;
         for (int d = 0; d < claimedDescs; d++)
@@ -123,7 +148,7 @@ final class EnaTxRing implements FrameOutlet
                 memory.write(buffer, staging, d * segment, copy);
             }
             descriptor.wrap(descriptors, d * TxDescriptor.LENGTH).set(length, reqId, sq.tail().phaseAhead(d),
-                d == 0, d == claimedDescs - 1, d == 0, 0, buffer);
+                d == 0, d == claimedDescs - 1, d == 0, d == 0 ? offloads : 0, buffer);
             remaining -= length;
             capturedLeft -= copy;
         }
@@ -131,6 +156,26 @@ final class EnaTxRing implements FrameOutlet
         descsOfReq[reqId] = claimedDescs;
         descriptorsPosted += claimedDescs;
         frames++;
+    }
+
+    /**
+     * The first descriptor's meta bits for the staged frame: for IPv4 TCP/UDP the protocol indexes and l4_csum_en
+     * (the device computes the full L4 checksum, as Linux's {@code ena_tx_csum} asks for CHECKSUM_PARTIAL skbs; the
+     * IPv4 header checksum is the guest's own), 0 otherwise.
+     */
+    private int offloads()
+    {
+        if (claimedCaptured < EthernetFrame.L4_OFFSET
+            || (staging.getShort(EthernetFrame.ETHER_TYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF)
+            != EthernetFrame.ETHER_TYPE_IPV4)
+        {
+            return 0;
+        }
+        final int protocol = staging.getByte(EthernetFrame.IP_PROTOCOL_OFFSET) & 0xFF;
+        final int l4 = protocol == EthernetFrame.PROTO_TCP ? RxCompletion.L4_PROTO_TCP
+            : protocol == EthernetFrame.PROTO_UDP ? RxCompletion.L4_PROTO_UDP : 0;
+        return l4 == 0 ? 0 : RxCompletion.L3_PROTO_IPV4 | (l4 << TxDescriptor.L4_PROTO_IDX_SHIFT)
+            | TxDescriptor.L4_CSUM_EN;
     }
 
     @Override

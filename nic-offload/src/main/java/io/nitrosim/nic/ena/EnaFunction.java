@@ -192,6 +192,12 @@ public final class EnaFunction extends PciFunction
         return meters.rxOverruns.get();
     }
 
+    /** Times the device entered its fatal state. */
+    public long fatalErrors()
+    {
+        return meters.fatalErrors.get();
+    }
+
     public long aenqDropped()
     {
         return meters.aenqDropped.get();

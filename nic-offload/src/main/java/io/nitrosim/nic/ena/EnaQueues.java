@@ -58,6 +58,8 @@ final class EnaQueues
         int chainBytes;
         int chainReqId;
         boolean chainCompReq;
+        /** The chain's first descriptor asked for the L4 checksum (l4_csum_en). */
+        boolean chainL4Csum;
         boolean chainMalformed;
         boolean blocked;
 

@@ -22,7 +22,8 @@ import io.nitrosim.pci.trace.TraceKind;
  * (the frame's full length, then the captured bytes; the card may run on another thread);
  * a full ring refuses, which the card counts as a receiver without buffers. The device agent drains the ring: it
  * picks an RX SQ by flow hash, takes as many posted buffers as the frame needs, DMA-writes the frame into them and
- * writes one RX completion per buffer. No posted buffer (or no RX queue, or the device in reset or fatal): the
+ * writes one RX completion per buffer, the last with the frame's protocol indexes and the RX checksum offloads'
+ * verdicts ({@link EnaChecksum}). No posted buffer (or no RX queue, or the device in reset or fatal): the
  * frame is dropped and counted in the ENI's {@code nic.rx_no_buffer_dropped}.
  */
 final class EnaRxPath implements FrameSink, HandoffRing.Handler
@@ -138,7 +139,7 @@ final class EnaRxPath implements FrameSink, HandoffRing.Handler
         }
         // Second pass: DMA the captured bytes, one completion per buffer.
         final EnaQueues.Cq cq = sq.cq;
-        final int protocols = protocolIndexes(src, srcIndex, captured);
+        final int protocols = parsedStatus(src, srcIndex, captured, frameLength);
         int offset = 0;
         for (int d = 0; d < needed; d++)
         {
@@ -177,20 +178,33 @@ final class EnaRxPath implements FrameSink, HandoffRing.Handler
         return FlowKey.hash(FlowKey.hi(f.srcIp(), f.dstIp()), FlowKey.lo(f.srcPort(), f.dstPort(), f.protocol(), 0));
     }
 
-    private int protocolIndexes(final DirectBuffer src, final int index, final int captured)
+    /**
+     * The last completion's parsing bits: the protocol indexes and the RX checksum offloads' verdicts
+     * ({@link EnaChecksum}): l3_csum_err when the IPv4 header checksum fails; for TCP/UDP, l4_csum_checked when the
+     * whole frame is here and carries a checksum, with l4_csum_err when it fails.
+     */
+    private static int parsedStatus(final DirectBuffer src, final int index, final int captured, final int frameLength)
     {
-        if (captured < EthernetFrame.L4_OFFSET)
+        if (!EnaChecksum.isIpv4(src, index, captured))
         {
             return 0;
         }
-        final EthernetFrame f = frame.wrap(src, index, captured);
-        if (f.etherType() != EthernetFrame.ETHER_TYPE_IPV4)
-        {
-            return 0;
-        }
-        final int protocol = f.protocol();
+        final int protocol = src.getByte(index + EthernetFrame.IP_PROTOCOL_OFFSET) & 0xFF;
         final int l4 = protocol == EthernetFrame.PROTO_TCP ? RxCompletion.L4_PROTO_TCP
             : protocol == EthernetFrame.PROTO_UDP ? RxCompletion.L4_PROTO_UDP : 0;
-        return RxCompletion.protocolIndexes(RxCompletion.L3_PROTO_IPV4, l4);
+        int status = RxCompletion.protocolIndexes(RxCompletion.L3_PROTO_IPV4, l4);
+        if (!EnaChecksum.ipv4HeaderOk(src, index))
+        {
+            status |= RxCompletion.L3_CSUM_ERR;
+        }
+        if (l4 != 0 && captured >= frameLength)
+        {
+            final int verdict = EnaChecksum.checkL4(src, index, frameLength);
+            if (verdict >= 0)
+            {
+                status |= RxCompletion.L4_CSUM_CHECKED | (verdict == 0 ? RxCompletion.L4_CSUM_ERR : 0);
+            }
+        }
+        return status;
     }
 }

@@ -12,7 +12,8 @@ import io.nitrosim.pci.trace.TraceKind;
 /**
  * The transmit path of an ENA function: walks each TX SQ from its head (descriptors read by DMA in bursts), checks
  * the chain of each frame, claims a record in the ENI's card {@link TxQueue}, DMA-reads the frame (or its first
- * {@code captureBytes}) into it and writes a TX completion. A full card queue stops the SQ until the card has
+ * {@code captureBytes}) into it, computes the TCP/UDP checksum when the first descriptor asks (l4_csum_en) and the
+ * whole frame is there ({@link EnaChecksum}), and writes a TX completion. A full card queue stops the SQ until the card has
  * taken a frame (back-pressure, never a drop); per-frame problems complete with an error status; ring corruption
  * is a fatal error. Agent thread.
  */
@@ -97,6 +98,10 @@ final class EnaTxPath
                 status = copyFrame(sq, dma, queue.buffer(), index, captured);
                 if (status == TxCompletion.STATUS_OK)
                 {
+                    if (sq.chainL4Csum && captured == total)
+                    {
+                        EnaChecksum.writeL4(queue.buffer(), index, total); // TX L4 checksum offload (whole frame)
+                    }
                     queue.commit(index);
                     meters.txFrames.incrementRelease();
                     meters.txBytes.getAndAddRelease(total);
@@ -180,6 +185,7 @@ final class EnaTxPath
                 }
                 sq.chainReqId = reqId;
                 sq.chainCompReq = d.compReq();
+                sq.chainL4Csum = (d.metaCtrl() & TxDescriptor.L4_CSUM_EN) != 0;
             }
             if (k >= EnaFunction.MAX_PACKET_DESCS)
             {

@@ -14,7 +14,8 @@ import io.nitrosim.nic.frame.FrameReceiver;
  * The receiving side of a stream: counts frames and bytes, detects losses from sequence gaps (the fabric keeps
  * a flow in order, so a gap is a loss), records one-way latency (receive time minus the sender's stamp, both in
  * simulated time) in an HdrHistogram, checks the payload pattern in payload mode, and for TCP-like streams
- * acks every segment through its own outlet (a card TX queue of the receiving ENI, or a TX queue of the guest's
+ * acks every segment (a reliable one takes segments in order only: see {@link StreamSpec#reliable()}) through
+ * its own outlet (a card TX queue of the receiving ENI, or a TX queue of the guest's
  * ENA driver). Runs on the thread that delivers frames (the card's, or the guest's).
  */
 public final class StreamReceiver implements FrameSink, FrameReceiver
@@ -37,6 +38,8 @@ public final class StreamReceiver implements FrameSink, FrameReceiver
     private long reordered;
     private long corrupted;
     private long foreign;
+    private long outOfOrder;
+    private long duplicates;
     private long acksSent;
     private long acksDropped;
     private long firstRxNs = -1;
@@ -104,6 +107,18 @@ public final class StreamReceiver implements FrameSink, FrameReceiver
         return corrupted;
     }
 
+    /** Segments of a reliable stream dropped because one before them was missing. */
+    public long outOfOrder()
+    {
+        return outOfOrder;
+    }
+
+    /** Segments of a reliable stream received again after they had been delivered. */
+    public long duplicates()
+    {
+        return duplicates;
+    }
+
     public long acksSent()
     {
         return acksSent;
@@ -158,6 +173,24 @@ public final class StreamReceiver implements FrameSink, FrameReceiver
         }
         final long seq = StreamPayload.seq(buffer, payloadIndex);
         final long sentNs = StreamPayload.timeNs(buffer, payloadIndex);
+        if (spec.reliable() && seq != expectedSeq)
+        {
+            // in order only: a later segment (one before it was lost) or one seen already is dropped and answered
+            // with the ack of the last in-order one
+            if (seq > expectedSeq)
+            {
+                outOfOrder++;
+            }
+            else
+            {
+                duplicates++;
+            }
+            if (ackQueue != null)
+            {
+                sendAck(f.srcMac(), f.srcIp(), f.dstPort(), f.srcPort(), expectedSeq - 1, sentNs);
+            }
+            return;
+        }
         framesReceived++;
         bytesReceived += frameLength;
         if (firstRxNs < 0)

@@ -14,7 +14,10 @@ public final class StreamSpec
         UDP_RATE,
         /** UDP as fast as the TX queue accepts (the allowance sets the pace through back-pressure). */
         UDP_UNLIMITED,
-        /** TCP-like: window-limited, AIMD congestion window reacting to losses, no retransmission. */
+        /**
+         * TCP-like: window-limited, AIMD congestion window reacting to losses; with {@link Builder#reliable} also
+         * go-back-N retransmission, so the receiver gets every segment in order.
+         */
         TCP
     }
 
@@ -30,9 +33,11 @@ public final class StreamSpec
     private final int queueDepthFrames;
     private final int srcPort;
     private final int dstPort;
+    private final boolean reliable;
 
     private StreamSpec(final Builder b)
     {
+        reliable = b.reliable && b.mode == Mode.TCP;
         mode = b.mode;
         rateBytesPerSec = b.rateBytesPerSec;
         mtu = b.mtu;
@@ -102,6 +107,16 @@ public final class StreamSpec
         return stopNs;
     }
 
+    /**
+     * Whether a TCP-like stream is reliable: its receiver takes segments in order only (acking the last in-order one
+     * for anything else) and its sender goes back to the first unacknowledged segment after three duplicate acks
+     * (once per window) or a retransmission timeout (go-back-N), so every segment arrives, in order.
+     */
+    public boolean reliable()
+    {
+        return reliable;
+    }
+
     public boolean payloadMode()
     {
         return payloadMode;
@@ -153,6 +168,7 @@ public final class StreamSpec
         private int queueDepthFrames = 256;
         private int srcPort;
         private int dstPort;
+        private boolean reliable;
 
         private Builder(final Mode mode)
         {
@@ -181,6 +197,13 @@ public final class StreamSpec
         }
 
         /** Real payload bytes (patterned and checked) instead of timing-only records. */
+        /** Go-back-N retransmission for a TCP-like stream ({@link StreamSpec#reliable()}; default off). */
+        public Builder reliable(final boolean reliable)
+        {
+            this.reliable = reliable;
+            return this;
+        }
+
         public Builder payloadMode(final boolean payloadMode)
         {
             this.payloadMode = payloadMode;

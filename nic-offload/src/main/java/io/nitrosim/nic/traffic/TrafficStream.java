@@ -22,8 +22,10 @@ import io.nitrosim.time.SimAgent;
  * UDP at a fixed rate keeps its schedule (it catches up after back-pressure); UDP unlimited fills the queue
  * whenever it has room; TCP-like keeps at most {@code cwnd} segments in flight (bounded by the window) with
  * slow start, additive increase of one segment per window, halving once per loss episode (losses inferred from
- * the receiver's acks) and a retransmission-timeout collapse to one segment. There is no retransmission: the
- * model is for rates and losses, not reliability.
+ * the receiver's acks) and a retransmission-timeout collapse to one segment. Without {@link StreamSpec#reliable()}
+ * there is no retransmission (a rate model: lost segments stay lost); with it the sender goes back to the first
+ * unacknowledged segment after three duplicate acks (once per window) or a timeout (go-back-N), and the receiver
+ * takes segments in order only, so every byte arrives, in order.
  * <p>
  * Acks arrive through {@link #ackSink()} on the thread that delivers frames (the card's, or the guest's): in
  * real-time runs of the card-level model put the stream and its card in one {@link io.nitrosim.time.AgentGroup}.
@@ -63,6 +65,11 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
     private long lastLostTotal;
     private long lastProgressNs;
     private long acksReceived;
+    // reliable: the first segment not acknowledged, duplicate acks seen, segments sent again
+    private long unacked;
+    private long highestSent;
+    private int duplicateAcks;
+    private long retransmits;
 
     TrafficStream(final int streamId, final StreamSpec spec, final TxQueue queue, final NanoClock clock,
         final long dstMac, final int dstIp, final int srcPort, final int dstPort)
@@ -155,6 +162,12 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
         return acksReceived;
     }
 
+    /** Segments a reliable stream sent again (go-back-N). */
+    public long retransmits()
+    {
+        return retransmits;
+    }
+
     /** Congestion window in segments. */
     public long cwndSegments()
     {
@@ -213,6 +226,10 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
                     cwnd.onTimeout(nextSeq);
                     inflight = 0; // everything in flight is presumed lost
                     lastProgressNs = nowNs;
+                    if (spec.reliable())
+                    {
+                        goBack();
+                    }
                     work++;
                 }
                 while (work < BURST && inflight < cwnd.allowedSegments() && send(nowNs))
@@ -281,6 +298,14 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
         }
         final MutableDirectBuffer buffer = queue.buffer();
         final long seq = nextSeq++;
+        if (seq < highestSent)
+        {
+            retransmits++;
+        }
+        else
+        {
+            highestSent = seq + 1;
+        }
         frame.wrapForWrite(buffer, index, captured)
             .writeHeaders(dstMac, srcMac, srcIp, dstIp, protocol, srcPort, dstPort, payloadLength, (int)seq);
         if (protocol == EthernetFrame.PROTO_TCP)
@@ -297,6 +322,34 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
         framesSent++;
         bytesSent += frameLength;
         return true;
+    }
+
+    /** A reliable stream's ack: {@code count} segments delivered in order (the next one expected). */
+    private void onCumulativeAck(final long count, final long nowNs)
+    {
+        if (count > unacked)
+        {
+            final long delivered = count - unacked;
+            unacked = count;
+            nextSeq = Math.max(nextSeq, unacked);
+            inflight = nextSeq - unacked;
+            duplicateAcks = 0;
+            lastProgressNs = nowNs;
+            cwnd.onDelivered(delivered);
+        }
+        else if (nextSeq > unacked && ++duplicateAcks == 3 && cwnd.onLoss(unacked, nextSeq))
+        {
+            inflight = 0;
+            goBack(); // fast retransmit, go-back-N: once per window (the congestion window's recovery point)
+        }
+    }
+
+    /** Sends again from the first segment not acknowledged. */
+    private void goBack()
+    {
+        nextSeq = unacked;
+        inflight = 0;
+        duplicateAcks = 0;
     }
 
     /** An ack from the receiver (card thread). */
@@ -327,6 +380,11 @@ public final class TrafficStream implements SimAgent, FrameSink, FrameReceiver
         final long echoNs = StreamPayload.timeNs(buffer, payloadIndex);
         final long rttNs = nowNs - echoNs;
         cwnd.onRttSample(rttNs);
+        if (spec.reliable())
+        {
+            onCumulativeAck(count, nowNs);
+            return;
+        }
         final long delivered = Math.max(0, count - lastAckCount);
         lastAckCount = Math.max(lastAckCount, count);
         final long lostTotal = Math.max(0, highestSeq + 1 - lastAckCount);

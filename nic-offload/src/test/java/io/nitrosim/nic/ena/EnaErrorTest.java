@@ -94,7 +94,15 @@ class EnaErrorTest
         }
     }
 
+    /** A guest whose driver stays failed until reset by hand (these tests look at the failed state). */
     private static EnaBed.Guest up(final EnaBed bed, final String id, final int host)
+    {
+        return bed.guest(id, NetworkInstanceCaps.C5_LARGE, host, 16 << 20, d -> { }, d -> d.autoRecovery(false), false)
+            .up();
+    }
+
+    /** A guest whose driver recovers by itself (the default). */
+    private static EnaBed.Guest recovering(final EnaBed bed, final String id, final int host)
     {
         return bed.guest(id, NetworkInstanceCaps.C5_LARGE, host).up();
     }
@@ -304,6 +312,83 @@ class EnaErrorTest
             a.driver.reset(EnaResetReason.GENERIC);
             a.up();
             assertEquals(EnaResetReason.GENERIC, a.device.lastDriverResetReason());
+        }
+    }
+
+    @Test
+    void shouldRecoverByItselfFromAFatalErrorAtTheWatchdogsNextTickAndCountTheResetByReason()
+    {
+        try (EnaBed bed = new EnaBed())
+        {
+            final EnaBed.Guest a = recovering(bed, "i-a", 1);
+            final EnaBed.Guest b = recovering(bed, "i-b", 2);
+            final long upAtNs = bed.now();
+            final RawQueue q = new RawQueue(bed, a, true, 64);
+            final int good = frameIn(q, 0, udpFrame(a, b, 40000, 500, 1));
+            q.txDesc(good, 64, true, true, q.buffer(0)); // req_id 64 of a 64-deep ring: INV_TX_REQ_ID
+            q.ring();
+            bed.runFor(100_000);
+            assertTrue(a.device.isFatal());
+            assertEquals(EnaDriver.STATE_FAILED, a.driver.state(), "failed until the watchdog's tick");
+            assertEquals(EnaResetReason.INV_TX_REQ_ID, a.driver.failureReason());
+            assertEquals(0, a.driver.resets());
+
+            // the watchdog ticks a second after bring-up: the reset task resets with the reason and brings it up
+            bed.runFor(upAtNs + EnaBed.SECOND - bed.now() + 100 * EnaBed.MS);
+            assertTrue(a.driver.linkUp());
+            assertEquals(1, a.driver.resets(EnaResetReason.INV_TX_REQ_ID));
+            assertEquals(1, a.driver.resets());
+            assertEquals(EnaResetReason.INV_TX_REQ_ID, a.device.lastDriverResetReason());
+            assertFalse(a.device.isFatal());
+            assertEquals(-1, a.driver.failureReason());
+            final byte[] frame = udpFrame(a, b, 40000, 300, 9);
+            sendAll(bed, a, 0, frame);
+            bed.runFor(EnaBed.MS);
+            assertEquals(1, b.received.frames.size(), "traffic resumes on the rebuilt queues");
+        }
+    }
+
+    @Test
+    void shouldCountTheFramesInFlightAsLostWhenTheDeviceIsResetUnderThem()
+    {
+        try (EnaBed bed = new EnaBed())
+        {
+            final EnaBed.Guest a = recovering(bed, "i-a", 1);
+            final EnaBed.Guest b = recovering(bed, "i-b", 2);
+            final byte[] frame = udpFrame(a, b, 40000, 300, 1);
+            final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(frame);
+            a.device.functionLevelReset(); // the device forgets its queues: nothing posted now completes
+            for (int i = 0; i < 3; i++)
+            {
+                assertTrue(a.driver.transmit(0, buffer, 0, frame.length, frame.length));
+            }
+            a.driver.flushTx();
+            // DEV_STS reads all ones (memory space off after the FLR): the health check resets with GENERIC
+            bed.runFor(EnaBed.SECOND + 100 * EnaBed.MS);
+            assertTrue(a.driver.linkUp());
+            assertEquals(1, a.driver.resets(EnaResetReason.GENERIC));
+            assertEquals(3, a.driver.framesLostToResets());
+            assertEquals(0, b.received.frames.size());
+            sendAll(bed, a, 0, frame);
+            bed.runFor(EnaBed.MS);
+            assertEquals(1, b.received.frames.size());
+        }
+    }
+
+    @Test
+    void shouldDropAndCountAFrameWhoseIpv4HeaderChecksumTheDeviceFindsWrong()
+    {
+        try (EnaBed bed = new EnaBed())
+        {
+            final EnaBed.Guest a = recovering(bed, "i-a", 1);
+            final EnaBed.Guest b = recovering(bed, "i-b", 2);
+            final byte[] bad = udpFrame(a, b, 40000, 300, 1);
+            bad[22] ^= 0x01; // the TTL: the header checksum no longer holds
+            sendAll(bed, a, 0, bad, udpFrame(a, b, 40000, 300, 2));
+            bed.runFor(EnaBed.MS);
+            assertEquals(2, b.device.rxFrames(), "the device delivers both, the first flagged l3_csum_err");
+            assertEquals(1, b.driver.rxCsumBad());
+            assertEquals(1, b.received.frames.size());
         }
     }
 }

@@ -129,6 +129,26 @@ class EnaLayoutTest
         assertEquals(0, RxCompletion.PHASE_TAG.wordOffset());
         assertEquals(1 << 24, RxCompletion.PHASE_TAG.mask());
         assertEquals(4, RxCompletion.ENTRY_SIZE_WORDS);
+        // ena_eth_io_defs.h: ENA_ETH_IO_RX_CDESC_BASE_L3_CSUM_ERR_MASK BIT(13), _L4_CSUM_ERR_MASK BIT(14),
+        // _IPV4_FRAG_MASK BIT(15), _L4_CSUM_CHECKED_MASK BIT(16): a TCP frame whose IPv4 header checksum failed
+        // (status 0x0d002c08) and a UDP frame whose L4 checksum was checked and failed (0x0d014d08)
+        final UnsafeBuffer csum = new UnsafeBuffer(new byte[RxCompletion.LENGTH]);
+        new RxCompletion().wrap(csum, 0).set(RxCompletion.protocolIndexes(RxCompletion.L3_PROTO_IPV4,
+            RxCompletion.L4_PROTO_TCP) | RxCompletion.L3_CSUM_ERR, true, true, true, 64, 0, 0);
+        assertEquals("08 2c 00 4d", hex(csum, 0, 4));
+        new RxCompletion().wrap(csum, 0).set(RxCompletion.protocolIndexes(RxCompletion.L3_PROTO_IPV4,
+            RxCompletion.L4_PROTO_UDP) | RxCompletion.L4_CSUM_ERR | RxCompletion.L4_CSUM_CHECKED, true, true, true, 64,
+            0, 0);
+        assertEquals("08 4d 01 4d", hex(csum, 0, 4));
+        assertEquals(0x2000, RxCompletion.L3_CSUM_ERR);
+        assertEquals(0x4000, RxCompletion.L4_CSUM_ERR);
+        assertEquals(0x8000, RxCompletion.IPV4_FRAG);
+        assertEquals(0x1_0000, RxCompletion.L4_CSUM_CHECKED);
+        // ena_eth_io_tx_desc meta_ctrl: ENA_ETH_IO_TX_DESC_L3_CSUM_EN_MASK BIT(13), _L4_CSUM_EN_MASK BIT(14),
+        // _L4_CSUM_PARTIAL_MASK BIT(17)
+        assertEquals(0x2000, TxDescriptor.L3_CSUM_EN);
+        assertEquals(0x4000, TxDescriptor.L4_CSUM_EN);
+        assertEquals(0x2_0000, TxDescriptor.L4_CSUM_PARTIAL);
         // ena_eth_io_l3_proto_index / l4_proto_index
         assertEquals(8, RxCompletion.L3_PROTO_IPV4);
         assertEquals(12, RxCompletion.L4_PROTO_TCP);

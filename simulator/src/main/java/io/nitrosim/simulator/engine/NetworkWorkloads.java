@@ -7,7 +7,9 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
+import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.nic.driver.EnaDriver;
+import io.nitrosim.nic.driver.EnaDriverMeter;
 import io.nitrosim.nic.guest.GuestIperf;
 import io.nitrosim.nic.traffic.StreamReceiver;
 import io.nitrosim.nic.traffic.StreamSpec;
@@ -24,13 +26,16 @@ final class NetworkWorkloads
     private final Map<String, GuestIperf> guests = new LinkedHashMap<>();
     private final List<Run> runs = new ArrayList<>();
     private final boolean timingOnly;
+    private final CounterRegistry registry;
 
     private record Run(Scenario.IperfWorkload workload, List<GuestIperf.Stream> streams)
     {
     }
 
-    NetworkWorkloads(final Scenario scenario, final Map<String, Simulation.InstanceHandle> instances)
+    NetworkWorkloads(final Scenario scenario, final Map<String, Simulation.InstanceHandle> instances,
+        final CounterRegistry registry)
     {
+        this.registry = registry;
         timingOnly = scenario.payload() == Scenario.PayloadMode.TIMING_ONLY;
         for (final Scenario.Workload w : scenario.workloads())
         {
@@ -48,7 +53,7 @@ final class NetworkWorkloads
             {
                 final StreamSpec.Builder spec = StreamSpec.builder(mode).mtu(iw.frameBytes())
                     .window(iw.startNs(), Math.min(scenario.durationNs(), iw.startNs() + iw.durationNs()))
-                    .payloadMode(!timingOnly);
+                    .payloadMode(!timingOnly).reliable(!timingOnly); // full payload: every byte, in order
                 if (mode == StreamSpec.Mode.UDP_RATE)
                 {
                     spec.rateBytesPerSec(Math.max(1, iw.rateBytesPerSec() / iw.streams()));
@@ -87,8 +92,20 @@ final class NetworkWorkloads
         {
             guest = GuestWorkloads.iperf(h.guest(), h.network().primary(), h.spec().type().vcpus(), timingOnly);
             guests.put(h.spec().name(), guest);
+            EnaDriverMeter.register(registry, h.network().primary().tags(), guest.driver());
         }
         return guest;
+    }
+
+    /** The streams of every iperf workload, in scenario order (tests look at both ends). */
+    List<GuestIperf.Stream> streams()
+    {
+        final List<GuestIperf.Stream> all = new ArrayList<>();
+        for (final Run run : runs)
+        {
+            all.addAll(run.streams());
+        }
+        return all;
     }
 
     List<StreamResult> streamResults()

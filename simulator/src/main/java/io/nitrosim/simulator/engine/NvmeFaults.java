@@ -204,9 +204,9 @@ final class NvmeFaults
             super.start(nowNs);
             refusedAtStart = target.iommu().refusedCount();
             pageAddress = target.controller().inFlightDataAddress();
-            if (pageAddress >= 0)
+            if (pageAddress >= 0 && !target.iommu().unmapRange(pageAddress, 1))
             {
-                target.iommu().unmap(pageAddress, 1);
+                pageAddress = -1; // the domain holds its most unmapped ranges already: nothing unmapped
             }
         }
 
@@ -215,7 +215,7 @@ final class NvmeFaults
         {
             if (pageAddress >= 0)
             {
-                target.iommu().map(pageAddress, 1);
+                target.iommu().mapRange(pageAddress, 1);
             }
             refused = target.iommu().refusedCount() - refusedAtStart;
             successesAtEnd = successes();
@@ -242,7 +242,7 @@ final class NvmeFaults
             counters.putAll(counters());
             return new FaultResult(fault.kind().key(), target.volume(), fault.atNs() / 1e9, fault.durationNs() / 1e9,
                 Map.of(), pageAddress < 0 ? "no command of " + target.volume() + " was moving data: nothing unmapped"
-                    : "guest page 0x" + Long.toHexString(pageAddress & ~(IommuDomain.PAGE_SIZE - 1)) + " under a "
+                    : "guest page 0x" + Long.toHexString(pageAddress & ~(IommuDomain.PAGE_BYTES - 1)) + " under a "
                     + "command of " + target.volume() + " unmapped from the IOMMU for "
                     + DurationParser.format(fault.durationNs()) + "; " + refused + " DMAs refused",
                 counters, "until the first I/O completed after the page was mapped back", recoverySeconds);

@@ -15,6 +15,7 @@ import io.nitrosim.hypervisor.Instance;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.nic.card.VpcCard;
+import io.nitrosim.nic.driver.EnaDriver;
 import io.nitrosim.nic.card.VpcCardMeter;
 import io.nitrosim.nic.shaping.EniMeter;
 import io.nitrosim.simulator.analysis.DerivedFigures;
@@ -151,7 +152,7 @@ public final class Simulation implements AutoCloseable
                 instances.put(spec.name(), new InstanceHandle(spec, instance, net, guest));
             }
             runtime.placeIn(null);
-            networkWorkloads = new NetworkWorkloads(scenario, instances);
+            networkWorkloads = new NetworkWorkloads(scenario, instances, registry);
             storage.addWorkloads(scenario.workloads());
             tools = new ToolsSide(scenario, instances, storage, networkWorkloads, registry);
             for (final InstanceHandle h : instances.values())
@@ -190,15 +191,6 @@ public final class Simulation implements AutoCloseable
             return NvmeFaults.of(f, storage.nvmeFaultTarget(f.target()), meters,
                 scenario.payload() == Scenario.PayloadMode.TIMING_ONLY);
         }
-        switch (f.kind())
-        {
-            case FUNCTION_RESET:
-            case DMA_FAULT:
-            case FABRIC_CORRUPTION:
-                throw new IllegalArgumentException("faults: " + f.kind().key() + " is not built yet");
-            default:
-                break;
-        }
         if (f.kind() == FaultKind.VOLUME_DETACH)
         {
             return storage.detachFault(f);
@@ -221,13 +213,18 @@ public final class Simulation implements AutoCloseable
             {
                 if (e.name().equals(f.target()))
                 {
-                    if (f.kind() == FaultKind.FABRIC_LOSS)
+                    final EnaDriver driver =
+                        e == h.network().primary() ? networkWorkloads.driver(h.spec().name()) : null;
+                    if (f.kind() == FaultKind.FABRIC_LOSS || f.kind() == FaultKind.FABRIC_CORRUPTION)
                     {
                         // one stream of draws per fault, from the scenario's seed
-                        return new FabricLoss(f, e, scenario.seed() * 31 + index);
+                        return new FabricLoss(f, e, scenario.seed() * 31 + index, driver);
                     }
-                    return new LinkFault(f, e,
-                        e == h.network().primary() ? networkWorkloads.driver(h.spec().name()) : null);
+                    if (f.kind() == FaultKind.FUNCTION_RESET || f.kind() == FaultKind.DMA_FAULT)
+                    {
+                        return EnaFaults.of(f, e, driver, h.instance().iommu());
+                    }
+                    return new LinkFault(f, e, driver);
                 }
             }
         }
@@ -423,6 +420,12 @@ public final class Simulation implements AutoCloseable
     public long lagNs()
     {
         return paced == null ? 0 : paced.lagNs();
+    }
+
+    /** Both ends of every iperf stream (tests). */
+    List<io.nitrosim.nic.guest.GuestIperf.Stream> iperfStreams()
+    {
+        return networkWorkloads.streams();
     }
 
     /** Simulated time reached, in ns. */

@@ -254,6 +254,14 @@ public final class ScenarioBuilder
         return this;
     }
 
+    /** Corrupts one byte of the share {@code rate} (0 &lt; rate &lt;= 1) of the frames delivered to ENI {@code target}. */
+    public ScenarioBuilder fabricCorruption(final String at, final String target, final double rate,
+        final String duration)
+    {
+        faults.add(new ScenarioSpec.FaultSpec(at, "fabric-corruption", target, duration, null, null, rate));
+        return this;
+    }
+
     public ScenarioSpec spec()
     {
         final List<ScenarioSpec.InstanceSpec> specs = new ArrayList<>();

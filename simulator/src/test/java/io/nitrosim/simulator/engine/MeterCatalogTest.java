@@ -19,6 +19,7 @@ import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MeterDescriptor;
 import io.nitrosim.nic.bridge.BridgeMeter;
 import io.nitrosim.nic.card.VpcCardMeter;
+import io.nitrosim.nic.driver.EnaDriverMeter;
 import io.nitrosim.nic.ena.EnaMeter;
 import io.nitrosim.nic.shaping.EniMeter;
 import io.nitrosim.pci.PciMeter;
@@ -36,7 +37,7 @@ class MeterCatalogTest
     /** The data plane's meter declarations (what a scenario can register). */
     private static final List<MeterDescriptor> DECLARED = Stream.of(
         RingMeter.values(), PciMeter.values(), HostMeter.values(), EbsMeter.values(), EbsShapingMeter.values(),
-        EniMeter.values(), EnaMeter.values(), VpcCardMeter.values(), NbdMeter.values(), BridgeMeter.values())
+        EniMeter.values(), EnaMeter.values(), EnaDriverMeter.values(), VpcCardMeter.values(), NbdMeter.values(), BridgeMeter.values())
         .flatMap(Stream::of).map(MeterDescriptor.class::cast).toList();
 
     @TempDir
