@@ -210,6 +210,23 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
     }
 
     @Override
+    public boolean view(final long guestPhysicalAddress, final int length, final UnsafeBuffer view)
+    {
+        if (closed || !contains(guestPhysicalAddress, length))
+        {
+            return false;
+        }
+        final int first = (int)(guestPhysicalAddress & chunkMask);
+        final UnsafeBuffer chunk = chunks[(int)(guestPhysicalAddress >>> chunkShift)];
+        if (first > chunk.capacity() - length)
+        {
+            return false; // spans two chunks
+        }
+        view.wrap(chunk, first, length);
+        return true;
+    }
+
+    @Override
     public byte getByte(final long guestPhysicalAddress)
     {
         check(guestPhysicalAddress, 1);
