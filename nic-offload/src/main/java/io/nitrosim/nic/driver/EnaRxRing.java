@@ -43,7 +43,8 @@ final class EnaRxRing
         this.ctx = ctx;
         this.memory = ctx.memory;
         this.frame = new UnsafeBuffer(new byte[ctx.captureBytes]);
-        this.ring = new EnaRing(RxCompletion.PHASE_TAG, ctx.rxDepth, RxCompletion.LENGTH, ctx.rxBufferBytes);
+        this.ring = new EnaRing(RxCompletion.PHASE_TAG, ctx.rxDepth, RxCompletion.LENGTH, ctx.rxBufferBytes,
+            ctx.captureBytes);
         this.sq = ring.sq;
         this.cq = ring.cq;
     }

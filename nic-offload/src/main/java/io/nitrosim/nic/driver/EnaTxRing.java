@@ -55,7 +55,8 @@ final class EnaTxRing implements FrameOutlet
         this.pair = pair;
         this.staging = new UnsafeBuffer(new byte[ctx.captureBytes]);
         this.descsOfReq = new int[ctx.txDepth];
-        this.ring = new EnaRing(TxCompletion.PHASE_TAG, ctx.txDepth, TxCompletion.LENGTH, ctx.txBufferBytes);
+        this.ring = new EnaRing(TxCompletion.PHASE_TAG, ctx.txDepth, TxCompletion.LENGTH, ctx.txBufferBytes,
+            ctx.captureBytes);
         this.sq = ring.sq;
         this.cq = ring.cq;
     }
