@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -60,6 +61,50 @@ class GuestMemoryTest
             memory.setMemory(GIB - 3, 6, (byte)0x7F);
             assertEquals(0x7F7F7F7F, memory.getInt(GIB - 2));
         }
+    }
+
+    @Test
+    void shouldCopyWithinAChunkToAndFromHeapAndDirectBuffersAtAnyOffset(@TempDir final Path dir)
+    {
+        final int chunk = 1 << 20;
+        final MappedGuestMemory memory = MappedGuestMemory.create(dir.resolve("m"), 4L * chunk, chunk);
+        final byte[] backing = new byte[300];
+        final UnsafeBuffer[] buffers = {
+            new UnsafeBuffer(new byte[200]),
+            new UnsafeBuffer(backing, 37, 200),                               // a window of an array
+            new UnsafeBuffer(ByteBuffer.allocateDirect(200)),                 // off-heap
+            new UnsafeBuffer(ByteBuffer.allocateDirect(256).position(13).slice())};
+        final long[] addresses = {0, 5, chunk - 128, 3L * chunk + 1000, 4L * chunk - 128};
+        int round = 0;
+        for (final UnsafeBuffer src : buffers)
+        {
+            for (final UnsafeBuffer dst : buffers)
+            {
+                for (final long address : addresses)
+                {
+                    for (final int length : new int[] {1, 16, 127, 128})
+                    {
+                        round++;
+                        for (int i = 0; i < 200; i++)
+                        {
+                            src.putByte(i, (byte)(i * 7 + round));
+                        }
+                        dst.setMemory(0, 200, (byte)0);
+                        assertTrue(memory.write(address, src, 72 - length / 2, length));
+                        assertTrue(memory.read(address, dst, 3, length));
+                        for (int i = 0; i < 200; i++)
+                        {
+                            final byte expected = i >= 3 && i < 3 + length ? src.getByte(72 - length / 2 + i - 3) : 0;
+                            assertEquals(expected, dst.getByte(i), "byte " + i + " of " + length + " at " + address);
+                        }
+                        assertEquals(src.getByte(72 - length / 2), memory.getByte(address));
+                    }
+                }
+            }
+        }
+        memory.close();
+        assertFalse(memory.read(0, buffers[0], 0, 16), "closed: refused");
+        assertFalse(memory.write(0, buffers[0], 0, 16), "closed: refused");
     }
 
     @Test

@@ -76,7 +76,7 @@ public final class DmaPort
         {
             if (window.read(address, dst, dstOffset, length))
             {
-                readBytes.getAndAdd(length);
+                readBytes.getAndAddRelease(length); // one writer: this port's agent
             }
             else
             {
@@ -127,7 +127,7 @@ public final class DmaPort
         {
             if (window.write(address, src, srcOffset, length))
             {
-                writtenBytes.getAndAdd(length);
+                writtenBytes.getAndAddRelease(length);
             }
             else
             {

@@ -2,16 +2,46 @@ package io.nitrosim.pci;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 
-/** The driver's view of a {@link FakeGuestMemory} (the device's DMA window onto the same bytes). */
+/**
+ * The driver's view of a {@link FakeGuestMemory} (the device's DMA window onto the same bytes); with {@code inPlace}
+ * it also grants {@link #view}s, as the hypervisor's memory does, so drivers read and write their buffers in place.
+ */
 public final class FakeGuestMemoryAccess implements GuestMemoryAccess
 {
     private final FakeGuestMemory memory;
+    private final boolean inPlace;
+    private long views;
 
     public FakeGuestMemoryAccess(final FakeGuestMemory memory)
     {
+        this(memory, false);
+    }
+
+    public FakeGuestMemoryAccess(final FakeGuestMemory memory, final boolean inPlace)
+    {
         this.memory = memory;
+        this.inPlace = inPlace;
+    }
+
+    @Override
+    public boolean view(final long address, final int length, final UnsafeBuffer view)
+    {
+        if (!inPlace || !memory.contains(address, length))
+        {
+            return false;
+        }
+        view.wrap(memory.buffer(), checked(address, length), length);
+        views++;
+        return true;
+    }
+
+    /** Views granted so far. */
+    public long views()
+    {
+        return views;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.nitrosim.hypervisor.guest;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Guest-physical memory of one instance, 64-bit addresses from 0 to {@link #sizeBytes()} (exclusive).
@@ -23,6 +24,13 @@ public interface GuestMemory
 
     /** Copies {@code length} bytes from {@code src}. @return false, writing nothing, if any byte is outside. */
     boolean write(long guestPhysicalAddress, DirectBuffer src, int srcOffset, int length);
+
+    /**
+     * Points {@code view} at [address, address + length) of guest memory itself, for reading and writing in place
+     * (a driver's own frame buffers), when the range lies inside guest memory and in one mapping; the view is valid
+     * while the memory is open. @return false, leaving {@code view} as it was, otherwise (the caller copies).
+     */
+    boolean view(long guestPhysicalAddress, int length, UnsafeBuffer view);
 
     byte getByte(long guestPhysicalAddress);
 

@@ -2,6 +2,7 @@ package io.nitrosim.hypervisor.memory;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import io.nitrosim.hypervisor.guest.GuestMemory;
 import io.nitrosim.pci.GuestMemoryAccess;
@@ -48,6 +49,12 @@ public final class DriverMemoryAccess implements GuestMemoryAccess
         {
             throw outside(guestPhysicalAddress, length);
         }
+    }
+
+    @Override
+    public boolean view(final long guestPhysicalAddress, final int length, final UnsafeBuffer view)
+    {
+        return memory.view(guestPhysicalAddress, length, view);
     }
 
     @Override

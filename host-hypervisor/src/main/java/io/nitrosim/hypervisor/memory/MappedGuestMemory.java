@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.nitrosim.hypervisor.guest.GuestMemory;
@@ -152,6 +153,15 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
             return false;
         }
         VarHandle.acquireFence();
+        final int first = (int)(guestPhysicalAddress & chunkMask);
+        final UnsafeBuffer chunk = chunks[(int)(guestPhysicalAddress >>> chunkShift)];
+        if (first <= chunk.capacity() - length)
+        {
+            // Within one chunk (nearly always): one copy under the checks above, none per buffer on the way.
+            UnsafeApi.copyMemory(null, chunk.addressOffset() + first, dst.byteArray(), dst.addressOffset() + dstOffset,
+                length);
+            return true;
+        }
         long address = guestPhysicalAddress;
         int offset = dstOffset;
         int remaining = length;
@@ -174,6 +184,15 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
         {
             return false;
         }
+        final int first = (int)(guestPhysicalAddress & chunkMask);
+        final UnsafeBuffer chunk = chunks[(int)(guestPhysicalAddress >>> chunkShift)];
+        if (first <= chunk.capacity() - length)
+        {
+            UnsafeApi.copyMemory(src.byteArray(), src.addressOffset() + srcOffset, null, chunk.addressOffset() + first,
+                length);
+            VarHandle.releaseFence();
+            return true;
+        }
         long address = guestPhysicalAddress;
         int offset = srcOffset;
         int remaining = length;
@@ -187,6 +206,23 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
             remaining -= n;
         }
         VarHandle.releaseFence();
+        return true;
+    }
+
+    @Override
+    public boolean view(final long guestPhysicalAddress, final int length, final UnsafeBuffer view)
+    {
+        if (closed || !contains(guestPhysicalAddress, length))
+        {
+            return false;
+        }
+        final int first = (int)(guestPhysicalAddress & chunkMask);
+        final UnsafeBuffer chunk = chunks[(int)(guestPhysicalAddress >>> chunkShift)];
+        if (first > chunk.capacity() - length)
+        {
+            return false; // spans two chunks
+        }
+        view.wrap(chunk, first, length);
         return true;
     }
 

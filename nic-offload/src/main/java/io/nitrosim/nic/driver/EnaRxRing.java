@@ -12,8 +12,8 @@ import io.nitrosim.pci.queue.SubmissionQueueWriter;
 /**
  * One RX queue of the driver: its SQ and CQ in guest memory and a buffer per descriptor (buffer id = req_id).
  * Every buffer is posted at start; RX completions are gathered per frame (up to {@code captureBytes} copied into
- * one buffer), handed to the driver's receiver (unless the device flagged a checksum error), and the frame's buffers
- * are posted again at once.
+ * one buffer; a frame in one buffer is read in place, without a copy), handed to the driver's receiver (unless the
+ * device flagged a checksum error), and the frame's buffers are posted again at once.
  */
 final class EnaRxRing
 {
@@ -21,6 +21,8 @@ final class EnaRxRing
     private final EnaDriverContext ctx;
     private final GuestMemoryAccess memory;
     private final UnsafeBuffer frame;
+    /** A one-buffer frame's guest buffer, read in place. */
+    private final UnsafeBuffer inPlace = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer descriptorBuffer = new UnsafeBuffer(new byte[RxDescriptor.LENGTH]);
     private final UnsafeBuffer completionBuffer = new UnsafeBuffer(new byte[RxCompletion.LENGTH]);
     private final RxDescriptor descriptor = new RxDescriptor();
@@ -43,7 +45,8 @@ final class EnaRxRing
         this.ctx = ctx;
         this.memory = ctx.memory;
         this.frame = new UnsafeBuffer(new byte[ctx.captureBytes]);
-        this.ring = new EnaRing(RxCompletion.PHASE_TAG, ctx.rxDepth, RxCompletion.LENGTH, ctx.rxBufferBytes);
+        this.ring = new EnaRing(RxCompletion.PHASE_TAG, ctx.rxDepth, RxCompletion.LENGTH, ctx.rxBufferBytes,
+            ctx.captureBytes);
         this.sq = ring.sq;
         this.cq = ring.cq;
     }
@@ -131,9 +134,17 @@ final class EnaRxRing
             }
             frameBuffers[frameDescs++] = id;
             final int copy = Math.min(length, ctx.captureBytes - frameCaptured);
+            UnsafeBuffer delivered = frame;
             if (copy > 0)
             {
-                memory.read(ring.buffer(id), frame, frameCaptured, copy);
+                if (c.first() && c.last() && memory.view(ring.buffer(id), copy, inPlace))
+                {
+                    delivered = inPlace; // reposted only after the receiver returns
+                }
+                else
+                {
+                    memory.read(ring.buffer(id), frame, frameCaptured, copy);
+                }
                 frameCaptured += copy;
             }
             frameLength += length;
@@ -142,7 +153,7 @@ final class EnaRxRing
                 frames++;
                 if (checksumGood(c.status()))
                 {
-                    driver.frameReceived(frame, frameCaptured, frameLength, nowNs);
+                    driver.frameReceived(delivered, frameCaptured, frameLength, nowNs);
                 }
                 for (int d = 0; d < frameDescs; d++)
                 {

@@ -18,8 +18,10 @@ import io.nitrosim.pci.queue.SubmissionQueueWriter;
 /**
  * One TX queue of the driver: its SQ and CQ in guest memory, a buffer per descriptor, and the {@link FrameOutlet}
  * face (claim, write the frame into a staging buffer, commit: the frame is copied into the queue's guest buffers,
- * split over several descriptors when longer than one). TX completions free descriptors in order; a req_id out of
- * order is INV_TX_REQ_ID. Doorbells are batched ({@link #ringDoorbell()}).
+ * split over several descriptors when longer than one). A frame that fits one buffer is written in place instead: the
+ * claim points {@link #buffer()} at the guest buffer itself, as a driver builds a packet in its DMA buffer, and the
+ * commit copies nothing. TX completions free descriptors in order; a req_id out of order is INV_TX_REQ_ID. Doorbells
+ * are batched ({@link #ringDoorbell()}).
  */
 final class EnaTxRing implements FrameOutlet
 {
@@ -28,6 +30,8 @@ final class EnaTxRing implements FrameOutlet
     private final GuestMemoryAccess memory;
     private final int pair;
     private final UnsafeBuffer staging;
+    /** The claimed frame's guest buffer, when it is written in place. */
+    private final UnsafeBuffer inPlace = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer descriptors = new UnsafeBuffer(new byte[EnaDriver.MAX_FRAME_DESCS * TxDescriptor.LENGTH]);
     private final UnsafeBuffer completionBuffer = new UnsafeBuffer(new byte[TxCompletion.LENGTH]);
     private final TxDescriptor descriptor = new TxDescriptor();
@@ -41,6 +45,7 @@ final class EnaTxRing implements FrameOutlet
     private int claimedCaptured;
     private int claimedLength;
     private int claimedDescs;
+    private boolean claimedInPlace;
     long frames;
     long completions;
     long descriptorsPosted;
@@ -54,7 +59,8 @@ final class EnaTxRing implements FrameOutlet
         this.pair = pair;
         this.staging = new UnsafeBuffer(new byte[ctx.captureBytes]);
         this.descsOfReq = new int[ctx.txDepth];
-        this.ring = new EnaRing(TxCompletion.PHASE_TAG, ctx.txDepth, TxCompletion.LENGTH, ctx.txBufferBytes);
+        this.ring = new EnaRing(TxCompletion.PHASE_TAG, ctx.txDepth, TxCompletion.LENGTH, ctx.txBufferBytes,
+            ctx.captureBytes);
         this.sq = ring.sq;
         this.cq = ring.cq;
     }
@@ -65,6 +71,7 @@ final class EnaTxRing implements FrameOutlet
         ring.start(memory);
         cleanHead = 0;
         claimed = false;
+        claimedInPlace = false;
         java.util.Arrays.fill(descsOfReq, 0);
     }
 
@@ -110,6 +117,9 @@ final class EnaTxRing implements FrameOutlet
         claimedCaptured = Math.min(Math.min(capturedLength, frameLength), ctx.captureBytes);
         claimedLength = frameLength;
         claimedDescs = descs;
+        // Same capacity as the staging buffer, so a writer sees no difference.
+        claimedInPlace = descs == 1 && ctx.captureBytes <= ctx.txBufferBytes
+            && memory.view(ring.buffer(sq.tail().slot()), ctx.captureBytes, inPlace);
         return 0;
     }
 
@@ -122,7 +132,7 @@ final class EnaTxRing implements FrameOutlet
     @Override
     public MutableDirectBuffer buffer()
     {
-        return staging;
+        return claimedInPlace ? inPlace : staging;
     }
 
     @Override
@@ -143,7 +153,7 @@ final class EnaTxRing implements FrameOutlet
             final long buffer = ring.buffer(sq.tail().slotAhead(d));
             final int length = Math.min(segment, remaining);
             final int copy = Math.min(length, capturedLeft);
-            if (copy > 0)
+            if (copy > 0 && !claimedInPlace)
             {
                 memory.write(buffer, staging, d * segment, copy);
             }
@@ -153,6 +163,7 @@ final class EnaTxRing implements FrameOutlet
             capturedLeft -= copy;
         }
         sq.write(memory, descriptors, 0, claimedDescs);
+        claimedInPlace = false;
         descsOfReq[reqId] = claimedDescs;
         descriptorsPosted += claimedDescs;
         frames++;

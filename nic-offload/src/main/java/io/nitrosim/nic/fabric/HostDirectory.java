@@ -1,5 +1,7 @@
 package io.nitrosim.nic.fabric;
 
+import java.util.Arrays;
+
 import org.agrona.collections.Int2ObjectHashMap;
 
 import io.nitrosim.shaping.ShapedRing;
@@ -15,7 +17,11 @@ public final class HostDirectory
     /** Default one-way latency of an in-process fabric link. */
     public static final long DEFAULT_LINK_LATENCY_NS = 25_000L;
 
+    /** Host ids below this are also kept in an array indexed by id: a card looks its frame's host up per frame. */
+    private static final int DENSE_HOST_IDS = 1024;
+
     private final Int2ObjectHashMap<FabricPort> ports = new Int2ObjectHashMap<>();
+    private FabricPort[] dense = new FabricPort[0];
 
     /** Routes {@code hostId} to a card of this process through its fabric ring. */
     public HostDirectory addLocalHost(final int hostId, final ShapedRing fabricInbound, final long latencyNs)
@@ -39,17 +45,28 @@ public final class HostDirectory
             throw new IllegalArgumentException("host " + hostId + " is already routed");
         }
         ports.put(hostId, port);
+        if (hostId < DENSE_HOST_IDS)
+        {
+            final FabricPort[] grown = Arrays.copyOf(dense, Math.max(dense.length, hostId + 1));
+            grown[hostId] = port;
+            dense = grown;
+        }
         return this;
     }
 
     /** The port to {@code hostId}, or null when the host is unknown. */
     public FabricPort port(final int hostId)
     {
-        return ports.get(hostId);
+        final FabricPort[] dense = this.dense;
+        if (hostId >= 0 && hostId < dense.length)
+        {
+            return dense[hostId];
+        }
+        return hostId < DENSE_HOST_IDS ? null : ports.get(hostId);
     }
 
     public boolean knows(final int hostId)
     {
-        return ports.containsKey(hostId);
+        return port(hostId) != null;
     }
 }

@@ -335,10 +335,9 @@ public final class EthernetFrame
         b.putShort(o + IP_FLAGS_FRAGMENT_OFFSET, (short)0x4000, NET);
         b.putByte(o + IP_TTL_OFFSET, (byte)64);
         b.putByte(o + IP_PROTOCOL_OFFSET, (byte)protocol);
-        b.putShort(o + IP_CHECKSUM_OFFSET, (short)0, NET);
+        b.putShort(o + IP_CHECKSUM_OFFSET, (short)ipChecksum(total, ipId, protocol, srcIp, dstIp), NET);
         b.putInt(o + IP_SRC_OFFSET, srcIp, NET);
         b.putInt(o + IP_DST_OFFSET, dstIp, NET);
-        b.putShort(o + IP_CHECKSUM_OFFSET, (short)computeIpChecksum(), NET);
         switch (protocol)
         {
             case PROTO_UDP:
@@ -402,6 +401,20 @@ public final class EthernetFrame
         {
             sum = (sum & 0xFFFF) + (sum >>> 16);
         }
+        return ~sum & 0xFFFF;
+    }
+
+    /**
+     * The RFC 791 header checksum of the header {@link #writeHeaders} writes, from its fields rather than from the
+     * bytes written (the same one's complement sum of the ten 16-bit words, the checksum word taken as 0): version/IHL
+     * 0x45 and DSCP 0, total length, id, flags 0x4000 (DF), TTL 64 and protocol, source and destination.
+     */
+    static int ipChecksum(final int totalLength, final int ipId, final int protocol, final int srcIp, final int dstIp)
+    {
+        int sum = 0x4500 + (totalLength & 0xFFFF) + (ipId & 0xFFFF) + 0x4000 + (64 << 8 | protocol & 0xFF)
+            + (srcIp >>> 16) + (srcIp & 0xFFFF) + (dstIp >>> 16) + (dstIp & 0xFFFF);
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        sum += sum >>> 16;
         return ~sum & 0xFFFF;
     }
 

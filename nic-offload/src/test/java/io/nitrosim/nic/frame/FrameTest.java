@@ -37,6 +37,45 @@ class FrameTest
     }
 
     @Test
+    void shouldWriteTheHeaderChecksumOfThePublishedExample()
+    {
+        // The IPv4 header of the usual worked example (Wikipedia, "Internet checksum"): 45 00 00 73 00 00 40 00 40 11
+        // b8 61 c0 a8 00 01 c0 a8 00 c7: DF, TTL 64, UDP, 192.168.0.1 -> 192.168.0.199, total length 0x73.
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        new EthernetFrame().wrapForWrite(buffer, 0, 256).writeHeaders(1, 2, Ipv4.parse("192.168.0.1"),
+            Ipv4.parse("192.168.0.199"), EthernetFrame.PROTO_UDP, 1, 2, 0x73 - 28, 0);
+        final byte[] header = new byte[20];
+        buffer.getBytes(EthernetFrame.IP_OFFSET, header);
+        assertEquals("45000073000040004011b861c0a80001c0a800c7", hex(header));
+    }
+
+    @Test
+    void shouldWriteAChecksumTheBytesConfirmForAnyFields()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final EthernetFrame frame = new EthernetFrame();
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        final int[] protocols = {EthernetFrame.PROTO_UDP, EthernetFrame.PROTO_TCP, EthernetFrame.PROTO_ICMP};
+        for (int i = 0; i < 10_000; i++)
+        {
+            final int protocol = protocols[i % 3];
+            frame.wrapForWrite(buffer, 0, 256).writeHeaders(1, 2, random.nextInt(), random.nextInt(), protocol, 1, 2,
+                random.nextInt(EthernetFrame.maxPayloadForMtu(protocol, EthernetFrame.MAX_MTU) + 1), random.nextInt());
+            assertTrue(frame.wrap(buffer, 0, 256).isIpChecksumValid(), "header " + i);
+        }
+    }
+
+    private static String hex(final byte[] bytes)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final byte b : bytes)
+        {
+            sb.append(String.format("%02x", b & 0xFF));
+        }
+        return sb.toString();
+    }
+
+    @Test
     void shouldRejectMalformedFramesWithReasons()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);

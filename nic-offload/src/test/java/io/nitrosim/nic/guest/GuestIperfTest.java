@@ -44,8 +44,16 @@ class GuestIperfTest
         final EniPort port;
         final EnaFunction device;
         final GuestIperf iperf;
+        final FakeGuestMemoryAccess access;
 
         Guest(final TestBed bed, final EniPort port, final boolean timingOnly, final int mtu, final int pairs)
+        {
+            this(bed, port, timingOnly, mtu, pairs, false);
+        }
+
+        /** @param inPlace whether the driver may read and write its frame buffers in place (guest memory views). */
+        Guest(final TestBed bed, final EniPort port, final boolean timingOnly, final int mtu, final int pairs,
+            final boolean inPlace)
         {
             this.bed = bed;
             this.port = port;
@@ -56,8 +64,9 @@ class GuestIperfTest
             final FakeGuestMemory memory = new FakeGuestMemory(base, memoryBytes);
             device.connect(memory, (address, data) -> iperf().onInterrupt(data & 0xFF));
             bed.runtime.add(device.agent());
+            access = new FakeGuestMemoryAccess(memory, inPlace);
             final EnaDriverContext driver = EnaDriver.context().function(FunctionAccess.of(device))
-                .memory(new FakeGuestMemoryAccess(memory)).allocator(new GuestMemoryAllocator(base, memoryBytes))
+                .memory(access).allocator(new GuestMemoryAllocator(base, memoryBytes))
                 .interrupts(0xFEE0_0000L, 0x40).queuePairs(pairs).depths(1024, 1024).mtu(mtu).timingOnly(timingOnly);
             iperf = GuestIperf.create(driver, port.eni().primaryIp());
             bed.runtime.add(this);
@@ -270,10 +279,21 @@ class GuestIperfTest
     @Test
     void shouldDeliverPayloadModeStreamsIntact()
     {
+        deliverPayloadModeStreamsIntact(false);
+    }
+
+    @Test
+    void shouldDeliverPayloadModeStreamsIntactWithBuffersReadAndWrittenInPlace()
+    {
+        deliverPayloadModeStreamsIntact(true);
+    }
+
+    private static void deliverPayloadModeStreamsIntact(final boolean inPlace)
+    {
         try (TestBed bed = new TestBed(NetworkShapingConfig.DEFAULT, 25_000))
         {
-            final Guest a = new Guest(bed, bed.port("i-a", NetworkInstanceCaps.C5_LARGE, 1), false, 9001, 1);
-            final Guest b = new Guest(bed, bed.port("i-b", NetworkInstanceCaps.C5_LARGE, 2), false, 9001, 1);
+            final Guest a = new Guest(bed, bed.port("i-a", NetworkInstanceCaps.C5_LARGE, 1), false, 9001, 1, inPlace);
+            final Guest b = new Guest(bed, bed.port("i-b", NetworkInstanceCaps.C5_LARGE, 2), false, 9001, 1, inPlace);
             final GuestIperf.Stream jumbo = GuestIperf.stream(StreamSpec.builder(StreamSpec.Mode.UDP_RATE)
                 .rateBytesPerSec(125_000_000L).mtu(9001).payloadMode(true).window(MS, 51 * MS).build(), a.iperf, b.iperf);
             final GuestIperf.Stream small = GuestIperf.stream(StreamSpec.builder(StreamSpec.Mode.UDP_RATE)
@@ -288,15 +308,19 @@ class GuestIperfTest
             assertEquals(40001, small.sender().srcPort());
             assertEquals(5201, jumbo.sender().dstPort());
             assertEquals(5202, small.sender().dstPort());
+            // In place: one view per frame sent (a's TX) and received (b's RX); copied: none.
+            final long frames = jumbo.sender().framesSent() + small.sender().framesSent();
+            assertEquals(inPlace ? frames : 0, a.access.views());
+            assertEquals(inPlace ? frames : 0, b.access.views());
         }
     }
 
-    private static String runOnce()
+    private static String runOnce(final boolean inPlace)
     {
         try (TestBed bed = new TestBed(NetworkShapingConfig.DEFAULT, 25_000))
         {
-            final Guest a = new Guest(bed, bed.port("i-a", NetworkInstanceCaps.C5_LARGE, 1), true, 9001, 2);
-            final Guest b = new Guest(bed, bed.port("i-b", NetworkInstanceCaps.C5_LARGE, 2), true, 9001, 2);
+            final Guest a = new Guest(bed, bed.port("i-a", NetworkInstanceCaps.C5_LARGE, 1), true, 9001, 2, inPlace);
+            final Guest b = new Guest(bed, bed.port("i-b", NetworkInstanceCaps.C5_LARGE, 2), true, 9001, 2, inPlace);
             final List<GuestIperf.Stream> streams = new ArrayList<>();
             streams.add(GuestIperf.stream(StreamSpec.builder(StreamSpec.Mode.TCP).mtu(9001).window(MS, 60 * MS)
                 .build(), a.iperf, b.iperf));
@@ -311,9 +335,15 @@ class GuestIperfTest
     @Test
     void shouldRepeatARunBitForBit()
     {
-        final String first = runOnce();
-        final String second = runOnce();
+        final String first = runOnce(false);
+        final String second = runOnce(false);
         assertEquals(first, second);
         assertTrue(first.contains("stream -1"), first);
+    }
+
+    @Test
+    void shouldRunTheSameWithBuffersInPlaceAsCopied()
+    {
+        assertEquals(runOnce(false), runOnce(true));
     }
 }
