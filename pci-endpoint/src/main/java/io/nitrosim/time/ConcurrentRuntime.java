@@ -5,12 +5,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.LangUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -21,14 +23,19 @@ import org.agrona.concurrent.NanoClock;
  * <p>
  * Each worker runs {@link PacedRuntime}'s loop over its own groups, with its <em>own</em> simulated time: a pass
  * calls every group; after a pass without work the worker's time moves to its groups' earliest deadline, at once
- * when the wall clock is there (or within {@link PacedRuntime#MAX_LEAD_NS}), otherwise after waiting for it. Since
- * input from another thread may arrive at any moment, a waiting worker does not park until the deadline: it backs
- * off (a few passes spinning, then yielding, then parks doubling up to {@link #MAX_IDLE_PARK_NS}) and after each
- * wait moves its time to the wall clock's and makes another pass. An idle simulator so costs a wake-up per
- * {@value #MAX_IDLE_PARK_NS} ns per thread, and input reaches an idle thread within that time. No worker's time
- * runs more than {@link #MAX_SKEW_NS} ahead of the slowest other worker's: a worker that falls behind holds the
- * others back, so the run falls behind as a whole (as a one-thread run does) rather than its parts drifting apart,
- * and what one thread produces is never stamped far from the time of the thread that takes it.
+ * when the wall clock is there, otherwise after waiting for it (never ahead of the wall clock: a record one worker
+ * stamps is not later than the time of the worker that takes it). Since input from another thread may arrive at
+ * any moment, a waiting worker does not wait for the deadline in one go: it waits as its {@link AdaptiveIdle} says
+ * (spinning or yielding while it saw work in the last millisecond or its deadline is near, otherwise backing off to
+ * parks of up to {@link #MAX_IDLE_PARK_NS}) and after each wait moves its time to the wall clock's and makes
+ * another pass. A worker that parks says so (a flag and a count of parked workers); a worker whose pass did work
+ * wakes every parked worker (the work may have been a hand-off to one of them), so input reaches a parked worker
+ * within a thread wake-up rather than a park. A record that lands between a worker's last pass and its park waits
+ * for the end of that park, which is why parks stay short. An idle simulator so still costs a wake-up per
+ * {@value #MAX_IDLE_PARK_NS} ns per thread and wakes nobody. No worker's time runs more than {@link #MAX_SKEW_NS}
+ * ahead of the slowest other worker's: a worker that falls behind holds the others back, so the run falls behind as
+ * a whole (as a one-thread run does) rather than its parts drifting apart, and what one thread produces is never
+ * stamped far from the time of the thread that takes it.
  * <p>
  * The {@link #clock()} every agent is given reads the calling worker's time (a field of the worker thread); from
  * any other thread it reads the time the latest {@link #runUntil} reached (0 before the first). Agents therefore
@@ -45,20 +52,18 @@ import org.agrona.concurrent.NanoClock;
 public final class ConcurrentRuntime implements SimRuntime, RealTimePace
 {
     /**
-     * Longest park of an idle worker: how late an idle worker may see input from another thread (500 us). An idle
-     * worker wakes 2000 times a second, which costs about 2 % of a core on a virtual machine (measured: 200 us
-     * parks cost 5.7 %).
+     * Longest park of an idle worker (500 us): how stale its published time may get, and how late it sees input in
+     * the rare case that the input lands between its last pass and its park. An idle worker wakes 2000 times a
+     * second, which costs about 2 % of a core on a virtual machine (measured: 200 us parks cost 5.7 %).
      */
-    public static final long MAX_IDLE_PARK_NS = 500_000L;
+    public static final long MAX_IDLE_PARK_NS = AdaptiveIdle.MAX_PARK_NS;
     /**
      * How far a worker's simulated time may run ahead of the slowest other worker's (1 ms): a worker that falls
      * behind (descheduled, or more work than the wall clock allows) holds the others back instead of letting them
      * run on, so the run falls behind as a whole, as a one-thread run does, and the rates agree with a virtual run.
      */
     public static final long MAX_SKEW_NS = 1_000_000L;
-    private static final int IDLE_SPINS = 10;
-    private static final int IDLE_YIELDS = 10;
-    private static final long MIN_IDLE_PARK_NS = 1_000L;
+    private static final VarHandle PARKED;
     private static final long CALLER_POLL_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long JOIN_TIMEOUT_MS = 5_000L;
 
@@ -68,7 +73,12 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     private final Map<String, Group> groupsByName = new HashMap<>();
     private final List<PaceReport.AgentLoad> groupsThatLeft = new ArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
+    /** {@link #workers} as an array, for the loops of the workers (set once, at the start). */
+    private Worker[] workerArray = new Worker[0];
     private final AtomicInteger arrived = new AtomicInteger();
+    /** Workers whose {@link Worker#parked} flag is set: a worker that did work reads this alone when it is 0. */
+    private final AtomicInteger parkedWorkers = new AtomicInteger();
+    private final AtomicLong wakeUps = new AtomicLong();
     private String placement;
     private int assigned;
     private boolean started;
@@ -80,6 +90,18 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     private volatile boolean stopping;
     private volatile Throwable firstError;
     private volatile Thread caller;
+
+    static
+    {
+        try
+        {
+            PARKED = MethodHandles.lookup().findVarHandle(Worker.class, "parked", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     /** @param threads the most worker threads (at least 1; fewer are started when there are fewer groups). */
     public ConcurrentRuntime(final int threads)
@@ -209,6 +231,21 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         return workers.size();
     }
 
+    /**
+     * Times a worker that did work woke a parked one (an unpark, counted once per park it ended). Idle runs wake
+     * nobody; a hand-off to a parked worker wakes it.
+     */
+    public long wakeUps()
+    {
+        return wakeUps.get();
+    }
+
+    /** Workers parked at this moment (waiting for the wall clock or for work, not between runs). */
+    int parkedWorkers()
+    {
+        return parkedWorkers.get();
+    }
+
     /** The names of the groups each worker runs, worker by worker (empty before the first run). */
     public List<List<String>> groupsByThread()
     {
@@ -300,6 +337,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         {
             workers.add(new Worker(this, i));
         }
+        workerArray = workers.toArray(new Worker[0]);
         for (final Group group : groups)
         {
             assign(group);
@@ -318,7 +356,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     private long slowestWorkerNs(final Worker self)
     {
         long slowestNs = Long.MAX_VALUE - MAX_SKEW_NS;
-        for (final Worker worker : workers)
+        for (final Worker worker : workerArray)
         {
             if (worker != self)
             {
@@ -326,6 +364,30 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             }
         }
         return slowestNs;
+    }
+
+    /**
+     * Wakes every parked worker but {@code self}, after a pass of {@code self} did work: that work may have been a
+     * hand-off into a ring another worker reads. Costs a fence and a read when no worker is parked.
+     */
+    private void wakeParked(final Worker self)
+    {
+        // the records just written must be visible before the flags are read (a store then a load: a full fence),
+        // as a parking worker sets its flag before it parks
+        VarHandle.fullFence();
+        if (parkedWorkers.get() == 0)
+        {
+            return;
+        }
+        for (final Worker worker : workerArray)
+        {
+            if (worker != self && worker.parked == 1 && PARKED.compareAndSet(worker, 1, 0))
+            {
+                parkedWorkers.decrementAndGet();
+                wakeUps.incrementAndGet();
+                LockSupport.unpark(worker);
+            }
+        }
     }
 
     private void assign(final Group group)
@@ -403,8 +465,9 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     {
         final ConcurrentRuntime runtime;
         final LagMeter lag = new LagMeter();
-        final BackoffIdleStrategy idle =
-            new BackoffIdleStrategy(IDLE_SPINS, IDLE_YIELDS, MIN_IDLE_PARK_NS, MAX_IDLE_PARK_NS);
+        final AdaptiveIdle idle = new AdaptiveIdle();
+        /** 1 while parked waiting (set by this thread; cleared by it or by the worker that wakes it), else 0. */
+        volatile int parked;
         /** Changed between runs only (the caller's write of the generation publishes it). */
         Group[] groups = new Group[0];
         /** This worker's simulated time; read and written by this thread only. */
@@ -412,6 +475,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         /** {@link #nowNs} for the other workers (which keep within {@link #MAX_SKEW_NS} of it). */
         volatile long publishedNs;
         private long seenGeneration;
+        /** The wall-clock reading after the last group that did work in the latest {@link #pass()}. */
+        private long lastPassEndWallNs;
 
         Worker(final ConcurrentRuntime runtime, final int index)
         {
@@ -436,7 +501,15 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 final long generation = rt.generation;
                 if (generation == seenGeneration)
                 {
-                    LockSupport.park(this);
+                    // between runs: a worker that just had traffic yields, as the next run is usually a moment away
+                    if (idle.isHot(lag.wallNs()))
+                    {
+                        Thread.yield();
+                    }
+                    else
+                    {
+                        LockSupport.park(this);
+                    }
                     continue;
                 }
                 seenGeneration = generation;
@@ -463,7 +536,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             {
                 if (pass() > 0)
                 {
-                    idle.reset();
+                    idle.worked(lastPassEndWallNs - lag.originWallNs());
+                    runtime.wakeParked(this);
                     if (++busyPasses > SingleThreadRuntime.MAX_BUSY_PASSES_WITHOUT_TIME)
                     {
                         throw new IllegalStateException("livelock: " + getName() + " kept doing work at simulated time "
@@ -479,7 +553,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                     return;
                 }
                 final long deadlineNs = Math.min(targetNs, earliestDeadlineNs());
-                final boolean due = deadlineNs - wallNs <= PacedRuntime.MAX_LEAD_NS;
+                final boolean due = deadlineNs <= wallNs;
                 long nextNs;
                 if (due)
                 {
@@ -489,7 +563,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 else
                 {
                     // ahead of the wall clock: wait for it, but look again soon for input from other threads
-                    waitForTheWallClock(deadlineNs, wallNs);
+                    waitUntil(deadlineNs);
                     nextNs = Math.max(nowNs, Math.min(deadlineNs, lag.wallNs()));
                 }
                 final long boundNs = runtime.slowestWorkerNs(this) + MAX_SKEW_NS;
@@ -497,9 +571,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 {
                     // another worker is behind: wait for it (backing off) rather than leave it further behind
                     nextNs = Math.max(nowNs, boundNs);
-                    final long waitStartNs = WallClock.nanoTime();
-                    idle.idle();
-                    lag.parked(waitStartNs);
+                    waitUntil(Long.MAX_VALUE);
                 }
                 else if (due)
                 {
@@ -513,17 +585,42 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             }
         }
 
-        private void waitForTheWallClock(final long deadlineNs, final long wallNs)
+        /**
+         * One wait (a spin, a yield or a park, as {@link #idle} says) of a worker that must be awake by simulated
+         * time {@code awakeByNs} ({@link Long#MAX_VALUE}: no limit). A park can be ended early by a worker that did
+         * work ({@link ConcurrentRuntime#wakeParked}).
+         */
+        private void waitUntil(final long awakeByNs)
         {
             final long waitStartNs = WallClock.nanoTime();
-            if (deadlineNs - PacedRuntime.MAX_LEAD_NS - wallNs > MAX_IDLE_PARK_NS)
+            final long action = idle.next(waitStartNs - lag.originWallNs(), awakeByNs);
+            if (action == AdaptiveIdle.SPIN)
             {
-                idle.idle();
-                lag.parked(waitStartNs);
+                Thread.onSpinWait();
+            }
+            else if (action == AdaptiveIdle.YIELD)
+            {
+                Thread.yield();
             }
             else
             {
-                lag.park(deadlineNs - PacedRuntime.MAX_LEAD_NS);
+                park(action);
+            }
+            lag.parked(waitStartNs);
+        }
+
+        private void park(final long parkNs)
+        {
+            final ConcurrentRuntime rt = runtime;
+            PARKED.setVolatile(this, 1);
+            rt.parkedWorkers.incrementAndGet();
+            final long startNs = WallClock.nanoTime();
+            LockSupport.parkNanos(rt, parkNs);
+            if (PARKED.compareAndSet(this, 1, 0))
+            {
+                // not woken: the park timed out (or returned spuriously); learn how late the timer was
+                rt.parkedWorkers.decrementAndGet();
+                idle.parkedFor(parkNs, WallClock.nanoTime() - startNs);
             }
         }
 
@@ -542,6 +639,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                     work += groupWork;
                 }
             }
+            lastPassEndWallNs = markNs;
             return work;
         }
 
