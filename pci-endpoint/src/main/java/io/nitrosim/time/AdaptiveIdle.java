@@ -18,6 +18,12 @@ package io.nitrosim.time;
  *   time gets (which the skew bound of the other workers reads), and an idle simulator costs a wake-up per
  *   {@value #MAX_PARK_NS} ns per worker, as before.</li>
  * </ul>
+ * <b>Contended</b>: a yield that came back after more than {@value #DESCHEDULED_NS} ns lost its core to another
+ * thread: the machine has more runnable threads than cores. Then, for {@value #CONTENDED_NS} ns, recent work no
+ * longer keeps the worker awake (near deadlines still do): on an oversubscribed machine a thread that yields keeps
+ * losing its core, while one that sleeps is let back in as soon as it is woken, so a hand-off waits less for a
+ * parked worker's wake-up than for a yielding one's turn.
+ * <p>
  * Written and read by its worker only; allocation-free.
  */
 final class AdaptiveIdle
@@ -28,6 +34,10 @@ final class AdaptiveIdle
     static final long NEAR_DEADLINE_NS = 50_000L;
     /** The most park overshoot allowed for (a park that came back this much later than asked, 200 us). */
     static final long MAX_OVERSHOOT_NS = 200_000L;
+    /** A yield that took this long (200 us) lost its core to another thread. */
+    static final long DESCHEDULED_NS = 200_000L;
+    /** How long recent work does not keep a worker awake after a yield lost its core (100 ms). */
+    static final long CONTENDED_NS = 100_000_000L;
     static final int SPINS = 10;
     static final int YIELDS = 10;
     static final long MIN_PARK_NS = 1_000L;
@@ -43,6 +53,7 @@ final class AdaptiveIdle
     private long idles;
     private long parkNs = MIN_PARK_NS;
     private long overshootNs;
+    private long contendedUntilWallNs = Long.MIN_VALUE / 2;
 
     /** A pass did work at {@code wallNs}: hot for the next {@link #HOT_WINDOW_NS}, and the back-off starts over. */
     void worked(final long wallNs)
@@ -58,9 +69,19 @@ final class AdaptiveIdle
         parkNs = MIN_PARK_NS;
     }
 
+    /** Whether recent work keeps the worker awake at {@code wallNs} (not while the machine is contended). */
     boolean isHot(final long wallNs)
     {
-        return wallNs - lastWorkWallNs < HOT_WINDOW_NS;
+        return wallNs - lastWorkWallNs < HOT_WINDOW_NS && wallNs - contendedUntilWallNs >= 0;
+    }
+
+    /** A yield from {@code startWallNs} returned at {@code endWallNs}: if it lost its core, the machine is busy. */
+    void yielded(final long startWallNs, final long endWallNs)
+    {
+        if (endWallNs - startWallNs > DESCHEDULED_NS)
+        {
+            contendedUntilWallNs = endWallNs + CONTENDED_NS;
+        }
     }
 
     /**

@@ -502,9 +502,11 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 if (generation == seenGeneration)
                 {
                     // between runs: a worker that just had traffic yields, as the next run is usually a moment away
-                    if (idle.isHot(lag.wallNs()))
+                    final long wallNs = lag.wallNs();
+                    if (idle.isHot(wallNs))
                     {
                         Thread.yield();
+                        idle.yielded(wallNs, lag.wallNs());
                     }
                     else
                     {
@@ -593,7 +595,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         private void waitUntil(final long awakeByNs)
         {
             final long waitStartNs = WallClock.nanoTime();
-            final long action = idle.next(waitStartNs - lag.originWallNs(), awakeByNs);
+            final long originNs = lag.originWallNs();
+            final long action = idle.next(waitStartNs - originNs, awakeByNs);
             if (action == AdaptiveIdle.SPIN)
             {
                 Thread.onSpinWait();
@@ -601,6 +604,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             else if (action == AdaptiveIdle.YIELD)
             {
                 Thread.yield();
+                idle.yielded(waitStartNs - originNs, WallClock.nanoTime() - originNs);
             }
             else
             {

@@ -33,6 +33,29 @@ class AdaptiveIdleTest
     }
 
     @Test
+    void shouldStopStayingAwakeForRecentWorkForAWhileOnceAYieldLostItsCore()
+    {
+        final AdaptiveIdle idle = new AdaptiveIdle();
+        idle.worked(10 * MS);
+        idle.yielded(10 * MS, 10 * MS + AdaptiveIdle.DESCHEDULED_NS); // just within: not contended
+        assertTrue(idle.isHot(10 * MS + AdaptiveIdle.DESCHEDULED_NS));
+        final long lostNs = 10 * MS + 2 * AdaptiveIdle.DESCHEDULED_NS + 1;
+        idle.yielded(10 * MS + AdaptiveIdle.DESCHEDULED_NS, lostNs);
+        assertFalse(idle.isHot(lostNs), "another thread had the core: park rather than yield");
+        idle.worked(lostNs + 10);
+        assertFalse(idle.isHot(lostNs + 20), "recent work does not keep it awake while contended");
+        for (int i = 0; i < AdaptiveIdle.SPINS + AdaptiveIdle.YIELDS; i++)
+        {
+            idle.next(lostNs + 20, NONE);
+        }
+        assertEquals(AdaptiveIdle.MIN_PARK_NS, idle.next(lostNs + 20, NONE), "backs off to parks");
+        assertEquals(AdaptiveIdle.YIELD, idle.next(lostNs + 20, lostNs + 30), "a near deadline still awake");
+        final long calmNs = lostNs + AdaptiveIdle.CONTENDED_NS;
+        idle.worked(calmNs);
+        assertTrue(idle.isHot(calmNs), "hot again " + AdaptiveIdle.CONTENDED_NS + " ns after the lost yield");
+    }
+
+    @Test
     void shouldBackOffToParksDoublingUpToTheLongestWhenCold()
     {
         final AdaptiveIdle idle = new AdaptiveIdle(); // never worked: cold
