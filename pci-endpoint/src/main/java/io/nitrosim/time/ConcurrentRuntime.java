@@ -5,11 +5,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.LangUtil;
@@ -23,12 +20,12 @@ import org.agrona.concurrent.NanoClock;
  * <p>
  * Each worker runs {@link PacedRuntime}'s loop over its own groups, with its <em>own</em> simulated time: a pass
  * calls every group; after a pass without work the worker's time moves to its groups' earliest deadline, at once
- * when the wall clock is there, otherwise after waiting for it (never ahead of the wall clock: a record one worker
- * stamps is not later than the time of the worker that takes it). Since input from another thread may arrive at
+ * when the wall clock is there, otherwise after waiting for it (never ahead of the wall clock, so a record's stamp
+ * is never later than the wall clock when another worker takes it). Since input from another thread may arrive at
  * any moment, a waiting worker does not wait for the deadline in one go: it waits as its {@link AdaptiveIdle} says
- * (spinning or yielding while it saw work in the last millisecond or its deadline is near, otherwise backing off to
- * parks of up to {@link #MAX_IDLE_PARK_NS}) and after each wait moves its time to the wall clock's and makes
- * another pass. A worker that parks says so (a flag and a count of parked workers); a worker whose pass did work
+ * (spinning or yielding while it saw work in the last millisecond or its deadline is near, unless the machine is
+ * oversubscribed; otherwise backing off to parks of up to {@link #MAX_IDLE_PARK_NS}, each ending before the
+ * deadline) and after each wait moves its time to the wall clock's and makes another pass. A worker that parks says so (a flag and a count of parked workers); a worker whose pass did work
  * wakes every parked worker (the work may have been a hand-off to one of them), so input reaches a parked worker
  * within a thread wake-up rather than a park. A record that lands between a worker's last pass and its park waits
  * for the end of that park, which is why parks stay short. An idle simulator so still costs a wake-up per
@@ -43,8 +40,9 @@ import org.agrona.concurrent.NanoClock;
  * worker's time is monotonic; times of two workers differ by at most their lags.
  * <p>
  * {@link #runUntil} releases the workers towards the end time and returns when every worker has reached it (a
- * pass without work at that time); then every worker is parked until the next call, so between calls the caller
- * may read and change agent state, add and remove agents. Records another thread produced just before the end
+ * pass without work at that time); then every worker waits for the next call (yielding for up to a millisecond
+ * after traffic, as the next call is usually a moment away, then parked), so between calls the caller may read
+ * and change agent state, add and remove agents. Records another thread produced just before the end
  * wait in their rings for the next call. Each worker measures its own lag ({@link LagMeter}); the run's lag is the
  * worst worker's, its time behind the worst worker's, its parked time the workers' mean, and each group's busy
  * time is reported under the group's name.
@@ -63,7 +61,6 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
      * run on, so the run falls behind as a whole, as a one-thread run does, and the rates agree with a virtual run.
      */
     public static final long MAX_SKEW_NS = 1_000_000L;
-    private static final VarHandle PARKED;
     private static final long CALLER_POLL_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long JOIN_TIMEOUT_MS = 5_000L;
 
@@ -76,9 +73,12 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     /** {@link #workers} as an array, for the loops of the workers (set once, at the start). */
     private Worker[] workerArray = new Worker[0];
     private final AtomicInteger arrived = new AtomicInteger();
-    /** Workers whose {@link Worker#parked} flag is set: a worker that did work reads this alone when it is 0. */
-    private final AtomicInteger parkedWorkers = new AtomicInteger();
-    private final AtomicLong wakeUps = new AtomicLong();
+    /** The workers' park flags (set once, at the start). */
+    private ParkedWorkers parking;
+    /** How the caller waits for the workers' arrival; the caller's only. */
+    private final AdaptiveIdle callerIdle = new AdaptiveIdle();
+    /** Set by a worker that arrives at the end with traffic in its last millisecond; reset by the caller. */
+    private volatile boolean trafficAtEnd;
     private String placement;
     private int assigned;
     private boolean started;
@@ -90,18 +90,6 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     private volatile boolean stopping;
     private volatile Throwable firstError;
     private volatile Thread caller;
-
-    static
-    {
-        try
-        {
-            PARKED = MethodHandles.lookup().findVarHandle(Worker.class, "parked", int.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     /** @param threads the most worker threads (at least 1; fewer are started when there are fewer groups). */
     public ConcurrentRuntime(final int threads)
@@ -203,6 +191,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             start();
         }
         caller = Thread.currentThread();
+        final boolean awakeAtEnd = trafficAtEnd;
+        trafficAtEnd = false;
         arrived.set(0);
         running = true;
         targetNs = endNs;
@@ -211,10 +201,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         {
             LockSupport.unpark(worker);
         }
-        while (arrived.get() < workers.size())
-        {
-            LockSupport.parkNanos(this, CALLER_POLL_NS);
-        }
+        awaitArrivals(endNs, awakeAtEnd);
         running = false;
         reachedNs = endNs;
         final Throwable error = firstError;
@@ -223,6 +210,42 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             LangUtil.rethrowUnchecked(error);
         }
         return endNs;
+    }
+
+    /**
+     * Waits until every worker has reached {@code endNs}. The last to arrive unparks the caller; but when the
+     * previous run ended with traffic, the caller is awake (yielding) from just before the end until the arrivals
+     * or a millisecond after the end, since the workers also wait for the next call, and a thread wake-up here
+     * would hold every record in flight for that long.
+     */
+    private void awaitArrivals(final long endNs, final boolean awake)
+    {
+        final long originWallNs = workerArray[0].lag.originWallNs();
+        callerIdle.reset();
+        while (arrived.get() < workerArray.length)
+        {
+            final long startNs = WallClock.nanoTime();
+            final long wallNs = startNs - originWallNs;
+            final long action = awake && wallNs - endNs < AdaptiveIdle.HOT_WINDOW_NS
+                ? callerIdle.next(wallNs, endNs) : CALLER_POLL_NS;
+            if (action == AdaptiveIdle.SPIN)
+            {
+                Thread.onSpinWait();
+            }
+            else if (action == AdaptiveIdle.YIELD)
+            {
+                Thread.yield();
+            }
+            else
+            {
+                final long parkNs = Math.min(action, CALLER_POLL_NS);
+                LockSupport.parkNanos(this, parkNs);
+                if (arrived.get() < workerArray.length)
+                {
+                    callerIdle.parkedFor(parkNs, WallClock.nanoTime() - startNs);
+                }
+            }
+        }
     }
 
     /** Worker threads started (0 before the first run). */
@@ -237,13 +260,13 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
      */
     public long wakeUps()
     {
-        return wakeUps.get();
+        return parking == null ? 0 : parking.wakeUps();
     }
 
     /** Workers parked at this moment (waiting for the wall clock or for work, not between runs). */
     int parkedWorkers()
     {
-        return parkedWorkers.get();
+        return parking == null ? 0 : parking.parked();
     }
 
     /** The names of the groups each worker runs, worker by worker (empty before the first run). */
@@ -338,6 +361,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             workers.add(new Worker(this, i));
         }
         workerArray = workers.toArray(new Worker[0]);
+        parking = new ParkedWorkers(workerArray);
         for (final Group group : groups)
         {
             assign(group);
@@ -364,30 +388,6 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             }
         }
         return slowestNs;
-    }
-
-    /**
-     * Wakes every parked worker but {@code self}, after a pass of {@code self} did work: that work may have been a
-     * hand-off into a ring another worker reads. Costs a fence and a read when no worker is parked.
-     */
-    private void wakeParked(final Worker self)
-    {
-        // the records just written must be visible before the flags are read (a store then a load: a full fence),
-        // as a parking worker sets its flag before it parks
-        VarHandle.fullFence();
-        if (parkedWorkers.get() == 0)
-        {
-            return;
-        }
-        for (final Worker worker : workerArray)
-        {
-            if (worker != self && worker.parked == 1 && PARKED.compareAndSet(worker, 1, 0))
-            {
-                parkedWorkers.decrementAndGet();
-                wakeUps.incrementAndGet();
-                LockSupport.unpark(worker);
-            }
-        }
     }
 
     private void assign(final Group group)
@@ -466,8 +466,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         final ConcurrentRuntime runtime;
         final LagMeter lag = new LagMeter();
         final AdaptiveIdle idle = new AdaptiveIdle();
-        /** 1 while parked waiting (set by this thread; cleared by it or by the worker that wakes it), else 0. */
-        volatile int parked;
+        final int index;
         /** Changed between runs only (the caller's write of the generation publishes it). */
         Group[] groups = new Group[0];
         /** This worker's simulated time; read and written by this thread only. */
@@ -482,6 +481,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         {
             super("nitro-sim-worker-" + index);
             this.runtime = runtime;
+            this.index = index;
             setDaemon(true);
         }
 
@@ -523,6 +523,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 {
                     rt.fail(error);
                 }
+                if (idle.isHot(lag.wallNs()))
+                {
+                    rt.trafficAtEnd = true;
+                }
                 if (rt.arrived.incrementAndGet() == rt.workers.size())
                 {
                     LockSupport.unpark(rt.caller);
@@ -539,7 +543,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 if (pass() > 0)
                 {
                     idle.worked(lastPassEndWallNs - lag.originWallNs());
-                    runtime.wakeParked(this);
+                    runtime.parking.wakeAllBut(index);
                     if (++busyPasses > SingleThreadRuntime.MAX_BUSY_PASSES_WITHOUT_TIME)
                     {
                         throw new IllegalStateException("livelock: " + getName() + " kept doing work at simulated time "
@@ -590,7 +594,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         /**
          * One wait (a spin, a yield or a park, as {@link #idle} says) of a worker that must be awake by simulated
          * time {@code awakeByNs} ({@link Long#MAX_VALUE}: no limit). A park can be ended early by a worker that did
-         * work ({@link ConcurrentRuntime#wakeParked}).
+         * work ({@link ParkedWorkers#wakeAllBut}).
          */
         private void waitUntil(final long awakeByNs)
         {
@@ -615,16 +619,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
 
         private void park(final long parkNs)
         {
-            final ConcurrentRuntime rt = runtime;
-            PARKED.setVolatile(this, 1);
-            rt.parkedWorkers.incrementAndGet();
             final long startNs = WallClock.nanoTime();
-            LockSupport.parkNanos(rt, parkNs);
-            if (PARKED.compareAndSet(this, 1, 0))
+            if (runtime.parking.park(index, parkNs))
             {
-                // not woken: the park timed out (or returned spuriously); learn how late the timer was
-                rt.parkedWorkers.decrementAndGet();
-                idle.parkedFor(parkNs, WallClock.nanoTime() - startNs);
+                idle.parkedFor(parkNs, WallClock.nanoTime() - startNs); // learn how late the timer was
             }
         }
 
