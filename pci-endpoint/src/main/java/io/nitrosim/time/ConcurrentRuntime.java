@@ -56,11 +56,13 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
      */
     public static final long MAX_IDLE_PARK_NS = AdaptiveIdle.MAX_PARK_NS;
     /**
-     * How far a worker's simulated time may run ahead of the slowest other worker's (1 ms): a worker that falls
+     * How far a worker's simulated time may run ahead of the slowest other worker's (100 us): a worker that falls
      * behind (descheduled, or more work than the wall clock allows) holds the others back instead of letting them
      * run on, so the run falls behind as a whole, as a one-thread run does, and the rates agree with a virtual run.
+     * It also bounds what the two clocks add to a latency measured across threads (a record stamped by one worker
+     * and taken at another's time): at most twice this.
      */
-    public static final long MAX_SKEW_NS = 1_000_000L;
+    public static final long MAX_SKEW_NS = 100_000L;
     private static final long CALLER_POLL_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long JOIN_TIMEOUT_MS = 5_000L;
 
@@ -376,7 +378,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         }
     }
 
-    /** The simulated time of the worker furthest behind, other than {@code self} (no limit when alone). */
+    /**
+     * The simulated time of the worker furthest behind, other than {@code self} (no limit when alone); a parked
+     * worker counts as at the deadline it will be awake by.
+     */
     private long slowestWorkerNs(final Worker self)
     {
         long slowestNs = Long.MAX_VALUE - MAX_SKEW_NS;
@@ -384,7 +389,11 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         {
             if (worker != self)
             {
-                slowestNs = Math.min(slowestNs, worker.publishedNs);
+                // a parked worker is not behind: it waits for the wall clock to reach its next deadline (or for
+                // another worker) and will be awake by then, so until then its published time is merely stale
+                final long workerNs = worker.publishedNs;
+                slowestNs = Math.min(slowestNs,
+                    parking.isParked(worker.index) ? Math.max(workerNs, worker.parkedUntilNs) : workerNs);
             }
         }
         return slowestNs;
@@ -471,6 +480,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         Group[] groups = new Group[0];
         /** This worker's simulated time; read and written by this thread only. */
         long nowNs;
+        /** While parked: the simulated time it will be awake by (for the other workers' skew bound). */
+        volatile long parkedUntilNs;
         /** {@link #nowNs} for the other workers (which keep within {@link #MAX_SKEW_NS} of it). */
         volatile long publishedNs;
         private long seenGeneration;
@@ -612,6 +623,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             }
             else
             {
+                parkedUntilNs = awakeByNs; // before the flag, which publishes it
                 park(action);
             }
             lag.parked(waitStartNs);

@@ -69,6 +69,12 @@ final class ParkedWorkers
         }
     }
 
+    /** Whether worker {@code index} is parked at this moment. */
+    boolean isParked(final int index)
+    {
+        return flags.get(index) == PARKED;
+    }
+
     /** Workers parked at this moment. */
     int parked()
     {
