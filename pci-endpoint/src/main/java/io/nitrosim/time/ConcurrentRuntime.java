@@ -379,8 +379,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     }
 
     /**
-     * The simulated time of the worker furthest behind, other than {@code self} (no limit when alone); a parked
-     * worker counts as at the deadline it will be awake by.
+     * The simulated time of the worker furthest behind, other than {@code self} (no limit when alone); a worker
+     * parked until its next deadline counts as at that deadline.
      */
     private long slowestWorkerNs(final Worker self)
     {
@@ -389,8 +389,9 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         {
             if (worker != self)
             {
-                // a parked worker is not behind: it waits for the wall clock to reach its next deadline (or for
-                // another worker) and will be awake by then, so until then its published time is merely stale
+                // a worker parked until its next deadline is not behind (it waits for the wall clock and will be
+                // awake by then), so until then its published time is merely stale; one parked waiting for another
+                // worker counts as at its own time
                 final long workerNs = worker.publishedNs;
                 slowestNs = Math.min(slowestNs,
                     parking.isParked(worker.index) ? Math.max(workerNs, worker.parkedUntilNs) : workerNs);
@@ -480,7 +481,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         Group[] groups = new Group[0];
         /** This worker's simulated time; read and written by this thread only. */
         long nowNs;
-        /** While parked: the simulated time it will be awake by (for the other workers' skew bound). */
+        /** While parked: the simulated time the other workers' skew bound counts it as at. */
         volatile long parkedUntilNs;
         /** {@link #nowNs} for the other workers (which keep within {@link #MAX_SKEW_NS} of it). */
         volatile long publishedNs;
@@ -580,7 +581,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 else
                 {
                     // ahead of the wall clock: wait for it, but look again soon for input from other threads
-                    waitUntil(deadlineNs);
+                    waitUntil(deadlineNs, deadlineNs);
                     nextNs = Math.max(nowNs, Math.min(deadlineNs, lag.wallNs()));
                 }
                 final long boundNs = runtime.slowestWorkerNs(this) + MAX_SKEW_NS;
@@ -588,7 +589,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 {
                     // another worker is behind: wait for it (backing off) rather than leave it further behind
                     nextNs = Math.max(nowNs, boundNs);
-                    waitUntil(Long.MAX_VALUE);
+                    waitUntil(Long.MAX_VALUE, nowNs); // parked, it still holds the others at its time
                 }
                 else if (due)
                 {
@@ -605,9 +606,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         /**
          * One wait (a spin, a yield or a park, as {@link #idle} says) of a worker that must be awake by simulated
          * time {@code awakeByNs} ({@link Long#MAX_VALUE}: no limit). A park can be ended early by a worker that did
-         * work ({@link ParkedWorkers#wakeAllBut}).
+         * work ({@link ParkedWorkers#wakeAllBut}); while parked, the other workers' skew bound counts this one as at
+         * {@code parkedAtNs} (the deadline it waits for; its own time when it waits for another worker).
          */
-        private void waitUntil(final long awakeByNs)
+        private void waitUntil(final long awakeByNs, final long parkedAtNs)
         {
             final long waitStartNs = WallClock.nanoTime();
             final long originNs = lag.originWallNs();
@@ -623,7 +625,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             }
             else
             {
-                parkedUntilNs = awakeByNs; // before the flag, which publishes it
+                parkedUntilNs = parkedAtNs; // before the flag, which publishes it
                 park(action);
             }
             lag.parked(waitStartNs);
