@@ -1,6 +1,7 @@
 package io.nitrosim.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -29,7 +30,9 @@ import io.nitrosim.simulator.scenario.Scenario;
  * completion; fio's from its NVMe submission to its completion. {@code mode} {@code virtual} is the reference of
  * the same run: the model's own latency (NVMe includes the volume's modelled service time); {@code 1} is real time
  * on one paced thread, {@code 2} the concurrent runtime on two workers: what they add is the runtime's (thread
- * hand-offs, idle back-off, lag).
+ * hand-offs, idle back-off, lag). {@code load} {@code idle} runs the same two instances with no workload: what an
+ * idle simulator costs. Each iteration also reports the process's CPU time over the run (workers, run loop, GC,
+ * JIT), per simulated second.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -45,9 +48,15 @@ public class RealTimeLatencyBenchmark
     @Param({"3s"})
     public String simulated;
 
+    @Param({"ping", "idle"})
+    public String load;
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+        (com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean();
+
     private SimulationRun prepared;
 
-    static Scenario scenario(final String duration, final String mode)
+    static Scenario scenario(final String duration, final String mode, final String load)
     {
         final boolean virtual = mode.equals("virtual");
         final String yaml = "name: latency\nduration: " + duration + "\nsampleInterval: " + duration + "\n"
@@ -55,15 +64,16 @@ public class RealTimeLatencyBenchmark
             + (virtual ? "1" : mode) + "\noverrides:\n  network: {linkLatency: 0s}\n"
             + "instances:\n  - {name: a, type: c5.large, volumes: [{name: data, type: gp3, sizeGiB: 100}]}\n"
             + "  - {name: b, type: c5.large}\n"
-            + "workloads:\n  - {name: ping, kind: iperf, from: a, to: b, protocol: udp, rateGbps: 0.1, frameBytes: 1500}\n"
-            + "  - {name: sync-writes, kind: fio, volume: data, rw: write, bs: 4k, iodepth: 1}\n";
+            + (load.equals("idle") ? "" : "workloads:\n"
+                + "  - {name: ping, kind: iperf, from: a, to: b, protocol: udp, rateGbps: 0.1, frameBytes: 1500}\n"
+                + "  - {name: sync-writes, kind: fio, volume: data, rw: write, bs: 4k, iodepth: 1}\n");
         return SimulationRun.scenario("latency", yaml);
     }
 
     @Setup(Level.Iteration)
     public void prepare() throws IOException
     {
-        prepared = SimulationRun.prepare(scenario(simulated, mode));
+        prepared = SimulationRun.prepare(scenario(simulated, mode, load));
     }
 
     @TearDown(Level.Iteration)
@@ -75,7 +85,15 @@ public class RealTimeLatencyBenchmark
     @Benchmark
     public RunResults run(final LatencyFigures figures)
     {
+        final long cpuStartNs = OS.getProcessCpuTime();
         final RunResults results = prepared.simulation().run(null);
+        figures.processCpuNs = OS.getProcessCpuTime() - cpuStartNs;
+        figures.simulatedNs = Math.round(results.simulatedSeconds() * 1e9);
+        figures.maxLagNs = results.realTime() == null ? 0 : Math.round(results.realTime().maxLagMs() * 1e6);
+        if (results.streams().isEmpty())
+        {
+            return results; // idle
+        }
         final LatencySummary net = results.streams().get(results.streams().size() - 1).oneWayLatency();
         final LatencySummary nvme = results.fioJobs().get(results.fioJobs().size() - 1).latency();
         figures.netP50Ns = Math.round(net.p50Ms() * 1e6);
@@ -84,7 +102,6 @@ public class RealTimeLatencyBenchmark
         figures.nvmeP50Ns = Math.round(nvme.p50Ms() * 1e6);
         figures.nvmeP99Ns = Math.round(nvme.p99Ms() * 1e6);
         figures.nvmeP999Ns = Math.round(nvme.p999Ms() * 1e6);
-        figures.maxLagNs = results.realTime() == null ? 0 : Math.round(results.realTime().maxLagMs() * 1e6);
         return results;
     }
 
@@ -100,6 +117,8 @@ public class RealTimeLatencyBenchmark
         public long nvmeP99Ns;
         public long nvmeP999Ns;
         public long maxLagNs;
+        public long processCpuNs;
+        public long simulatedNs;
 
         @Setup(Level.Iteration)
         public void reset()
@@ -111,6 +130,8 @@ public class RealTimeLatencyBenchmark
             nvmeP99Ns = 0;
             nvmeP999Ns = 0;
             maxLagNs = 0;
+            processCpuNs = 0;
+            simulatedNs = 0;
         }
     }
 }

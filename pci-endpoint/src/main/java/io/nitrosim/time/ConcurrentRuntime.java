@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.LangUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -21,14 +20,19 @@ import org.agrona.concurrent.NanoClock;
  * <p>
  * Each worker runs {@link PacedRuntime}'s loop over its own groups, with its <em>own</em> simulated time: a pass
  * calls every group; after a pass without work the worker's time moves to its groups' earliest deadline, at once
- * when the wall clock is there (or within {@link PacedRuntime#MAX_LEAD_NS}), otherwise after waiting for it. Since
- * input from another thread may arrive at any moment, a waiting worker does not park until the deadline: it backs
- * off (a few passes spinning, then yielding, then parks doubling up to {@link #MAX_IDLE_PARK_NS}) and after each
- * wait moves its time to the wall clock's and makes another pass. An idle simulator so costs a wake-up per
- * {@value #MAX_IDLE_PARK_NS} ns per thread, and input reaches an idle thread within that time. No worker's time
- * runs more than {@link #MAX_SKEW_NS} ahead of the slowest other worker's: a worker that falls behind holds the
- * others back, so the run falls behind as a whole (as a one-thread run does) rather than its parts drifting apart,
- * and what one thread produces is never stamped far from the time of the thread that takes it.
+ * when the wall clock is there, otherwise after waiting for it (never ahead of the wall clock, so a record's stamp
+ * is never later than the wall clock when another worker takes it). Since input from another thread may arrive at
+ * any moment, a waiting worker does not wait for the deadline in one go: it waits as its {@link AdaptiveIdle} says
+ * (spinning or yielding while it saw work in the last millisecond or its deadline is near, unless the machine is
+ * oversubscribed; otherwise backing off to parks of up to {@link #MAX_IDLE_PARK_NS}, each ending before the
+ * deadline) and after each wait moves its time to the wall clock's and makes another pass. A worker that parks says so (a flag and a count of parked workers); a worker whose pass did work
+ * wakes every parked worker (the work may have been a hand-off to one of them), so input reaches a parked worker
+ * within a thread wake-up rather than a park. A record that lands between a worker's last pass and its park waits
+ * for the end of that park, which is why parks stay short. An idle simulator so still costs a wake-up per
+ * {@value #MAX_IDLE_PARK_NS} ns per thread and wakes nobody. No worker's time runs more than {@link #MAX_SKEW_NS}
+ * ahead of the slowest other worker's: a worker that falls behind holds the others back, so the run falls behind as
+ * a whole (as a one-thread run does) rather than its parts drifting apart, and what one thread produces is never
+ * stamped far from the time of the thread that takes it.
  * <p>
  * The {@link #clock()} every agent is given reads the calling worker's time (a field of the worker thread); from
  * any other thread it reads the time the latest {@link #runUntil} reached (0 before the first). Agents therefore
@@ -36,8 +40,9 @@ import org.agrona.concurrent.NanoClock;
  * worker's time is monotonic; times of two workers differ by at most their lags.
  * <p>
  * {@link #runUntil} releases the workers towards the end time and returns when every worker has reached it (a
- * pass without work at that time); then every worker is parked until the next call, so between calls the caller
- * may read and change agent state, add and remove agents. Records another thread produced just before the end
+ * pass without work at that time); then every worker waits for the next call (yielding for up to a millisecond
+ * after traffic, as the next call is usually a moment away, then parked), so between calls the caller may read
+ * and change agent state, add and remove agents. Records another thread produced just before the end
  * wait in their rings for the next call. Each worker measures its own lag ({@link LagMeter}); the run's lag is the
  * worst worker's, its time behind the worst worker's, its parked time the workers' mean, and each group's busy
  * time is reported under the group's name.
@@ -45,20 +50,19 @@ import org.agrona.concurrent.NanoClock;
 public final class ConcurrentRuntime implements SimRuntime, RealTimePace
 {
     /**
-     * Longest park of an idle worker: how late an idle worker may see input from another thread (500 us). An idle
-     * worker wakes 2000 times a second, which costs about 2 % of a core on a virtual machine (measured: 200 us
-     * parks cost 5.7 %).
+     * Longest park of an idle worker (500 us): how stale its published time may get, and how late it sees input in
+     * the rare case that the input lands between its last pass and its park. An idle worker wakes 2000 times a
+     * second, which costs about 2 % of a core on a virtual machine (measured: 200 us parks cost 5.7 %).
      */
-    public static final long MAX_IDLE_PARK_NS = 500_000L;
+    public static final long MAX_IDLE_PARK_NS = AdaptiveIdle.MAX_PARK_NS;
     /**
-     * How far a worker's simulated time may run ahead of the slowest other worker's (1 ms): a worker that falls
+     * How far a worker's simulated time may run ahead of the slowest other worker's (100 us): a worker that falls
      * behind (descheduled, or more work than the wall clock allows) holds the others back instead of letting them
      * run on, so the run falls behind as a whole, as a one-thread run does, and the rates agree with a virtual run.
+     * It also bounds what the two clocks add to a latency measured across threads (a record stamped by one worker
+     * and taken at another's time): at most twice this.
      */
-    public static final long MAX_SKEW_NS = 1_000_000L;
-    private static final int IDLE_SPINS = 10;
-    private static final int IDLE_YIELDS = 10;
-    private static final long MIN_IDLE_PARK_NS = 1_000L;
+    public static final long MAX_SKEW_NS = 100_000L;
     private static final long CALLER_POLL_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long JOIN_TIMEOUT_MS = 5_000L;
 
@@ -68,7 +72,15 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     private final Map<String, Group> groupsByName = new HashMap<>();
     private final List<PaceReport.AgentLoad> groupsThatLeft = new ArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
+    /** {@link #workers} as an array, for the loops of the workers (set once, at the start). */
+    private Worker[] workerArray = new Worker[0];
     private final AtomicInteger arrived = new AtomicInteger();
+    /** The workers' park flags (set once, at the start). */
+    private ParkedWorkers parking;
+    /** How the caller waits for the workers' arrival; the caller's only. */
+    private final AdaptiveIdle callerIdle = new AdaptiveIdle();
+    /** Set by a worker that arrives at the end with traffic in its last millisecond; reset by the caller. */
+    private volatile boolean trafficAtEnd;
     private String placement;
     private int assigned;
     private boolean started;
@@ -181,6 +193,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             start();
         }
         caller = Thread.currentThread();
+        final boolean awakeAtEnd = trafficAtEnd;
+        trafficAtEnd = false;
         arrived.set(0);
         running = true;
         targetNs = endNs;
@@ -189,10 +203,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         {
             LockSupport.unpark(worker);
         }
-        while (arrived.get() < workers.size())
-        {
-            LockSupport.parkNanos(this, CALLER_POLL_NS);
-        }
+        awaitArrivals(endNs, awakeAtEnd);
         running = false;
         reachedNs = endNs;
         final Throwable error = firstError;
@@ -203,10 +214,61 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         return endNs;
     }
 
+    /**
+     * Waits until every worker has reached {@code endNs}. The last to arrive unparks the caller; but when the
+     * previous run ended with traffic, the caller is awake (yielding) from just before the end until the arrivals
+     * or a millisecond after the end, since the workers also wait for the next call, and a thread wake-up here
+     * would hold every record in flight for that long.
+     */
+    private void awaitArrivals(final long endNs, final boolean awake)
+    {
+        final long originWallNs = workerArray[0].lag.originWallNs();
+        callerIdle.reset();
+        while (arrived.get() < workerArray.length)
+        {
+            final long startNs = WallClock.nanoTime();
+            final long wallNs = startNs - originWallNs;
+            final long action = awake && wallNs - endNs < AdaptiveIdle.HOT_WINDOW_NS
+                ? callerIdle.next(wallNs, endNs) : CALLER_POLL_NS;
+            if (action == AdaptiveIdle.SPIN)
+            {
+                Thread.onSpinWait();
+            }
+            else if (action == AdaptiveIdle.YIELD)
+            {
+                Thread.yield();
+            }
+            else
+            {
+                final long parkNs = Math.min(action, CALLER_POLL_NS);
+                LockSupport.parkNanos(this, parkNs);
+                if (arrived.get() < workerArray.length)
+                {
+                    callerIdle.parkedFor(parkNs, WallClock.nanoTime() - startNs);
+                }
+            }
+        }
+    }
+
     /** Worker threads started (0 before the first run). */
     public int threads()
     {
         return workers.size();
+    }
+
+    /**
+     * Times a worker that did work woke a parked one (an unpark, counted once per park it ended). Idle runs wake
+     * nobody; a hand-off to a parked worker wakes it.
+     */
+    public long wakeUps()
+    {
+        return parking == null ? 0 : parking.wakeUps();
+    }
+
+    /** Workers parked at this moment (waiting for the wall clock or for work, not between runs). */
+    int parkedWorkers()
+    {
+        return parking == null ? 0 : parking.parked();
     }
 
     /** The names of the groups each worker runs, worker by worker (empty before the first run). */
@@ -300,6 +362,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         {
             workers.add(new Worker(this, i));
         }
+        workerArray = workers.toArray(new Worker[0]);
+        parking = new ParkedWorkers(workerArray);
         for (final Group group : groups)
         {
             assign(group);
@@ -314,15 +378,23 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         }
     }
 
-    /** The simulated time of the worker furthest behind, other than {@code self} (no limit when alone). */
+    /**
+     * The simulated time of the worker furthest behind, other than {@code self} (no limit when alone); a worker
+     * parked until its next deadline counts as at that deadline.
+     */
     private long slowestWorkerNs(final Worker self)
     {
         long slowestNs = Long.MAX_VALUE - MAX_SKEW_NS;
-        for (final Worker worker : workers)
+        for (final Worker worker : workerArray)
         {
             if (worker != self)
             {
-                slowestNs = Math.min(slowestNs, worker.publishedNs);
+                // a worker parked until its next deadline is not behind (it waits for the wall clock and will be
+                // awake by then), so until then its published time is merely stale; one parked waiting for another
+                // worker counts as at its own time
+                final long workerNs = worker.publishedNs;
+                slowestNs = Math.min(slowestNs,
+                    parking.isParked(worker.index) ? Math.max(workerNs, worker.parkedUntilNs) : workerNs);
             }
         }
         return slowestNs;
@@ -403,20 +475,25 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     {
         final ConcurrentRuntime runtime;
         final LagMeter lag = new LagMeter();
-        final BackoffIdleStrategy idle =
-            new BackoffIdleStrategy(IDLE_SPINS, IDLE_YIELDS, MIN_IDLE_PARK_NS, MAX_IDLE_PARK_NS);
+        final AdaptiveIdle idle = new AdaptiveIdle();
+        final int index;
         /** Changed between runs only (the caller's write of the generation publishes it). */
         Group[] groups = new Group[0];
         /** This worker's simulated time; read and written by this thread only. */
         long nowNs;
+        /** While parked: the simulated time the other workers' skew bound counts it as at. */
+        volatile long parkedUntilNs;
         /** {@link #nowNs} for the other workers (which keep within {@link #MAX_SKEW_NS} of it). */
         volatile long publishedNs;
         private long seenGeneration;
+        /** The wall-clock reading after the last group that did work in the latest {@link #pass()}. */
+        private long lastPassEndWallNs;
 
         Worker(final ConcurrentRuntime runtime, final int index)
         {
             super("nitro-sim-worker-" + index);
             this.runtime = runtime;
+            this.index = index;
             setDaemon(true);
         }
 
@@ -436,7 +513,17 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 final long generation = rt.generation;
                 if (generation == seenGeneration)
                 {
-                    LockSupport.park(this);
+                    // between runs: a worker that just had traffic yields, as the next run is usually a moment away
+                    final long wallNs = lag.wallNs();
+                    if (idle.isHot(wallNs))
+                    {
+                        Thread.yield();
+                        idle.yielded(wallNs, lag.wallNs());
+                    }
+                    else
+                    {
+                        LockSupport.park(this);
+                    }
                     continue;
                 }
                 seenGeneration = generation;
@@ -447,6 +534,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 catch (final Throwable error)
                 {
                     rt.fail(error);
+                }
+                if (idle.isHot(lag.wallNs()))
+                {
+                    rt.trafficAtEnd = true;
                 }
                 if (rt.arrived.incrementAndGet() == rt.workers.size())
                 {
@@ -463,7 +554,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             {
                 if (pass() > 0)
                 {
-                    idle.reset();
+                    idle.worked(lastPassEndWallNs - lag.originWallNs());
+                    runtime.parking.wakeAllBut(index);
                     if (++busyPasses > SingleThreadRuntime.MAX_BUSY_PASSES_WITHOUT_TIME)
                     {
                         throw new IllegalStateException("livelock: " + getName() + " kept doing work at simulated time "
@@ -479,7 +571,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                     return;
                 }
                 final long deadlineNs = Math.min(targetNs, earliestDeadlineNs());
-                final boolean due = deadlineNs - wallNs <= PacedRuntime.MAX_LEAD_NS;
+                final boolean due = deadlineNs <= wallNs;
                 long nextNs;
                 if (due)
                 {
@@ -489,7 +581,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 else
                 {
                     // ahead of the wall clock: wait for it, but look again soon for input from other threads
-                    waitForTheWallClock(deadlineNs, wallNs);
+                    waitUntil(deadlineNs, deadlineNs);
                     nextNs = Math.max(nowNs, Math.min(deadlineNs, lag.wallNs()));
                 }
                 final long boundNs = runtime.slowestWorkerNs(this) + MAX_SKEW_NS;
@@ -497,9 +589,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 {
                     // another worker is behind: wait for it (backing off) rather than leave it further behind
                     nextNs = Math.max(nowNs, boundNs);
-                    final long waitStartNs = WallClock.nanoTime();
-                    idle.idle();
-                    lag.parked(waitStartNs);
+                    waitUntil(Long.MAX_VALUE, nowNs); // parked, it still holds the others at its time
                 }
                 else if (due)
                 {
@@ -513,17 +603,40 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             }
         }
 
-        private void waitForTheWallClock(final long deadlineNs, final long wallNs)
+        /**
+         * One wait (a spin, a yield or a park, as {@link #idle} says) of a worker that must be awake by simulated
+         * time {@code awakeByNs} ({@link Long#MAX_VALUE}: no limit). A park can be ended early by a worker that did
+         * work ({@link ParkedWorkers#wakeAllBut}); while parked, the other workers' skew bound counts this one as at
+         * {@code parkedAtNs} (the deadline it waits for; its own time when it waits for another worker).
+         */
+        private void waitUntil(final long awakeByNs, final long parkedAtNs)
         {
             final long waitStartNs = WallClock.nanoTime();
-            if (deadlineNs - PacedRuntime.MAX_LEAD_NS - wallNs > MAX_IDLE_PARK_NS)
+            final long originNs = lag.originWallNs();
+            final long action = idle.next(waitStartNs - originNs, awakeByNs);
+            if (action == AdaptiveIdle.SPIN)
             {
-                idle.idle();
-                lag.parked(waitStartNs);
+                Thread.onSpinWait();
+            }
+            else if (action == AdaptiveIdle.YIELD)
+            {
+                Thread.yield();
+                idle.yielded(waitStartNs - originNs, WallClock.nanoTime() - originNs);
             }
             else
             {
-                lag.park(deadlineNs - PacedRuntime.MAX_LEAD_NS);
+                parkedUntilNs = parkedAtNs; // before the flag, which publishes it
+                park(action);
+            }
+            lag.parked(waitStartNs);
+        }
+
+        private void park(final long parkNs)
+        {
+            final long startNs = WallClock.nanoTime();
+            if (runtime.parking.park(index, parkNs))
+            {
+                idle.parkedFor(parkNs, WallClock.nanoTime() - startNs); // learn how late the timer was
             }
         }
 
@@ -542,6 +655,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                     work += groupWork;
                 }
             }
+            lastPassEndWallNs = markNs;
             return work;
         }
 

@@ -164,6 +164,86 @@ class ConcurrentRuntimeTest
             assertTrue(a.calls() < mostPasses, a.calls() + " passes in " + wallNs / 1e6 + " ms");
             assertTrue(b.calls() < mostPasses, b.calls() + " passes in " + wallNs / 1e6 + " ms");
             assertTrue(a.calls() > 10, "yet it kept looking: " + a.calls());
+            assertEquals(0, runtime.wakeUps(), "no work, so nobody was woken");
+        }
+    }
+
+    @Test
+    void shouldWakeAParkedWorkerWhenAnotherWorkerHandsItARecord()
+    {
+        try (ConcurrentRuntime runtime = new ConcurrentRuntime(2))
+        {
+            final OneToOneRingBuffer ring = new OneToOneRingBuffer(
+                new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024 + RingBufferDescriptor.TRAILER_LENGTH)));
+            final HandOffWhenParked producer = new HandOffWhenParked(runtime, ring);
+            final Consumer consumer = new Consumer(ring);
+            runtime.add(producer, "producer");
+            runtime.add(consumer, "consumer");
+            runtime.runUntil(20 * MS);
+            runtime.runUntil(21 * MS);
+
+            assertTrue(runtime.wakeUps() >= 1, "the consumer's worker was unparked by the hand-off");
+            assertTrue(producer.sent >= 1 && producer.sent <= HandOffWhenParked.MOST_ROUNDS, "sent " + producer.sent);
+            assertEquals(producer.sent, consumer.received, "and it took every record");
+        }
+    }
+
+    /**
+     * From 1 ms on, hands a record to the other worker each time it sees that worker parked (a handshake, no
+     * timing): waits for the flag, writes, and returns work, after which its worker must wake the parked one. It
+     * stops once a wake-up is counted (a park that timed out just before the wake-up takes another round).
+     */
+    private static final class HandOffWhenParked implements SimAgent
+    {
+        static final int MOST_ROUNDS = 1000;
+        private static final long GIVE_UP_WALL_NS = 30_000_000_000L;
+        private final ConcurrentRuntime runtime;
+        private final OneToOneRingBuffer ring;
+        private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[8]);
+        int sent;
+
+        HandOffWhenParked(final ConcurrentRuntime runtime, final OneToOneRingBuffer ring)
+        {
+            this.runtime = runtime;
+            this.ring = ring;
+        }
+
+        @Override
+        public int doWork()
+        {
+            final long nowNs = runtime.clock().nanoTime();
+            if (nowNs < MS || runtime.wakeUps() > 0 || sent == MOST_ROUNDS)
+            {
+                return 0;
+            }
+            final long giveUpNs = WallClock.nanoTime() + GIVE_UP_WALL_NS;
+            while (runtime.parkedWorkers() == 0) // only the other worker can be parked: this one is here
+            {
+                if (WallClock.nanoTime() > giveUpNs)
+                {
+                    throw new IllegalStateException("the other worker never parked");
+                }
+                Thread.onSpinWait();
+            }
+            scratch.putLong(0, nowNs + sent); // strictly increasing, as the consumer checks
+            if (!ring.write(1, scratch, 0, 8))
+            {
+                throw new IllegalStateException("ring full");
+            }
+            sent++;
+            return 1;
+        }
+
+        @Override
+        public long nextDeadlineNs()
+        {
+            return runtime.wakeUps() > 0 || sent == MOST_ROUNDS ? NO_DEADLINE : MS;
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "hand-off";
         }
     }
 

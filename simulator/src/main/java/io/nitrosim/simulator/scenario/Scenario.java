@@ -11,7 +11,7 @@ import io.nitrosim.catalog.InstanceType;
  * <p>
  * {@code allowedLagNs} is how far a real-time run may fall behind the wall clock and still pass
  * ({@link #UNLIMITED_LAG} when the scenario allows any lag); virtual runs ignore it. {@code threads} is how many
- * threads a real-time run may use (default: the machine's processors); virtual runs ignore it (one thread).
+ * threads a real-time run may use (default 1; docs/architecture.md, "Decisions"); virtual runs ignore it.
  */
 public record Scenario(
     String source,
