@@ -176,13 +176,14 @@ final class EnaTxRing implements FrameOutlet
      */
     private int offloads()
     {
+        final MutableDirectBuffer frame = buffer(); // the staging buffer, or the guest buffer written in place
         if (claimedCaptured < EthernetFrame.L4_OFFSET
-            || (staging.getShort(EthernetFrame.ETHER_TYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF)
+            || (frame.getShort(EthernetFrame.ETHER_TYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF)
             != EthernetFrame.ETHER_TYPE_IPV4)
         {
             return 0;
         }
-        final int protocol = staging.getByte(EthernetFrame.IP_PROTOCOL_OFFSET) & 0xFF;
+        final int protocol = frame.getByte(EthernetFrame.IP_PROTOCOL_OFFSET) & 0xFF;
         final int l4 = protocol == EthernetFrame.PROTO_TCP ? RxCompletion.L4_PROTO_TCP
             : protocol == EthernetFrame.PROTO_UDP ? RxCompletion.L4_PROTO_UDP : 0;
         return l4 == 0 ? 0 : RxCompletion.L3_PROTO_IPV4 | (l4 << TxDescriptor.L4_PROTO_IDX_SHIFT)
