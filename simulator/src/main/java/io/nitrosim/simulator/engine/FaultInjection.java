@@ -54,6 +54,15 @@ abstract class FaultInjection
     final void markRecovered(final long nowNs)
     {
         recoveredAtNs = nowNs;
+        onRecovered(nowNs);
+    }
+
+    /**
+     * Called once when the recovery is seen: a fault whose counters would also count a later fault's work on the same
+     * device (the driver's meters) takes them here.
+     */
+    void onRecovered(final long nowNs)
+    {
     }
 
     final boolean isRecovered()

@@ -53,6 +53,8 @@ final class NvmeFaults
         final Target target;
         final CardMeters meters;
         private final long[] atStart = new long[COUNTED.length];
+        /** The counted meters when the recovery was seen (a later fault on the volume must not count here); null before. */
+        private long[] atRecovery;
 
         /** The driver's and controller's meters each result reports as its change over the fault. */
         private static final EbsMeter[] COUNTED = {EbsMeter.DRIVER_TIMEOUTS, EbsMeter.DRIVER_ABORTS,
@@ -88,25 +90,41 @@ final class NvmeFaults
             return target.controller().readOps() + target.controller().writeOps();
         }
 
+        @Override
+        void onRecovered(final long nowNs)
+        {
+            atRecovery = new long[COUNTED.length];
+            for (int i = 0; i < COUNTED.length; i++)
+            {
+                atRecovery[i] = value(COUNTED[i]);
+            }
+        }
+
+        /** Meter {@code i}'s change from the fault's start to its recovery (to now, before the recovery). */
+        private long change(final int i)
+        {
+            return (atRecovery != null ? atRecovery[i] : value(COUNTED[i])) - atStart[i];
+        }
+
         final long since(final EbsMeter meter)
         {
             for (int i = 0; i < COUNTED.length; i++)
             {
                 if (COUNTED[i] == meter)
                 {
-                    return value(meter) - atStart[i];
+                    return change(i);
                 }
             }
             throw new IllegalArgumentException(meter.name());
         }
 
-        /** The change of each counted meter since the fault started. */
+        /** The change of each counted meter from the fault's start to its recovery. */
         final Map<String, Long> counters()
         {
             final Map<String, Long> counters = new LinkedHashMap<>();
             for (int i = 0; i < COUNTED.length; i++)
             {
-                counters.put(NAMES[i], value(COUNTED[i]) - atStart[i]);
+                counters.put(NAMES[i], change(i));
             }
             return counters;
         }

@@ -55,6 +55,8 @@ final class StorageFaults
         final Target target;
         long completedAtStart;
         long errorsAtStart;
+        /** I/O errors when the recovery was seen (a later fault's errors are not this one's); -1 before. */
+        long errorsAtRecovery = -1;
         long completedAtEnd;
         long inFlightAtEnd;
 
@@ -76,6 +78,12 @@ final class StorageFaults
         {
             completedAtEnd = target.completions();
             inFlightAtEnd = target.controller().queueDepth();
+        }
+
+        @Override
+        void onRecovered(final long nowNs)
+        {
+            errorsAtRecovery = target.controller().ioErrors();
         }
 
         @Override
@@ -102,7 +110,8 @@ final class StorageFaults
             final Map<String, Long> counters = new LinkedHashMap<>();
             counters.put("iosCompletedDuringFault", completedAtEnd - completedAtStart);
             counters.put("iosInFlightAtEnd", inFlightAtEnd);
-            counters.put("ioErrors", target.controller().ioErrors() - errorsAtStart);
+            counters.put("ioErrors",
+                (errorsAtRecovery >= 0 ? errorsAtRecovery : target.controller().ioErrors()) - errorsAtStart);
             return counters;
         }
     }
