@@ -146,12 +146,6 @@ final class EnaFaults
             return function.tracer();
         }
 
-        @Override
-        long traceParameter()
-        {
-            return 0;
-        }
-
         /** The counters every ENA function fault reports; {@code happened} says what the fault did. */
         FaultResult result(final String happened, final Map<String, Long> own, final Double recoverySeconds)
         {

@@ -45,8 +45,11 @@ abstract class FaultInjection
     /** The tracer of the function the fault hits (its {@code fault} events go there). */
     abstract Tracer tracer();
 
-    /** The fault's parameter in its trace events (ns or ppm; 0 when it has none). */
-    abstract long traceParameter();
+    /** The fault's parameter in its trace events (ns or ppm); 0, the default, when it has none. */
+    long traceParameter()
+    {
+        return 0;
+    }
 
     /** What the fault did and the recovery measured, once the run is over. */
     abstract FaultResult result(Double recoverySeconds);

@@ -73,12 +73,6 @@ final class LinkFault extends FaultInjection
     }
 
     @Override
-    long traceParameter()
-    {
-        return 0;
-    }
-
-    @Override
     FaultResult result(final Double recoverySeconds)
     {
         final Map<String, Long> counters = new LinkedHashMap<>();

@@ -134,12 +134,6 @@ final class NvmeFaults
         {
             return target.controller().tracer();
         }
-
-        @Override
-        long traceParameter()
-        {
-            return 0;
-        }
     }
 
     /**

@@ -99,12 +99,6 @@ final class StorageFaults
             return target.completions() > completedAtEnd;
         }
 
-        @Override
-        long traceParameter()
-        {
-            return 0;
-        }
-
         Map<String, Long> counters()
         {
             final Map<String, Long> counters = new LinkedHashMap<>();

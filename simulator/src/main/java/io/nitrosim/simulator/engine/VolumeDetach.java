@@ -94,12 +94,6 @@ final class VolumeDetach extends FaultInjection
     }
 
     @Override
-    long traceParameter()
-    {
-        return 0;
-    }
-
-    @Override
     FaultResult result(final Double recoverySeconds)
     {
         final Map<String, Long> counters = new LinkedHashMap<>();
