@@ -194,16 +194,39 @@ public final class Ec2HttpServer implements AutoCloseable
     /** Aggregates a request's body up to the limit; a larger one is refused with EC2's XML and the connection closed. */
     private final class BoundedAggregator extends HttpObjectAggregator
     {
+        /** Longest a refused request's connection stays open, reading and dropping the rest of its body. */
+        private static final long LINGER_SECONDS = 2;
+
         BoundedAggregator(final int maxBodyBytes)
         {
             super(maxBodyBytes);
         }
 
+        /**
+         * Answers 413 and closes lingering: the client is usually still sending the body, and closing a socket with
+         * unread input sends a reset that can destroy the reply before the client reads it. So the reply is followed
+         * by a FIN alone (shutdownOutput), the rest of the body is read and dropped (the aggregator discards an
+         * oversized message's content), and the connection closes when the client closes it, or after
+         * {@link #LINGER_SECONDS} at most.
+         */
         @Override
         protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized)
         {
-            send(ctx, error(new Ec2Exception(Ec2Error.REQUEST_ENTITY_TOO_LARGE, "The request body is larger than "
-                + settings.maxBodyBytes() + " bytes")), false);
+            final FullHttpResponse response = error(new Ec2Exception(Ec2Error.REQUEST_ENTITY_TOO_LARGE,
+                "The request body is larger than " + settings.maxBodyBytes() + " bytes"));
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(written ->
+            {
+                if (written.isSuccess() && ctx.channel() instanceof SocketChannel socket)
+                {
+                    socket.shutdownOutput();
+                    ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+                }
+                else
+                {
+                    ctx.close();
+                }
+            });
         }
     }
 
