@@ -53,6 +53,8 @@ public final class Instance
     private final Host host;
     private final Object lock;
     private final SimRuntime runtime;
+    /** The runtime group of the instance's vCPUs and functions. */
+    private final String ownershipGroup;
     private final String id;
     private final InstanceType type;
     private final MappedGuestMemory memory;
@@ -78,6 +80,9 @@ public final class Instance
         this.memory = memory;
         this.placement = placement;
         this.launchTimeNs = runtime.clock().nanoTime();
+        // vCPUs and PCI functions share registers, queues in guest memory and MSI-X delivery: one ownership group,
+        // also for the functions hot-plugged later
+        this.ownershipGroup = runtime.placement() != null ? runtime.placement() : "guest-" + id;
 
         final CounterRegistry counters = host.counters();
         final MetricTags tags = MetricTags.of("instance", id);
@@ -383,7 +388,7 @@ public final class Instance
             endpoint.connect(bound.dma, bound.msi);
             try
             {
-                runtime.add(endpoint.agent());
+                runtime.add(endpoint.agent(), ownershipGroup);
             }
             catch (final RuntimeException ex)
             {
@@ -491,7 +496,7 @@ public final class Instance
             vcpusInRuntime = true;
             for (final Vcpu vcpu : vcpus)
             {
-                runtime.add(vcpu);
+                runtime.add(vcpu, ownershipGroup);
             }
         }
     }

@@ -22,4 +22,14 @@ public interface GuestTask
 
     /** An MSI-X message with x86 vector {@code vector} reached the vCPU (a task ignores vectors not its own). */
     void onInterrupt(int vector);
+
+    /**
+     * Whether everything the task reacts to comes from its own instance (its devices, their interrupts, its
+     * memory), so that its vCPU may be skipped while idle (see {@code SimAgent.wakesOnInput}). False (the default)
+     * for a task that also polls another guest's state or input from another thread (sockets).
+     */
+    default boolean wakesOnInput()
+    {
+        return false;
+    }
 }

@@ -11,6 +11,7 @@ import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.time.SimAgent;
+import io.nitrosim.time.Wake;
 
 /**
  * Base class of every device model: a PCI Express endpoint function with a type-0 configuration space
@@ -192,6 +193,24 @@ public abstract class PciFunction implements PciEndpoint
 
     protected void onAgentStart()
     {
+    }
+
+    /**
+     * The {@link Wake} of the ownership group the function's agent runs in: give it, as consumer and producer, to
+     * the channels the device shares with agents outside that group (a card's rings). Default: nothing.
+     */
+    protected void onBindWake(final Wake wake)
+    {
+    }
+
+    /**
+     * Whether every input the device takes from outside its group arrives through a channel that wakes the group
+     * ({@link SimAgent#wakesOnInput()}); the base's own inputs (doorbells, resets, MSI-X) come from the guest in
+     * the same group. Default: false (called in every pass).
+     */
+    protected boolean deviceWakesOnInput()
+    {
+        return false;
     }
 
     protected void onAgentClose()
@@ -672,6 +691,18 @@ public abstract class PciFunction implements PciEndpoint
         public long nextDeadlineNs()
         {
             return deviceNextDeadlineNs();
+        }
+
+        @Override
+        public void bindWake(final Wake wake)
+        {
+            onBindWake(wake);
+        }
+
+        @Override
+        public boolean wakesOnInput()
+        {
+            return deviceWakesOnInput();
         }
 
         @Override

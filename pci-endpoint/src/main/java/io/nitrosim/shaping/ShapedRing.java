@@ -18,6 +18,7 @@ import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.time.SimAgent;
+import io.nitrosim.time.Wake;
 
 /**
  * The one primitive every hop of an instance's bytes goes through: an Agrona ring buffer whose records carry
@@ -69,6 +70,8 @@ public final class ShapedRing
     private final AtomicCounter throttledBytes;
     private final AtomicCounter droppedRecords;
     private final AtomicCounter droppedBytes;
+    private Wake consumerWake = Wake.NONE;
+    private Wake producerWake = Wake.NONE;
     private final Reader reader = new Reader();
     private final boolean countQueued;
     /** Per reason bit, the last time the gate held a head for it (countQueued only). */
@@ -147,6 +150,7 @@ public final class ShapedRing
     public void commit(final int payloadIndex)
     {
         ring.commit(payloadIndex - HEADER_LENGTH);
+        consumerWake.wake();
     }
 
     public void abort(final int payloadIndex)
@@ -255,7 +259,23 @@ public final class ShapedRing
                 nextEligibleNs = ring.size() > 0 ? nowNs : SimAgent.NO_DEADLINE;
                 break;
         }
+        if (delivered > 0)
+        {
+            producerWake.wake(); // room: a producer that found the ring full (or waits for it to drain) goes on
+        }
         return delivered;
+    }
+
+    /** The consumer's group {@link Wake}: called after every record committed. */
+    public void wakeConsumer(final Wake wake)
+    {
+        this.consumerWake = wake == null ? Wake.NONE : wake;
+    }
+
+    /** The producer's group {@link Wake}: called after every poll that took records off the ring. */
+    public void wakeProducer(final Wake wake)
+    {
+        this.producerWake = wake == null ? Wake.NONE : wake;
     }
 
     /**

@@ -122,6 +122,12 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     }
 
     @Override
+    public String placement()
+    {
+        return placement;
+    }
+
+    @Override
     public void add(final SimAgent agent)
     {
         add(agent, placement);

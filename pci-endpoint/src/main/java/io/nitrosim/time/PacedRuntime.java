@@ -40,6 +40,8 @@ public final class PacedRuntime extends SingleThreadRuntime implements RealTimeP
     private final LagMeter lag = new LagMeter();
     private int moreAgentsThatLeft;
     private long moreAgentsThatLeftBusyNs;
+    /** Wall time of the latest pass start or agent that did work: the next working agent is charged from here. */
+    private long markNs;
 
     @Override
     public boolean isVirtual()
@@ -79,22 +81,22 @@ public final class PacedRuntime extends SingleThreadRuntime implements RealTimeP
     }
 
     @Override
-    int pass(final Slot[] slots)
+    void startPass()
     {
-        int work = 0;
-        long markNs = WallClock.nanoTime();
-        for (final Slot slot : slots)
+        markNs = WallClock.nanoTime();
+    }
+
+    @Override
+    int work(final Slot slot)
+    {
+        final int agentWork = doWork(slot.agent);
+        if (agentWork > 0)
         {
-            final int agentWork = doWork(slot.agent);
-            if (agentWork > 0)
-            {
-                final long nowNs = WallClock.nanoTime();
-                slot.busyNs += nowNs - markNs;
-                markNs = nowNs;
-                work += agentWork;
-            }
+            final long nowNs = WallClock.nanoTime();
+            slot.busyNs += nowNs - markNs;
+            markNs = nowNs;
         }
-        return work;
+        return agentWork;
     }
 
     @Override

@@ -20,4 +20,25 @@ public interface SimAgent extends Agent
      * or {@link #NO_DEADLINE}. Called only after a pass in which the agent did no work.
      */
     long nextDeadlineNs();
+
+    /**
+     * The runtime hands the agent the {@link Wake} of its ownership group when it is added, for the agent to give to
+     * the channels it consumes (their producers call it). Runtimes that call every agent in every pass never call
+     * this, and those channels keep {@link Wake#NONE}.
+     */
+    default void bindWake(final Wake wake)
+    {
+    }
+
+    /**
+     * Whether every input this agent now takes from outside its ownership group arrives through a channel that
+     * wakes the group ({@link #bindWake}), so that, while the agent is idle and before its {@link #nextDeadlineNs()},
+     * a runtime may skip it: {@link #doWork()} would do nothing and change nothing. False (the default) for an agent
+     * that polls state other groups or other threads change directly; it is then called in every pass, and any work
+     * it does wakes every group. Asked, with {@link #nextDeadlineNs()}, after a pass in which it did no work.
+     */
+    default boolean wakesOnInput()
+    {
+        return false;
+    }
 }

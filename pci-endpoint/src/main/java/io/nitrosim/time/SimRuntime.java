@@ -37,6 +37,12 @@ public interface SimRuntime extends AutoCloseable
     {
     }
 
+    /** The group {@link #placeIn} set (null: none), for a component that adds agents later to keep them there. */
+    default String placement()
+    {
+        return null;
+    }
+
     /** Removes an agent, closing it; it does no more work after this returns. */
     void remove(SimAgent agent);
 

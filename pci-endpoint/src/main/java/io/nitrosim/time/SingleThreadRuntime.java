@@ -1,7 +1,9 @@
 package io.nitrosim.time;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.agrona.LangUtil;
 import org.agrona.concurrent.NanoClock;
@@ -12,8 +14,18 @@ import org.agrona.concurrent.NanoClock;
  * single-threaded runtimes: {@link VirtualTimeRuntime} moves the clock at once, {@link PacedRuntime} waits for
  * the wall clock to reach each new time first. Both run the same passes, so a paced run processes the same
  * events as a virtual one.
+ * <p>
+ * Idle groups are skipped. Agents belong to ownership groups ({@link #add(SimAgent, String)}, {@link #placeIn};
+ * an agent added without one is a group of its own), each group gets its {@link Wake} ({@link SimAgent#bindWake}),
+ * and a pass calls a group's agents only while the group is <em>active</em>: it did work in the previous pass, it
+ * was woken (by a channel it consumes, in this pass or the previous one), its deadline has come, or one of its
+ * agents does not {@link SimAgent#wakesOnInput() wake on input} (such a group runs in every pass, and work it does
+ * wakes every group). A skipped agent is one whose {@code doWork()} would have done nothing, so a pass does the
+ * same work in the same order as a pass that calls everyone; only the cost of calling idle agents goes. A group's
+ * deadline is asked again only after it ran. With many instances (a full host) most groups are idle at any one
+ * time, so a pass costs what its busy groups do rather than what all agents do.
  */
-abstract sealed class SingleThreadRuntime implements SimRuntime permits VirtualTimeRuntime, PacedRuntime
+public abstract sealed class SingleThreadRuntime implements SimRuntime permits VirtualTimeRuntime, PacedRuntime
 {
     /**
      * Passes with work allowed at one simulated time. Real work at one instant is bounded (rings and queues are
@@ -26,17 +38,53 @@ abstract sealed class SingleThreadRuntime implements SimRuntime permits VirtualT
     static final class Slot
     {
         final SimAgent agent;
+        final Group group;
         long busyNs;
 
-        Slot(final SimAgent agent)
+        Slot(final SimAgent agent, final Group group)
         {
             this.agent = agent;
+            this.group = group;
+        }
+    }
+
+    /** An ownership group: its agents are skipped together while the group is idle. */
+    static final class Group implements Wake
+    {
+        final String name;
+        final List<SimAgent> members = new ArrayList<>();
+        /** Its agents run in the current pass. */
+        boolean active;
+        /** Its agents run in the next pass (it did work, or was woken). */
+        boolean pending = true;
+        /** It ran since its deadline was last asked. */
+        boolean ran = true;
+        /** Every member wakes on input, as of the last time its deadline was asked. */
+        boolean skippable;
+        long deadlineNs;
+
+        Group(final String name)
+        {
+            this.name = name;
+        }
+
+        @Override
+        public void wake()
+        {
+            active = true;
+            pending = true;
         }
     }
 
     final VirtualClock clock = new VirtualClock();
     private final List<Slot> slotList = new ArrayList<>();
     Slot[] slots = new Slot[0];
+    private final List<Group> groupList = new ArrayList<>();
+    private final Map<String, Group> groupsByName = new HashMap<>();
+    private Group[] groups = new Group[0];
+    private String placement;
+    private boolean skipIdleGroups = true;
+    private long agentCalls;
     private long passes;
     private long timeJumps;
     private boolean closed;
@@ -50,12 +98,45 @@ abstract sealed class SingleThreadRuntime implements SimRuntime permits VirtualT
     @Override
     public final void add(final SimAgent agent)
     {
+        add(agent, placement);
+    }
+
+    @Override
+    public final void add(final SimAgent agent, final String groupName)
+    {
         ensureOpen();
-        final Slot slot = new Slot(agent);
+        Group group = groupName == null ? null : groupsByName.get(groupName);
+        if (group == null)
+        {
+            group = new Group(groupName);
+            if (groupName != null)
+            {
+                groupsByName.put(groupName, group);
+            }
+            groupList.add(group);
+            groups = groupList.toArray(new Group[0]);
+        }
+        group.members.add(agent);
+        group.wake(); // a new member: ask its deadline again
+        group.ran = true;
+        final Slot slot = new Slot(agent, group);
         slotList.add(slot);
         slots = slotList.toArray(new Slot[0]);
         onAdded(slot);
+        agent.bindWake(group);
         agent.onStart();
+    }
+
+    @Override
+    public final void placeIn(final String groupName)
+    {
+        this.placement = groupName;
+    }
+
+    @Override
+    public final String placement()
+    {
+        return placement;
     }
 
     @Override
@@ -67,6 +148,18 @@ abstract sealed class SingleThreadRuntime implements SimRuntime permits VirtualT
             {
                 final Slot slot = slotList.remove(i);
                 slots = slotList.toArray(new Slot[0]);
+                final Group group = slot.group;
+                group.members.remove(agent);
+                group.ran = true;
+                if (group.members.isEmpty())
+                {
+                    groupList.remove(group);
+                    groups = groupList.toArray(new Group[0]);
+                    if (group.name != null)
+                    {
+                        groupsByName.remove(group.name, group);
+                    }
+                }
                 onRemoved(slot);
                 agent.onClose();
                 return;
@@ -84,6 +177,7 @@ abstract sealed class SingleThreadRuntime implements SimRuntime permits VirtualT
                 "end time " + endNs + " ns is before the current simulated time " + clock.nanoTime() + " ns");
         }
         onRunStart();
+        wakeAll(); // the caller may have changed any agent's state since the last run
         long busyPassesAtThisTime = 0;
         while (true)
         {
@@ -137,15 +231,57 @@ abstract sealed class SingleThreadRuntime implements SimRuntime permits VirtualT
         return pass(slots);
     }
 
-    /** One call of every agent's {@code doWork()}; returns the work done. */
-    int pass(final Slot[] slots)
+    /** One call of every active group's agents' {@code doWork()}, in the order they were added; returns the work. */
+    private int pass(final Slot[] slots)
     {
+        final long nowNs = clock.nanoTime();
+        for (final Group group : groups)
+        {
+            group.active = !group.skippable || group.pending || group.deadlineNs <= nowNs;
+            group.pending = false;
+        }
+        startPass();
         int work = 0;
         for (final Slot slot : slots)
         {
-            work += doWork(slot.agent);
+            final Group group = slot.group;
+            if (!group.active)
+            {
+                continue;
+            }
+            group.ran = true;
+            agentCalls++;
+            final int agentWork = work(slot);
+            if (agentWork > 0)
+            {
+                work += agentWork;
+                group.pending = true;
+                if (!group.skippable)
+                {
+                    wakeAll(); // it may have changed any group's state without a channel
+                }
+            }
         }
         return work;
+    }
+
+    private void wakeAll()
+    {
+        for (final Group group : groups)
+        {
+            group.wake();
+        }
+    }
+
+    /** Called at the start of every pass. */
+    void startPass()
+    {
+    }
+
+    /** Calls one agent; returns its work. */
+    int work(final Slot slot)
+    {
+        return doWork(slot.agent);
     }
 
     static int doWork(final SimAgent agent)
@@ -216,14 +352,50 @@ abstract sealed class SingleThreadRuntime implements SimRuntime permits VirtualT
         return sb.toString();
     }
 
+    /** The earliest deadline of any group; a group's is asked again when it ran since it was last asked. */
     private long earliestDeadlineNs()
     {
         long deadline = SimAgent.NO_DEADLINE;
-        for (final Slot slot : slots)
+        for (final Group group : groups)
         {
-            deadline = Math.min(deadline, slot.agent.nextDeadlineNs());
+            if (group.ran || !group.skippable)
+            {
+                long groupDeadlineNs = SimAgent.NO_DEADLINE;
+                boolean skippable = true;
+                final List<SimAgent> members = group.members;
+                for (int i = 0, n = members.size(); i < n; i++)
+                {
+                    final SimAgent agent = members.get(i);
+                    groupDeadlineNs = Math.min(groupDeadlineNs, agent.nextDeadlineNs());
+                    skippable &= agent.wakesOnInput();
+                }
+                group.deadlineNs = groupDeadlineNs;
+                group.skippable = skippable && skipIdleGroups;
+                group.ran = false;
+            }
+            deadline = Math.min(deadline, group.deadlineNs);
         }
         return deadline;
+    }
+
+    /**
+     * Whether idle groups are skipped (the default). Off, every agent is called in every pass, as a check that
+     * skipping changes nothing: the same scenario gives the same results either way.
+     */
+    public final void skipIdleGroups(final boolean skip)
+    {
+        this.skipIdleGroups = skip;
+        for (final Group group : groups)
+        {
+            group.skippable = false; // asked again at the next deadline scan
+            group.ran = true;
+        }
+    }
+
+    /** Calls of agents' {@code doWork()} so far (what skipping idle groups saves shows against passes x agents). */
+    public final long agentCalls()
+    {
+        return agentCalls;
     }
 
     public final long passes()
@@ -248,6 +420,9 @@ abstract sealed class SingleThreadRuntime implements SimRuntime permits VirtualT
             }
             slotList.clear();
             slots = new Slot[0];
+            groupList.clear();
+            groupsByName.clear();
+            groups = new Group[0];
         }
     }
 

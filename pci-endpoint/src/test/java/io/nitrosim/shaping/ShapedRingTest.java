@@ -69,6 +69,30 @@ class ShapedRingTest
     }
 
     @Test
+    void shouldWakeTheConsumerOnEveryCommitAndTheProducerOnEveryPollThatTookRecords()
+    {
+        final ShapedRing ring = ShapedRing.builder("wakes").maxPayloadBytes(0).build();
+        final int[] consumerWakes = new int[1];
+        final int[] producerWakes = new int[1];
+        ring.wakeConsumer(() -> consumerWakes[0]++);
+        ring.wakeProducer(() -> producerWakes[0]++);
+        final Recorder recorder = new Recorder();
+
+        assertTrue(ring.offerTimingOnly(0, 1500, 1));
+        assertTrue(ring.offerTimingOnly(5_000, 1500, 1));
+        assertEquals(2, consumerWakes[0], "one per record published");
+        assertEquals(0, producerWakes[0]);
+
+        assertEquals(1, ring.poll(recorder, 10, 0));
+        assertEquals(1, producerWakes[0], "room made: the producer is woken");
+        assertEquals(0, ring.poll(recorder, 10, 0));
+        assertEquals(1, producerWakes[0], "a poll that took nothing wakes nobody");
+        final int index = ring.tryClaim(0, 1500, 1, 0);
+        ring.abort(index);
+        assertEquals(2, consumerWakes[0], "an aborted claim publishes nothing");
+    }
+
+    @Test
     void shouldNotDeliverARecordBeforeItsReadyTimeAndReportThatTimeExactly()
     {
         final ShapedRing ring = ShapedRing.builder("latency").maxPayloadBytes(0).build();

@@ -14,6 +14,7 @@ import io.nitrosim.ebs.shaping.EbsShaping;
 import io.nitrosim.ebs.shaping.EbsShapingMeter;
 import io.nitrosim.ebs.shaping.IoMerge;
 import io.nitrosim.ebs.shaping.VolumeShaping;
+import io.nitrosim.ebs.storage.EmbeddedStorageBackend;
 import io.nitrosim.ebs.storage.StorageBackend;
 import io.nitrosim.ebs.storage.StorageOp;
 import io.nitrosim.ebs.volume.ServiceLatencyModel;
@@ -25,6 +26,7 @@ import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.shaping.ShapedRecordHandler;
 import io.nitrosim.shaping.ShapedRing;
 import io.nitrosim.time.SimAgent;
+import io.nitrosim.time.Wake;
 
 /**
  * The EBS card of one instance: owns the instance's {@link EbsShaping} (EBS bytes and IOPS buckets shared by all
@@ -67,6 +69,8 @@ public final class EbsCard implements SimAgent
     private final StorageDispatch dispatch;
     private final RecordHandler recordHandler = new RecordHandler();
     private int rotation;
+    /** The card's group wake ({@link #bindWake}): every volume's port calls it. */
+    private Wake wake = Wake.NONE;
 
     private EbsCard(final Context ctx)
     {
@@ -158,6 +162,7 @@ public final class EbsCard implements SimAgent
         EbsShapingMeter.BURST_BALANCE.newGauge(ctx.registry, volumeTags,
             () -> volumeShaping.burstBalancePpm(clock.nanoTime()));
         dispatch.attach(controller.port(), spec.sizeBytes());
+        controller.port().bindWakes(wake, null);
         return controller;
     }
 
@@ -298,13 +303,15 @@ public final class EbsCard implements SimAgent
         final long nowNs = clock.nanoTime();
         int work = dispatch.flushKept();
         work += dispatch.pollBackend();
-        // Round robin, one record per volume per round, starting with a different volume each pass, so volumes
-        // sharing the instance buckets share them fairly.
+        // Round robin, one record per volume per round, starting with a different volume each pass that took a
+        // record, so volumes sharing the instance buckets share them fairly. (It turns per pass that took one, not
+        // per call: how often an idle card is called is the runtime's affair.)
         final NvmeController[] vols = volumes;
         final int n = vols.length;
         if (n > 0)
         {
-            final int first = rotation = rotation + 1 >= n ? 0 : rotation + 1;
+            final int first = rotation + 1 >= n ? 0 : rotation + 1;
+            int taken = 0;
             for (int round = 0; round < POLL_LIMIT; round++)
             {
                 int delivered = 0;
@@ -319,17 +326,42 @@ public final class EbsCard implements SimAgent
                     recordHandler.merge = v.volumeShaping().merge();
                     delivered += v.ring().poll(recordHandler, 1, nowNs);
                 }
-                work += delivered;
+                taken += delivered;
                 if (delivered == 0)
                 {
                     break;
                 }
+            }
+            work += taken;
+            if (taken > 0)
+            {
+                rotation = first;
             }
         }
         recordHandler.port = null;
         recordHandler.merge = null;
         work += dispatch.pollBackend();
         return work;
+    }
+
+    @Override
+    public void bindWake(final Wake wake)
+    {
+        this.wake = wake;
+        for (final NvmeController v : attached)
+        {
+            v.port().bindWakes(wake, null);
+        }
+    }
+
+    /**
+     * Whether all its input wakes it: requests, epochs and room from its controllers do; completions come back
+     * during submission from the in-process backend, but from the network thread of a remote one, which does not.
+     */
+    @Override
+    public boolean wakesOnInput()
+    {
+        return backend == null || backend instanceof EmbeddedStorageBackend;
     }
 
     @Override

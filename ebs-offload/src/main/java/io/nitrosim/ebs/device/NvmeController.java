@@ -16,6 +16,7 @@ import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.shaping.ShapedRing;
 import io.nitrosim.shaping.ShapingGate;
 import io.nitrosim.time.SimAgent;
+import io.nitrosim.time.Wake;
 
 /**
  * The EBS NVMe controller of one attached volume: a PCI function 1d0f:8061, class 010802 (the identity EBS
@@ -340,6 +341,19 @@ public final class NvmeController extends PciFunction
         }
         queues.fireInterrupts();
         return work;
+    }
+
+    @Override
+    protected void onBindWake(final Wake wake)
+    {
+        port.bindWakes(null, wake);
+    }
+
+    /** Its outside input is the EBS card's: completions on the port's hand-off and room in its request ring. */
+    @Override
+    protected boolean deviceWakesOnInput()
+    {
+        return true;
     }
 
     @Override

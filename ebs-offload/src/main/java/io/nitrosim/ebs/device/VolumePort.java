@@ -5,6 +5,7 @@ import io.nitrosim.pci.PciFunction;
 import io.nitrosim.pci.queue.HandoffRing;
 import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.shaping.ShapedRing;
+import io.nitrosim.time.Wake;
 
 /**
  * What the EBS card sees of one attached volume's front end, in storage terms only: the shaped ring of
@@ -23,6 +24,8 @@ final class VolumePort
     private final HandoffRing completions;
     private final PciFunction frontEnd;
     private volatile int epoch;
+    /** The card's group wake: requests queued, completions taken and a new epoch wake the card. */
+    private Wake cardWake = Wake.NONE;
     /** Storage latency a fault adds to every request the front end queues (0: none). Written by the card's agent. */
     private long addedLatencyNs;
     /** Requests that carried {@link #addedLatencyNs}. */
@@ -89,7 +92,24 @@ final class VolumePort
     {
         final int next = epoch + 1;
         epoch = next;
+        cardWake.wake(); // its queued requests are stale now: the card drops them without waiting for their time
         return next;
+    }
+
+    /** Binds the card's wake ({@code card}) and the front end's ({@code frontEnd}) to the port's two rings. */
+    void bindWakes(final Wake card, final Wake frontEnd)
+    {
+        if (card != null)
+        {
+            cardWake = card;
+            requests.wakeConsumer(card);
+            completions.wakeProducer(card);
+        }
+        if (frontEnd != null)
+        {
+            requests.wakeProducer(frontEnd);
+            completions.wakeConsumer(frontEnd);
+        }
     }
 
     /** The latency a storage fault adds to each request queued now (0: none). */

@@ -703,4 +703,11 @@ public final class NvmeDriver implements GuestTask
             return this;
         }
     }
+
+    /** It reacts to its own device only (registers, queues in guest memory, interrupts). */
+    @Override
+    public boolean wakesOnInput()
+    {
+        return true;
+    }
 }

@@ -632,4 +632,11 @@ public final class FioWorkload implements GuestTask
     }
 
     private int clonesSoFar;
+
+    /** It reacts to its own device only (registers, queues in guest memory, interrupts). */
+    @Override
+    public boolean wakesOnInput()
+    {
+        return true;
+    }
 }

@@ -38,6 +38,15 @@ public interface GuestProgram
         return NO_DEADLINE;
     }
 
+    /**
+     * Whether everything the program reacts to comes from its own instance (see {@code GuestTask.wakesOnInput}), so
+     * that its vCPU may be skipped while idle. Default: false.
+     */
+    default boolean wakesOnInput()
+    {
+        return false;
+    }
+
     /** The vCPU stops running this program. */
     default void onStop(final GuestContext ctx)
     {

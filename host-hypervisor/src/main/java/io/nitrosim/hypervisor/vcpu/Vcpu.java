@@ -68,6 +68,12 @@ public final class Vcpu implements SimAgent
         }
 
         @Override
+        public boolean wakesOnInput()
+        {
+            return true;
+        }
+
+        @Override
         public String toString()
         {
             return "halted";
@@ -261,6 +267,13 @@ public final class Vcpu implements SimAgent
             return clock.nanoTime();
         }
         return running.nextDeadlineNs();
+    }
+
+    /** Its interrupts and doorbells stay within the instance's group; what else it takes is its program's affair. */
+    @Override
+    public boolean wakesOnInput()
+    {
+        return loaded == running && running.wakesOnInput();
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.nitrosim.nic.shaping.EniCounters;
 import io.nitrosim.nic.vpc.Eni;
 import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.shaping.ShapingGate;
+import io.nitrosim.time.Wake;
 
 /**
  * An ENI as the card serves it: its egress queues and their gate, the sink its delivered frames go to, its
@@ -32,6 +33,10 @@ public final class EniPort
     private long pipelineRemainder;
     FrameSink sink = FrameSink.DISCARD;
     private Tracer tracer = Tracer.OFF;
+    /** The card's group wake (consumer of the egress queues, producer of the sink's hand-off). */
+    private Wake cardWake = Wake.NONE;
+    /** The ENA function's group wake (producer of the egress queues, consumer of the sink's hand-off). */
+    private Wake functionWake = Wake.NONE;
 
     EniPort(final VpcCard card, final CardInstance instance, final Eni eni, final int localIndex,
         final EniCounters counters, final ShapingGate egressGate, final ShapingGate linkLocalGate)
@@ -114,6 +119,8 @@ public final class EniPort
     public TxQueue addTxQueue(final int depthFrames, final int maxCapturedBytes)
     {
         final TxQueue queue = new TxQueue(this, queues.size(), depthFrames, maxCapturedBytes, card.clock());
+        queue.ring().wakeConsumer(cardWake);
+        queue.ring().wakeProducer(functionWake);
         queues.add(queue);
         instance.rebuildQueues();
         return queue;
@@ -151,6 +158,31 @@ public final class EniPort
     public void sink(final FrameSink sink)
     {
         this.sink = sink == null ? FrameSink.DISCARD : sink;
+        this.sink.bindWakes(cardWake, functionWake);
+    }
+
+    /** The card's group wake: its agent took it from the runtime (see {@link io.nitrosim.time.SimAgent#bindWake}). */
+    void bindCardWake(final Wake wake)
+    {
+        this.cardWake = wake;
+        rewire();
+    }
+
+    /** The wake of the group the ENI's device (its ENA function) runs in. */
+    public void bindFunctionWake(final Wake wake)
+    {
+        this.functionWake = wake == null ? Wake.NONE : wake;
+        rewire();
+    }
+
+    private void rewire()
+    {
+        for (final TxQueue queue : queues)
+        {
+            queue.ring().wakeConsumer(cardWake);
+            queue.ring().wakeProducer(functionWake);
+        }
+        sink.bindWakes(cardWake, functionWake);
     }
 
     public FrameSink sink()

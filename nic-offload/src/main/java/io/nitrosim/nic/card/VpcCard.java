@@ -36,6 +36,7 @@ import io.nitrosim.shaping.ShapingGate;
 import io.nitrosim.shaping.ShapingReason;
 import io.nitrosim.shaping.TokenBucket;
 import io.nitrosim.time.SimAgent;
+import io.nitrosim.time.Wake;
 
 /**
  * The VPC card of one host: one agent that serves every instance of the host, each ENI through its ENA device.
@@ -85,6 +86,10 @@ public final class VpcCard implements SimAgent
     private final IngressPath ingress;
 
     private final AtomicCounter fabricStalls;
+    /** The card's group wake ({@link #bindWake}); the ENI ports and the fabric ring call it. */
+    private Wake wake = Wake.NONE;
+    /** Every card that writes into this one's fabric ring is woken when it drains ({@link #connectLocal}). */
+    private boolean fabricWakesSenders;
 
     /**
      * The host's link to the fabric (frames to other hosts; a hairpinned frame never reaches the wire): frames
@@ -125,10 +130,43 @@ public final class VpcCard implements SimAgent
     /** Routes every card's host to its fabric ring in {@code directory}, with one link latency. */
     public static void connectLocal(final HostDirectory directory, final long latencyNs, final VpcCard... cards)
     {
+        final VpcCard[] senders = cards.clone();
+        // a card held by a full fabric ring waits for that ring to drain: wake every card that may write into it
+        final Wake wakeSenders = () ->
+        {
+            for (final VpcCard sender : senders)
+            {
+                sender.wake.wake();
+            }
+        };
         for (final VpcCard card : cards)
         {
             directory.addLocalHost(card.hostId(), card.fabricInbound(), latencyNs);
+            card.fabricInbound().wakeProducer(wakeSenders);
+            card.fabricWakesSenders = true;
         }
+    }
+
+    /** Its rings (egress queues, fabric ring) wake the card's group; the ports' hand-offs wake it when they drain. */
+    @Override
+    public void bindWake(final Wake wake)
+    {
+        this.wake = wake;
+        fabricInbound.wakeConsumer(wake);
+        for (final EniPort port : portsById.values())
+        {
+            port.bindCardWake(wake);
+        }
+    }
+
+    /**
+     * Whether all its input wakes it: frames from the ENA functions (egress queues) and from cards of this process
+     * ({@link #connectLocal}); a fabric ring that also takes frames from another thread (a UDP transport) does not.
+     */
+    @Override
+    public boolean wakesOnInput()
+    {
+        return fabricWakesSenders;
     }
 
     public int hostId()
@@ -234,6 +272,7 @@ public final class VpcCard implements SimAgent
             .build();
         final EniPort port = new EniPort(this, instance, eni, instance.ports.size(), counters,
             instance.shaper().egressGate(counters.egress()), linkLocal);
+        port.bindCardWake(wake);
         instance.addPort(port);
         portsById.put(eni.id(), port);
         portsByNumber.put(eni.number(), port);

@@ -668,4 +668,11 @@ public final class EnaDriver implements GuestTask
         }
         return work;
     }
+
+    /** It reacts to its own device only (registers, queues in guest memory, interrupts). */
+    @Override
+    public boolean wakesOnInput()
+    {
+        return true;
+    }
 }

@@ -10,6 +10,7 @@ import io.nitrosim.pci.PciFunction;
 import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.PciFunctionBuilder;
 import io.nitrosim.time.SimAgent;
+import io.nitrosim.time.Wake;
 
 /**
  * An Elastic Network Adapter virtual function (PCI 1d0f:ec20, class 0x020000) serving one ENI of a
@@ -359,6 +360,19 @@ public final class EnaFunction extends PciFunction
         }
         queues.vectors().fire(msix());
         return work;
+    }
+
+    @Override
+    protected void onBindWake(final Wake wake)
+    {
+        port.bindFunctionWake(wake);
+    }
+
+    /** Its outside input is the card's: frames on the port's hand-off and room in the egress queues, both waking. */
+    @Override
+    protected boolean deviceWakesOnInput()
+    {
+        return true;
     }
 
     @Override

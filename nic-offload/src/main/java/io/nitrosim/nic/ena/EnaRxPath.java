@@ -15,6 +15,7 @@ import io.nitrosim.pci.queue.HandoffRecord;
 import io.nitrosim.pci.queue.HandoffRing;
 import io.nitrosim.pci.queue.SubmissionQueueReader;
 import io.nitrosim.pci.trace.TraceKind;
+import io.nitrosim.time.Wake;
 
 /**
  * The receive path of an ENA function. The card delivers a frame to the function's {@link FrameSink}, which copies
@@ -28,6 +29,13 @@ import io.nitrosim.pci.trace.TraceKind;
  */
 final class EnaRxPath implements FrameSink, HandoffRing.Handler
 {
+    @Override
+    public void bindWakes(final Wake card, final Wake consumer)
+    {
+        handoff.wakeProducer(card);
+        handoff.wakeConsumer(consumer);
+    }
+
     private final EnaFunction device;
     private final EnaQueues queues;
     private final EnaDeviceMeters meters;

@@ -183,10 +183,12 @@ public final class GuestIperf implements GuestTask
             receiversResolved = true;
         }
         final TrafficStream[] senders = this.senders;
-        // Start each slice at the next stream: streams sharing a TX ring then share its room fairly, as flows
-        // sharing a qdisc would, instead of the first one always finding the ring's free slots.
+        // Start each slice that sends at the next stream: streams sharing a TX ring then share its room fairly, as
+        // flows sharing a qdisc would, instead of the first one always finding the ring's free slots. (It turns per
+        // slice that sent, not per call: how often an idle guest is called is the runtime's affair.)
         final int n = senders.length;
-        final int first = n == 0 ? 0 : nextFirstSender++ % n;
+        final int first = n == 0 ? 0 : nextFirstSender % n;
+        int sent = 0;
         for (int k = 0; k < n; k++)
         {
             final int i = first + k < n ? first + k : first + k - n;
@@ -199,8 +201,13 @@ public final class GuestIperf implements GuestTask
                 senders[i].macs(driver.macAddress(), peers[i].driver.macAddress());
                 resolved[i] = true;
             }
-            work += senders[i].doWork(nowNs);
+            sent += senders[i].doWork(nowNs);
         }
+        if (sent > 0)
+        {
+            nextFirstSender++;
+        }
+        work += sent;
         work += driver.flushTx();
         return work;
     }
@@ -221,6 +228,23 @@ public final class GuestIperf implements GuestTask
             }
         }
         return deadline;
+    }
+
+    /**
+     * Whether it reacts to its own instance only: not while a stream still waits for its peer's driver to come up
+     * (another guest's state, polled).
+     */
+    @Override
+    public boolean wakesOnInput()
+    {
+        for (final boolean r : resolved)
+        {
+            if (!r)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An interrupt reached the vCPU running this guest. */

@@ -11,6 +11,8 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import io.nitrosim.time.Wake;
+
 /**
  * The bounded hand-off from a card's agent to one function's agent (received frames, storage completions): an
  * Agrona one-to-one ring of {@link HandoffRecord}s of one {@link HandoffLayout}, so the two agents may run on
@@ -39,6 +41,11 @@ public final class HandoffRing
     }
 
     /** @param capacityBytes a power of two (see {@link #capacityFor}). */
+    /** The function's group wake, called after every record handed over. */
+    private Wake consumerWake = Wake.NONE;
+    /** The card's group wake, called after every drain that took records (room for a card held by a full ring). */
+    private Wake producerWake = Wake.NONE;
+
     public HandoffRing(final int capacityBytes, final HandoffLayout layout)
     {
         this.layout = layout;
@@ -82,6 +89,7 @@ public final class HandoffRing
         }
         produced.set(length).payload(payload, payloadIndex, payloadLength);
         ring.commit(index);
+        consumerWake.wake();
         return true;
     }
 
@@ -96,6 +104,7 @@ public final class HandoffRing
         }
         produced.set(id, generation, status, length).payload(payload, payloadIndex, payloadLength);
         ring.commit(index);
+        consumerWake.wake();
         return true;
     }
 
@@ -119,6 +128,7 @@ public final class HandoffRing
         }
         ring.buffer().putBytes(index, record.buffer(), record.index(), record.recordLength());
         ring.commit(index);
+        consumerWake.wake();
         return true;
     }
 
@@ -126,7 +136,24 @@ public final class HandoffRing
     public int drain(final Handler handler, final int limit)
     {
         reader.handler = handler;
-        return ring.controlledRead(reader, limit);
+        final int taken = ring.controlledRead(reader, limit);
+        if (taken > 0)
+        {
+            producerWake.wake(); // room: a card that found the ring full goes on
+        }
+        return taken;
+    }
+
+    /** The consumer's (the function's) group {@link Wake}: called after every record handed over. */
+    public void wakeConsumer(final Wake wake)
+    {
+        this.consumerWake = wake == null ? Wake.NONE : wake;
+    }
+
+    /** The producer's (the card's) group {@link Wake}: called after every drain that took records. */
+    public void wakeProducer(final Wake wake)
+    {
+        this.producerWake = wake == null ? Wake.NONE : wake;
     }
 
     public boolean isEmpty()

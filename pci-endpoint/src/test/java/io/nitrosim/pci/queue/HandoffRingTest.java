@@ -53,6 +53,27 @@ class HandoffRingTest
     }
 
     @Test
+    void shouldWakeTheFunctionOnEveryRecordAndTheCardOnEveryDrainThatTookOne()
+    {
+        final HandoffRing ring = new HandoffRing(4096, HandoffLayout.COMPLETION);
+        final int[] functionWakes = new int[1];
+        final int[] cardWakes = new int[1];
+        ring.wakeConsumer(() -> functionWakes[0]++);
+        ring.wakeProducer(() -> cardWakes[0]++);
+        final UnsafeBuffer data = new UnsafeBuffer(new byte[8]);
+        assertTrue(ring.offer(1, 0, 0, 8, data, 0, 8));
+        assertTrue(ring.offer(2, 0, 0, 8, data, 0, 8));
+        assertEquals(2, functionWakes[0]);
+        final Taker taker = new Taker();
+        taker.acceptUpTo = 0;
+        assertEquals(0, ring.drain(taker, 10));
+        assertEquals(0, cardWakes[0], "nothing taken: no room made");
+        taker.acceptUpTo = Integer.MAX_VALUE;
+        assertEquals(2, ring.drain(taker, 10));
+        assertEquals(1, cardWakes[0], "one wake per drain that took records");
+    }
+
+    @Test
     void shouldRefuseWhenFullAndAcceptACopyOfAKeptRecordLater()
     {
         final HandoffRing ring = new HandoffRing(4096, HandoffLayout.COMPLETION);

@@ -130,6 +130,19 @@ public final class GuestSide implements GuestProgram
     }
 
     @Override
+    public boolean wakesOnInput()
+    {
+        for (final GuestTask task : tasks)
+        {
+            if (!task.wakesOnInput())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public long nextDeadlineNs()
     {
         final long nowNs = context.nowNs();

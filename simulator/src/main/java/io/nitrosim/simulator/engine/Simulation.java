@@ -47,6 +47,7 @@ import io.nitrosim.time.PaceReport;
 import io.nitrosim.time.PacedRuntime;
 import io.nitrosim.time.RealTimePace;
 import io.nitrosim.time.SimRuntime;
+import io.nitrosim.time.SingleThreadRuntime;
 import io.nitrosim.time.VirtualTimeRuntime;
 import io.nitrosim.time.WallClock;
 
@@ -350,6 +351,18 @@ public final class Simulation implements AutoCloseable
             storage.addColumns(b, h.spec());
         }
         return b.build();
+    }
+
+    /**
+     * Calls every agent in every pass instead of skipping idle ownership groups (single-thread runtimes; see
+     * {@link SingleThreadRuntime#skipIdleGroups}): slower, and by design the same results. For checking that.
+     */
+    public void callEveryAgentEveryPass()
+    {
+        if (runtime instanceof SingleThreadRuntime single)
+        {
+            single.skipIdleGroups(false);
+        }
     }
 
     /** Runs the scenario to its end. */
