@@ -87,6 +87,7 @@ class PayloadBenchmarksTest
     {
         final FullPayloadRealTimeBenchmark b = new FullPayloadRealTimeBenchmark();
         b.threads = 2;
+        b.clock = "real";
         b.simulated = "50ms";
         b.prepare();
         final FullPayloadRealTimeBenchmark.RealTimeFigures figures = new FullPayloadRealTimeBenchmark.RealTimeFigures();
