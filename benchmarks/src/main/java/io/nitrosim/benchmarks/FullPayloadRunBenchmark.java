@@ -53,12 +53,23 @@ public class FullPayloadRunBenchmark
     /** The scenario of issue 10 for {@code duration} with the given payload mode. */
     static Scenario scenario(final String duration, final String payload)
     {
-        final String yaml = "name: full-payload-25g\nduration: " + duration + "\nsampleInterval: " + duration + "\n"
-            + "clock: virtual\npayload: " + payload + "\nhosts: [{name: host-1}, {name: host-2}]\n"
-            + "instances:\n  - {name: a, type: c5.18xlarge, host: host-1}\n"
+        return SimulationRun.scenario("issue-10", yaml(duration, "clock: virtual\npayload: " + payload + "\n", "", ""));
+    }
+
+    /**
+     * The scenario's YAML: {@code settings} (clock, payload, ...: whole lines), {@code volumesOfA} (the sender's
+     * {@code volumes:} entry after its host, e.g. {@code ", volumes: [...]"}) and {@code moreWorkloads} (whole
+     * lines) added to the two instances and the 8-stream flow.
+     */
+    static String yaml(final String duration, final String settings, final String volumesOfA,
+        final String moreWorkloads)
+    {
+        return "name: full-payload-25g\nduration: " + duration + "\nsampleInterval: " + duration + "\n"
+            + settings + "hosts: [{name: host-1}, {name: host-2}]\n"
+            + "instances:\n  - {name: a, type: c5.18xlarge, host: host-1" + volumesOfA + "}\n"
             + "  - {name: b, type: c5.18xlarge, host: host-2}\n"
-            + "workloads:\n  - {name: bulk, kind: iperf, from: a, to: b, streams: 8, frameBytes: 9001}\n";
-        return SimulationRun.scenario("issue-10", yaml);
+            + "workloads:\n  - {name: bulk, kind: iperf, from: a, to: b, streams: 8, frameBytes: 9001}\n"
+            + moreWorkloads;
     }
 
     @Setup(Level.Iteration)

@@ -81,4 +81,37 @@ class PayloadBenchmarksTest
         assertTrue(figures.bytesDelivered >= 62_500_000L * 0.975 && figures.bytesDelivered <= 62_500_000L,
             figures.bytesDelivered + " B");
     }
+
+    @Test
+    void shouldReportBothCapsOfTheRealTimeFullPayloadRun() throws Exception
+    {
+        final FullPayloadRealTimeBenchmark b = new FullPayloadRealTimeBenchmark();
+        b.threads = 2;
+        b.clock = "real";
+        b.simulated = "50ms";
+        b.prepare();
+        final FullPayloadRealTimeBenchmark.RealTimeFigures figures = new FullPayloadRealTimeBenchmark.RealTimeFigures();
+        final RunResults results;
+        try
+        {
+            results = b.run(figures);
+        }
+        finally
+        {
+            b.close();
+        }
+        assertEquals("real", results.clockMode());
+        assertEquals("full", results.payloadMode());
+        assertEquals(50_000_000L, figures.simulatedNs);
+        assertEquals(results.instances().get(1).netIn().bytes(), figures.networkBytes);
+        // Whatever the machine keeps up with, the simulated rates are the caps': 25 Gbps for 50 ms is 156 MB of
+        // frames (the first ms or two below it, as above); 9000 Mbps is 56.25 MB of writes, plus at most the
+        // instance's EBS peak bucket, 5 ms of 9000 Mbps full at the start (61.1 MB measured).
+        assertTrue(figures.networkBytes >= 156_250_000L * 0.95 && figures.networkBytes <= 156_250_000L,
+            figures.networkBytes + " B");
+        assertTrue(figures.ebsBytes >= 56_250_000L * 0.95 && figures.ebsBytes <= 56_250_000L + 5_625_000L,
+            figures.ebsBytes + " B");
+        assertTrue(figures.realTimeFactorPpm > 0, "a real-time factor");
+        assertTrue(figures.processCpuNs > 0, "the process's CPU time");
+    }
 }

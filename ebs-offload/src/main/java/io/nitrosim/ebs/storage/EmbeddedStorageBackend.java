@@ -13,7 +13,9 @@ import io.nitrosim.ebs.volume.VolumeId;
  * is deterministic; the card still sees completions only when it polls, as with the remote backend.
  * <p>
  * Several backends (one per card) may share one engine: engine calls are serialised on the engine. Write data
- * is copied once into a scratch buffer; read data goes straight from the block file into the completion.
+ * goes to the engine as a view of the request where the request's buffer wraps a direct ByteBuffer (the card's
+ * shaped rings do), so the engine's journal and block file copy it straight from there; other buffers are copied
+ * once into a scratch buffer first. Read data goes straight from the block file into the completion.
  * <p>
  * A volume may be served by a server of its own instead ({@link #serveFrom}): an {@link EmbeddedStorageServer}
  * that a fault can kill and restart; while it is down, the volume's submissions are refused as busy.
@@ -25,6 +27,9 @@ public final class EmbeddedStorageBackend implements StorageBackend
     private final CompletionRing completions;
     private final ByteBuffer writeScratch;
     private final UnsafeBuffer writeScratchBuffer;
+    /** Direct ByteBuffers writes have arrived in, each with a view of it at the same index (no allocation per write). */
+    private ByteBuffer[] viewed = new ByteBuffer[0];
+    private ByteBuffer[] views = new ByteBuffer[0];
     private final ByteBuffer statusScratch = ByteBuffer.allocateDirect(StorageProtocol.STATUS_LENGTH);
     private final UnsafeBuffer statusBuffer = new UnsafeBuffer(statusScratch);
     private final int maxIoBytes;
@@ -136,17 +141,46 @@ public final class EmbeddedStorageBackend implements StorageBackend
         {
             return false;
         }
-        src.getBytes(srcIndex, writeScratchBuffer, 0, length);
-        writeScratch.clear().limit(length);
+        final ByteBuffer data = writeData(src, srcIndex, length);
         final int status;
         final long sequence;
         synchronized (engine)
         {
-            status = engine.write(volumeId.high(), volumeId.low(), offsetBytes, writeScratch);
+            status = engine.write(volumeId.high(), volumeId.low(), offsetBytes, data);
             sequence = engine.lastSequence();
         }
         completions.complete(requestId, StorageOp.WRITE, status, status == StorageStatus.OK ? sequence : 0, reserved);
         return true;
+    }
+
+    /**
+     * The {@code length} bytes at {@code index} of {@code src} as a ByteBuffer: a view of src's direct ByteBuffer
+     * (no copy), or else the scratch buffer holding a copy of them.
+     */
+    private ByteBuffer writeData(final DirectBuffer src, final int index, final int length)
+    {
+        final ByteBuffer backing = src.byteBuffer();
+        if (backing == null || !backing.isDirect())
+        {
+            src.getBytes(index, writeScratchBuffer, 0, length);
+            return writeScratch.clear().limit(length);
+        }
+        ByteBuffer view = null;
+        for (int i = 0; i < viewed.length && view == null; i++)
+        {
+            view = viewed[i] == backing ? views[i] : null;
+        }
+        if (view == null)
+        {
+            final int n = viewed.length;
+            viewed = java.util.Arrays.copyOf(viewed, n + 1);
+            views = java.util.Arrays.copyOf(views, n + 1);
+            viewed[n] = backing;
+            view = backing.duplicate();
+            views[n] = view;
+        }
+        final int at = src.wrapAdjustment() + index;
+        return view.clear().position(at).limit(at + length);
     }
 
     @Override

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -80,6 +82,52 @@ class StorageBackendTest
             new EmbeddedStorageBackend(StorageEngine.context(dir).open(), true, 64))
         {
             check(exercise(backend));
+        }
+    }
+
+    @Test
+    void shouldJournalAndStoreWritesFromRecordsWithinDirectBuffers() throws Exception
+    {
+        // Two rings' buffers, one wrapped at an offset into its ByteBuffer, as a card's request records are: the
+        // backend hands the engine views of them, alternating between the two.
+        final UnsafeBuffer ringA = new UnsafeBuffer(ByteBuffer.allocateDirect(64 + 4 * BLOCK), 64, 4 * BLOCK);
+        final UnsafeBuffer ringB = new UnsafeBuffer(ByteBuffer.allocateDirect(4 * BLOCK));
+        final byte[] expected = new byte[4 * BLOCK];
+        final StorageEngine engine = StorageEngine.context(dir).open();
+        try (EmbeddedStorageBackend backend = new EmbeddedStorageBackend(engine, false, 64))
+        {
+            final Completions c = new Completions();
+            assertTrue(backend.submitCreateVolume(1, VOL, 1 << 20));
+            for (int i = 0; i < 4; i++)
+            {
+                final UnsafeBuffer ring = i % 2 == 0 ? ringA : ringB;
+                ring.putBytes(i * BLOCK, StorageEngineTest.block(i, 1));
+                assertTrue(backend.submitWrite(2 + i, VOL, (long)i * BLOCK, ring, i * BLOCK, BLOCK));
+                ring.setMemory(0, 4 * BLOCK, (byte)0); // stored, not referenced
+                System.arraycopy(StorageEngineTest.block(i, 1), 0, expected, i * BLOCK, BLOCK);
+            }
+            assertTrue(backend.submitRead(6, VOL, 0, 4 * BLOCK));
+            c.awaitCount(backend, 6, 10_000);
+            for (int i = 0; i < 4; i++)
+            {
+                assertEquals(StorageStatus.OK, c.byId(2 + i).status());
+            }
+            assertArrayEquals(expected, c.byId(6).data());
+        }
+        engine.closeWithoutCheckpoint();
+        // Lose the block file's writes: the journal alone must hold the same bytes (each record's CRC covers them).
+        try (RandomAccessFile file = new RandomAccessFile(
+            dir.resolve("volumes").resolve(VOL + ".blk").toFile(), "rw"))
+        {
+            file.write(new byte[4 * BLOCK]);
+        }
+        try (StorageEngine reopened = StorageEngine.context(dir).open())
+        {
+            assertEquals(5, reopened.replayedRecords());
+            assertEquals(0, reopened.rejectedRecords());
+            final ByteBuffer back = ByteBuffer.allocate(4 * BLOCK);
+            assertEquals(StorageStatus.OK, reopened.read(VOL.high(), VOL.low(), 0, back));
+            assertArrayEquals(expected, back.array());
         }
     }
 
