@@ -22,14 +22,21 @@ import io.nitrosim.ebs.volume.VolumeId;
  */
 public final class EmbeddedStorageBackend implements StorageBackend
 {
+    /** Views kept: more than the volumes one card serves at once (an instance has at most 27 attachments). */
+    static final int MAX_VIEWED_BUFFERS = 32;
+
     private final StorageEngine engine;
     private final boolean ownsEngine;
     private final CompletionRing completions;
     private final ByteBuffer writeScratch;
     private final UnsafeBuffer writeScratchBuffer;
-    /** Direct ByteBuffers writes have arrived in, each with a view of it at the same index (no allocation per write). */
-    private ByteBuffer[] viewed = new ByteBuffer[0];
-    private ByteBuffer[] views = new ByteBuffer[0];
+    /**
+     * The latest direct ByteBuffers writes arrived in, each with a view of it at the same index (no allocation per
+     * write while a card's volumes fit); bounded, so the rings of volumes detached long ago are not kept alive.
+     */
+    private final ByteBuffer[] viewed = new ByteBuffer[MAX_VIEWED_BUFFERS];
+    private final ByteBuffer[] views = new ByteBuffer[MAX_VIEWED_BUFFERS];
+    private int nextViewSlot;
     private final ByteBuffer statusScratch = ByteBuffer.allocateDirect(StorageProtocol.STATUS_LENGTH);
     private final UnsafeBuffer statusBuffer = new UnsafeBuffer(statusScratch);
     private final int maxIoBytes;
@@ -172,12 +179,11 @@ public final class EmbeddedStorageBackend implements StorageBackend
         }
         if (view == null)
         {
-            final int n = viewed.length;
-            viewed = java.util.Arrays.copyOf(viewed, n + 1);
-            views = java.util.Arrays.copyOf(views, n + 1);
-            viewed[n] = backing;
+            final int slot = nextViewSlot;
+            nextViewSlot = slot + 1 == MAX_VIEWED_BUFFERS ? 0 : slot + 1;
             view = backing.duplicate();
-            views[n] = view;
+            viewed[slot] = backing;
+            views[slot] = view;
         }
         final int at = src.wrapAdjustment() + index;
         return view.clear().position(at).limit(at + length);
