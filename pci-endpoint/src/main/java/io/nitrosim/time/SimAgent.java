@@ -41,4 +41,23 @@ public interface SimAgent extends Agent
     {
         return false;
     }
+
+    /**
+     * The runtime hands the agent a {@link Wake} of its own, for the channels that bring it input from agents of its
+     * own group; see {@link #idleUntilWoken()}. Runtimes that do not skip agents never call this.
+     */
+    default void bindAgentWake(final Wake wake)
+    {
+    }
+
+    /**
+     * Whether the agent, as it is now, does nothing until its own wake ({@link #bindAgentWake}) is called or its
+     * deadline comes, even while other agents of its group work (a halted vCPU: only an interrupt or a program load
+     * changes anything for it). A runtime may then skip it in passes its group runs. Only asked of an agent that
+     * {@link #wakesOnInput() wakes on input}, after a pass in which it did no work. Default: false.
+     */
+    default boolean idleUntilWoken()
+    {
+        return false;
+    }
 }

@@ -35,16 +35,30 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
     public static final long MAX_BUSY_PASSES_WITHOUT_TIME = 1_000_000L;
 
     /** An agent and the wall time it spent working (kept by the paced runtime only). */
-    static final class Slot
+    static final class Slot implements Wake
     {
         final SimAgent agent;
         final Group group;
         long busyNs;
+        /** The agent {@link SimAgent#idleUntilWoken() waits for its own wake}, as of its group's last deadline scan. */
+        boolean alone;
+        /** Woken, or worked in its latest call: call it again (only read while {@link #alone}). */
+        boolean pending = true;
+        /** Its deadline as of its group's last deadline scan (only read while {@link #alone}). */
+        long deadlineNs;
 
         Slot(final SimAgent agent, final Group group)
         {
             this.agent = agent;
             this.group = group;
+        }
+
+        /** The agent's own wake: it runs in its group's next active pass, and the group runs then. */
+        @Override
+        public void wake()
+        {
+            pending = true;
+            group.wake();
         }
     }
 
@@ -52,7 +66,7 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
     static final class Group implements Wake
     {
         final String name;
-        final List<SimAgent> members = new ArrayList<>();
+        final List<Slot> members = new ArrayList<>();
         /** Its agents run in the current pass. */
         boolean active;
         /** Its agents run in the next pass (it did work, or was woken). */
@@ -116,14 +130,15 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
             groupList.add(group);
             groups = groupList.toArray(new Group[0]);
         }
-        group.members.add(agent);
+        final Slot slot = new Slot(agent, group);
+        group.members.add(slot);
         group.wake(); // a new member: ask its deadline again
         group.ran = true;
-        final Slot slot = new Slot(agent, group);
         slotList.add(slot);
         slots = slotList.toArray(new Slot[0]);
         onAdded(slot);
         agent.bindWake(group);
+        agent.bindAgentWake(slot);
         agent.onStart();
     }
 
@@ -149,7 +164,7 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
                 final Slot slot = slotList.remove(i);
                 slots = slotList.toArray(new Slot[0]);
                 final Group group = slot.group;
-                group.members.remove(agent);
+                group.members.remove(slot);
                 group.ran = true;
                 if (group.members.isEmpty())
                 {
@@ -249,12 +264,21 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
             {
                 continue;
             }
+            if (slot.alone)
+            {
+                if (!slot.pending && slot.deadlineNs > nowNs)
+                {
+                    continue; // its group works, but nothing it waits for happened
+                }
+                slot.pending = false;
+            }
             group.ran = true;
             agentCalls++;
             final int agentWork = work(slot);
             if (agentWork > 0)
             {
                 work += agentWork;
+                slot.pending = true;
                 group.pending = true;
                 if (!group.skippable)
                 {
@@ -270,6 +294,10 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
         for (final Group group : groups)
         {
             group.wake();
+        }
+        for (final Slot slot : slots)
+        {
+            slot.pending = true;
         }
     }
 
@@ -362,12 +390,17 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
             {
                 long groupDeadlineNs = SimAgent.NO_DEADLINE;
                 boolean skippable = true;
-                final List<SimAgent> members = group.members;
+                final List<Slot> members = group.members;
                 for (int i = 0, n = members.size(); i < n; i++)
                 {
-                    final SimAgent agent = members.get(i);
-                    groupDeadlineNs = Math.min(groupDeadlineNs, agent.nextDeadlineNs());
-                    skippable &= agent.wakesOnInput();
+                    final Slot slot = members.get(i);
+                    final SimAgent agent = slot.agent;
+                    final long agentDeadlineNs = agent.nextDeadlineNs();
+                    groupDeadlineNs = Math.min(groupDeadlineNs, agentDeadlineNs);
+                    final boolean wakesOnInput = agent.wakesOnInput();
+                    skippable &= wakesOnInput;
+                    slot.deadlineNs = agentDeadlineNs;
+                    slot.alone = skipIdleGroups && wakesOnInput && agent.idleUntilWoken();
                 }
                 group.deadlineNs = groupDeadlineNs;
                 group.skippable = skippable && skipIdleGroups;
@@ -389,6 +422,10 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
         {
             group.skippable = false; // asked again at the next deadline scan
             group.ran = true;
+        }
+        for (final Slot slot : slots)
+        {
+            slot.alone = false;
         }
     }
 

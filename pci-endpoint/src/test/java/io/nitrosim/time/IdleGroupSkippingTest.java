@@ -119,6 +119,30 @@ class IdleGroupSkippingTest
     }
 
     @Test
+    void shouldSkipAnAgentThatWaitsForItsOwnWakeWhileItsGroupWorks()
+    {
+        try (VirtualTimeRuntime runtime = new VirtualTimeRuntime())
+        {
+            final Mailbox halted = new Mailbox("halted", runtime.clock(), 0);
+            halted.alone = true;
+            final Mailbox sibling = new Mailbox("sibling", runtime.clock(), 0);
+            final Ticker toSibling = new Ticker(runtime.clock(), 10, 100, sibling);
+            final Ticker toHalted = new Ticker(runtime.clock(), 500, 1, halted);
+            runtime.add(halted, "guest");
+            runtime.add(sibling, "guest");
+            runtime.add(toSibling, "feeder");
+            runtime.add(toHalted, "feeder");
+
+            runtime.runUntil(10_000);
+
+            assertEquals(100, sibling.received.size());
+            assertEquals(1, halted.received.size());
+            assertEquals(500, halted.received.getLong(0), "taken when its own wake came, at once");
+            assertTrue(halted.calls <= 4, "not called in the sibling's 200 passes, called " + halted.calls);
+        }
+    }
+
+    @Test
     void shouldRunAGroupWhoseDeadlineCameWithoutAskingTheOthers()
     {
         try (VirtualTimeRuntime runtime = new VirtualTimeRuntime())
@@ -176,6 +200,7 @@ class IdleGroupSkippingTest
                         random.nextBoolean() ? 0 : 1 + random.nextInt(5_000));
                     box.log = network.log;
                     box.relayTo = i > 0 && random.nextBoolean() ? mailboxes.get(random.nextInt(i)) : null;
+                    box.alone = random.nextBoolean();
                     mailboxes.add(box);
                     runtime.add(box, "group" + random.nextInt(4));
                 }
@@ -210,6 +235,9 @@ class IdleGroupSkippingTest
         List<String> log;
         Mailbox relayTo;
         Wake wake = Wake.NONE;
+        /** Set: it says it waits for its own wake (put calls that one), so it is skipped while its group works. */
+        boolean alone;
+        Wake agentWake = Wake.NONE;
         int inbox;
         long calls;
 
@@ -223,7 +251,7 @@ class IdleGroupSkippingTest
         void put()
         {
             inbox++;
-            wake.wake();
+            (alone ? agentWake : wake).wake();
         }
 
         @Override
@@ -277,6 +305,18 @@ class IdleGroupSkippingTest
         public boolean wakesOnInput()
         {
             return true;
+        }
+
+        @Override
+        public void bindAgentWake(final Wake wake)
+        {
+            this.agentWake = wake;
+        }
+
+        @Override
+        public boolean idleUntilWoken()
+        {
+            return alone;
         }
 
         @Override

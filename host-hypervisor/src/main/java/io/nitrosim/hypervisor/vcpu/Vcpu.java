@@ -21,6 +21,7 @@ import io.nitrosim.hypervisor.pci.PciBus;
 import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.time.SimAgent;
+import io.nitrosim.time.Wake;
 
 /**
  * One vCPU: an agent that runs a {@link GuestProgram} and delivers the interrupts routed to it.
@@ -94,6 +95,8 @@ public final class Vcpu implements SimAgent
     private final MessageHandler discardHandler = this::onDiscardedMessage;
 
     private volatile GuestProgram loaded = HALTED;
+    /** The runtime's wake for this vCPU alone (a single-thread runtime skips a halted vCPU until it is called). */
+    private Wake agentWake = Wake.NONE;
     private volatile int hostThreadId = -1;
     // Owned by the agent's thread.
     private GuestProgram running = HALTED;
@@ -164,6 +167,7 @@ public final class Vcpu implements SimAgent
     public void loadProgram(final GuestProgram program)
     {
         loaded = program == null ? HALTED : program;
+        agentWake.wake();
     }
 
     public GuestProgram program()
@@ -210,6 +214,7 @@ public final class Vcpu implements SimAgent
         }
         ringBuffer.putInt(claimIndex + VECTOR_OFFSET, vector & 0xFF);
         ring.commit(claimIndex);
+        agentWake.wake();
         tracer.emit(TraceKind.VCPU_INTERRUPT, index, vector, INTERRUPT_RAISED, 0, 0);
         return true;
     }
@@ -274,6 +279,19 @@ public final class Vcpu implements SimAgent
     public boolean wakesOnInput()
     {
         return loaded == running && running.wakesOnInput();
+    }
+
+    @Override
+    public void bindAgentWake(final Wake wake)
+    {
+        this.agentWake = wake;
+    }
+
+    /** Halted, and staying so: only an interrupt ({@link #post}) or a program load ({@link #loadProgram}) wakes it. */
+    @Override
+    public boolean idleUntilWoken()
+    {
+        return loaded == HALTED && running == HALTED;
     }
 
     @Override
