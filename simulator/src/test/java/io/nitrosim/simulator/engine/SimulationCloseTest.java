@@ -48,6 +48,13 @@ class SimulationCloseTest
         assertNothingLeft(pair("virtual", 1, "full").build());
     }
 
+    /** A traced run: the trace's Chronicle queue. */
+    @Test
+    void shouldLeaveNoThreadMappingOrFileOfATracedRun() throws Exception
+    {
+        assertNothingLeft(pair("virtual", 1, "timing-only").trace(List.of("all"), List.of()).build());
+    }
+
     private static ScenarioBuilder pair(final String clock, final int threads, final String payload)
     {
         return ScenarioBuilder.named("close").duration("200ms").sampleInterval("100ms").seed(5).clock(clock)
