@@ -1,6 +1,7 @@
 package io.nitrosim.simulator.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -30,6 +31,10 @@ import io.nitrosim.simulator.scenario.ScenarioBuilder;
  */
 class SimulationCloseTest
 {
+    /** Where the work directories and the hosts' guest memory directories are. */
+    private static final String TEMP_DIRECTORY =
+        Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().toString();
+
     @TempDir
     Path work;
 
@@ -90,6 +95,11 @@ class SimulationCloseTest
         assertEquals(List.of(), without(after.openFiles(), before.openFiles()), "files left open by the second run");
         assertEquals(List.of(), without(before.openFiles(), after.openFiles()),
             "files of the first run still open after its close (closed later, in the background)");
+        // Sockets, pipes and epoll instances: at most as many as before. Once (in the module's suite) fewer: 29
+        // against 36, some closed after the count before the second run, so not all are closed when close returns
+        assertTrue(after.otherDescriptors() <= before.otherDescriptors(),
+            "sockets, pipes and epoll instances: " + after.otherDescriptors() + " after, " + before.otherDescriptors()
+                + " before");
         assertEquals(before.withoutFiles(), after.withoutFiles());
     }
 
@@ -137,11 +147,19 @@ class SimulationCloseTest
                 for (final Path link : links)
                 {
                     final String target = readLink(link);
-                    if (target.startsWith("/") && !target.startsWith("/proc/"))
+                    if (target.isEmpty() || target.startsWith("/proc/"))
                     {
-                        openFiles.add(target);
+                        continue; // the listing's own descriptor
                     }
-                    else if (!target.startsWith("/proc/"))
+                    if (target.startsWith(TEMP_DIRECTORY))
+                    {
+                        openFiles.add(target); // where simulations keep their files (guest memory, volumes, journal)
+                    }
+                    else if (target.startsWith("/"))
+                    {
+                        continue; // class-path jars, /dev and /sys files the JVM opens for itself
+                    }
+                    else
                     {
                         otherDescriptors++; // sockets, pipes, epoll: named by inode, so counted
                     }
@@ -162,7 +180,7 @@ class SimulationCloseTest
 
         JvmCounts withoutFiles()
         {
-            return new JvmCounts(mappedBuffers, mappedBytes, List.of(), otherDescriptors, deleteAtExit, jdkDeleteOnExit);
+            return new JvmCounts(mappedBuffers, mappedBytes, List.of(), 0, deleteAtExit, jdkDeleteOnExit);
         }
 
         /** The target of a descriptor's link ("" if it closed while listed, as the listing's own does). */
