@@ -28,16 +28,22 @@ import io.nitrosim.simulator.scenario.Scenario;
  * A full host in timing-only real time: 36 c5.large (all 72 hardware threads of the host), each sending 0.75 Gbps
  * (its network baseline) to the next one and writing 256 KiB blocks to a gp3 volume at 525 Mbps (its EBS baseline:
  * the EBS burst is overridden to the baseline), with {@code threads} worker threads ({@code 1}: the one-thread
- * paced runtime, the reference of the same run). Per iteration: the largest lag, the real-time factor, the process
+ * paced runtime, the reference of the same run). Per run: the largest lag, the real-time factor, the process
  * CPU time (every thread: workers, the run loop, GC and JIT) per simulated second, and per simulated second and
- * simulated Gbps moved (network delivered plus EBS written).
+ * simulated Gbps moved (network delivered plus EBS written), and the JIT compilation and GC time within it.
+ * <p>
+ * Each measured run is the second simulation of a fresh JVM (three forks of one warm-up run and one measured run):
+ * every figure then has the same JVM history behind it. Measured in one JVM, one run after another, the figures
+ * moved with what the JIT did between them (the hot agents of the previous simulation deoptimise when the next one
+ * brings its devices up, and recompile) and with the load of the machine, not with anything a closed simulation
+ * left behind (see {@link RepeatedRuns} and benchmarks/README.md).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
+@Fork(3)
 @Warmup(iterations = 1)
-@Measurement(iterations = 3)
+@Measurement(iterations = 1)
 public class RealTimeHostBenchmark
 {
     static final int INSTANCES = 36;
@@ -55,9 +61,15 @@ public class RealTimeHostBenchmark
 
     static Scenario scenario(final String duration, final int threads)
     {
+        return scenario(duration, threads, true);
+    }
+
+    /** The same host in real time ({@code threads} workers) or in virtual time (one deterministic thread). */
+    static Scenario scenario(final String duration, final int threads, final boolean realTime)
+    {
         final StringBuilder yaml = new StringBuilder()
             .append("name: full-host-real-time\nduration: ").append(duration).append("\nsampleInterval: 1s\n")
-            .append("clock: real\nallowedLag: unlimited\nthreads: ").append(threads).append('\n')
+            .append(realTime ? "clock: real\nallowedLag: unlimited\nthreads: " + threads + "\n" : "")
             .append("overrides:\n  instanceTypes:\n    c5.large: {ebsPeakMbps: 525, ebsPeakIops: 4000, ebsBurstSeconds: 0}\n")
             .append("instances:\n");
         for (int i = 0; i < INSTANCES; i++)
@@ -91,9 +103,13 @@ public class RealTimeHostBenchmark
     @Benchmark
     public RunResults run(final HostFigures figures)
     {
+        final JvmWork jvmStart = JvmWork.now();
         final long cpuStartNs = OS.getProcessCpuTime();
         final RunResults results = prepared.simulation().run(null);
         figures.processCpuNs = OS.getProcessCpuTime() - cpuStartNs;
+        final JvmWork jvm = JvmWork.now().minus(jvmStart);
+        figures.jitMs = jvm.jitMs();
+        figures.gcMs = jvm.gcMs();
         figures.simulatedNs = Math.round(results.simulatedSeconds() * 1e9);
         figures.maxLagUs = Math.round(results.realTime().maxLagMs() * 1e3);
         figures.realTimeFactorPpm = Math.round(results.realTime().realTimeFactor() * 1e6);
@@ -116,6 +132,8 @@ public class RealTimeHostBenchmark
         public long maxLagUs;
         public long realTimeFactorPpm;
         public long simulatedMbps;
+        public long jitMs;
+        public long gcMs;
 
         @Setup(Level.Iteration)
         public void reset()
@@ -125,6 +143,8 @@ public class RealTimeHostBenchmark
             maxLagUs = 0;
             realTimeFactorPpm = 0;
             simulatedMbps = 0;
+            jitMs = 0;
+            gcMs = 0;
         }
     }
 }

@@ -19,6 +19,7 @@ import io.nitrosim.catalog.InstanceCatalog;
 import io.nitrosim.catalog.InstanceType;
 import io.nitrosim.catalog.UnknownInstanceTypeException;
 import io.nitrosim.control.Ec2Error;
+import io.nitrosim.hypervisor.memory.DeleteAtExit;
 import io.nitrosim.hypervisor.memory.MappedGuestMemory;
 import io.nitrosim.hypervisor.pci.AttachmentKind;
 import io.nitrosim.hypervisor.pci.PciBus;
@@ -73,7 +74,7 @@ public final class Host implements AutoCloseable
             try
             {
                 this.memoryDirectory = Files.createTempDirectory("nitro-sim-guest-memory-");
-                memoryDirectory.toFile().deleteOnExit(); // registered first, so deleted after the files in it
+                DeleteAtExit.register(memoryDirectory); // registered first, so deleted after the files in it
             }
             catch (final IOException ex)
             {
@@ -251,6 +252,7 @@ public final class Host implements AutoCloseable
             if (ownsMemoryDirectory)
             {
                 deleteTree(memoryDirectory);
+                DeleteAtExit.release(memoryDirectory);
             }
             if (ownsCounters)
             {

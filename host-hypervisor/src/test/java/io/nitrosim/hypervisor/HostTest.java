@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.nitrosim.catalog.UnknownInstanceTypeException;
+import io.nitrosim.hypervisor.memory.DeleteAtExit;
 import io.nitrosim.time.VirtualTimeRuntime;
 
 class HostTest
@@ -147,6 +150,33 @@ class HostTest
             assertEquals(directory.resolve(a.id() + ".mem"), a.memoryFile());
         }
         assertFalse(Files.exists(directory));
+    }
+
+    @Test
+    void shouldLeaveNothingRegisteredForDeletionAtExitOnceClosed() throws Exception
+    {
+        final int registeredBefore = DeleteAtExit.registeredCount();
+        final int jdkRegisteredBefore = jdkDeleteOnExitCount();
+        try (VirtualTimeRuntime runtime = new VirtualTimeRuntime(); Host host = TestHosts.host(runtime))
+        {
+            host.launchRunning("c5.large");
+            host.launch("c5.large");
+            // the memory directory and two memory files, deleted at exit if the host were never closed
+            assertEquals(registeredBefore + 3, DeleteAtExit.registeredCount());
+        }
+        assertEquals(registeredBefore, DeleteAtExit.registeredCount());
+        assertEquals(jdkRegisteredBefore, jdkDeleteOnExitCount());
+    }
+
+    /** Paths in the JDK's File.deleteOnExit list, which only grows (java.io is opened by nitro.jvm.flags). */
+    private static int jdkDeleteOnExitCount() throws Exception
+    {
+        final Field files = Class.forName("java.io.DeleteOnExitHook").getDeclaredField("files");
+        files.setAccessible(true);
+        synchronized (Class.forName("java.io.DeleteOnExitHook"))
+        {
+            return ((Collection<?>)files.get(null)).size();
+        }
     }
 
     @Test

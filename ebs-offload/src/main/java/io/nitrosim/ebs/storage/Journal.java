@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -241,5 +242,9 @@ final class Journal implements AutoCloseable
             appender.close();
         }
         queue.close();
+        // Chronicle unmaps and closes the cycle and metadata files on its background releaser thread; wait for it, so
+        // a closed journal holds no file open (a JVM that runs many simulations would otherwise keep deleted
+        // journal files open, and their disk space taken, until the releaser gets to them)
+        BackgroundResourceReleaser.releasePendingResources();
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
@@ -116,5 +117,7 @@ public final class ControlJournal implements AutoCloseable
     {
         appender.close();
         queue.close();
+        // Chronicle closes the files on its background releaser thread: wait, so a closed journal holds none open
+        BackgroundResourceReleaser.releasePendingResources();
     }
 }

@@ -84,7 +84,7 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
         try
         {
             Files.createFile(file);
-            file.toFile().deleteOnExit(); // a host that is never closed still leaves no 100+ GiB sparse files behind
+            DeleteAtExit.register(file); // a host that is never closed still leaves no 100+ GiB sparse files behind
         }
         catch (final IOException ex)
         {
@@ -110,7 +110,7 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
                     IoUtil.unmap(map);
                 }
             }
-            deleteQuietly(file);
+            deleteAndRelease(file);
             throw new UncheckedIOException("cannot map guest memory file " + file + " (" + sizeBytes + " B): " + ex, ex);
         }
         return new MappedGuestMemory(file, sizeBytes, chunkBytes, maps);
@@ -397,7 +397,7 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
             IoUtil.unmap(mappings[i]);
             mappings[i] = null;
         }
-        deleteQuietly(file);
+        deleteAndRelease(file);
     }
 
     @Override
@@ -463,7 +463,7 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
         return offset >= 0 && length >= 0 && offset <= capacity - length;
     }
 
-    private static void deleteQuietly(final Path file)
+    private static void deleteAndRelease(final Path file)
     {
         try
         {
@@ -473,5 +473,6 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
         {
             // Best effort: the file lives in the host's memory directory, removed with it.
         }
+        DeleteAtExit.release(file);
     }
 }

@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import io.nitrosim.pci.trace.TraceRecord;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -124,5 +125,7 @@ public final class TraceReader implements AutoCloseable
     {
         tailer.close();
         queue.close();
+        // Chronicle closes the files on its background releaser thread: wait, so a closed reader holds none open
+        BackgroundResourceReleaser.releasePendingResources();
     }
 }

@@ -11,6 +11,7 @@ import io.nitrosim.pci.trace.TraceBuffer;
 import io.nitrosim.pci.trace.TraceRecord;
 import io.nitrosim.pci.trace.TraceSink;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -96,6 +97,8 @@ public final class TraceRecorder implements TraceBuffer.BatchWriter, AutoCloseab
         {
             appender.close();
             queue.close();
+            // Chronicle closes the files on its background releaser thread: wait, so a closed trace holds none open
+            BackgroundResourceReleaser.releasePendingResources();
         }
     }
 }
