@@ -150,7 +150,10 @@ public final class ShapedRing
     public void commit(final int payloadIndex)
     {
         ring.commit(payloadIndex - HEADER_LENGTH);
-        consumerWake.wake();
+        if (consumerWake != Wake.NONE) // a runtime that calls everyone: no call at all
+        {
+            consumerWake.wake();
+        }
     }
 
     public void abort(final int payloadIndex)
@@ -261,7 +264,10 @@ public final class ShapedRing
         }
         if (delivered > 0)
         {
-            producerWake.wake(); // room: a producer that found the ring full (or waits for it to drain) goes on
+            if (producerWake != Wake.NONE) // room: a producer that found the ring full (or waits for it to drain) goes on
+            {
+                producerWake.wake();
+            }
         }
         return delivered;
     }

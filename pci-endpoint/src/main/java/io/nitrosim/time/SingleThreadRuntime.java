@@ -34,6 +34,9 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
      */
     public static final long MAX_BUSY_PASSES_WITHOUT_TIME = 1_000_000L;
 
+    /** How many deadline scans a group that may not be skipped waits before it is asked again whether it may. */
+    static final int SCANS_BETWEEN_QUESTIONS = 64;
+
     /** An agent and the wall time it spent working (kept by the paced runtime only). */
     static final class Slot implements Wake
     {
@@ -75,6 +78,11 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
         boolean ran = true;
         /** Every member wakes on input, as of the last time its deadline was asked. */
         boolean skippable;
+        /** Members that wait for a wake of their own, as of then. */
+        int aloneMembers;
+        /** Deadline scans until a group that may not be skipped is asked again whether it may. */
+        int scansUntilAsked;
+        Slot[] memberArray = new Slot[0];
         long deadlineNs;
 
         Group(final String name)
@@ -98,6 +106,9 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
     private Group[] groups = new Group[0];
     private String placement;
     private boolean skipIdleGroups = true;
+    /** Groups that may be skipped and agents that wait for their own wake, as of the last deadline scan. */
+    private int skippableGroups;
+    private int aloneSlots;
     private long agentCalls;
     private long passes;
     private long timeJumps;
@@ -132,6 +143,8 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
         }
         final Slot slot = new Slot(agent, group);
         group.members.add(slot);
+        group.memberArray = group.members.toArray(new Slot[0]);
+        group.scansUntilAsked = 0;
         group.wake(); // a new member: ask its deadline again
         group.ran = true;
         slotList.add(slot);
@@ -165,6 +178,7 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
                 slots = slotList.toArray(new Slot[0]);
                 final Group group = slot.group;
                 group.members.remove(slot);
+                group.memberArray = group.members.toArray(new Slot[0]);
                 group.ran = true;
                 if (group.members.isEmpty())
                 {
@@ -249,6 +263,10 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
     /** One call of every active group's agents' {@code doWork()}, in the order they were added; returns the work. */
     private int pass(final Slot[] slots)
     {
+        if (skippableGroups == 0 && aloneSlots == 0)
+        {
+            return passCallingEveryone(slots); // nothing can be skipped: none of the bookkeeping
+        }
         final long nowNs = clock.nanoTime();
         for (final Group group : groups)
         {
@@ -279,12 +297,26 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
             {
                 work += agentWork;
                 slot.pending = true;
+                slot.alone = false; // it may no longer wait for its own wake (a program loaded): asked again later
                 group.pending = true;
                 if (!group.skippable)
                 {
                     wakeAll(); // it may have changed any group's state without a channel
                 }
             }
+        }
+        return work;
+    }
+
+    /** A pass when no group can be skipped (as of the last deadline scan): every agent, in order, no flags. */
+    private int passCallingEveryone(final Slot[] slots)
+    {
+        startPass();
+        int work = 0;
+        for (final Slot slot : slots)
+        {
+            agentCalls++;
+            work += work(slot);
         }
         return work;
     }
@@ -380,34 +412,57 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
         return sb.toString();
     }
 
-    /** The earliest deadline of any group; a group's is asked again when it ran since it was last asked. */
+    /**
+     * The earliest deadline of any group; a group's is asked again when it ran since it was last asked. Also counts
+     * the groups that may be skipped and the agents that wait for their own wake: with none, passes skip nothing.
+     */
     private long earliestDeadlineNs()
     {
         long deadline = SimAgent.NO_DEADLINE;
+        int skippable = 0;
+        int alone = 0;
         for (final Group group : groups)
         {
             if (group.ran || !group.skippable)
             {
+                // A skippable group is asked again whether it still is every time it ran (it may have started to
+                // take input another way); one that is not, only now and then: calling it is never wrong, and the
+                // question costs a call per agent per time jump (a flow of two agents jumps once per record).
+                final boolean ask = skipIdleGroups && (group.skippable || --group.scansUntilAsked <= 0);
                 long groupDeadlineNs = SimAgent.NO_DEADLINE;
-                boolean skippable = true;
-                final List<Slot> members = group.members;
-                for (int i = 0, n = members.size(); i < n; i++)
+                boolean groupSkippable = true;
+                int groupAlone = 0;
+                for (final Slot slot : group.memberArray)
                 {
-                    final Slot slot = members.get(i);
+                    slot.pending = false; // after a pass without work: nothing is waiting for it
                     final SimAgent agent = slot.agent;
                     final long agentDeadlineNs = agent.nextDeadlineNs();
                     groupDeadlineNs = Math.min(groupDeadlineNs, agentDeadlineNs);
-                    final boolean wakesOnInput = agent.wakesOnInput();
-                    skippable &= wakesOnInput;
                     slot.deadlineNs = agentDeadlineNs;
-                    slot.alone = skipIdleGroups && wakesOnInput && agent.idleUntilWoken();
+                    if (ask)
+                    {
+                        final boolean wakesOnInput = agent.wakesOnInput();
+                        groupSkippable &= wakesOnInput;
+                        slot.alone = wakesOnInput && agent.idleUntilWoken();
+                        groupAlone += slot.alone ? 1 : 0;
+                    }
                 }
                 group.deadlineNs = groupDeadlineNs;
-                group.skippable = skippable && skipIdleGroups;
+                if (ask)
+                {
+                    group.skippable = groupSkippable;
+                    group.aloneMembers = groupAlone;
+                    group.scansUntilAsked = group.skippable ? 0 : SCANS_BETWEEN_QUESTIONS;
+                }
                 group.ran = false;
             }
+            group.pending = false; // (passes that skip nothing leave the flags as wakes set them)
+            skippable += group.skippable ? 1 : 0;
+            alone += group.aloneMembers;
             deadline = Math.min(deadline, group.deadlineNs);
         }
+        skippableGroups = skippable;
+        aloneSlots = alone;
         return deadline;
     }
 
@@ -427,6 +482,13 @@ public abstract sealed class SingleThreadRuntime implements SimRuntime permits V
         {
             slot.alone = false;
         }
+        for (final Group group : groups)
+        {
+            group.aloneMembers = 0;
+            group.scansUntilAsked = 0;
+        }
+        skippableGroups = 0;
+        aloneSlots = 0;
     }
 
     /** Calls of agents' {@code doWork()} so far (what skipping idle groups saves shows against passes x agents). */

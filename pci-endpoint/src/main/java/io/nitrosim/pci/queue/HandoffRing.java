@@ -89,7 +89,10 @@ public final class HandoffRing
         }
         produced.set(length).payload(payload, payloadIndex, payloadLength);
         ring.commit(index);
-        consumerWake.wake();
+        if (consumerWake != Wake.NONE) // a runtime that calls everyone: no call at all
+        {
+            consumerWake.wake();
+        }
         return true;
     }
 
@@ -104,7 +107,10 @@ public final class HandoffRing
         }
         produced.set(id, generation, status, length).payload(payload, payloadIndex, payloadLength);
         ring.commit(index);
-        consumerWake.wake();
+        if (consumerWake != Wake.NONE)
+        {
+            consumerWake.wake();
+        }
         return true;
     }
 
@@ -128,7 +134,10 @@ public final class HandoffRing
         }
         ring.buffer().putBytes(index, record.buffer(), record.index(), record.recordLength());
         ring.commit(index);
-        consumerWake.wake();
+        if (consumerWake != Wake.NONE)
+        {
+            consumerWake.wake();
+        }
         return true;
     }
 
@@ -139,7 +148,10 @@ public final class HandoffRing
         final int taken = ring.controlledRead(reader, limit);
         if (taken > 0)
         {
-            producerWake.wake(); // room: a card that found the ring full goes on
+            if (producerWake != Wake.NONE) // room: a card that found the ring full goes on
+            {
+                producerWake.wake();
+            }
         }
         return taken;
     }
