@@ -3,6 +3,7 @@ package io.nitrosim.hypervisor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -369,6 +370,11 @@ public final class Host implements AutoCloseable
         }
     }
 
+    /**
+     * Deletes the directory and what is in it. What is already gone is no error: at JVM exit {@link DeleteAtExit}'s
+     * hook runs at the same time as the application's own (a CLI closing its simulation on SIGTERM) and may have
+     * deleted some or all of it first.
+     */
     private static void deleteTree(final Path root)
     {
         try (Stream<Path> paths = Files.walk(root))
@@ -379,6 +385,18 @@ public final class Host implements AutoCloseable
             for (final Path p : all)
             {
                 Files.deleteIfExists(p);
+            }
+        }
+        catch (final NoSuchFileException gone)
+        {
+            // deleted meanwhile
+        }
+        catch (final UncheckedIOException ex)
+        {
+            if (!(ex.getCause() instanceof NoSuchFileException))
+            {
+                throw new UncheckedIOException("cannot delete guest memory directory " + root + ": " + ex.getCause(),
+                    ex.getCause());
             }
         }
         catch (final IOException ex)
