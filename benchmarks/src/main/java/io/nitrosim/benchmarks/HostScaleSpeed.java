@@ -15,6 +15,8 @@ import io.nitrosim.time.WallClock;
  * running and idle. Prints simulated seconds per CPU second of the running thread for both, their ratio, and
  * whether the two runs gave the same results (they must).
  * <p>
+ * The host is {@link RealTimeHostBenchmark}'s with only some of it busy.
+ * <p>
  * Usage: {@code java <nitro.jvm.flags> -cp benchmarks/target/benchmarks.jar io.nitrosim.benchmarks.HostScaleSpeed
  * [instances=36] [busy=2] [seconds=2] [rounds=3]}; rounds alternate the two modes, the first round is JIT warm-up,
  * the best of the rest is printed.
@@ -25,28 +27,6 @@ public final class HostScaleSpeed
 
     private HostScaleSpeed()
     {
-    }
-
-    static Scenario scenario(final int instances, final int busy, final long seconds)
-    {
-        final StringBuilder yaml = new StringBuilder()
-            .append("name: host-scale\nduration: ").append(seconds).append("s\nsampleInterval: 1s\n")
-            .append("overrides:\n  instanceTypes:\n    c5.large: {ebsPeakMbps: 525, ebsPeakIops: 4000, ebsBurstSeconds: 0}\n")
-            .append("instances:\n");
-        for (int i = 0; i < instances; i++)
-        {
-            yaml.append(String.format(Locale.ROOT, "  - {name: vm%02d, type: c5.large, volumes: [{name: data%02d, "
-                + "type: gp3, sizeGiB: 100, iops: 3000, throughputMiBps: 125}]}%n", i, i));
-        }
-        yaml.append("workloads:\n");
-        for (int i = 0; i < busy; i++)
-        {
-            yaml.append(String.format(Locale.ROOT, "  - {name: net%02d, kind: iperf, from: vm%02d, to: vm%02d, "
-                + "protocol: udp, rateGbps: 0.75, frameBytes: 9001}%n", i, i, (i + 1) % instances));
-            yaml.append(String.format(Locale.ROOT, "  - {name: ebs%02d, kind: fio, volume: data%02d, rw: write, "
-                + "bs: 256k, iodepth: 8}%n", i, i));
-        }
-        return SimulationRun.scenario("host-scale", yaml.toString());
     }
 
     public static void main(final String[] args) throws Exception
@@ -60,7 +40,7 @@ public final class HostScaleSpeed
             throw new IllegalArgumentException("instances 2..36, busy 1..instances, seconds >= 1, rounds >= 1; got "
                 + instances + ", " + busy + ", " + seconds + ", " + rounds);
         }
-        final Scenario scenario = scenario(instances, busy, seconds);
+        final Scenario scenario = RealTimeHostBenchmark.host(seconds + "s", instances, busy, 0);
         double skipping = 0;
         double everyPass = 0;
         boolean same = true;

@@ -67,21 +67,30 @@ public class RealTimeHostBenchmark
     /** The same host in real time ({@code threads} workers) or in virtual time (one deterministic thread). */
     static Scenario scenario(final String duration, final int threads, final boolean realTime)
     {
+        return host(duration, INSTANCES, INSTANCES, realTime ? threads : 0);
+    }
+
+    /**
+     * {@code instances} c5.large with a gp3 volume each, of which the first {@code busy} stream to the next one and
+     * write at their baselines; {@code threads} 0 runs it in virtual time, otherwise in real time on that many.
+     */
+    static Scenario host(final String duration, final int instances, final int busy, final int threads)
+    {
         final StringBuilder yaml = new StringBuilder()
             .append("name: full-host-real-time\nduration: ").append(duration).append("\nsampleInterval: 1s\n")
-            .append(realTime ? "clock: real\nallowedLag: unlimited\nthreads: " + threads + "\n" : "")
+            .append(threads > 0 ? "clock: real\nallowedLag: unlimited\nthreads: " + threads + "\n" : "")
             .append("overrides:\n  instanceTypes:\n    c5.large: {ebsPeakMbps: 525, ebsPeakIops: 4000, ebsBurstSeconds: 0}\n")
             .append("instances:\n");
-        for (int i = 0; i < INSTANCES; i++)
+        for (int i = 0; i < instances; i++)
         {
             yaml.append(String.format(Locale.ROOT, "  - {name: vm%02d, type: c5.large, volumes: [{name: data%02d, "
                 + "type: gp3, sizeGiB: 100, iops: 3000, throughputMiBps: 125}]}%n", i, i));
         }
         yaml.append("workloads:\n");
-        for (int i = 0; i < INSTANCES; i++)
+        for (int i = 0; i < busy; i++)
         {
             yaml.append(String.format(Locale.ROOT, "  - {name: net%02d, kind: iperf, from: vm%02d, to: vm%02d, "
-                + "protocol: udp, rateGbps: 0.75, frameBytes: 9001}%n", i, i, (i + 1) % INSTANCES));
+                + "protocol: udp, rateGbps: 0.75, frameBytes: 9001}%n", i, i, (i + 1) % instances));
             yaml.append(String.format(Locale.ROOT, "  - {name: ebs%02d, kind: fio, volume: data%02d, rw: write, "
                 + "bs: 256k, iodepth: 8}%n", i, i));
         }
