@@ -2,8 +2,11 @@ package io.nitrosim.benchmarks;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,7 +35,9 @@ import io.nitrosim.simulator.scenario.Scenario;
  * on one paced thread, {@code 2} the concurrent runtime on two workers: what they add is the runtime's (thread
  * hand-offs, idle back-off, lag). {@code load} {@code idle} runs the same two instances with no workload: what an
  * idle simulator costs. Each iteration also reports the process's CPU time over the run (workers, run loop, GC,
- * JIT), per simulated second.
+ * JIT), per simulated second. {@code mode} {@code bare} is the machine's floor in the same run: no simulator, two
+ * spinning threads handing a stamped record over an Agrona ring at the ping's frame rate ({@link
+ * BareHandoffLatency}); its figures are reported as the net ones (the NVMe ones stay 0).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -42,7 +47,7 @@ import io.nitrosim.simulator.scenario.Scenario;
 @Measurement(iterations = 2)
 public class RealTimeLatencyBenchmark
 {
-    @Param({"virtual", "1", "2"})
+    @Param({"virtual", "1", "2", "bare"})
     public String mode;
 
     @Param({"3s"})
@@ -53,6 +58,9 @@ public class RealTimeLatencyBenchmark
 
     private static final com.sun.management.OperatingSystemMXBean OS =
         (com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean();
+
+    /** The ping's frames per second: 0.1 Gbps of 1500 B frames. */
+    private static final long PING_FRAMES_PER_SECOND = 100_000_000L / (1500 * 8);
 
     private SimulationRun prepared;
 
@@ -73,18 +81,25 @@ public class RealTimeLatencyBenchmark
     @Setup(Level.Iteration)
     public void prepare() throws IOException
     {
-        prepared = SimulationRun.prepare(scenario(simulated, mode, load));
+        prepared = mode.equals("bare") ? null : SimulationRun.prepare(scenario(simulated, mode, load));
     }
 
     @TearDown(Level.Iteration)
     public void close() throws IOException
     {
-        prepared.close();
+        if (prepared != null)
+        {
+            prepared.close();
+        }
     }
 
     @Benchmark
-    public RunResults run(final LatencyFigures figures)
+    public Object run(final LatencyFigures figures) throws InterruptedException
     {
+        if (prepared == null)
+        {
+            return bare(figures);
+        }
         final long cpuStartNs = OS.getProcessCpuTime();
         final RunResults results = prepared.simulation().run(null);
         figures.processCpuNs = OS.getProcessCpuTime() - cpuStartNs;
@@ -103,6 +118,20 @@ public class RealTimeLatencyBenchmark
         figures.nvmeP99Ns = Math.round(nvme.p99Ms() * 1e6);
         figures.nvmeP999Ns = Math.round(nvme.p999Ms() * 1e6);
         return results;
+    }
+
+    private Histogram bare(final LatencyFigures figures) throws InterruptedException
+    {
+        final long durationNs = Duration.parse("PT" + simulated.toUpperCase(Locale.ROOT)).toNanos();
+        final long cpuStartNs = OS.getProcessCpuTime();
+        final Histogram oneWayNs = new BareHandoffLatency().measure(
+            durationNs, load.equals("idle") ? 1 : PING_FRAMES_PER_SECOND);
+        figures.processCpuNs = OS.getProcessCpuTime() - cpuStartNs;
+        figures.simulatedNs = durationNs;
+        figures.netP50Ns = oneWayNs.getValueAtPercentile(50);
+        figures.netP99Ns = oneWayNs.getValueAtPercentile(99);
+        figures.netP999Ns = oneWayNs.getValueAtPercentile(99.9);
+        return oneWayNs;
     }
 
     /** The run's latency percentiles (one run per iteration: these are that run's values). */
