@@ -9,6 +9,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import io.nitrosim.pci.queue.RingReads;
+
 /**
  * The bounded hand-off of doorbell and notify-on-write MMIO writes from the host's thread(s) to the device
  * agent: an Agrona many-to-one ring (several vCPU threads may write one function's BARs).
@@ -64,7 +66,7 @@ final class DoorbellRing
 
     int drain(final MessageHandler handler)
     {
-        return ring.read(handler);
+        return RingReads.read(ring, handler, Integer.MAX_VALUE);
     }
 
     int size()

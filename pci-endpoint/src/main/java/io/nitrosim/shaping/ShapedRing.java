@@ -15,6 +15,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
+import io.nitrosim.pci.queue.RingReads;
 import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.time.SimAgent;
@@ -233,7 +234,7 @@ public final class ShapedRing
         final int delivered;
         try
         {
-            delivered = ring.controlledRead(reader, limit);
+            delivered = RingReads.controlledRead(ring, reader, limit);
         }
         finally
         {

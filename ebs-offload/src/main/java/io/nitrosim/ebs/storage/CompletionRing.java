@@ -10,6 +10,8 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import io.nitrosim.pci.queue.RingReads;
+
 /**
  * Bounded completion queue between a backend and the polling agent: an Agrona one-to-one ring whose records
  * are completions (message type = op).
@@ -153,7 +155,7 @@ final class CompletionRing
         reader.handler = handler;
         try
         {
-            return ring.read(reader, limit);
+            return RingReads.read(ring, reader, limit);
         }
         finally
         {

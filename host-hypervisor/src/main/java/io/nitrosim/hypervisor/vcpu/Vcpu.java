@@ -18,6 +18,7 @@ import io.nitrosim.hypervisor.guest.GuestProgram;
 import io.nitrosim.hypervisor.guest.PciAddress;
 import io.nitrosim.hypervisor.guest.PciDeviceInfo;
 import io.nitrosim.hypervisor.pci.PciBus;
+import io.nitrosim.pci.queue.RingReads;
 import io.nitrosim.pci.trace.TraceKind;
 import io.nitrosim.pci.trace.Tracer;
 import io.nitrosim.time.SimAgent;
@@ -229,7 +230,7 @@ public final class Vcpu implements SimAgent
     public void onStart()
     {
         // Power-on: whatever was raised while the vCPU was off is gone, as a reset clears the local APIC.
-        while (ring.read(discardHandler) > 0)
+        while (RingReads.read(ring, discardHandler, Integer.MAX_VALUE) > 0)
         {
             // drain
         }
@@ -255,7 +256,7 @@ public final class Vcpu implements SimAgent
         }
         for (int i = 0; i < MAX_INTERRUPTS_PER_DUTY_CYCLE && interruptsEnabled; i++)
         {
-            if (ring.read(interruptHandler, 1) == 0)
+            if (RingReads.read(ring, interruptHandler, 1) == 0)
             {
                 break;
             }

@@ -14,6 +14,7 @@ import io.nitrosim.nic.frame.EthernetFrame;
 import io.nitrosim.nic.frame.FrameOutlet;
 import io.nitrosim.nic.frame.FrameReceiver;
 import io.nitrosim.pci.GuestTask;
+import io.nitrosim.pci.queue.RingReads;
 
 /**
  * The guest half of an interface's port bridge: inside the guest, on the vCPU that runs the interface's ENA
@@ -252,7 +253,7 @@ public final class PortBridge implements FrameReceiver, GuestTask
             if (f.remoteMac != 0)
             {
                 datagramSender.flow = f;
-                work += f.outbound.controlledRead(datagramSender, DATAGRAMS_PER_FLOW_PER_PASS);
+                work += RingReads.controlledRead(f.outbound, datagramSender, DATAGRAMS_PER_FLOW_PER_PASS);
             }
             if (f.released)
             {

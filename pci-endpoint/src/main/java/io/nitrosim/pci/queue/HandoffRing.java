@@ -145,7 +145,7 @@ public final class HandoffRing
     public int drain(final Handler handler, final int limit)
     {
         reader.handler = handler;
-        final int taken = ring.controlledRead(reader, limit);
+        final int taken = RingReads.controlledRead(ring, reader, limit);
         if (taken > 0)
         {
             if (producerWake != Wake.NONE) // room: a card that found the ring full goes on
