@@ -69,6 +69,8 @@ public abstract class PciFunction implements PciEndpoint
     private final DoorbellRing doorbellRing;
     private final boolean flrCapable;
     private final AtomicInteger resetGeneration = new AtomicInteger();
+    /** The runtime's wake for the function's agent alone ({@link Wake#NONE} in runtimes that skip no single agent). */
+    private Wake agentWake = Wake.NONE;
     private final AtomicCounter mmioIgnored;
     private final AtomicCounter invalidAccesses;
     private final AtomicCounter doorbells;
@@ -211,6 +213,26 @@ public abstract class PciFunction implements PciEndpoint
     protected boolean deviceWakesOnInput()
     {
         return false;
+    }
+
+    /**
+     * Whether the device, idle now (its last call did no work), does nothing until one of its own inputs arrives: a
+     * runtime may then skip the function's agent even in passes its group runs. The base wakes the agent on each of
+     * its own inputs (doorbell and notify writes, a reset, an MSI-X mask change); a device that answers true must
+     * give the agent's own wake ({@link #onBindAgentWake}) to every channel whose input it waits for, and report
+     * every timer as its deadline. Default: false (called whenever its group runs).
+     */
+    protected boolean deviceIdleUntilWoken()
+    {
+        return false;
+    }
+
+    /**
+     * The {@link Wake} of the function's agent alone (given after {@link #onBindWake}, only by runtimes that skip
+     * single agents): it also wakes the group. Default: nothing.
+     */
+    protected void onBindAgentWake(final Wake wake)
+    {
     }
 
     protected void onAgentClose()
@@ -378,7 +400,7 @@ public abstract class PciFunction implements PciEndpoint
         final int lanes = (sizeBytes == 4 ? -1 : (1 << (sizeBytes * 8)) - 1) << ((offset & 3) * 8);
         if (msix != null && dwordOffset == ConfigSpace.MSIX_CAP_OFFSET && (lanes & 0xFFFF_0000) != 0)
         {
-            msix.markDirty();
+            markMsixDirty();
         }
         final int devctl = ConfigSpace.PCIE_CAP_OFFSET + ConfigSpace.PCIE_DEVICE_CONTROL;
         if (flrCapable && dwordOffset == devctl
@@ -504,6 +526,7 @@ public abstract class PciFunction implements PciEndpoint
         }
         resets.increment();
         resetGeneration.incrementAndGet();
+        agentWake.wake();
         tracer.emit(TraceKind.RESET, -1, 0, 0, 0, 0);
     }
 
@@ -562,7 +585,7 @@ public abstract class PciFunction implements PciEndpoint
                 bar.maskedPutInt(offset, value, bar.writableMask(region, offset));
                 if (((offset - msix.tableOffset()) & 15) == MsixTable.ENTRY_VECTOR_CONTROL_OFFSET)
                 {
-                    msix.markDirty();
+                    markMsixDirty();
                 }
                 break;
 
@@ -582,6 +605,14 @@ public abstract class PciFunction implements PciEndpoint
         {
             doorbellOverflows.increment();
         }
+        agentWake.wake();
+    }
+
+    /** Marks MSI-X for the agent's next pass (a mask or enable changed) and wakes it. */
+    private void markMsixDirty()
+    {
+        msix.markDirty();
+        agentWake.wake();
     }
 
     /** The agent the host runs: reset, unmasked MSI-X, doorbells, then the device's own work. */
@@ -703,6 +734,22 @@ public abstract class PciFunction implements PciEndpoint
         public boolean wakesOnInput()
         {
             return deviceWakesOnInput();
+        }
+
+        @Override
+        public void bindAgentWake(final Wake wake)
+        {
+            agentWake = wake;
+            onBindAgentWake(wake);
+        }
+
+        /** Nothing of the base's own is waiting (reset, doorbells, MSI-X), and the device says it waits for input. */
+        @Override
+        public boolean idleUntilWoken()
+        {
+            return resetGeneration.get() == agentGeneration && doorbellRing.size() == 0
+                && doorbellOverflows.get() == overflowsSeen && (msix == null || !msix.isDirty())
+                && deviceIdleUntilWoken();
         }
 
         @Override

@@ -134,4 +134,83 @@ class FunctionAgentTest
         }
         assertEquals((long)registers * writesPerRegister, fn.doorbellCount() + fn.doorbellOverflowCount());
     }
+
+    /** A device that says it waits for input (as the NVMe controller does): only the base's inputs are tested here. */
+    private static final class WaitingFunction extends PciFunction
+    {
+        int doorbells;
+
+        WaitingFunction()
+        {
+            super(PciFunction.builder().name("waiting").vendorId(0x1d0f).deviceId(0x7778)
+                .memoryBar(0, 4096).msix(1, 0, 0x800, 0, 0xC00).notifyOnWrite(0, 0x10, 4));
+        }
+
+        @Override
+        protected void onDoorbell(final int barIndex, final int offset, final int value)
+        {
+            doorbells++;
+        }
+
+        @Override
+        protected void onReset()
+        {
+        }
+
+        @Override
+        protected int doDeviceWork()
+        {
+            return 0;
+        }
+
+        @Override
+        protected long deviceNextDeadlineNs()
+        {
+            return SimAgent.NO_DEADLINE;
+        }
+
+        @Override
+        protected boolean deviceWakesOnInput()
+        {
+            return true;
+        }
+
+        @Override
+        protected boolean deviceIdleUntilWoken()
+        {
+            return true;
+        }
+    }
+
+    @Test
+    void shouldWakeItsAgentOnEveryInputOfTheBaseAndWaitOnlyWhileNothingIsPending() throws Exception
+    {
+        final WaitingFunction fn = new WaitingFunction();
+        fn.connect(new FakeGuestMemory(0, 64), new RecordingMsiSink());
+        PciTestFirmware.enumerate(fn, 0xC000_0000L);
+        final int[] wakes = new int[1];
+        fn.agent().bindAgentWake(() -> wakes[0]++);
+        fn.agent().doWork();
+        assertTrue(fn.agent().idleUntilWoken());
+
+        fn.mmioWrite(0, 0x10, 4, 7); // a doorbell: woken, and not idle until the agent took it
+        assertEquals(1, wakes[0]);
+        assertEquals(false, fn.agent().idleUntilWoken());
+        fn.agent().doWork();
+        assertEquals(1, fn.doorbells);
+        assertTrue(fn.agent().idleUntilWoken());
+
+        PciTestFirmware.enableMsix(fn, 2, 0x50); // an MSI-X enable and a vector control write: woken, then pending
+        assertTrue(wakes[0] >= 2, "woken by MSI-X changes, " + wakes[0] + " wakes");
+        assertEquals(false, fn.agent().idleUntilWoken());
+        fn.agent().doWork();
+        assertTrue(fn.agent().idleUntilWoken());
+
+        final int beforeReset = wakes[0];
+        fn.functionLevelReset(); // a reset: woken, and not idle until the agent saw it
+        assertEquals(beforeReset + 1, wakes[0]);
+        assertEquals(false, fn.agent().idleUntilWoken());
+        fn.agent().doWork();
+        assertTrue(fn.agent().idleUntilWoken());
+    }
 }

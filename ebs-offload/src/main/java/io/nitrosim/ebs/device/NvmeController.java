@@ -349,6 +349,23 @@ public final class NvmeController extends PciFunction
         port.bindWakes(null, wake);
     }
 
+    /** The port's channels wake this controller alone, so that it can be skipped while its group works. */
+    @Override
+    protected void onBindAgentWake(final Wake wake)
+    {
+        port.bindWakes(null, wake);
+    }
+
+    /**
+     * Idle, it waits only for input: a doorbell (new commands, CQ room, CC), the card's completions or room in
+     * the request ring (the port's channels) or a reset; it has no timer of its own.
+     */
+    @Override
+    protected boolean deviceIdleUntilWoken()
+    {
+        return true;
+    }
+
     /** Its outside input is the EBS card's: completions on the port's hand-off and room in its request ring. */
     @Override
     protected boolean deviceWakesOnInput()

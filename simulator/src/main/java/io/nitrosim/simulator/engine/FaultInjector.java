@@ -108,6 +108,17 @@ final class FaultInjector implements SimAgent
         return work;
     }
 
+    /**
+     * Without faults it never works, so it may be skipped. With faults it may not: starting or ending one changes a
+     * device's state directly, and a recovery is polled on every pass, so the runtime must call it in every pass
+     * and wake every group after it works.
+     */
+    @Override
+    public boolean wakesOnInput()
+    {
+        return injections.length == 0;
+    }
+
     @Override
     public long nextDeadlineNs()
     {

@@ -120,6 +120,16 @@ public final class TimeSeriesRecorder implements SimAgent
         return nextSampleNs > stopAtNs ? NO_DEADLINE : nextSampleNs;
     }
 
+    /**
+     * It only works at its deadline (the next sample time) and a sample only reads counters, changing nothing
+     * another agent reads: it may be skipped between samples.
+     */
+    @Override
+    public boolean wakesOnInput()
+    {
+        return true;
+    }
+
     @Override
     public String roleName()
     {
