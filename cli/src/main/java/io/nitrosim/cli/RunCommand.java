@@ -35,7 +35,7 @@ public final class RunCommand implements Callable<Integer>
 
     @Option(names = "--replayable",
         description = "With --trace: also record the bytes every DMA read returns (dma-data), which 'nitro-sim trace "
-            + "replay' needs (about 60 % more trace).")
+            + "replay' needs (about 60 %% more trace).")
     boolean replayable;
 
     @Option(names = "--golden", paramLabel = "TRACE",
