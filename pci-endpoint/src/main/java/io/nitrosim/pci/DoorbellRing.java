@@ -62,9 +62,15 @@ final class DoorbellRing
         return true;
     }
 
+    /**
+     * Hands every record to {@code handler}. Agrona's read stops at the end of the buffer: when it found only the
+     * padding there, the records written at the start are read at once, so that no doorbell waits for another call
+     * (the agent may sleep until woken, and nothing would wake it for a record already in the ring).
+     */
     int drain(final MessageHandler handler)
     {
-        return ring.read(handler);
+        final int read = ring.read(handler);
+        return read == 0 && ring.size() > 0 ? ring.read(handler) : read;
     }
 
     int size()

@@ -77,6 +77,8 @@ public abstract class PciFunction implements PciEndpoint
     private final AtomicCounter doorbellsCoalesced;
     private final AtomicCounter resets;
     private final FunctionAgent agent = new FunctionAgent();
+    /** The agent's own wake (a runtime that skips idle agents binds it; others leave NONE). */
+    private Wake agentWake = Wake.NONE;
     private Tracer tracer = Tracer.OFF;
 
     /** Builds the function; all builder input is validated here, bad input throws IllegalArgumentException. */
@@ -196,8 +198,9 @@ public abstract class PciFunction implements PciEndpoint
     }
 
     /**
-     * The {@link Wake} of the ownership group the function's agent runs in: give it, as consumer and producer, to
-     * the channels the device shares with agents outside that group (a card's rings). Default: nothing.
+     * The {@link Wake} of the ownership group the function's agent runs in, or later the agent's own (which wakes the
+     * group too) from a runtime that skips idle agents: give it, as consumer and producer, to the channels the device
+     * shares with agents outside that group (a card's rings), replacing the one given before. Default: nothing.
      */
     protected void onBindWake(final Wake wake)
     {
@@ -211,6 +214,23 @@ public abstract class PciFunction implements PciEndpoint
     protected boolean deviceWakesOnInput()
     {
         return false;
+    }
+
+    /**
+     * Whether the device, having done no work in its last pass, does nothing until an input reaches it or its
+     * {@link #deviceNextDeadlineNs() deadline} comes: then the agent sleeps while its group works ({@link
+     * SimAgent#idleUntilWoken()}), woken by the guest's MMIO and config writes, resets, and the channels {@link
+     * #onBindWake} was given. A device that polls anything else keeps the default: false.
+     */
+    protected boolean deviceIdleUntilWoken()
+    {
+        return false;
+    }
+
+    /** For input that reaches the device by a direct call (e.g. a link going down): its agent runs again. */
+    protected final void wakeAgent()
+    {
+        agentWake.wake();
     }
 
     protected void onAgentClose()
@@ -373,6 +393,7 @@ public abstract class PciFunction implements PciEndpoint
         }
         tracer.emit(TraceKind.CONFIG_WRITE, -1, offset, sizeBytes, value, 0);
         config.write(offset, sizeBytes, value);
+        agentWake.wake();
         final int dwordOffset = offset & ~3;
         final int shifted = value << ((offset & 3) * 8);
         final int lanes = (sizeBytes == 4 ? -1 : (1 << (sizeBytes * 8)) - 1) << ((offset & 3) * 8);
@@ -451,6 +472,7 @@ public abstract class PciFunction implements PciEndpoint
             return;
         }
         final int off = (int)offset;
+        agentWake.wake(); // any register write may be input its device looks at
         if (sizeBytes == 8 && (off & 7) == 0)
         {
             final int region = bar.regionOf(off);
@@ -504,6 +526,7 @@ public abstract class PciFunction implements PciEndpoint
         }
         resets.increment();
         resetGeneration.incrementAndGet();
+        agentWake.wake();
         tracer.emit(TraceKind.RESET, -1, 0, 0, 0, 0);
     }
 
@@ -703,6 +726,23 @@ public abstract class PciFunction implements PciEndpoint
         public boolean wakesOnInput()
         {
             return deviceWakesOnInput();
+        }
+
+        /** The device's channels wake this agent (and with it its group): it may then sleep while the group works. */
+        @Override
+        public void bindAgentWake(final Wake wake)
+        {
+            agentWake = wake == null ? Wake.NONE : wake;
+            onBindWake(agentWake);
+        }
+
+        /** Nothing of its own waiting (doorbells, reset, MSI-X, overflows) and the device idle until woken. */
+        @Override
+        public boolean idleUntilWoken()
+        {
+            return agentWake != Wake.NONE && deviceIdleUntilWoken() && doorbellRing.size() == 0
+                && resetGeneration.get() == agentGeneration && (msix == null || !msix.isDirty())
+                && doorbellOverflows.get() == overflowsSeen;
         }
 
         @Override

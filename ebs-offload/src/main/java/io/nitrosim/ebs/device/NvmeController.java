@@ -356,6 +356,16 @@ public final class NvmeController extends PciFunction
         return true;
     }
 
+    /**
+     * Idle, it waits for input as an NVMe controller does (it fetches commands on SQ tail doorbells): doorbells and
+     * register writes, the card's completions and room in its request ring. It has no timers.
+     */
+    @Override
+    protected boolean deviceIdleUntilWoken()
+    {
+        return true;
+    }
+
     @Override
     protected long deviceNextDeadlineNs()
     {

@@ -145,7 +145,13 @@ public final class HandoffRing
     public int drain(final Handler handler, final int limit)
     {
         reader.handler = handler;
-        final int taken = ring.controlledRead(reader, limit);
+        int taken = ring.controlledRead(reader, limit);
+        if (taken == 0 && ring.size() > 0)
+        {
+            // Agrona's read stops at the end of the buffer: it found only the padding there, the records are at the
+            // start. Taken now, so that none waits for another call (the function's agent may sleep until woken).
+            taken = ring.controlledRead(reader, limit);
+        }
         if (taken > 0)
         {
             if (producerWake != Wake.NONE) // room: a card that found the ring full goes on
