@@ -78,6 +78,12 @@ final class DoorbellRing
         return ring.size() / SLOT_BYTES;
     }
 
+    /** Whether no record waits (two reads; {@link #size} loops until it reads both positions unchanged). */
+    boolean isEmpty()
+    {
+        return ring.producerPosition() == ring.consumerPosition();
+    }
+
     int capacityRecords()
     {
         return ring.capacity() / SLOT_BYTES;

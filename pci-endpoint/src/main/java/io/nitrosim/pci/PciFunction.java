@@ -740,7 +740,7 @@ public abstract class PciFunction implements PciEndpoint
         @Override
         public boolean idleUntilWoken()
         {
-            return agentWake != Wake.NONE && deviceIdleUntilWoken() && doorbellRing.size() == 0
+            return agentWake != Wake.NONE && deviceIdleUntilWoken() && doorbellRing.isEmpty()
                 && resetGeneration.get() == agentGeneration && (msix == null || !msix.isDirty())
                 && doorbellOverflows.get() == overflowsSeen;
         }
