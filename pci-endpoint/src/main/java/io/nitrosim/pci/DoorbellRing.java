@@ -64,6 +64,11 @@ final class DoorbellRing
         return true;
     }
 
+    /**
+     * Hands every record to {@code handler}, past the padding at the end of the buffer ({@link RingReads}), so that
+     * no doorbell waits for another call (the agent may sleep until woken, and nothing would wake it for a record
+     * already in the ring).
+     */
     int drain(final MessageHandler handler)
     {
         return RingReads.read(ring, handler, Integer.MAX_VALUE);
@@ -72,6 +77,12 @@ final class DoorbellRing
     int size()
     {
         return ring.size() / SLOT_BYTES;
+    }
+
+    /** Whether no record waits (two reads; {@link #size} loops until it reads both positions unchanged). */
+    boolean isEmpty()
+    {
+        return ring.producerPosition() == ring.consumerPosition();
     }
 
     int capacityRecords()

@@ -69,8 +69,6 @@ public abstract class PciFunction implements PciEndpoint
     private final DoorbellRing doorbellRing;
     private final boolean flrCapable;
     private final AtomicInteger resetGeneration = new AtomicInteger();
-    /** The runtime's wake for the function's agent alone ({@link Wake#NONE} in runtimes that skip no single agent). */
-    private Wake agentWake = Wake.NONE;
     private final AtomicCounter mmioIgnored;
     private final AtomicCounter invalidAccesses;
     private final AtomicCounter doorbells;
@@ -79,6 +77,8 @@ public abstract class PciFunction implements PciEndpoint
     private final AtomicCounter doorbellsCoalesced;
     private final AtomicCounter resets;
     private final FunctionAgent agent = new FunctionAgent();
+    /** The agent's own wake (a runtime that skips idle agents binds it; others leave NONE). */
+    private Wake agentWake = Wake.NONE;
     private Tracer tracer = Tracer.OFF;
 
     /** Builds the function; all builder input is validated here, bad input throws IllegalArgumentException. */
@@ -198,8 +198,9 @@ public abstract class PciFunction implements PciEndpoint
     }
 
     /**
-     * The {@link Wake} of the ownership group the function's agent runs in: give it, as consumer and producer, to
-     * the channels the device shares with agents outside that group (a card's rings). Default: nothing.
+     * The {@link Wake} of the ownership group the function's agent runs in, or later the agent's own (which wakes the
+     * group too) from a runtime that skips idle agents: give it, as consumer and producer, to the channels the device
+     * shares with agents outside that group (a card's rings), replacing the one given before. Default: nothing.
      */
     protected void onBindWake(final Wake wake)
     {
@@ -216,23 +217,20 @@ public abstract class PciFunction implements PciEndpoint
     }
 
     /**
-     * Whether the device, idle now (its last call did no work), does nothing until one of its own inputs arrives: a
-     * runtime may then skip the function's agent even in passes its group runs. The base wakes the agent on each of
-     * its own inputs (doorbell and notify writes, a reset, an MSI-X mask change); a device that answers true must
-     * give the agent's own wake ({@link #onBindAgentWake}) to every channel whose input it waits for, and report
-     * every timer as its deadline. Default: false (called whenever its group runs).
+     * Whether the device, having done no work in its last pass, does nothing until an input reaches it or its
+     * {@link #deviceNextDeadlineNs() deadline} comes: then the agent sleeps while its group works ({@link
+     * SimAgent#idleUntilWoken()}), woken by the guest's MMIO and config writes, resets, and the channels {@link
+     * #onBindWake} was given. A device that polls anything else keeps the default: false.
      */
     protected boolean deviceIdleUntilWoken()
     {
         return false;
     }
 
-    /**
-     * The {@link Wake} of the function's agent alone (given after {@link #onBindWake}, only by runtimes that skip
-     * single agents): it also wakes the group. Default: nothing.
-     */
-    protected void onBindAgentWake(final Wake wake)
+    /** For input that reaches the device by a direct call (e.g. a link going down): its agent runs again. */
+    protected final void wakeAgent()
     {
+        agentWake.wake();
     }
 
     protected void onAgentClose()
@@ -395,12 +393,13 @@ public abstract class PciFunction implements PciEndpoint
         }
         tracer.emit(TraceKind.CONFIG_WRITE, -1, offset, sizeBytes, value, 0);
         config.write(offset, sizeBytes, value);
+        agentWake.wake();
         final int dwordOffset = offset & ~3;
         final int shifted = value << ((offset & 3) * 8);
         final int lanes = (sizeBytes == 4 ? -1 : (1 << (sizeBytes * 8)) - 1) << ((offset & 3) * 8);
         if (msix != null && dwordOffset == ConfigSpace.MSIX_CAP_OFFSET && (lanes & 0xFFFF_0000) != 0)
         {
-            markMsixDirty();
+            msix.markDirty();
         }
         final int devctl = ConfigSpace.PCIE_CAP_OFFSET + ConfigSpace.PCIE_DEVICE_CONTROL;
         if (flrCapable && dwordOffset == devctl
@@ -473,6 +472,7 @@ public abstract class PciFunction implements PciEndpoint
             return;
         }
         final int off = (int)offset;
+        agentWake.wake(); // any register write may be input its device looks at
         if (sizeBytes == 8 && (off & 7) == 0)
         {
             final int region = bar.regionOf(off);
@@ -585,7 +585,7 @@ public abstract class PciFunction implements PciEndpoint
                 bar.maskedPutInt(offset, value, bar.writableMask(region, offset));
                 if (((offset - msix.tableOffset()) & 15) == MsixTable.ENTRY_VECTOR_CONTROL_OFFSET)
                 {
-                    markMsixDirty();
+                    msix.markDirty();
                 }
                 break;
 
@@ -605,14 +605,6 @@ public abstract class PciFunction implements PciEndpoint
         {
             doorbellOverflows.increment();
         }
-        agentWake.wake();
-    }
-
-    /** Marks MSI-X for the agent's next pass (a mask or enable changed) and wakes it. */
-    private void markMsixDirty()
-    {
-        msix.markDirty();
-        agentWake.wake();
     }
 
     /** The agent the host runs: reset, unmasked MSI-X, doorbells, then the device's own work. */
@@ -736,20 +728,21 @@ public abstract class PciFunction implements PciEndpoint
             return deviceWakesOnInput();
         }
 
+        /** The device's channels wake this agent (and with it its group): it may then sleep while the group works. */
         @Override
         public void bindAgentWake(final Wake wake)
         {
-            agentWake = wake;
-            onBindAgentWake(wake);
+            agentWake = wake == null ? Wake.NONE : wake;
+            onBindWake(agentWake);
         }
 
-        /** Nothing of the base's own is waiting (reset, doorbells, MSI-X), and the device says it waits for input. */
+        /** Nothing of its own waiting (doorbells, reset, MSI-X, overflows) and the device idle until woken. */
         @Override
         public boolean idleUntilWoken()
         {
-            return resetGeneration.get() == agentGeneration && doorbellRing.size() == 0
-                && doorbellOverflows.get() == overflowsSeen && (msix == null || !msix.isDirty())
-                && deviceIdleUntilWoken();
+            return agentWake != Wake.NONE && deviceIdleUntilWoken() && doorbellRing.isEmpty()
+                && resetGeneration.get() == agentGeneration && (msix == null || !msix.isDirty())
+                && doorbellOverflows.get() == overflowsSeen;
         }
 
         @Override

@@ -349,26 +349,19 @@ public final class NvmeController extends PciFunction
         port.bindWakes(null, wake);
     }
 
-    /** The port's channels wake this controller alone, so that it can be skipped while its group works. */
+    /** Its outside input is the EBS card's: completions on the port's hand-off and room in its request ring. */
     @Override
-    protected void onBindAgentWake(final Wake wake)
-    {
-        port.bindWakes(null, wake);
-    }
-
-    /**
-     * Idle, it waits only for input: a doorbell (new commands, CQ room, CC), the card's completions or room in
-     * the request ring (the port's channels) or a reset; it has no timer of its own.
-     */
-    @Override
-    protected boolean deviceIdleUntilWoken()
+    protected boolean deviceWakesOnInput()
     {
         return true;
     }
 
-    /** Its outside input is the EBS card's: completions on the port's hand-off and room in its request ring. */
+    /**
+     * Idle, it waits for input as an NVMe controller does (it fetches commands on SQ tail doorbells): doorbells and
+     * register writes, the card's completions and room in its request ring. It has no timers.
+     */
     @Override
-    protected boolean deviceWakesOnInput()
+    protected boolean deviceIdleUntilWoken()
     {
         return true;
     }

@@ -272,7 +272,14 @@ public final class NvmeDriver implements GuestTask
         if (state != State.START && state != State.FAILED && state != State.WAIT_NOT_READY
             && state != State.WAIT_READY && bringUp.queuesAllocated())
         {
-            work += reap(queues[0]);
+            // The admin CQ as Linux looks at it: on its vector, or while admin commands are outstanding (bring-up
+            // polls them; a CQE only ever answers a command). Idle, it is not read on every call.
+            final NvmeDriverQueue admin = queues[0];
+            if (!config.interruptMode || admin.interrupted || admin.outstanding() > 0)
+            {
+                admin.interrupted = false;
+                work += reap(admin);
+            }
             if (state == State.READY)
             {
                 for (int q = 1; q <= bringUp.grantedPairs(); q++)
@@ -323,6 +330,7 @@ public final class NvmeDriver implements GuestTask
     /** Reaps every CQ, whether its interrupt fired or not (a timeout first looks for a missed completion). */
     void pollCompletions()
     {
+        queues[0].interrupted = false;
         reap(queues[0]);
         for (int q = 1; state == State.READY && q <= bringUp.grantedPairs(); q++)
         {

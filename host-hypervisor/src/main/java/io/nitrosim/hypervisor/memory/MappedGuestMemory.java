@@ -157,6 +157,18 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
         final UnsafeBuffer chunk = chunks[(int)(guestPhysicalAddress >>> chunkShift)];
         if (first <= chunk.capacity() - length)
         {
+            if (length == Long.BYTES || length == 2 * Long.BYTES)
+            {
+                // A queue entry (ENA TX completion 8 B; ENA RX completion, NVMe CQE, descriptors 16 B), read on
+                // every driver call: one or two word moves in the platform's order (the same bytes) beat
+                // copyMemory's checks and call for so few bytes.
+                dst.putLong(dstOffset, chunk.getLong(first));
+                if (length > Long.BYTES)
+                {
+                    dst.putLong(dstOffset + Long.BYTES, chunk.getLong(first + Long.BYTES));
+                }
+                return true;
+            }
             // Within one chunk (nearly always): one copy under the checks above, none per buffer on the way.
             UnsafeApi.copyMemory(null, chunk.addressOffset() + first, dst.byteArray(), dst.addressOffset() + dstOffset,
                 length);
@@ -188,8 +200,19 @@ public final class MappedGuestMemory implements GuestMemory, AutoCloseable
         final UnsafeBuffer chunk = chunks[(int)(guestPhysicalAddress >>> chunkShift)];
         if (first <= chunk.capacity() - length)
         {
-            UnsafeApi.copyMemory(src.byteArray(), src.addressOffset() + srcOffset, null, chunk.addressOffset() + first,
-                length);
+            if (length == Long.BYTES || length == 2 * Long.BYTES)
+            {
+                chunk.putLong(first, src.getLong(srcOffset)); // a queue entry: as in read
+                if (length > Long.BYTES)
+                {
+                    chunk.putLong(first + Long.BYTES, src.getLong(srcOffset + Long.BYTES));
+                }
+            }
+            else
+            {
+                UnsafeApi.copyMemory(src.byteArray(), src.addressOffset() + srcOffset, null,
+                    chunk.addressOffset() + first, length);
+            }
             VarHandle.releaseFence();
             return true;
         }

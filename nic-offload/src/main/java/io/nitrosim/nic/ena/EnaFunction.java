@@ -257,6 +257,7 @@ public final class EnaFunction extends PciFunction
         }
         linkDown = !up;
         aenq.postLinkChange(up, clock.nanoTime()); // vector 0 fires at the end of the device's next pass
+        wakeAgent();
     }
 
     /** Whether the ENI's link is up. */
@@ -371,6 +372,17 @@ public final class EnaFunction extends PciFunction
     /** Its outside input is the card's: frames on the port's hand-off and room in the egress queues, both waking. */
     @Override
     protected boolean deviceWakesOnInput()
+    {
+        return true;
+    }
+
+    /**
+     * Idle, it waits for input as a real ENA does (it acts on doorbells, not by scanning guest memory): doorbells and
+     * register writes, the card's frames and egress room, link changes. Its timers (reset done, keep-alive, frames or
+     * admin commands left over) are its deadline.
+     */
+    @Override
+    protected boolean deviceIdleUntilWoken()
     {
         return true;
     }

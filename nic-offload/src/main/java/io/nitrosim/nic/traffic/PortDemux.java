@@ -16,6 +16,12 @@ public final class PortDemux implements FrameSink, FrameReceiver
 {
     private final Int2ObjectHashMap<FrameReceiver> byPort = new Int2ObjectHashMap<>();
     private final EthernetFrame frame = new EthernetFrame();
+    /**
+     * The last port found and its receiver: a guest's frames nearly all belong to the same one or few flows, so
+     * the map is looked up only when the port changes (the same receiver either way; registering clears it).
+     */
+    private int lastPort = -1;
+    private FrameReceiver lastSink;
     private long unmatched;
 
     public void register(final int port, final FrameReceiver sink)
@@ -25,6 +31,8 @@ public final class PortDemux implements FrameSink, FrameReceiver
             throw new IllegalArgumentException("port " + port + " already has a receiver on this ENI");
         }
         byPort.put(port, sink);
+        lastPort = -1;
+        lastSink = null;
     }
 
     /** Frames for ports nobody listens on (discarded). */
@@ -46,12 +54,22 @@ public final class PortDemux implements FrameSink, FrameReceiver
         final long nowNs)
     {
         final FrameReceiver sink = capturedLength < EthernetFrame.L4_OFFSET + 4 ? null
-            : byPort.get(frame.wrap(buffer, offset, capturedLength).dstPort());
+            : receiverOf(frame.wrap(buffer, offset, capturedLength).dstPort());
         if (sink == null)
         {
             unmatched++;
             return;
         }
         sink.onFrame(buffer, offset, capturedLength, frameLength, nowNs);
+    }
+
+    private FrameReceiver receiverOf(final int port)
+    {
+        if (port != lastPort)
+        {
+            lastSink = byPort.get(port);
+            lastPort = port;
+        }
+        return lastSink;
     }
 }

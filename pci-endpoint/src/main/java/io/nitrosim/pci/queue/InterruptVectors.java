@@ -15,6 +15,11 @@ public final class InterruptVectors
     private final boolean[] pending;
     private final boolean[] armed;
     private final int firstOneShot;
+    /**
+     * Vectors pending, armed or not: {@link #fire} runs once per device pass, and NVMe has 33 vectors of which a
+     * pass raises at most a few, so it skips the scan when none is pending. The vectors fire in the same order.
+     */
+    private int pendingCount;
 
     /**
      * @param count        vectors 0..count-1.
@@ -38,14 +43,16 @@ public final class InterruptVectors
     {
         Arrays.fill(pending, false);
         Arrays.fill(armed, true);
+        pendingCount = 0;
     }
 
     /** Marks {@code vector} to be sent at the next {@link #fire}; vectors outside 0..count-1 are ignored. */
     public void raise(final int vector)
     {
-        if (vector >= 0 && vector < pending.length)
+        if (vector >= 0 && vector < pending.length && !pending[vector])
         {
             pending[vector] = true;
+            pendingCount++;
         }
     }
 
@@ -72,11 +79,18 @@ public final class InterruptVectors
     public int fire(final MsixTable msix)
     {
         int fired = 0;
-        for (int v = 0; v < pending.length; v++)
+        for (int v = 0, seen = 0; seen < pendingCount && v < pending.length; v++)
         {
-            if (pending[v] && armed[v])
+            if (!pending[v])
+            {
+                continue;
+            }
+            seen++;
+            if (armed[v])
             {
                 pending[v] = false;
+                pendingCount--;
+                seen--;
                 if (v >= firstOneShot)
                 {
                     armed[v] = false;

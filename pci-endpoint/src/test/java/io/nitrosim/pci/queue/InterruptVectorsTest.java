@@ -80,6 +80,24 @@ class InterruptVectorsTest
     }
 
     @Test
+    void shouldSendVectorsAboveOneThatStaysPendingWhileDisarmed()
+    {
+        final InterruptVectors vectors = new InterruptVectors(4, 1);
+        vectors.raise(1);
+        assertEquals(1, vectors.fire(device.msix()));
+        vectors.raise(1); // disarmed: stays pending
+        vectors.raise(1);
+        vectors.raise(3);
+        assertEquals(1, vectors.fire(device.msix()));
+        assertEquals(List.of(1, 3), vectors());
+        vectors.rearm(1);
+        vectors.raise(2);
+        assertEquals(2, vectors.fire(device.msix()));
+        assertEquals(List.of(1, 3, 1, 2), vectors());
+        assertEquals(0, vectors.fire(device.msix()));
+    }
+
+    @Test
     void shouldRefuseAFirstOneShotVectorOutsideTheVectors()
     {
         assertEquals("4 vectors, first one-shot 5: accepted at least 1 vector and a first one-shot vector in 0..4",
