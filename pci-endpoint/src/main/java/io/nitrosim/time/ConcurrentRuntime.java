@@ -15,8 +15,11 @@ import org.agrona.concurrent.NanoClock;
 /**
  * Real time on several threads. Agents are placed in <em>ownership groups</em> ({@link #placeIn}): the agents of a
  * group share state and run on one thread, in the order they joined; groups share nothing mutable except through
- * thread-safe channels (Agrona rings, atomic counters, a one-writer hand-off). The groups are dealt round robin,
- * in the order they were created, to at most {@code threads} worker threads.
+ * thread-safe channels (Agrona rings, atomic counters, a one-writer hand-off). The groups are dealt to at most
+ * {@code threads} worker threads in contiguous runs of the order they were created in ({@link GroupDealer}: groups
+ * created together, such as an instance's guest and its cards, talk to each other), at first by count, and again
+ * between runs by the wall time each group's passes with work took, when that makes the busiest worker at least a
+ * tenth lighter.
  * <p>
  * Each worker runs {@link PacedRuntime}'s loop over its own groups, with its <em>own</em> simulated time: a pass
  * calls every group; after a pass without work the worker's time moves to its groups' earliest deadline, at once
@@ -63,6 +66,11 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
      * and taken at another's time): at most twice this.
      */
     public static final long MAX_SKEW_NS = 100_000L;
+    /**
+     * Busy time (of all groups together, 20 ms) to have been measured since the last deal before the groups are
+     * dealt again by it: less is too noisy a sample to move groups for.
+     */
+    static final long REDEAL_SAMPLE_NS = 20_000_000L;
     private static final long CALLER_POLL_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long JOIN_TIMEOUT_MS = 5_000L;
 
@@ -82,7 +90,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     /** Set by a worker that arrives at the end with traffic in its last millisecond; reset by the caller. */
     private volatile boolean trafficAtEnd;
     private String placement;
-    private int assigned;
+    private long redeals;
     private boolean started;
     private boolean closed;
     private volatile long targetNs;
@@ -198,6 +206,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         {
             start();
         }
+        else
+        {
+            redealByLoad();
+        }
         caller = Thread.currentThread();
         final boolean awakeAtEnd = trafficAtEnd;
         trafficAtEnd = false;
@@ -254,6 +266,12 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 }
             }
         }
+    }
+
+    /** Times the groups were dealt again by their measured load (not counting the first deal). */
+    public long redeals()
+    {
+        return redeals;
     }
 
     /** Worker threads started (0 before the first run). */
@@ -370,10 +388,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         }
         workerArray = workers.toArray(new Worker[0]);
         parking = new ParkedWorkers(workerArray);
-        for (final Group group : groups)
-        {
-            assign(group);
-        }
+        deal(GroupDealer.dealEvenly(groups.size(), threads));
         final long originWallNs = WallClock.nanoTime() - reachedNs;
         for (final Worker worker : workers)
         {
@@ -406,12 +421,72 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         return slowestNs;
     }
 
+    /** A group created after the start joins the last worker, which runs the latest groups; a re-deal may move it. */
     private void assign(final Group group)
     {
-        final Worker worker = workers.get(assigned++ % workers.size());
+        final Worker worker = workerArray[workerArray.length - 1];
         group.worker = worker;
         worker.groups = Arrays.copyOf(worker.groups, worker.groups.length + 1);
         worker.groups[worker.groups.length - 1] = group;
+    }
+
+    /**
+     * Between runs: deals the groups again by the busy time each took since the last such look, if enough was
+     * measured and the busiest worker gets at least {@link GroupDealer#MIN_GAIN} lighter. The workers wait for the
+     * next generation, which publishes their new groups (and what the previous owner wrote into them, which the
+     * caller saw through the arrivals).
+     */
+    private void redealByLoad()
+    {
+        final int count = groups.size();
+        if (workerArray.length < 2 || count < 2)
+        {
+            return;
+        }
+        final long[] loads = new long[count];
+        final int[] current = new int[count];
+        long total = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Group group = groups.get(i);
+            loads[i] = group.busyNs - group.dealtBusyNs;
+            current[i] = group.worker.index;
+            total += loads[i];
+        }
+        if (total < REDEAL_SAMPLE_NS)
+        {
+            return;
+        }
+        for (final Group group : groups)
+        {
+            group.dealtBusyNs = group.busyNs;
+        }
+        final int[] proposed = GroupDealer.deal(loads, workerArray.length);
+        if (GroupDealer.better(loads, current, proposed, workerArray.length))
+        {
+            deal(proposed);
+            redeals++;
+        }
+    }
+
+    /** Gives group {@code i} (in creation order) to worker {@code dealt[i]}; each worker keeps creation order. */
+    private void deal(final int[] dealt)
+    {
+        final List<List<Group>> byWorker = new ArrayList<>();
+        for (int w = 0; w < workerArray.length; w++)
+        {
+            byWorker.add(new ArrayList<>());
+        }
+        for (int i = 0; i < dealt.length; i++)
+        {
+            final Group group = groups.get(i);
+            group.worker = workerArray[dealt[i]];
+            byWorker.get(dealt[i]).add(group);
+        }
+        for (int w = 0; w < workerArray.length; w++)
+        {
+            workerArray[w].groups = byWorker.get(w).toArray(new Group[0]);
+        }
     }
 
     private void requireBetweenRuns(final String what)
@@ -445,6 +520,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         final AgentGroup agents;
         /** Wall time its passes with work took; written by its worker only. */
         long busyNs;
+        /** {@link #busyNs} when the groups were last looked at for a re-deal; the caller's only. */
+        long dealtBusyNs;
         Worker worker;
 
         Group(final String name)
