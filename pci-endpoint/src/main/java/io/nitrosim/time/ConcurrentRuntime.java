@@ -23,7 +23,8 @@ import org.agrona.concurrent.NanoClock;
  * tenth lighter.
  * <p>
  * Each worker runs {@link PacedRuntime}'s loop over its own groups, with its <em>own</em> simulated time: a pass
- * calls every group; after a pass without work the worker's time moves to its groups' earliest deadline, at once
+ * calls every group that is due and skips the idle ones ({@link WorkerGroup}: the group is the {@link Wake} its
+ * agents give their rings, and a producer on any worker wakes it); after a pass without work the worker's time moves to its groups' earliest deadline, at once
  * when the wall clock is there, otherwise after waiting for it (never ahead of the wall clock, so a record's stamp
  * is never later than the wall clock when another worker takes it). Since input from another thread may arrive at
  * any moment, a waiting worker does not wait for the deadline in one go: it waits as its {@link AdaptiveIdle} says
