@@ -24,13 +24,14 @@ import org.agrona.concurrent.NanoClock;
  * <p>
  * Each worker runs {@link PacedRuntime}'s loop over its own groups, with its <em>own</em> simulated time: a pass
  * calls every group that is due and skips the idle ones ({@link WorkerGroup}: the group is the {@link Wake} its
- * agents give their rings, and a producer on any worker wakes it); after a pass without work the worker's time moves to its groups' earliest deadline, at once
- * when the wall clock is there, otherwise after waiting for it (never ahead of the wall clock, so a record's stamp
+ * agents give their rings, and a producer on any worker wakes it); after a pass without work the worker's time
+ * moves to its groups' earliest deadline, at once when the wall clock is there, otherwise after waiting for it (never ahead of the wall clock, so a record's stamp
  * is never later than the wall clock when another worker takes it). Since input from another thread may arrive at
  * any moment, a waiting worker does not wait for the deadline in one go: it waits as its {@link AdaptiveIdle} says
  * (spinning or yielding while it saw work in the last millisecond or its deadline is near, unless the machine is
  * oversubscribed; otherwise backing off to parks of up to {@link #MAX_IDLE_PARK_NS}, each ending before the
- * deadline) and after each wait moves its time to the wall clock's and makes another pass. A worker that parks says so (a flag and a count of parked workers); a worker whose pass did work
+ * deadline) and after each wait moves its time to the wall clock's and makes another pass. A worker that parks
+ * says so (a flag and a count of parked workers); a worker whose pass did work
  * wakes every parked worker (the work may have been a hand-off to one of them), so input reaches a parked worker
  * within a thread wake-up rather than a park. A record that lands between a worker's last pass and its park waits
  * for the end of that park, which is why parks stay short. An idle simulator so still costs a wake-up per
