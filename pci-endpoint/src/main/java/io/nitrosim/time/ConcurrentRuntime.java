@@ -78,7 +78,8 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     private static final long JOIN_TIMEOUT_MS = 5_000L;
 
     private final int maxThreads;
-    final boolean skipIdleGroups;
+    /** Set between runs only (the generation publishes it to the workers). */
+    boolean skipIdleGroups = true;
     /** Counts passes in which a group that may not be skipped did work: every worker then calls all its groups. */
     final AtomicLong everyoneWoken = new AtomicLong();
     private final NanoClock clock = new WorkerClock(this);
@@ -110,17 +111,6 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     /** @param threads the most worker threads (at least 1; fewer are started when there are fewer groups). */
     public ConcurrentRuntime(final int threads)
     {
-        this(threads, true);
-    }
-
-    /**
-     * @param threads        the most worker threads (at least 1; fewer are started when there are fewer groups).
-     * @param skipIdleGroups whether idle groups are skipped (the default); off, every group is called in every pass
-     *                       of its worker, as a check that skipping changes nothing and to measure what it saves.
-     */
-    public ConcurrentRuntime(final int threads, final boolean skipIdleGroups)
-    {
-        this.skipIdleGroups = skipIdleGroups;
         if (threads < 1)
         {
             throw new IllegalArgumentException("threads " + threads + " is not accepted, accepted at least 1");
@@ -287,6 +277,19 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 }
             }
         }
+    }
+
+    /**
+     * Whether idle groups are skipped (the default); off, every group is called in every pass of its worker, as a
+     * check that skipping changes nothing and to measure what it saves. Between runs only.
+     */
+    public void skipIdleGroups(final boolean skip)
+    {
+        if (running)
+        {
+            throw new IllegalStateException("skipping of a concurrent runtime is switched between runs only");
+        }
+        this.skipIdleGroups = skip;
     }
 
     /** Times the groups were dealt again by their measured load (not counting the first deal). */

@@ -29,8 +29,9 @@ class ConcurrentWakeTest
         final int[] calls = new int[2];
         for (final boolean skip : List.of(true, false))
         {
-            try (ConcurrentRuntime runtime = new ConcurrentRuntime(2, skip))
+            try (ConcurrentRuntime runtime = new ConcurrentRuntime(2))
             {
+                runtime.skipIdleGroups(skip);
                 final OneToOneRingBuffer ring = ring();
                 final WakingConsumer consumer = new WakingConsumer(ring);
                 final WakingProducer producer = new WakingProducer(runtime.clock(), ring, consumer, 500 * US, 10 * MS);
