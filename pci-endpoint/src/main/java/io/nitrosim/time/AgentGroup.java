@@ -47,6 +47,12 @@ public final class AgentGroup implements SimAgent
         return removed;
     }
 
+    /** The members, in order (the array itself: not to be changed). */
+    SimAgent[] members()
+    {
+        return agents;
+    }
+
     public boolean isEmpty()
     {
         return agents.length == 0;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.LangUtil;
@@ -15,17 +16,22 @@ import org.agrona.concurrent.NanoClock;
 /**
  * Real time on several threads. Agents are placed in <em>ownership groups</em> ({@link #placeIn}): the agents of a
  * group share state and run on one thread, in the order they joined; groups share nothing mutable except through
- * thread-safe channels (Agrona rings, atomic counters, a one-writer hand-off). The groups are dealt round robin,
- * in the order they were created, to at most {@code threads} worker threads.
+ * thread-safe channels (Agrona rings, atomic counters, a one-writer hand-off). The groups are dealt to at most
+ * {@code threads} worker threads in contiguous runs of the order they were created in ({@link GroupDealer}: groups
+ * created together, such as an instance's guest and its cards, talk to each other), at first by count, and again
+ * between runs by the wall time each group's passes with work took, when that makes the busiest worker at least a
+ * tenth lighter.
  * <p>
  * Each worker runs {@link PacedRuntime}'s loop over its own groups, with its <em>own</em> simulated time: a pass
- * calls every group; after a pass without work the worker's time moves to its groups' earliest deadline, at once
- * when the wall clock is there, otherwise after waiting for it (never ahead of the wall clock, so a record's stamp
+ * calls every group that is due and skips the idle ones ({@link WorkerGroup}: the group is the {@link Wake} its
+ * agents give their rings, and a producer on any worker wakes it); after a pass without work the worker's time
+ * moves to its groups' earliest deadline, at once when the wall clock is there, otherwise after waiting for it (never ahead of the wall clock, so a record's stamp
  * is never later than the wall clock when another worker takes it). Since input from another thread may arrive at
  * any moment, a waiting worker does not wait for the deadline in one go: it waits as its {@link AdaptiveIdle} says
  * (spinning or yielding while it saw work in the last millisecond or its deadline is near, unless the machine is
  * oversubscribed; otherwise backing off to parks of up to {@link #MAX_IDLE_PARK_NS}, each ending before the
- * deadline) and after each wait moves its time to the wall clock's and makes another pass. A worker that parks says so (a flag and a count of parked workers); a worker whose pass did work
+ * deadline) and after each wait moves its time to the wall clock's and makes another pass. A worker that parks
+ * says so (a flag and a count of parked workers); a worker whose pass did work
  * wakes every parked worker (the work may have been a hand-off to one of them), so input reaches a parked worker
  * within a thread wake-up rather than a park. A record that lands between a worker's last pass and its park waits
  * for the end of that park, which is why parks stay short. An idle simulator so still costs a wake-up per
@@ -63,35 +69,44 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
      * and taken at another's time): at most twice this.
      */
     public static final long MAX_SKEW_NS = 100_000L;
+    /**
+     * Busy time (of all groups together, 20 ms) to have been measured since the last deal before the groups are
+     * dealt again by it: less is too noisy a sample to move groups for.
+     */
+    static final long REDEAL_SAMPLE_NS = 20_000_000L;
     private static final long CALLER_POLL_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long JOIN_TIMEOUT_MS = 5_000L;
 
     private final int maxThreads;
+    /** Set between runs only (the generation publishes it to the workers). */
+    boolean skipIdleGroups = true;
+    /** Counts passes in which a group that may not be skipped did work: every worker then calls all its groups. */
+    final AtomicLong everyoneWoken = new AtomicLong();
     private final NanoClock clock = new WorkerClock(this);
-    private final List<Group> groups = new ArrayList<>();
-    private final Map<String, Group> groupsByName = new HashMap<>();
+    private final List<WorkerGroup> groups = new ArrayList<>();
+    private final Map<String, WorkerGroup> groupsByName = new HashMap<>();
     private final List<PaceReport.AgentLoad> groupsThatLeft = new ArrayList<>();
-    private final List<Worker> workers = new ArrayList<>();
+    final List<ConcurrentWorker> workers = new ArrayList<>();
     /** {@link #workers} as an array, for the loops of the workers (set once, at the start). */
-    private Worker[] workerArray = new Worker[0];
-    private final AtomicInteger arrived = new AtomicInteger();
+    private ConcurrentWorker[] workerArray = new ConcurrentWorker[0];
+    final AtomicInteger arrived = new AtomicInteger();
     /** The workers' park flags (set once, at the start). */
-    private ParkedWorkers parking;
+    ParkedWorkers parking;
     /** How the caller waits for the workers' arrival; the caller's only. */
     private final AdaptiveIdle callerIdle = new AdaptiveIdle();
     /** Set by a worker that arrives at the end with traffic in its last millisecond; reset by the caller. */
-    private volatile boolean trafficAtEnd;
+    volatile boolean trafficAtEnd;
     private String placement;
-    private int assigned;
+    private long redeals;
     private boolean started;
     private boolean closed;
-    private volatile long targetNs;
-    private volatile long generation;
+    volatile long targetNs;
+    volatile long generation;
     private volatile long reachedNs;
     private volatile boolean running;
-    private volatile boolean stopping;
-    private volatile Throwable firstError;
-    private volatile Thread caller;
+    volatile boolean stopping;
+    volatile Throwable firstError;
+    volatile Thread caller;
 
     /** @param threads the most worker threads (at least 1; fewer are started when there are fewer groups). */
     public ConcurrentRuntime(final int threads)
@@ -138,10 +153,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     {
         ensureOpen();
         requireBetweenRuns("added");
-        Group group = groupName == null ? null : groupsByName.get(groupName);
+        WorkerGroup group = groupName == null ? null : groupsByName.get(groupName);
         if (group == null)
         {
-            group = new Group(groupName == null ? agent.roleName() : groupName);
+            group = new WorkerGroup(groupName == null ? agent.roleName() : groupName);
             if (groupName != null)
             {
                 groupsByName.put(groupName, group);
@@ -154,6 +169,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             }
         }
         group.agents.add(agent);
+        if (skipIdleGroups)
+        {
+            agent.bindWake(group); // its channels' producers, on any worker, wake the group
+        }
     }
 
     @Override
@@ -166,15 +185,15 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         requireBetweenRuns("removed");
         for (int i = 0; i < groups.size(); i++)
         {
-            final Group group = groups.get(i);
+            final WorkerGroup group = groups.get(i);
             if (group.agents.remove(agent) && group.agents.isEmpty())
             {
                 groups.remove(i);
                 groupsByName.remove(group.name, group);
                 groupsThatLeft.add(new PaceReport.AgentLoad(group.name, group.busyNs));
-                if (group.worker != null)
+                if (group.workerIndex >= 0)
                 {
-                    group.worker.drop(group);
+                    workerArray[group.workerIndex].drop(group);
                 }
                 return;
             }
@@ -198,6 +217,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         {
             start();
         }
+        else
+        {
+            redealByLoad();
+        }
         caller = Thread.currentThread();
         final boolean awakeAtEnd = trafficAtEnd;
         trafficAtEnd = false;
@@ -205,7 +228,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         running = true;
         targetNs = endNs;
         generation = generation + 1; // only this thread writes it; the workers see the target after reading it
-        for (final Worker worker : workers)
+        for (final ConcurrentWorker worker : workers)
         {
             LockSupport.unpark(worker);
         }
@@ -256,7 +279,48 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         }
     }
 
-    /** Worker threads started (0 before the first run). */
+    /**
+     * Whether idle groups are skipped (the default); off, every group is called in every pass of its worker, as a
+     * check that skipping changes nothing and to measure what it saves. Between runs only.
+     */
+    public void skipIdleGroups(final boolean skip)
+    {
+        if (running)
+        {
+            throw new IllegalStateException("skipping of a concurrent runtime is switched between runs only");
+        }
+        this.skipIdleGroups = skip;
+    }
+
+    /** Times the groups were dealt again by their measured load (not counting the first deal). */
+    public long redeals()
+    {
+        return redeals;
+    }
+
+    /** Passes of all workers so far (between runs). */
+    public long passes()
+    {
+        long passes = 0;
+        for (final ConcurrentWorker worker : workerArray)
+        {
+            passes += worker.passes;
+        }
+        return passes;
+    }
+
+    /** Calls of groups (each calling all its agents) by all workers so far (between runs). */
+    public long groupCalls()
+    {
+        long calls = 0;
+        for (final WorkerGroup group : groups)
+        {
+            calls += group.calls;
+        }
+        return calls;
+    }
+
+    /** ConcurrentWorker threads started (0 before the first run). */
     public int threads()
     {
         return workers.size();
@@ -281,10 +345,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     public List<List<String>> groupsByThread()
     {
         final List<List<String>> byThread = new ArrayList<>();
-        for (final Worker worker : workers)
+        for (final ConcurrentWorker worker : workers)
         {
             final List<String> names = new ArrayList<>();
-            for (final Group group : worker.groups)
+            for (final WorkerGroup group : worker.groups)
             {
                 names.add(group.name);
             }
@@ -298,7 +362,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     public long lagNs()
     {
         long lagNs = 0;
-        for (final Worker worker : workers)
+        for (final ConcurrentWorker worker : workers)
         {
             lagNs = Math.max(lagNs, worker.lag.lagNs());
         }
@@ -312,7 +376,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         long maxLagNs = 0;
         long behindNs = 0;
         long parkedNs = 0;
-        for (final Worker worker : workers)
+        for (final ConcurrentWorker worker : workers)
         {
             wallNs = Math.max(wallNs, worker.lag.measuredWallNs());
             maxLagNs = Math.max(maxLagNs, worker.lag.maxLagNs());
@@ -320,7 +384,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
             parkedNs += worker.lag.parkedNs();
         }
         final List<PaceReport.AgentLoad> loads = new ArrayList<>(groups.size() + groupsThatLeft.size());
-        for (final Group group : groups)
+        for (final WorkerGroup group : groups)
         {
             loads.add(new PaceReport.AgentLoad(group.name, group.busyNs));
         }
@@ -337,11 +401,11 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         }
         closed = true;
         stopping = true;
-        for (final Worker worker : workers)
+        for (final ConcurrentWorker worker : workers)
         {
             LockSupport.unpark(worker);
         }
-        for (final Worker worker : workers)
+        for (final ConcurrentWorker worker : workers)
         {
             try
             {
@@ -352,7 +416,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
                 Thread.currentThread().interrupt();
             }
         }
-        for (final Group group : groups)
+        for (final WorkerGroup group : groups)
         {
             group.agents.onClose();
         }
@@ -366,16 +430,13 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         final int threads = Math.max(1, Math.min(maxThreads, groups.size()));
         for (int i = 0; i < threads; i++)
         {
-            workers.add(new Worker(this, i));
+            workers.add(new ConcurrentWorker(this, i));
         }
-        workerArray = workers.toArray(new Worker[0]);
+        workerArray = workers.toArray(new ConcurrentWorker[0]);
         parking = new ParkedWorkers(workerArray);
-        for (final Group group : groups)
-        {
-            assign(group);
-        }
+        deal(GroupDealer.dealEvenly(groups.size(), threads));
         final long originWallNs = WallClock.nanoTime() - reachedNs;
-        for (final Worker worker : workers)
+        for (final ConcurrentWorker worker : workers)
         {
             worker.lag.startAt(originWallNs, reachedNs);
             worker.nowNs = reachedNs;
@@ -388,10 +449,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
      * The simulated time of the worker furthest behind, other than {@code self} (no limit when alone); a worker
      * parked until its next deadline counts as at that deadline.
      */
-    private long slowestWorkerNs(final Worker self)
+    long slowestWorkerNs(final ConcurrentWorker self)
     {
         long slowestNs = Long.MAX_VALUE - MAX_SKEW_NS;
-        for (final Worker worker : workerArray)
+        for (final ConcurrentWorker worker : workerArray)
         {
             if (worker != self)
             {
@@ -406,12 +467,72 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         return slowestNs;
     }
 
-    private void assign(final Group group)
+    /** A group created after the start joins the last worker, which runs the latest groups; a re-deal may move it. */
+    private void assign(final WorkerGroup group)
     {
-        final Worker worker = workers.get(assigned++ % workers.size());
-        group.worker = worker;
+        final ConcurrentWorker worker = workerArray[workerArray.length - 1];
+        group.workerIndex = worker.index;
         worker.groups = Arrays.copyOf(worker.groups, worker.groups.length + 1);
         worker.groups[worker.groups.length - 1] = group;
+    }
+
+    /**
+     * Between runs: deals the groups again by the busy time each took since the last such look, if enough was
+     * measured and the busiest worker gets at least {@link GroupDealer#MIN_GAIN} lighter. The workers wait for the
+     * next generation, which publishes their new groups (and what the previous owner wrote into them, which the
+     * caller saw through the arrivals).
+     */
+    private void redealByLoad()
+    {
+        final int count = groups.size();
+        if (workerArray.length < 2 || count < 2)
+        {
+            return;
+        }
+        final long[] loads = new long[count];
+        final int[] current = new int[count];
+        long total = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final WorkerGroup group = groups.get(i);
+            loads[i] = group.busyNs - group.dealtBusyNs;
+            current[i] = group.workerIndex;
+            total += loads[i];
+        }
+        if (total < REDEAL_SAMPLE_NS)
+        {
+            return;
+        }
+        for (final WorkerGroup group : groups)
+        {
+            group.dealtBusyNs = group.busyNs;
+        }
+        final int[] proposed = GroupDealer.deal(loads, workerArray.length);
+        if (GroupDealer.better(loads, current, proposed, workerArray.length))
+        {
+            deal(proposed);
+            redeals++;
+        }
+    }
+
+    /** Gives group {@code i} (in creation order) to worker {@code dealt[i]}; each worker keeps creation order. */
+    private void deal(final int[] dealt)
+    {
+        final List<List<WorkerGroup>> byWorker = new ArrayList<>();
+        for (int w = 0; w < workerArray.length; w++)
+        {
+            byWorker.add(new ArrayList<>());
+        }
+        for (int i = 0; i < dealt.length; i++)
+        {
+            final WorkerGroup group = groups.get(i);
+            group.workerIndex = dealt[i];
+            byWorker.get(dealt[i]).add(group);
+        }
+        for (int w = 0; w < workerArray.length; w++)
+        {
+            workerArray[w].groups = byWorker.get(w).toArray(new WorkerGroup[0]);
+        }
     }
 
     private void requireBetweenRuns(final String what)
@@ -430,27 +551,11 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         }
     }
 
-    private void fail(final Throwable error)
+    void fail(final Throwable error)
     {
         if (firstError == null)
         {
             firstError = error;
-        }
-    }
-
-    /** Agents that share state: one worker runs them all. */
-    private static final class Group
-    {
-        final String name;
-        final AgentGroup agents;
-        /** Wall time its passes with work took; written by its worker only. */
-        long busyNs;
-        Worker worker;
-
-        Group(final String name)
-        {
-            this.name = name;
-            this.agents = new AgentGroup(name);
         }
     }
 
@@ -468,221 +573,11 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         public long nanoTime()
         {
             final Thread thread = Thread.currentThread();
-            if (thread instanceof Worker worker && worker.runtime == runtime)
+            if (thread instanceof ConcurrentWorker worker && worker.runtime == runtime)
             {
                 return worker.nowNs;
             }
             return runtime.reachedNs;
-        }
-    }
-
-    /** One thread: its groups, its simulated time, its lag. */
-    private static final class Worker extends Thread
-    {
-        final ConcurrentRuntime runtime;
-        final LagMeter lag = new LagMeter();
-        final AdaptiveIdle idle = new AdaptiveIdle();
-        final int index;
-        /** Changed between runs only (the caller's write of the generation publishes it). */
-        Group[] groups = new Group[0];
-        /** This worker's simulated time; read and written by this thread only. */
-        long nowNs;
-        /** While parked: the simulated time the other workers' skew bound counts it as at. */
-        volatile long parkedUntilNs;
-        /** {@link #nowNs} for the other workers (which keep within {@link #MAX_SKEW_NS} of it). */
-        volatile long publishedNs;
-        private long seenGeneration;
-        /** The wall-clock reading after the last group that did work in the latest {@link #pass()}. */
-        private long lastPassEndWallNs;
-
-        Worker(final ConcurrentRuntime runtime, final int index)
-        {
-            super("nitro-sim-worker-" + index);
-            this.runtime = runtime;
-            this.index = index;
-            setDaemon(true);
-        }
-
-        void drop(final Group group)
-        {
-            final List<Group> kept = new ArrayList<>(Arrays.asList(groups));
-            kept.remove(group);
-            groups = kept.toArray(new Group[0]);
-        }
-
-        @Override
-        public void run()
-        {
-            final ConcurrentRuntime rt = runtime;
-            while (!rt.stopping)
-            {
-                final long generation = rt.generation;
-                if (generation == seenGeneration)
-                {
-                    // between runs: a worker that just had traffic yields, as the next run is usually a moment away
-                    final long wallNs = lag.wallNs();
-                    if (idle.isHot(wallNs))
-                    {
-                        Thread.yield();
-                        idle.yielded(wallNs, lag.wallNs());
-                    }
-                    else
-                    {
-                        LockSupport.park(this);
-                    }
-                    continue;
-                }
-                seenGeneration = generation;
-                try
-                {
-                    runTo(rt.targetNs);
-                }
-                catch (final Throwable error)
-                {
-                    rt.fail(error);
-                }
-                if (idle.isHot(lag.wallNs()))
-                {
-                    rt.trafficAtEnd = true;
-                }
-                if (rt.arrived.incrementAndGet() == rt.workers.size())
-                {
-                    LockSupport.unpark(rt.caller);
-                }
-            }
-        }
-
-        /** Runs this worker's groups until its time reaches {@code targetNs} and a pass there does no work. */
-        private void runTo(final long targetNs)
-        {
-            long busyPasses = 0;
-            while (runtime.firstError == null && !runtime.stopping)
-            {
-                if (pass() > 0)
-                {
-                    idle.worked(lastPassEndWallNs - lag.originWallNs());
-                    runtime.parking.wakeAllBut(index);
-                    if (++busyPasses > SingleThreadRuntime.MAX_BUSY_PASSES_WITHOUT_TIME)
-                    {
-                        throw new IllegalStateException("livelock: " + getName() + " kept doing work at simulated time "
-                            + nowNs + " ns for " + SingleThreadRuntime.MAX_BUSY_PASSES_WITHOUT_TIME
-                            + " passes without time advancing (groups: " + names() + ")");
-                    }
-                    continue;
-                }
-                busyPasses = 0;
-                final long wallNs = lag.measure(nowNs);
-                if (nowNs >= targetNs)
-                {
-                    return;
-                }
-                final long deadlineNs = Math.min(targetNs, earliestDeadlineNs());
-                final boolean due = deadlineNs <= wallNs;
-                long nextNs;
-                if (due)
-                {
-                    // on time or behind: the next deadline at once (one that does no work is stepped past)
-                    nextNs = Math.max(deadlineNs, nowNs + 1);
-                }
-                else
-                {
-                    // ahead of the wall clock: wait for it, but look again soon for input from other threads
-                    waitUntil(deadlineNs, deadlineNs);
-                    nextNs = Math.max(nowNs, Math.min(deadlineNs, lag.wallNs()));
-                }
-                final long boundNs = runtime.slowestWorkerNs(this) + MAX_SKEW_NS;
-                if (nextNs > boundNs)
-                {
-                    // another worker is behind: wait for it (backing off) rather than leave it further behind
-                    nextNs = Math.max(nowNs, boundNs);
-                    waitUntil(Long.MAX_VALUE, nowNs); // parked, it still holds the others at its time
-                }
-                else if (due)
-                {
-                    idle.reset();
-                }
-                if (nextNs != nowNs)
-                {
-                    nowNs = nextNs;
-                    publishedNs = nextNs;
-                }
-            }
-        }
-
-        /**
-         * One wait (a spin, a yield or a park, as {@link #idle} says) of a worker that must be awake by simulated
-         * time {@code awakeByNs} ({@link Long#MAX_VALUE}: no limit). A park can be ended early by a worker that did
-         * work ({@link ParkedWorkers#wakeAllBut}); while parked, the other workers' skew bound counts this one as at
-         * {@code parkedAtNs} (the deadline it waits for; its own time when it waits for another worker).
-         */
-        private void waitUntil(final long awakeByNs, final long parkedAtNs)
-        {
-            final long waitStartNs = WallClock.nanoTime();
-            final long originNs = lag.originWallNs();
-            final long action = idle.next(waitStartNs - originNs, awakeByNs);
-            if (action == AdaptiveIdle.SPIN)
-            {
-                Thread.onSpinWait();
-            }
-            else if (action == AdaptiveIdle.YIELD)
-            {
-                Thread.yield();
-                idle.yielded(waitStartNs - originNs, WallClock.nanoTime() - originNs);
-            }
-            else
-            {
-                parkedUntilNs = parkedAtNs; // before the flag, which publishes it
-                park(action);
-            }
-            lag.parked(waitStartNs);
-        }
-
-        private void park(final long parkNs)
-        {
-            final long startNs = WallClock.nanoTime();
-            if (runtime.parking.park(index, parkNs))
-            {
-                idle.parkedFor(parkNs, WallClock.nanoTime() - startNs); // learn how late the timer was
-            }
-        }
-
-        private int pass()
-        {
-            int work = 0;
-            long markNs = WallClock.nanoTime();
-            for (final Group group : groups)
-            {
-                final int groupWork = SingleThreadRuntime.doWork(group.agents);
-                if (groupWork > 0)
-                {
-                    final long wallNs = WallClock.nanoTime();
-                    group.busyNs += wallNs - markNs;
-                    markNs = wallNs;
-                    work += groupWork;
-                }
-            }
-            lastPassEndWallNs = markNs;
-            return work;
-        }
-
-        private long earliestDeadlineNs()
-        {
-            long deadlineNs = SimAgent.NO_DEADLINE;
-            for (final Group group : groups)
-            {
-                deadlineNs = Math.min(deadlineNs, group.agents.nextDeadlineNs());
-            }
-            return deadlineNs;
-        }
-
-        private String names()
-        {
-            final StringBuilder sb = new StringBuilder();
-            for (final Group group : groups)
-            {
-                sb.append(sb.length() == 0 ? "" : ", ").append(group.name);
-            }
-            return sb.toString();
         }
     }
 }

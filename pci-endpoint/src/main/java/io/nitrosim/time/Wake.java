@@ -5,7 +5,8 @@ package io.nitrosim.time;
  * {@link #wake()} after each record it publishes. A single-thread runtime skips a group whose agents are idle (no
  * work in their last pass, no deadline reached) and all of whose agents {@link SimAgent#wakesOnInput() take their
  * outside input through waking channels}, and runs it again once woken; a runtime that calls every agent in every
- * pass gives {@link #NONE}. Called on the producer's thread; for a single-thread runtime that is the one thread.
+ * pass gives {@link #NONE}. Called on the producer's thread, after the record is published: for a single-thread
+ * runtime that is the one thread; a {@link ConcurrentRuntime}'s wakes are safe across threads (a volatile write).
  */
 @FunctionalInterface
 public interface Wake

@@ -103,7 +103,7 @@ class ConcurrentRuntimeTest
     }
 
     @Test
-    void shouldStartNoMoreThreadsThanGroupsAndDealGroupsRoundRobin()
+    void shouldStartNoMoreThreadsThanGroupsAndDealGroupsInContiguousRuns()
     {
         try (ConcurrentRuntime runtime = new ConcurrentRuntime(4))
         {
@@ -124,13 +124,33 @@ class ConcurrentRuntimeTest
             }
             runtime.runUntil(MS);
             final TimerAgent late = new TimerAgent("d", runtime.clock(), 2 * MS);
-            runtime.add(late, "d"); // between runs: dealt to the next thread in turn
+            assertEquals(List.of(List.of("a", "b"), List.of("c")), runtime.groupsByThread(), "in creation order");
+            runtime.add(late, "d"); // between runs: it joins the last thread, which runs the latest groups
             runtime.runUntil(3 * MS);
-            assertEquals(List.of(List.of("a", "c"), List.of("b", "d")), runtime.groupsByThread());
+            assertEquals(List.of(List.of("a", "b"), List.of("c", "d")), runtime.groupsByThread());
             assertEquals(2 * MS, late.firedAtNs(0));
             runtime.remove(late);
-            assertEquals(List.of(List.of("a", "c"), List.of("b")), runtime.groupsByThread());
+            assertEquals(List.of(List.of("a", "b"), List.of("c")), runtime.groupsByThread());
+            assertEquals(0, runtime.redeals(), "timers that hardly work are not dealt again");
             assertEquals("d", runtime.pace().agents().get(3).roleName(), "a group that left is still reported");
+        }
+    }
+
+    @Test
+    void shouldDealTheGroupsAgainByTheBusyTimeTheyTookBetweenRuns()
+    {
+        try (ConcurrentRuntime runtime = new ConcurrentRuntime(2))
+        {
+            // each burner burns 1 ms of wall time every 2 ms: 11 ticks to 20 ms, 22 ms of busy time together
+            runtime.add(new Burner("a", runtime.clock(), 2 * MS, MS, Integer.MAX_VALUE), "a");
+            runtime.add(new Burner("b", runtime.clock(), 2 * MS, MS, Integer.MAX_VALUE), "b");
+            runtime.add(new TimerAgent("c", runtime.clock()), "c");
+            runtime.add(new TimerAgent("d", runtime.clock()), "d");
+            runtime.runUntil(20 * MS);
+            assertEquals(List.of(List.of("a", "b"), List.of("c", "d")), runtime.groupsByThread(), "by count at first");
+            runtime.runUntil(21 * MS);
+            assertEquals(1, runtime.redeals());
+            assertEquals(List.of(List.of("a"), List.of("b", "c", "d")), runtime.groupsByThread(), "one burner each");
         }
     }
 

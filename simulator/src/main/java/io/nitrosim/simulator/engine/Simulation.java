@@ -354,14 +354,19 @@ public final class Simulation implements AutoCloseable
     }
 
     /**
-     * Calls every agent in every pass instead of skipping idle ownership groups (single-thread runtimes; see
-     * {@link SingleThreadRuntime#skipIdleGroups}): slower, and by design the same results. For checking that.
+     * Calls every agent in every pass instead of skipping idle ownership groups (see
+     * {@link SingleThreadRuntime#skipIdleGroups} and {@link ConcurrentRuntime#skipIdleGroups}): slower, and by
+     * design the same results. For checking that.
      */
     public void callEveryAgentEveryPass()
     {
         if (runtime instanceof SingleThreadRuntime single)
         {
             single.skipIdleGroups(false);
+        }
+        else if (runtime instanceof ConcurrentRuntime concurrent)
+        {
+            concurrent.skipIdleGroups(false);
         }
     }
 
