@@ -102,29 +102,6 @@ public final class PerFrameCost
     /** {@code instances} c5.large with a gp3 volume each, every one streaming to the next and/or writing. */
     static Scenario scenario(final String duration, final int instances, final boolean net, final boolean ebs)
     {
-        final StringBuilder yaml = new StringBuilder()
-            .append("name: per-frame-cost\nduration: ").append(duration).append("\nsampleInterval: 1s\n")
-            .append("overrides:\n  instanceTypes:\n    c5.large: {ebsPeakMbps: 525, ebsPeakIops: 4000, ebsBurstSeconds: 0}\n")
-            .append("instances:\n");
-        for (int i = 0; i < instances; i++)
-        {
-            yaml.append(String.format(Locale.ROOT, "  - {name: vm%02d, type: c5.large, volumes: [{name: data%02d, "
-                + "type: gp3, sizeGiB: 100, iops: 3000, throughputMiBps: 125}]}%n", i, i));
-        }
-        yaml.append("workloads:\n");
-        for (int i = 0; i < instances; i++)
-        {
-            if (net)
-            {
-                yaml.append(String.format(Locale.ROOT, "  - {name: net%02d, kind: iperf, from: vm%02d, to: vm%02d, "
-                    + "protocol: udp, rateGbps: 0.75, frameBytes: 9001}%n", i, i, (i + 1) % instances));
-            }
-            if (ebs)
-            {
-                yaml.append(String.format(Locale.ROOT, "  - {name: ebs%02d, kind: fio, volume: data%02d, rw: write, "
-                    + "bs: 256k, iodepth: 8}%n", i, i));
-            }
-        }
-        return SimulationRun.scenario("per-frame-cost", yaml.toString());
+        return RealTimeHostBenchmark.host(duration, instances, instances, 0, net, ebs);
     }
 }

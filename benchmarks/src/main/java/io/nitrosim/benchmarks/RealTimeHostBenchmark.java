@@ -76,6 +76,13 @@ public class RealTimeHostBenchmark
      */
     static Scenario host(final String duration, final int instances, final int busy, final int threads)
     {
+        return host(duration, instances, busy, threads, true, true);
+    }
+
+    /** {@link #host(String, int, int, int)} with the busy instances' streams ({@code net}) and writers ({@code ebs}). */
+    static Scenario host(final String duration, final int instances, final int busy, final int threads,
+        final boolean net, final boolean ebs)
+    {
         final StringBuilder yaml = new StringBuilder()
             .append("name: full-host-real-time\nduration: ").append(duration).append("\nsampleInterval: 1s\n")
             .append(threads > 0 ? "clock: real\nallowedLag: unlimited\nthreads: " + threads + "\n" : "")
@@ -89,10 +96,16 @@ public class RealTimeHostBenchmark
         yaml.append("workloads:\n");
         for (int i = 0; i < busy; i++)
         {
-            yaml.append(String.format(Locale.ROOT, "  - {name: net%02d, kind: iperf, from: vm%02d, to: vm%02d, "
-                + "protocol: udp, rateGbps: 0.75, frameBytes: 9001}%n", i, i, (i + 1) % instances));
-            yaml.append(String.format(Locale.ROOT, "  - {name: ebs%02d, kind: fio, volume: data%02d, rw: write, "
-                + "bs: 256k, iodepth: 8}%n", i, i));
+            if (net)
+            {
+                yaml.append(String.format(Locale.ROOT, "  - {name: net%02d, kind: iperf, from: vm%02d, to: vm%02d, "
+                    + "protocol: udp, rateGbps: 0.75, frameBytes: 9001}%n", i, i, (i + 1) % instances));
+            }
+            if (ebs)
+            {
+                yaml.append(String.format(Locale.ROOT, "  - {name: ebs%02d, kind: fio, volume: data%02d, rw: write, "
+                    + "bs: 256k, iodepth: 8}%n", i, i));
+            }
         }
         return SimulationRun.scenario("full-host", yaml.toString());
     }
