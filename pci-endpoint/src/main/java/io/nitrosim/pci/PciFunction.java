@@ -2,8 +2,6 @@ package io.nitrosim.pci;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import io.nitrosim.metrics.CounterRegistry;
@@ -58,28 +56,28 @@ import io.nitrosim.time.Wake;
  */
 public abstract class PciFunction implements PciEndpoint
 {
-    private final String name;
+    final String name;
     private final int vendorId;
     private final int deviceId;
     private final int classCode;
     private final ConfigSpace config;
-    private final BarRegisterFile[] bars = new BarRegisterFile[ConfigSpace.BAR_COUNT];
-    private final MsixTable msix;
+    final BarRegisterFile[] bars = new BarRegisterFile[ConfigSpace.BAR_COUNT];
+    final MsixTable msix;
     private final DmaPort dma;
-    private final DoorbellRing doorbellRing;
+    final DoorbellRing doorbellRing;
     private final boolean flrCapable;
-    private final AtomicInteger resetGeneration = new AtomicInteger();
+    final AtomicInteger resetGeneration = new AtomicInteger();
     private final AtomicCounter mmioIgnored;
     private final AtomicCounter invalidAccesses;
     private final AtomicCounter doorbells;
-    private final AtomicCounter doorbellOverflows;
-    private final AtomicCounter doorbellsDiscarded;
-    private final AtomicCounter doorbellsCoalesced;
+    final AtomicCounter doorbellOverflows;
+    final AtomicCounter doorbellsDiscarded;
+    final AtomicCounter doorbellsCoalesced;
     private final AtomicCounter resets;
-    private final FunctionAgent agent = new FunctionAgent();
+    private final FunctionAgent agent = new FunctionAgent(this);
     /** The agent's own wake (a runtime that skips idle agents binds it; others leave NONE). */
-    private Wake agentWake = Wake.NONE;
-    private Tracer tracer = Tracer.OFF;
+    Wake agentWake = Wake.NONE;
+    Tracer tracer = Tracer.OFF;
 
     /** Builds the function; all builder input is validated here, bad input throws IllegalArgumentException. */
     protected PciFunction(final PciFunctionBuilder builder)
@@ -604,157 +602,6 @@ public abstract class PciFunction implements PciEndpoint
         else
         {
             doorbellOverflows.increment();
-        }
-    }
-
-    /** The agent the host runs: reset, unmasked MSI-X, doorbells, then the device's own work. */
-    private final class FunctionAgent implements SimAgent, MessageHandler
-    {
-        private int agentGeneration;
-        private long overflowsSeen;
-
-        @Override
-        public void onStart()
-        {
-            onAgentStart();
-        }
-
-        @Override
-        public int doWork()
-        {
-            int work = 0;
-            final int generation = resetGeneration.get();
-            if (generation != agentGeneration)
-            {
-                agentReset(generation);
-                work++;
-            }
-            if (msix != null)
-            {
-                work += msix.deliverUnmaskedPending();
-            }
-            work += doorbellRing.drain(this);
-            final long overflows = doorbellOverflows.get();
-            if (overflows != overflowsSeen)
-            {
-                final long missed = overflows - overflowsSeen;
-                overflowsSeen = overflows;
-                work += replayLatchedDoorbells();
-                onDoorbellOverflow(missed);
-            }
-            work += doDeviceWork();
-            return work;
-        }
-
-        @Override
-        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
-        {
-            final int generation = buffer.getInt(index + DoorbellRing.GENERATION_OFFSET);
-            if (generation != agentGeneration)
-            {
-                if (generation != resetGeneration.get())
-                {
-                    doorbellsDiscarded.increment(); // written before a reset
-                    return;
-                }
-                agentReset(generation); // a reset happened during this drain; this record is newer than it
-            }
-            final int barIndex = buffer.getInt(index + DoorbellRing.BAR_INDEX_OFFSET);
-            final int offset = buffer.getInt(index + DoorbellRing.OFFSET_OFFSET);
-            if (!bars[barIndex].acceptDelivery(offset, buffer.getInt(index + DoorbellRing.SEQUENCE_OFFSET)))
-            {
-                doorbellsCoalesced.increment(); // a newer value of this register was already delivered
-                return;
-            }
-            final int value = (int)buffer.getLong(index + DoorbellRing.VALUE_OFFSET);
-            tracer.emit(TraceKind.DOORBELL, -1, barIndex, offset, value & 0xFFFF_FFFFL, 0);
-            onDoorbell(barIndex, offset, value);
-        }
-
-        /** After an overflow: hands the device the newest value of every register written since its last one. */
-        private int replayLatchedDoorbells()
-        {
-            int delivered = 0;
-            for (final BarRegisterFile bar : bars)
-            {
-                if (bar == null)
-                {
-                    continue;
-                }
-                for (int i = 0, n = bar.latchDwords(); i < n; i++)
-                {
-                    final long word = bar.latchWord(i);
-                    final int offset = bar.latchOffset(i);
-                    if (bar.acceptDelivery(offset, (int)(word >>> 32)))
-                    {
-                        tracer.emit(TraceKind.DOORBELL, -1, bar.barIndex(), offset, word & 0xFFFF_FFFFL, 0);
-                        onDoorbell(bar.barIndex(), offset, (int)word);
-                        delivered++;
-                    }
-                }
-            }
-            return delivered;
-        }
-
-        private void agentReset(final int generation)
-        {
-            agentGeneration = generation;
-            for (final BarRegisterFile bar : bars)
-            {
-                if (bar != null)
-                {
-                    bar.resetDeviceOwnedRegions();
-                    bar.resetDeliveredSequences();
-                }
-            }
-            onReset();
-        }
-
-        @Override
-        public long nextDeadlineNs()
-        {
-            return deviceNextDeadlineNs();
-        }
-
-        @Override
-        public void bindWake(final Wake wake)
-        {
-            onBindWake(wake);
-        }
-
-        @Override
-        public boolean wakesOnInput()
-        {
-            return deviceWakesOnInput();
-        }
-
-        /** The device's channels wake this agent (and with it its group): it may then sleep while the group works. */
-        @Override
-        public void bindAgentWake(final Wake wake)
-        {
-            agentWake = wake == null ? Wake.NONE : wake;
-            onBindWake(agentWake);
-        }
-
-        /** Nothing of its own waiting (doorbells, reset, MSI-X, overflows) and the device idle until woken. */
-        @Override
-        public boolean idleUntilWoken()
-        {
-            return agentWake != Wake.NONE && deviceIdleUntilWoken() && doorbellRing.isEmpty()
-                && resetGeneration.get() == agentGeneration && (msix == null || !msix.isDirty())
-                && doorbellOverflows.get() == overflowsSeen;
-        }
-
-        @Override
-        public void onClose()
-        {
-            onAgentClose();
-        }
-
-        @Override
-        public String roleName()
-        {
-            return name;
         }
     }
 }
