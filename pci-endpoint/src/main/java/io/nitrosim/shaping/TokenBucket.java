@@ -210,34 +210,11 @@ public final class TokenBucket
         {
             return;
         }
+        final long refilled = tokensAt(nowNs);
+        fractionNanoTokens = refilled >= capacity ? 0
+            : ((elapsedNs % NANOS_PER_SEC) * ratePerSec + fractionNanoTokens) % NANOS_PER_SEC;
+        tokens = refilled;
         lastRefillNs = nowNs;
-        final long tokens = this.tokens;
-        if (tokens >= capacity)
-        {
-            fractionNanoTokens = 0;
-            return;
-        }
-        // The same arithmetic as tokensAt, keeping the remainder it computes on the way (one pass, not two).
-        final long elapsedSeconds = elapsedNs / NANOS_PER_SEC;
-        final long room = capacity - tokens;
-        if (elapsedSeconds > 0 && elapsedSeconds >= room / ratePerSec + 1)
-        {
-            this.tokens = capacity;
-            fractionNanoTokens = 0;
-            return;
-        }
-        final long nanoTokens = (elapsedNs - elapsedSeconds * NANOS_PER_SEC) * ratePerSec + fractionNanoTokens;
-        final long added = elapsedSeconds * ratePerSec + nanoTokens / NANOS_PER_SEC;
-        if (added >= room)
-        {
-            this.tokens = capacity;
-            fractionNanoTokens = 0;
-        }
-        else
-        {
-            this.tokens = tokens + added;
-            fractionNanoTokens = nanoTokens % NANOS_PER_SEC;
-        }
     }
 
     /** Whole tokens the bucket holds at {@code nowNs} (not before its last refill), without changing it. */
