@@ -35,7 +35,7 @@ public final class VirtualTimeFlow implements AutoCloseable
     public static final int RING_CAPACITY_BYTES = 64 * 1024;
     /** Records the consumer takes per doWork, as a device agent would bound its pass. */
     public static final int POLL_LIMIT = 64;
-    private static final int TAG = 1;
+    static final int TAG = 1;
 
     private final VirtualTimeRuntime runtime = new VirtualTimeRuntime();
     private final ShapedRing ring;
@@ -54,18 +54,30 @@ public final class VirtualTimeFlow implements AutoCloseable
     public VirtualTimeFlow(final Producer producerMode)
     {
         final NanoClock clock = runtime.clock();
-        netOut = BurstableLimit.of(
-            "c5.large net-out", PEAK_BYTES_PER_SEC, BASELINE_BYTES_PER_SEC, BURST_SECONDS, PEAK_DEPTH_NS,
-            RECORD_BYTES, clock.nanoTime());
-        ring = ShapedRing.builder("c5.large flow")
-            .capacityBytes(RING_CAPACITY_BYTES)
-            .maxPayloadBytes(0)
-            .gate(ShapingGate.builder().bytes(netOut).build())
-            .build();
+        netOut = newLimit(clock.nanoTime());
+        ring = newRing(netOut);
         producer = new ProducerAgent(ring, clock, producerMode == Producer.BATCHED ? ring.capacityBytes() / 2 :
             ring.capacityBytes());
         runtime.add(producer);
         runtime.add(new Consumer(ring, clock));
+    }
+
+    /** The c5.large net-out limit: the peak and credit buckets, full at {@code nowNs}. */
+    static BurstableLimit newLimit(final long nowNs)
+    {
+        return BurstableLimit.of(
+            "c5.large net-out", PEAK_BYTES_PER_SEC, BASELINE_BYTES_PER_SEC, BURST_SECONDS, PEAK_DEPTH_NS, RECORD_BYTES,
+            nowNs);
+    }
+
+    /** The flow's ring of timing-only records, gated by {@code netOut}. */
+    static ShapedRing newRing(final BurstableLimit netOut)
+    {
+        return ShapedRing.builder("c5.large flow")
+            .capacityBytes(RING_CAPACITY_BYTES)
+            .maxPayloadBytes(0)
+            .gate(ShapingGate.builder().bytes(netOut).build())
+            .build();
     }
 
     /** Runs the flow for {@code durationNs} more simulated nanoseconds. */

@@ -59,6 +59,16 @@ class VirtualTimeFlowTest
     }
 
     @Test
+    void shouldAdmitInItsPartsWithoutTheRuntimeTheRecordsTheFlowAdmits()
+    {
+        // VirtualTimeSpeed subtracts the parts' CPU per record from the flow's: they must do the same records' work.
+        final long admitted = runOneSecond(VirtualTimeFlow.Producer.BATCHED).recordsAdmitted();
+
+        assertEquals(admitted, VirtualTimeFlowParts.ringAndGate(ONE_SECOND_NS));
+        assertEquals(admitted, VirtualTimeFlowParts.gate(ONE_SECOND_NS));
+    }
+
+    @Test
     void shouldRejectANonPositiveDuration()
     {
         try (VirtualTimeFlow flow = new VirtualTimeFlow(VirtualTimeFlow.Producer.GREEDY))
