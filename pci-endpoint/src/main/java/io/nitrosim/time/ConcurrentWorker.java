@@ -12,6 +12,8 @@ final class ConcurrentWorker extends Thread
     final LagMeter lag = new LagMeter();
     final AdaptiveIdle idle = new AdaptiveIdle();
     final int index;
+    /** {@link WorkerIdle#SPIN}: every wait is a spin, between runs too. */
+    private final boolean spin;
     /** Changed between runs only (the caller's write of the generation publishes it). */
     WorkerGroup[] groups = new WorkerGroup[0];
     /** This worker's simulated time; read and written by this thread only. */
@@ -23,6 +25,8 @@ final class ConcurrentWorker extends Thread
     private long seenGeneration;
     /** Passes so far; written by this worker, read between runs. */
     long passes;
+    /** Parks so far (between runs included); written by this worker, read between runs. */
+    long parks;
     /** {@link ConcurrentRuntime#everyoneWoken} as of this worker's latest pass. */
     private long seenEveryoneWoken;
     /** The wall-clock reading after the last group that did work in the latest {@link #pass()}. */
@@ -33,6 +37,7 @@ final class ConcurrentWorker extends Thread
         super("nitro-sim-worker-" + index);
         this.runtime = runtime;
         this.index = index;
+        this.spin = runtime.idleMode == WorkerIdle.SPIN;
         setDaemon(true);
     }
 
@@ -54,13 +59,18 @@ final class ConcurrentWorker extends Thread
             {
                 // between runs: a worker that just had traffic yields, as the next run is usually a moment away
                 final long wallNs = lag.wallNs();
-                if (idle.isHot(wallNs))
+                if (spin)
+                {
+                    Thread.onSpinWait();
+                }
+                else if (idle.isHot(wallNs))
                 {
                     Thread.yield();
                     idle.yielded(wallNs, lag.wallNs());
                 }
                 else
                 {
+                    parks++;
                     LockSupport.park(this);
                 }
                 continue;
@@ -94,8 +104,11 @@ final class ConcurrentWorker extends Thread
         {
             if (pass() > 0)
             {
-                idle.worked(lastPassEndWallNs - lag.originWallNs());
-                runtime.parking.wakeAllBut(index);
+                if (!spin) // spinning workers never park: nobody to wake
+                {
+                    idle.worked(lastPassEndWallNs - lag.originWallNs());
+                    runtime.parking.wakeAllBut(index);
+                }
                 if (++busyPasses > SingleThreadRuntime.MAX_BUSY_PASSES_WITHOUT_TIME)
                 {
                     throw new IllegalStateException("livelock: " + getName() + " kept doing work at simulated time "
@@ -129,7 +142,7 @@ final class ConcurrentWorker extends Thread
                 waitUntil(deadlineNs, deadlineNs);
                 nextNs = Math.max(nowNs, Math.min(deadlineNs, lag.wallNs()));
             }
-            final long boundNs = runtime.slowestWorkerNs(this) + ConcurrentRuntime.MAX_SKEW_NS;
+            final long boundNs = runtime.slowestWorkerNs(this) + runtime.maxSkewNs;
             if (nextNs > boundNs)
             {
                 // another worker is behind: wait for it (backing off) rather than leave it further behind
@@ -149,16 +162,17 @@ final class ConcurrentWorker extends Thread
     }
 
     /**
-     * One wait (a spin, a yield or a park, as {@link #idle} says) of a worker that must be awake by simulated
-     * time {@code awakeByNs} ({@link Long#MAX_VALUE}: no limit). A park can be ended early by a worker that did
-     * work ({@link ParkedWorkers#wakeAllBut}); while parked, the other workers' skew bound counts this one as at
-     * {@code parkedAtNs} (the deadline it waits for; its own time when it waits for another worker).
+     * One wait (a spin, a yield or a park, as {@link #idle} says; always a spin with {@link WorkerIdle#SPIN}) of a
+     * worker that must be awake by simulated time {@code awakeByNs} ({@link Long#MAX_VALUE}: no limit). A park can
+     * be ended early by a worker that did work ({@link ParkedWorkers#wakeAllBut}); while parked, the other workers'
+     * skew bound counts this one as at {@code parkedAtNs} (the deadline it waits for; its own time when it waits for
+     * another worker).
      */
     private void waitUntil(final long awakeByNs, final long parkedAtNs)
     {
         final long waitStartNs = WallClock.nanoTime();
         final long originNs = lag.originWallNs();
-        final long action = idle.next(waitStartNs - originNs, awakeByNs);
+        final long action = spin ? AdaptiveIdle.SPIN : idle.next(waitStartNs - originNs, awakeByNs);
         if (action == AdaptiveIdle.SPIN)
         {
             Thread.onSpinWait();
@@ -179,6 +193,7 @@ final class ConcurrentWorker extends Thread
     private void park(final long parkNs)
     {
         final long startNs = WallClock.nanoTime();
+        parks++;
         if (runtime.parking.park(index, parkNs))
         {
             idle.parkedFor(parkNs, WallClock.nanoTime() - startNs); // learn how late the timer was
