@@ -12,9 +12,11 @@ public enum WorkerIdle
      */
     ADAPTIVE,
     /**
-     * Never park or yield: every wait is one {@link Thread#onSpinWait()} and every pass reads the wall clock, so a
-     * record crossing threads is taken within a pass and the workers' clocks stay within {@link
-     * ConcurrentRuntime#SPIN_MAX_SKEW_NS} of each other. Each worker burns a whole core for the run, idle or not.
+     * Never park: every wait is one {@link Thread#onSpinWait()} followed by a wall-clock reading, so a record
+     * crossing threads is taken within a pass and the workers' clocks stay within {@link
+     * ConcurrentRuntime#SPIN_MAX_SKEW_NS} of each other. The one yield: a worker held back by the skew bound for
+     * over {@link ConcurrentWorker#SPIN_HELD_YIELD_NS} (the worker it waits for has lost its core). Each worker
+     * burns a whole core for the run, idle or not; on a machine with fewer free cores than workers it falls behind.
      */
     SPIN;
 
