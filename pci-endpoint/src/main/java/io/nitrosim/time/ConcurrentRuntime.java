@@ -38,7 +38,9 @@ import org.agrona.concurrent.NanoClock;
  * {@value #MAX_IDLE_PARK_NS} ns per thread and wakes nobody. No worker's time runs more than {@link #MAX_SKEW_NS}
  * ahead of the slowest other worker's: a worker that falls behind holds the others back, so the run falls behind as
  * a whole (as a one-thread run does) rather than its parts drifting apart, and what one thread produces is never
- * stamped far from the time of the thread that takes it.
+ * stamped far from the time of the thread that takes it. With {@link WorkerIdle#SPIN} every wait is a spin instead
+ * (no parks, no wake-ups; a worker held back by the skew bound for long yields) and the bound is
+ * {@link #SPIN_MAX_SKEW_NS}: the lowest latency across threads, at a core per worker.
  * <p>
  * The {@link #clock()} every agent is given reads the calling worker's time (a field of the worker thread); from
  * any other thread it reads the time the latest {@link #runUntil} reached (0 before the first). Agents therefore
