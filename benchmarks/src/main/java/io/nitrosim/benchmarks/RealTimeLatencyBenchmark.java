@@ -32,8 +32,9 @@ import io.nitrosim.simulator.scenario.Scenario;
  * runs from the sending guest's send (just before its TX doorbell) to the receiving guest's reap of the RX
  * completion; fio's from its NVMe submission to its completion. {@code mode} {@code virtual} is the reference of
  * the same run: the model's own latency (NVMe includes the volume's modelled service time); {@code 1} is real time
- * on one paced thread, {@code 2} the concurrent runtime on two workers: what they add is the runtime's (thread
- * hand-offs, idle back-off, lag). {@code load} {@code idle} runs the same two instances with no workload: what an
+ * on one paced thread, {@code 2} the concurrent runtime on two workers with the default {@code idle: adaptive},
+ * {@code 2spin} the same with {@code idle: spin} (workers that never park or yield): what they add is the
+ * runtime's (thread hand-offs, idle back-off, the workers' clock skew, lag). {@code load} {@code idle} runs the same two instances with no workload: what an
  * idle simulator costs. Each iteration also reports the process's CPU time over the run (workers, run loop, GC,
  * JIT), per simulated second. {@code mode} {@code bare} is the machine's floor in the same run: no simulator, two
  * spinning threads handing a stamped record over an Agrona ring at the ping's frame rate ({@link
@@ -47,7 +48,7 @@ import io.nitrosim.simulator.scenario.Scenario;
 @Measurement(iterations = 2)
 public class RealTimeLatencyBenchmark
 {
-    @Param({"virtual", "1", "2", "bare"})
+    @Param({"virtual", "1", "2", "2spin", "bare"})
     public String mode;
 
     @Param({"3s"})
@@ -64,12 +65,17 @@ public class RealTimeLatencyBenchmark
 
     private SimulationRun prepared;
 
+    /** The spin variant of a mode: {@code 2spin} is two workers with {@code idle: spin}. */
+    private static final String SPIN_SUFFIX = "spin";
+
     static Scenario scenario(final String duration, final String mode, final String load)
     {
         final boolean virtual = mode.equals("virtual");
+        final boolean spin = mode.endsWith(SPIN_SUFFIX);
+        final String threads = spin ? mode.substring(0, mode.length() - SPIN_SUFFIX.length()) : mode;
         final String yaml = "name: latency\nduration: " + duration + "\nsampleInterval: " + duration + "\n"
             + "clock: " + (virtual ? "virtual" : "real") + "\nallowedLag: unlimited\nthreads: "
-            + (virtual ? "1" : mode) + "\noverrides:\n  network: {linkLatency: 0s}\n"
+            + (virtual ? "1" : threads) + (spin ? "\nidle: spin" : "") + "\noverrides:\n  network: {linkLatency: 0s}\n"
             + "instances:\n  - {name: a, type: c5.large, volumes: [{name: data, type: gp3, sizeGiB: 100}]}\n"
             + "  - {name: b, type: c5.large}\n"
             + (load.equals("idle") ? "" : "workloads:\n"

@@ -58,7 +58,7 @@ class CommandsTest extends CliTestBase
         final Path outDir = dir.resolve("out");
         assertEquals(2, run("run", scenario.toString(), "--out", outDir.toString()));
         assertEquals(List.of("nitro-sim: " + scenario + ":4:1: speed: unknown field 'speed'; accepted: allowedLag, clock, "
-            + "description, duration, expectations, exports, faults, hosts, instances, name, overrides, payload, peerings, ports, "
+            + "description, duration, expectations, exports, faults, hosts, idle, instances, name, overrides, payload, peerings, ports, "
             + "sampleInterval, securityGroups, seed, storage, threads, trace, vpcs, workloads"), err.toString().lines().toList());
         assertFalse(Files.exists(outDir), "nothing was run or written");
 

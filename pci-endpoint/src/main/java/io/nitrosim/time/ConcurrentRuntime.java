@@ -38,7 +38,9 @@ import org.agrona.concurrent.NanoClock;
  * {@value #MAX_IDLE_PARK_NS} ns per thread and wakes nobody. No worker's time runs more than {@link #MAX_SKEW_NS}
  * ahead of the slowest other worker's: a worker that falls behind holds the others back, so the run falls behind as
  * a whole (as a one-thread run does) rather than its parts drifting apart, and what one thread produces is never
- * stamped far from the time of the thread that takes it.
+ * stamped far from the time of the thread that takes it. With {@link WorkerIdle#SPIN} every wait is a spin instead
+ * (no parks, no wake-ups; a worker held back by the skew bound for long yields) and the bound is
+ * {@link #SPIN_MAX_SKEW_NS}: the lowest latency across threads, at a core per worker.
  * <p>
  * The {@link #clock()} every agent is given reads the calling worker's time (a field of the worker thread); from
  * any other thread it reads the time the latest {@link #runUntil} reached (0 before the first). Agents therefore
@@ -70,6 +72,12 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
      */
     public static final long MAX_SKEW_NS = 100_000L;
     /**
+     * The skew bound of {@link WorkerIdle#SPIN} workers (10 us): spinning workers read the wall clock every pass, so
+     * their clocks drift apart only while one of them is descheduled or busy, and what the bound adds to a latency
+     * measured across threads stays below the 20 us the spin mode is for.
+     */
+    public static final long SPIN_MAX_SKEW_NS = 10_000L;
+    /**
      * Busy time (of all groups together, 20 ms) to have been measured since the last deal before the groups are
      * dealt again by it: less is too noisy a sample to move groups for.
      */
@@ -78,6 +86,10 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     private static final long JOIN_TIMEOUT_MS = 5_000L;
 
     private final int maxThreads;
+    /** How the workers wait when idle. */
+    final WorkerIdle idleMode;
+    /** How far a worker's time may run ahead of the slowest other worker's ({@link #MAX_SKEW_NS} or the spin one). */
+    final long maxSkewNs;
     /** Set between runs only (the generation publishes it to the workers). */
     boolean skipIdleGroups = true;
     /** Counts passes in which a group that may not be skipped did work: every worker then calls all its groups. */
@@ -111,11 +123,22 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
     /** @param threads the most worker threads (at least 1; fewer are started when there are fewer groups). */
     public ConcurrentRuntime(final int threads)
     {
+        this(threads, WorkerIdle.ADAPTIVE);
+    }
+
+    /**
+     * @param threads the most worker threads (at least 1; fewer are started when there are fewer groups).
+     * @param idle    how the workers wait when idle ({@link WorkerIdle#SPIN}: they never park or yield).
+     */
+    public ConcurrentRuntime(final int threads, final WorkerIdle idle)
+    {
         if (threads < 1)
         {
             throw new IllegalArgumentException("threads " + threads + " is not accepted, accepted at least 1");
         }
         this.maxThreads = threads;
+        this.idleMode = java.util.Objects.requireNonNull(idle, "idle");
+        this.maxSkewNs = idle == WorkerIdle.SPIN ? SPIN_MAX_SKEW_NS : MAX_SKEW_NS;
     }
 
     @Override
@@ -335,6 +358,17 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
         return parking == null ? 0 : parking.wakeUps();
     }
 
+    /** Parks of all workers so far, between runs included (read between runs); 0 with {@link WorkerIdle#SPIN}. */
+    public long parks()
+    {
+        long parks = 0;
+        for (final ConcurrentWorker worker : workerArray)
+        {
+            parks += worker.parks;
+        }
+        return parks;
+    }
+
     /** Workers parked at this moment (waiting for the wall clock or for work, not between runs). */
     int parkedWorkers()
     {
@@ -451,7 +485,7 @@ public final class ConcurrentRuntime implements SimRuntime, RealTimePace
      */
     long slowestWorkerNs(final ConcurrentWorker self)
     {
-        long slowestNs = Long.MAX_VALUE - MAX_SKEW_NS;
+        long slowestNs = Long.MAX_VALUE - maxSkewNs;
         for (final ConcurrentWorker worker : workerArray)
         {
             if (worker != self)

@@ -8,10 +8,20 @@ import java.util.concurrent.locks.LockSupport;
 /** One thread of a {@link ConcurrentRuntime}: its groups, its simulated time, its lag. */
 final class ConcurrentWorker extends Thread
 {
+    /**
+     * A {@link WorkerIdle#SPIN} worker held back by the skew bound for longer than this (50 us of wall time) yields
+     * once per wait until it is let go: the worker it waits for is then off its core (the machine has more runnable
+     * threads than cores), and spinning through the rest of its time slice would only keep it off longer. Measured
+     * at load 7 to 8 on 2 cores: a 3 s ping run fell 15.7 to 17.7 s behind without it, 2.5 to 5.1 s with it.
+     */
+    static final long SPIN_HELD_YIELD_NS = 50_000L;
+
     final ConcurrentRuntime runtime;
     final LagMeter lag = new LagMeter();
     final AdaptiveIdle idle = new AdaptiveIdle();
     final int index;
+    /** {@link WorkerIdle#SPIN}: every wait is a spin, between runs too. */
+    private final boolean spin;
     /** Changed between runs only (the caller's write of the generation publishes it). */
     WorkerGroup[] groups = new WorkerGroup[0];
     /** This worker's simulated time; read and written by this thread only. */
@@ -23,16 +33,21 @@ final class ConcurrentWorker extends Thread
     private long seenGeneration;
     /** Passes so far; written by this worker, read between runs. */
     long passes;
+    /** Parks so far (between runs included); written by this worker, read between runs. */
+    long parks;
     /** {@link ConcurrentRuntime#everyoneWoken} as of this worker's latest pass. */
     private long seenEveryoneWoken;
     /** The wall-clock reading after the last group that did work in the latest {@link #pass()}. */
     private long lastPassEndWallNs;
+    /** Spinning: when the skew bound began to hold this worker back (0: it does not). */
+    private long heldSinceWallNs;
 
     ConcurrentWorker(final ConcurrentRuntime runtime, final int index)
     {
         super("nitro-sim-worker-" + index);
         this.runtime = runtime;
         this.index = index;
+        this.spin = runtime.idleMode == WorkerIdle.SPIN;
         setDaemon(true);
     }
 
@@ -54,13 +69,18 @@ final class ConcurrentWorker extends Thread
             {
                 // between runs: a worker that just had traffic yields, as the next run is usually a moment away
                 final long wallNs = lag.wallNs();
-                if (idle.isHot(wallNs))
+                if (spin)
+                {
+                    Thread.onSpinWait();
+                }
+                else if (idle.isHot(wallNs))
                 {
                     Thread.yield();
                     idle.yielded(wallNs, lag.wallNs());
                 }
                 else
                 {
+                    parks++;
                     LockSupport.park(this);
                 }
                 continue;
@@ -94,8 +114,11 @@ final class ConcurrentWorker extends Thread
         {
             if (pass() > 0)
             {
-                idle.worked(lastPassEndWallNs - lag.originWallNs());
-                runtime.parking.wakeAllBut(index);
+                if (!spin) // spinning workers never park: nobody to wake
+                {
+                    idle.worked(lastPassEndWallNs - lag.originWallNs());
+                    runtime.parking.wakeAllBut(index);
+                }
                 if (++busyPasses > SingleThreadRuntime.MAX_BUSY_PASSES_WITHOUT_TIME)
                 {
                     throw new IllegalStateException("livelock: " + getName() + " kept doing work at simulated time "
@@ -129,16 +152,24 @@ final class ConcurrentWorker extends Thread
                 waitUntil(deadlineNs, deadlineNs);
                 nextNs = Math.max(nowNs, Math.min(deadlineNs, lag.wallNs()));
             }
-            final long boundNs = runtime.slowestWorkerNs(this) + ConcurrentRuntime.MAX_SKEW_NS;
+            final long boundNs = runtime.slowestWorkerNs(this) + runtime.maxSkewNs;
             if (nextNs > boundNs)
             {
                 // another worker is behind: wait for it (backing off) rather than leave it further behind
                 nextNs = Math.max(nowNs, boundNs);
+                if (spin)
+                {
+                    yieldIfHeldLong();
+                }
                 waitUntil(Long.MAX_VALUE, nowNs); // parked, it still holds the others at its time
             }
-            else if (due)
+            else
             {
-                idle.reset();
+                heldSinceWallNs = 0;
+                if (due)
+                {
+                    idle.reset();
+                }
             }
             if (nextNs != nowNs)
             {
@@ -149,16 +180,17 @@ final class ConcurrentWorker extends Thread
     }
 
     /**
-     * One wait (a spin, a yield or a park, as {@link #idle} says) of a worker that must be awake by simulated
-     * time {@code awakeByNs} ({@link Long#MAX_VALUE}: no limit). A park can be ended early by a worker that did
-     * work ({@link ParkedWorkers#wakeAllBut}); while parked, the other workers' skew bound counts this one as at
-     * {@code parkedAtNs} (the deadline it waits for; its own time when it waits for another worker).
+     * One wait (a spin, a yield or a park, as {@link #idle} says; always a spin with {@link WorkerIdle#SPIN}) of a
+     * worker that must be awake by simulated time {@code awakeByNs} ({@link Long#MAX_VALUE}: no limit). A park can
+     * be ended early by a worker that did work ({@link ParkedWorkers#wakeAllBut}); while parked, the other workers'
+     * skew bound counts this one as at {@code parkedAtNs} (the deadline it waits for; its own time when it waits for
+     * another worker).
      */
     private void waitUntil(final long awakeByNs, final long parkedAtNs)
     {
         final long waitStartNs = WallClock.nanoTime();
         final long originNs = lag.originWallNs();
-        final long action = idle.next(waitStartNs - originNs, awakeByNs);
+        final long action = spin ? AdaptiveIdle.SPIN : idle.next(waitStartNs - originNs, awakeByNs);
         if (action == AdaptiveIdle.SPIN)
         {
             Thread.onSpinWait();
@@ -176,9 +208,24 @@ final class ConcurrentWorker extends Thread
         lag.parked(waitStartNs);
     }
 
+    /** Spinning and held back by the skew bound: yields once the hold has lasted {@link #SPIN_HELD_YIELD_NS}. */
+    private void yieldIfHeldLong()
+    {
+        final long wallNs = WallClock.nanoTime();
+        if (heldSinceWallNs == 0)
+        {
+            heldSinceWallNs = wallNs;
+        }
+        else if (wallNs - heldSinceWallNs > SPIN_HELD_YIELD_NS)
+        {
+            Thread.yield();
+        }
+    }
+
     private void park(final long parkNs)
     {
         final long startNs = WallClock.nanoTime();
+        parks++;
         if (runtime.parking.park(index, parkNs))
         {
             idle.parkedFor(parkNs, WallClock.nanoTime() - startNs); // learn how late the timer was

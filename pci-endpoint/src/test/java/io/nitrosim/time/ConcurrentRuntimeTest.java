@@ -62,19 +62,38 @@ class ConcurrentRuntimeTest
     {
         try (ConcurrentRuntime runtime = new ConcurrentRuntime(2))
         {
-            final OneToOneRingBuffer ring = new OneToOneRingBuffer(
-                new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024 + RingBufferDescriptor.TRAILER_LENGTH)));
-            final Producer producer = new Producer(runtime.clock(), ring, 100_000L, 10 * MS);
-            final Consumer consumer = new Consumer(ring);
-            runtime.add(producer, "producer");
-            runtime.add(consumer, "consumer");
-            runtime.runUntil(20 * MS);
-            runtime.runUntil(21 * MS); // a record produced as the consumer reached 20 ms is taken now
+            assertCarriesEveryRecord(runtime);
+        }
+    }
 
-            assertEquals(101, producer.sent, "every 100 us from 0 to 10 ms");
-            assertEquals(producer.sent, consumer.received);
-            assertEquals(producer.sumOfSendTimesNs, consumer.sumOfSendTimesNs, "each record intact");
-            assertTrue(consumer.inOrder, "in the order sent");
+    /** A record every 100 us from 0 to 10 ms from one group to another, run to 20 ms and 21 ms: all arrive intact. */
+    private static void assertCarriesEveryRecord(final ConcurrentRuntime runtime)
+    {
+        final OneToOneRingBuffer ring = new OneToOneRingBuffer(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024 + RingBufferDescriptor.TRAILER_LENGTH)));
+        final Producer producer = new Producer(runtime.clock(), ring, 100_000L, 10 * MS);
+        final Consumer consumer = new Consumer(ring);
+        runtime.add(producer, "producer");
+        runtime.add(consumer, "consumer");
+        runtime.runUntil(20 * MS); // traffic until 10 ms, then idle
+        runtime.runUntil(21 * MS); // a record produced as the consumer reached 20 ms is taken now
+
+        assertEquals(101, producer.sent, "every 100 us from 0 to 10 ms");
+        assertEquals(producer.sent, consumer.received);
+        assertEquals(producer.sumOfSendTimesNs, consumer.sumOfSendTimesNs, "each record intact");
+        assertTrue(consumer.inOrder, "in the order sent");
+    }
+
+    @Test
+    void shouldNeverParkASpinningWorkerWhetherBusyIdleOrBetweenRuns()
+    {
+        try (ConcurrentRuntime runtime = new ConcurrentRuntime(2, WorkerIdle.SPIN))
+        {
+            assertCarriesEveryRecord(runtime);
+            assertEquals(2, runtime.threads());
+            assertEquals(0, runtime.parks(), "spinning workers never park");
+            assertEquals(0, runtime.wakeUps(), "so nobody was woken");
+            assertTrue(runtime.passes() > 0);
         }
     }
 
@@ -185,6 +204,7 @@ class ConcurrentRuntimeTest
             assertTrue(b.calls() < mostPasses, b.calls() + " passes in " + wallNs / 1e6 + " ms");
             assertTrue(a.calls() > 10, "yet it kept looking: " + a.calls());
             assertEquals(0, runtime.wakeUps(), "no work, so nobody was woken");
+            assertTrue(runtime.parks() > 0, "it parked: " + runtime.parks());
         }
     }
 

@@ -253,8 +253,8 @@ public final class Simulation implements AutoCloseable
     }
 
     /**
-     * Virtual time: one deterministic thread. Real time: {@code threads} workers over the ownership groups
-     * (docs/architecture.md, "Concurrent real time"), or one paced thread when the scenario asks for one thread or
+     * Virtual time: one deterministic thread. Real time: {@code threads} workers over the ownership groups, waiting
+     * when idle as {@code idle} says (docs/architecture.md, "Concurrent real time"), or one paced thread when the scenario asks for one thread or
      * records a trace (one thread writes the trace).
      */
     private static SimRuntime runtimeFor(final Scenario scenario)
@@ -268,7 +268,7 @@ public final class Simulation implements AutoCloseable
         {
             return new PacedRuntime();
         }
-        return new ConcurrentRuntime(scenario.threads());
+        return new ConcurrentRuntime(scenario.threads(), scenario.idle());
     }
 
     /**
@@ -368,6 +368,12 @@ public final class Simulation implements AutoCloseable
         {
             concurrent.skipIdleGroups(false);
         }
+    }
+
+    /** The runtime that drives the agents (for tests of how it ran). */
+    SimRuntime runtime()
+    {
+        return runtime;
     }
 
     /** Runs the scenario to its end. */

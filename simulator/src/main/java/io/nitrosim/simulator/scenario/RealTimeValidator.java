@@ -2,7 +2,11 @@ package io.nitrosim.simulator.scenario;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+
+import io.nitrosim.time.WorkerIdle;
 
 /** The real-time section: how far a run may fall behind the wall clock, and the metrics that measure it. */
 final class RealTimeValidator
@@ -68,6 +72,22 @@ final class RealTimeValidator
     int threads(final Integer value)
     {
         return checks.range("threads", value, 1, 1, ScenarioLimits.MAX_THREADS);
+    }
+
+    /**
+     * {@code idle}: how the workers of a concurrent real-time run wait when idle, {@code adaptive} (default: spin,
+     * yield or park as recent work says) or {@code spin} (never park or yield: the lowest latency across threads, a
+     * core per worker). Virtual and one-thread runs ignore it (they hand off within a pass).
+     */
+    WorkerIdle idle(final String value)
+    {
+        final List<String> accepted = new ArrayList<>();
+        for (final WorkerIdle mode : WorkerIdle.values())
+        {
+            accepted.add(mode.key());
+        }
+        final String key = checks.oneOf("idle", value, WorkerIdle.ADAPTIVE.key(), accepted);
+        return WorkerIdle.valueOf(key.toUpperCase(Locale.ROOT));
     }
 
     /** A lag metric measures a real-time run: a virtual run has no wall clock to lag behind. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.nitrosim.catalog.InstanceType;
+import io.nitrosim.time.WorkerIdle;
 
 /**
  * A validated scenario, ready to assemble: every name resolved, every duration in ns, every type from the
@@ -12,6 +13,8 @@ import io.nitrosim.catalog.InstanceType;
  * {@code allowedLagNs} is how far a real-time run may fall behind the wall clock and still pass
  * ({@link #UNLIMITED_LAG} when the scenario allows any lag); virtual runs ignore it. {@code threads} is how many
  * threads a real-time run may use (default 1; docs/architecture.md, "Decisions"); virtual runs ignore it.
+ * {@code idle} is how the workers of a real-time run on more than one thread wait when idle ({@code idle: spin}:
+ * they never park or yield, for the lowest latency across threads, at a core per worker).
  */
 public record Scenario(
     String source,
@@ -22,6 +25,7 @@ public record Scenario(
     ClockMode clock,
     long allowedLagNs,
     int threads,
+    WorkerIdle idle,
     PayloadMode payload,
     long sampleIntervalNs,
     Network network,
@@ -50,7 +54,7 @@ public record Scenario(
     /** The same scenario run with another clock ({@code serve} runs every scenario in real time). */
     public Scenario withClock(final ClockMode clockMode)
     {
-        return new Scenario(source, name, description, seed, durationNs, clockMode, allowedLagNs, threads, payload,
+        return new Scenario(source, name, description, seed, durationNs, clockMode, allowedLagNs, threads, idle, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
             exports, ports, trace, storage, faults);
     }
@@ -58,7 +62,7 @@ public record Scenario(
     /** The same scenario with another trace setting (the CLI's {@code --trace}). */
     public Scenario withTrace(final Trace newTrace)
     {
-        return new Scenario(source, name, description, seed, durationNs, clock, allowedLagNs, threads, payload,
+        return new Scenario(source, name, description, seed, durationNs, clock, allowedLagNs, threads, idle, payload,
             sampleIntervalNs, network, ebs, hosts, vpcs, peerings, securityGroups, instances, workloads, expectations,
             exports, ports, newTrace, storage, faults);
     }

@@ -28,6 +28,7 @@ public final class ScenarioBuilder
     private String clock;
     private String allowedLag;
     private Integer threads;
+    private String idle;
     private String payload;
     private String sampleInterval;
     private final Map<String, ScenarioSpec.InstanceTypeOverride> typeOverrides = new LinkedHashMap<>();
@@ -97,6 +98,13 @@ public final class ScenarioBuilder
     public ScenarioBuilder threads(final int threads)
     {
         this.threads = threads;
+        return this;
+    }
+
+    /** How the workers of a real-time run wait when idle: "adaptive" (default) or "spin". */
+    public ScenarioBuilder idle(final String idle)
+    {
+        this.idle = idle;
         return this;
     }
 
@@ -273,7 +281,7 @@ public final class ScenarioBuilder
         }
         final ScenarioSpec.OverridesSpec overrides = typeOverrides.isEmpty() && network == null && ebs == null ? null :
             new ScenarioSpec.OverridesSpec(typeOverrides.isEmpty() ? null : Map.copyOf(typeOverrides), network, ebs);
-        return new ScenarioSpec(name, description, seed, duration, clock, allowedLag, threads, payload, sampleInterval, overrides,
+        return new ScenarioSpec(name, description, seed, duration, clock, allowedLag, threads, idle, payload, sampleInterval, overrides,
             null,
             vpcs.isEmpty() ? null : List.copyOf(vpcs), null, groups.isEmpty() ? null : List.copyOf(groups), specs,
             List.copyOf(workloads), List.copyOf(expectations), exports.isEmpty() ? null : List.copyOf(exports),

@@ -16,6 +16,7 @@ public record ScenarioSpec(
     String clock,
     String allowedLag,
     Integer threads,
+    String idle,
     String payload,
     String sampleInterval,
     OverridesSpec overrides,

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.nitrosim.catalog.InstanceCatalog;
 import io.nitrosim.catalog.InstanceType;
+import io.nitrosim.time.WorkerIdle;
 
 /**
  * The one place a scenario is checked, section by section ({@link OverridesValidator}, {@link HostsValidator},
@@ -65,6 +66,7 @@ public final class ScenarioValidator
         final RealTimeValidator realTime = new RealTimeValidator(checks);
         final long allowedLagNs = realTime.allowedLagNs(spec.allowedLag(), durationNs);
         final int threads = realTime.threads(spec.threads());
+        final WorkerIdle idle = realTime.idle(spec.idle());
         final Scenario.PayloadMode payload = checks.oneOf("payload", spec.payload(), "timing-only",
             List.of("timing-only", "full")).equals("full") ? Scenario.PayloadMode.FULL : Scenario.PayloadMode.TIMING_ONLY;
         final long sampleIntervalNs = sampleInterval(spec.sampleInterval(), spec.duration(), durationNs);
@@ -97,7 +99,7 @@ public final class ScenarioValidator
         final Scenario.Trace trace = new TraceValidator(checks).trace(spec.trace(), instances);
         final List<Scenario.Fault> faults = new FaultsValidator(checks, durationNs, spec.storage() != null).faults(spec.faults(), instances);
         final Scenario scenario = new Scenario(checks.source(), name, description, seed, durationNs, clock,
-            allowedLagNs, threads, payload, sampleIntervalNs, network, ebs, hostList, vpcs, peerings, groups, instances,
+            allowedLagNs, threads, idle, payload, sampleIntervalNs, network, ebs, hostList, vpcs, peerings, groups, instances,
             workloads, expectations, exports, ports, trace,
             new StorageValidator(checks).storage(spec.storage(), clock, payload), faults);
         checkFootprint(scenario);

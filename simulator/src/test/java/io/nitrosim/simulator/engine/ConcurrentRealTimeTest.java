@@ -18,6 +18,7 @@ import io.nitrosim.simulator.results.RunResults;
 import io.nitrosim.simulator.scenario.Scenario;
 import io.nitrosim.simulator.scenario.ScenarioBuilder;
 import io.nitrosim.simulator.scenario.ScenarioSpec;
+import io.nitrosim.time.ConcurrentRuntime;
 
 /**
  * The concurrent real-time runtime (scenario {@code threads} above 1) runs the same agents as the virtual runtime,
@@ -32,8 +33,13 @@ class ConcurrentRealTimeTest
 
     private static Scenario pair(final String clock, final int threads)
     {
+        return pair(clock, threads, "adaptive");
+    }
+
+    private static Scenario pair(final String clock, final int threads, final String idle)
+    {
         final ScenarioBuilder b = ScenarioBuilder.named("pair").duration("2s").sampleInterval("250ms").seed(3)
-            .clock(clock).threads(threads).allowedLag("unlimited")
+            .clock(clock).threads(threads).idle(idle).allowedLag("unlimited")
             .instance("a", "c5.large").instance("b", "c5.large")
             .volume("a", "data-a", "gp3", 100, 3000, 125)
             .volume("b", "data-b", "gp3", 100, 3000, 125)
@@ -62,7 +68,33 @@ class ConcurrentRealTimeTest
         try (Simulation simulation = Simulation.prepare(pair("real", 2), work.resolve("real")))
         {
             concurrent = simulation.run(null);
+            assertTrue(((ConcurrentRuntime)simulation.runtime()).parks() > 0, "adaptive workers park when idle");
         }
+        assertSameRates(virtual, concurrent);
+    }
+
+    @Test
+    void shouldGiveTheVirtualRuntimesRatesWithinOnePercentOnSpinningWorkersThatNeverPark()
+    {
+        final RunResults virtual;
+        try (Simulation simulation = Simulation.prepare(pair("virtual", 2, "spin"), work.resolve("virtual")))
+        {
+            virtual = simulation.run(null);
+        }
+        final RunResults spinning;
+        try (Simulation simulation = Simulation.prepare(pair("real", 2, "spin"), work.resolve("real")))
+        {
+            spinning = simulation.run(null);
+            final ConcurrentRuntime runtime = (ConcurrentRuntime)simulation.runtime();
+            assertEquals(2, runtime.threads());
+            assertEquals(0, runtime.parks(), "spinning workers never park");
+            assertEquals(0, runtime.wakeUps());
+        }
+        assertSameRates(virtual, spinning);
+    }
+
+    private static void assertSameRates(final RunResults virtual, final RunResults concurrent)
+    {
         assertNull(virtual.realTime());
         assertNotNull(concurrent.realTime());
         for (int i = 0; i < 2; i++)

@@ -113,7 +113,7 @@ class ScenarioFuzzTest
                 expectations.add(e);
             }
         }
-        return new Scenario(s.source(), s.name(), s.description(), s.seed(), endNs, s.clock(), s.allowedLagNs(), s.threads(), s.payload(),
+        return new Scenario(s.source(), s.name(), s.description(), s.seed(), endNs, s.clock(), s.allowedLagNs(), s.threads(), s.idle(), s.payload(),
             Math.min(s.sampleIntervalNs(), endNs), s.network(), s.ebs(), s.hosts(), s.vpcs(), s.peerings(),
             s.securityGroups(), s.instances(), List.copyOf(workloads), List.copyOf(expectations),
             List.of(), List.of(), s.trace(), null, // no exports, ports or storage server: a fuzzed input would bind

@@ -10,6 +10,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.nitrosim.time.WorkerIdle;
+
 class ScenarioLoaderTest
 {
     private static final String MINIMAL = "name: t\nduration: 10s\ninstances:\n  - name: a\n    type: c5.large\n";
@@ -237,6 +239,18 @@ class ScenarioLoaderTest
         assertEquals(8, yaml(MINIMAL + "threads: 8\n").threads(), "kept, and ignored, by a virtual run");
         assertError("s.yaml:6:1: threads: 0 is out of range, accepted 1..256", MINIMAL + "threads: 0\n");
         assertError("s.yaml:6:1: threads: 1000 is out of range, accepted 1..256", MINIMAL + "threads: 1000\n");
+    }
+
+    @Test
+    void shouldReadHowTheWorkersOfARealTimeRunWaitWhenIdle() throws Exception
+    {
+        assertEquals(WorkerIdle.ADAPTIVE, yaml(MINIMAL).idle(), "default: park when idle");
+        assertEquals(WorkerIdle.ADAPTIVE, yaml(MINIMAL + "clock: real\nthreads: 2\nidle: adaptive\n").idle());
+        assertEquals(WorkerIdle.SPIN, yaml(MINIMAL + "clock: real\nthreads: 2\nidle: spin\n").idle());
+        assertEquals(WorkerIdle.SPIN, yaml(MINIMAL + "idle: spin\n").idle(), "kept, and ignored, by a virtual run");
+        assertError("s.yaml:6:1: idle: 'busy' is not accepted; accepted: adaptive, spin", MINIMAL + "idle: busy\n");
+        assertError("s.yaml:6:1: idle: 'SPIN' is not accepted; accepted: adaptive, spin", MINIMAL + "idle: SPIN\n");
+        assertError("s.yaml:6:1: idle: '' is not accepted; accepted: adaptive, spin", MINIMAL + "idle: ''\n");
     }
 
     @Test
