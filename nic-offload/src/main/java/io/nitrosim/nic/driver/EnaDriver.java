@@ -67,6 +67,8 @@ public final class EnaDriver implements GuestTask
     private final EnaDriverContext ctx;
     private final int pairs;
     private final boolean interruptMode;
+    /** The IO completion queues signal on their vectors (interrupt mode, not busy polling). */
+    private final boolean ioInterrupts;
     private final FrameReceiver receiver;
     private final EnaTxRing[] tx;
     private final EnaRxRing[] rx;
@@ -106,6 +108,7 @@ public final class EnaDriver implements GuestTask
         this.ctx = ctx;
         this.pairs = ctx.queuePairs;
         this.interruptMode = ctx.interruptMode;
+        this.ioInterrupts = ctx.interruptMode && !ctx.ioBusyPoll;
         this.receiver = ctx.receiver;
         this.tx = new EnaTxRing[pairs];
         this.rx = new EnaRxRing[pairs];
@@ -625,7 +628,7 @@ public final class EnaDriver implements GuestTask
         work += admin.submitRequest(nowNs);
         for (int i = 0; i < pairs; i++)
         {
-            if (!interruptMode || pairInterrupted[i])
+            if (!ioInterrupts || pairInterrupted[i])
             {
                 pairInterrupted[i] = false;
                 final int done = tx[i].reap(ctx.completionBudget) + rx[i].reap(ctx.completionBudget, nowNs);
@@ -634,7 +637,7 @@ public final class EnaDriver implements GuestTask
                     return work + done + 1;
                 }
                 work += done;
-                if (interruptMode)
+                if (ioInterrupts)
                 {
                     if (tx[i].backlog() || rx[i].backlog())
                     {
