@@ -108,7 +108,8 @@ final class EgressPath
             final TxQueue queue = queues[i];
             i = i + 1 == n ? 0 : i + 1;
             egressHandler.port = queue.port();
-            if (queue.ring().poll(egressHandler, 1, nowNs) > 0)
+            // A drained queue's poll would find nothing (and leave its ring's deadline as it is: none).
+            if (!queue.isDrained() && queue.ring().poll(egressHandler, 1, nowNs) > 0)
             {
                 queue.onConsumed();
                 work++;

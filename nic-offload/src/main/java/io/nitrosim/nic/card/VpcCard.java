@@ -352,7 +352,10 @@ public final class VpcCard implements SimAgent
         int work = ingress.pollFabric(fabricInbound, ctx.pollBudget, nowNs);
         for (final CardInstance instance : instanceArray)
         {
-            work += ingress.pollIngress(instance, ctx.pollBudget, nowNs);
+            if (instance.ingressQueuedBytes > 0) // the card's own count: an empty ingress ring has nothing to poll
+            {
+                work += ingress.pollIngress(instance, ctx.pollBudget, nowNs);
+            }
             work += egress.poll(instance, nowNs);
         }
         return work;
