@@ -204,7 +204,7 @@ final class EnaBringUp
     private void queueCommand(final AdminCommand command, final int q)
     {
         final int pair = q / 4;
-        final boolean interrupts = ctx.interruptMode && !ctx.ioBusyPoll; // busy polling reads the IO CQs itself
+        final boolean interrupts = ctx.interruptMode;
         switch (q % 4)
         {
             case 0:

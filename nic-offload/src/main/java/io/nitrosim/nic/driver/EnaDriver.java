@@ -75,6 +75,8 @@ public final class EnaDriver implements GuestTask
     private final EnaDriverAdmin admin;
     private final EnaBringUp bringUp;
     private final boolean[] pairInterrupted;
+    /** Busy polling: the pairs whose vector fired once, read on every doWork since (the others wait for theirs). */
+    private final boolean[] pairPolled;
     private boolean adminInterrupted;
 
     /**
@@ -120,6 +122,7 @@ public final class EnaDriver implements GuestTask
         this.admin = new EnaDriverAdmin(this, ctx);
         this.bringUp = new EnaBringUp(this, ctx, admin, tx, rx);
         this.pairInterrupted = new boolean[pairs];
+        this.pairPolled = new boolean[pairs];
         this.mtu = ctx.mtu;
     }
 
@@ -628,9 +631,10 @@ public final class EnaDriver implements GuestTask
         work += admin.submitRequest(nowNs);
         for (int i = 0; i < pairs; i++)
         {
-            if (!ioInterrupts || pairInterrupted[i])
+            if (!interruptMode || !ioInterrupts && pairPolled[i] || pairInterrupted[i])
             {
                 pairInterrupted[i] = false;
+                pairPolled[i] = !ioInterrupts; // busy polling: from its first interrupt on, its vector left masked
                 final int done = tx[i].reap(ctx.completionBudget) + rx[i].reap(ctx.completionBudget, nowNs);
                 if (state != STATE_UP)
                 {

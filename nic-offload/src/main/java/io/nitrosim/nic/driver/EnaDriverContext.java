@@ -133,9 +133,10 @@ public final class EnaDriverContext
     }
 
     /**
-     * Busy polling, as Linux's {@code net.core.busy_poll} runs a socket's queues: MSI-X programmed as in
-     * {@link #interrupts}, the admin queue and AENQ read on their vector, the IO completion queues created without
-     * interrupts and reaped on every doWork (no interrupt and no unmask write per completion).
+     * Busy polling, as Linux's {@code net.core.busy_poll} with {@code SO_PREFER_BUSY_POLL} runs a socket's queues:
+     * MSI-X programmed as in {@link #interrupts}, the admin queue and AENQ read on their vector; an IO pair is read
+     * once its vector fires, and from then on on every doWork with its vector left masked (no interrupt and no unmask
+     * write per completion); a pair that carries nothing is never read.
      */
     public EnaDriverContext busyPolling(final long messageAddress, final int firstVector)
     {

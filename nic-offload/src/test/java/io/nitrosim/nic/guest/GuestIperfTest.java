@@ -344,7 +344,7 @@ class GuestIperfTest
     }
 
     @Test
-    void shouldBusyPollTheIoQueuesWithoutAnInterruptPerFrameAndDeliverEveryFrame()
+    void shouldBusyPollAPairFromItsFirstInterruptOnWithoutAnInterruptPerFrameAndDeliverEveryFrame()
     {
         final long[] busy = interruptRun(true, true);
         final long[] busyIdle = interruptRun(true, false);
@@ -354,9 +354,10 @@ class GuestIperfTest
         assertEquals(busy[0], busy[1]);
         assertEquals(interrupts[0], interrupts[1]);
         assertEquals(busy[0], interrupts[0]);
-        // busy polling: only the admin and AENQ vector, as without traffic; interrupt mode: the IO vectors as well
-        assertEquals(busyIdle[2], busy[2]);
-        assertEquals(busyIdle[3], busy[3]);
+        // busy polling: the admin and AENQ vector as without traffic, and one interrupt of the pair that carries the
+        // stream (the sender's TX, the receiver's RX), read on every call from then on; interrupt mode: one per pass
+        assertEquals(busyIdle[2] + 1, busy[2]);
+        assertEquals(busyIdle[3] + 1, busy[3]);
         assertTrue(interrupts[2] > interruptsIdle[2], interrupts[2] + " sender interrupts");
         assertTrue(interrupts[3] > interruptsIdle[3], interrupts[3] + " receiver interrupts");
     }
