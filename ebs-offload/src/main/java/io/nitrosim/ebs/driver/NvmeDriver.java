@@ -1,16 +1,9 @@
 package io.nitrosim.ebs.driver;
 
-import java.nio.ByteBuffer;
-
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import io.nitrosim.ebs.nvme.DatasetManagementRange;
-import io.nitrosim.ebs.nvme.NvmeOpcodes;
 import io.nitrosim.ebs.nvme.NvmeRegisters;
 import io.nitrosim.ebs.nvme.NvmeStatus;
-import io.nitrosim.ebs.nvme.Prp;
-import io.nitrosim.ebs.nvme.SubmissionQueueEntry;
 import io.nitrosim.metrics.CounterRegistry;
 import io.nitrosim.metrics.MetricTags;
 import io.nitrosim.pci.FunctionAccess;
@@ -42,7 +35,8 @@ import io.nitrosim.pci.GuestTask;
  * one, an admin timeout or CSTS.CFS / CSTS.RDY clear resets the controller and submits the outstanding commands
  * again once READY; errors without DNR are retried up to 5 times. The caller sees one completion per command.
  * <p>
- * Its parts: the bring-up ({@link NvmeBringUp}), the error handling ({@link NvmeRecovery}) and the queue pairs
+ * Its parts: the bring-up ({@link NvmeBringUp}), command submission ({@link NvmeSubmitter}), the error handling
+ * ({@link NvmeRecovery}) and the queue pairs
  * ({@link NvmeDriverQueue}, on the pci-endpoint queue library); entries are built and decoded through the
  * {@code io.nitrosim.ebs.nvme} flyweights.
  */
@@ -89,9 +83,7 @@ public final class NvmeDriver implements GuestTask
     private final NvmeBringUp bringUp;
     private final NvmeRecovery recovery;
     private final Completions completions = new Completions();
-    private final UnsafeBuffer sqeBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(SubmissionQueueEntry.LENGTH));
-    private final SubmissionQueueEntry sqe = new SubmissionQueueEntry();
-    private final UnsafeBuffer listBuffer = new UnsafeBuffer(new byte[PRP_LIST_BYTES]);
+    private final NvmeSubmitter submitter;
     private State state = State.START;
     private String failureReason;
     private long lastNowNs;
@@ -111,6 +103,7 @@ public final class NvmeDriver implements GuestTask
         }
         this.recovery = new NvmeRecovery(this, fn, memory, queues, config);
         this.bringUp = new NvmeBringUp(this, fn, memory, allocator, config, queues, recovery);
+        this.submitter = new NvmeSubmitter(this, memory, queues, bringUp, recovery);
     }
 
     /** A driver for one function; nothing is touched until the first {@link #doWork}. */
@@ -440,90 +433,25 @@ public final class NvmeDriver implements GuestTask
     /** Reads {@code blocks} blocks at {@code lba} into the guest buffer at {@code bufferGpa}. @return CID or -1. */
     public int submitRead(final int queueId, final long lba, final int blocks, final long bufferGpa, final long tag)
     {
-        return submitReadWrite(queueId, NvmeOpcodes.IO_READ, lba, blocks, bufferGpa, tag);
+        return submitter.read(queueId, lba, blocks, bufferGpa, tag);
     }
 
     /** Writes {@code blocks} blocks at {@code lba} from the guest buffer at {@code bufferGpa}. @return CID or -1. */
     public int submitWrite(final int queueId, final long lba, final int blocks, final long bufferGpa, final long tag)
     {
-        return submitReadWrite(queueId, NvmeOpcodes.IO_WRITE, lba, blocks, bufferGpa, tag);
-    }
-
-    private int submitReadWrite(
-        final int queueId, final int opcode, final long lba, final int blocks, final long bufferGpa, final long tag)
-    {
-        final long lengthBytes = (long)blocks << bringUp.blockShift();
-        if (blocks < 1 || blocks > 65536 || lengthBytes > maxTransferBytes() || bufferGpa < 0 || (bufferGpa & 3) != 0)
-        {
-            throw new IllegalArgumentException("I/O of " + blocks + " blocks at buffer " + bufferGpa
-                + ": accepted 1.." + (maxTransferBytes() >> bringUp.blockShift()) + " blocks and a dword-aligned buffer");
-        }
-        final int cid = takeCid(queueId, tag);
-        if (cid < 0)
-        {
-            return -1;
-        }
-        sqe.wrap(sqeBuffer, 0).clear().opcode(opcode).commandId(cid).nsid(1).startingLba(lba).blockCount(blocks);
-        buildPrps(queues[queueId], cid, bufferGpa, lengthBytes);
-        queues[queueId].submit(memory, sqeBuffer, recovery.deadlineFor(queueId, lastNowNs));
-        return cid;
-    }
-
-    /** PRP1, then PRP2 as the second page, or PRP2 pointing at the command's PRP list. */
-    private void buildPrps(final NvmeDriverQueue queue, final int cid, final long bufferGpa, final long lengthBytes)
-    {
-        final long firstLength = Math.min(lengthBytes, PAGE_SIZE - (bufferGpa & (PAGE_SIZE - 1)));
-        sqe.prp1(bufferGpa);
-        final long remaining = lengthBytes - firstLength;
-        if (remaining <= 0)
-        {
-            sqe.prp2(0);
-            return;
-        }
-        final long next = Math.addExact(bufferGpa, firstLength);
-        if (remaining <= PAGE_SIZE)
-        {
-            sqe.prp2(next);
-            return;
-        }
-        final long list = queue.listAddress(cid);
-        final int pages = (int)((remaining + PAGE_SIZE - 1) / PAGE_SIZE);
-        for (int i = 0; i < pages; i++)
-        {
-            Prp.putEntry(listBuffer, i, next + (long)i * PAGE_SIZE);
-        }
-        memory.write(list, listBuffer, 0, pages * Prp.ENTRY_LENGTH);
-        sqe.prp2(list);
+        return submitter.write(queueId, lba, blocks, bufferGpa, tag);
     }
 
     /** Flush on namespace 1. @return CID or -1. */
     public int submitFlush(final int queueId, final long tag)
     {
-        final int cid = takeCid(queueId, tag);
-        if (cid < 0)
-        {
-            return -1;
-        }
-        sqe.wrap(sqeBuffer, 0).clear().opcode(NvmeOpcodes.IO_FLUSH).commandId(cid).nsid(1);
-        queues[queueId].submit(memory, sqeBuffer, recovery.deadlineFor(queueId, lastNowNs));
-        return cid;
+        return submitter.flush(queueId, tag);
     }
 
     /** Dataset Management, deallocate one range. @return CID or -1. */
     public int submitDeallocate(final int queueId, final long lba, final long blocks, final long tag)
     {
-        final int cid = takeCid(queueId, tag);
-        if (cid < 0)
-        {
-            return -1;
-        }
-        final long range = queues[queueId].listAddress(cid);
-        DatasetManagementRange.put(listBuffer, 0, lba, blocks);
-        memory.write(range, listBuffer, 0, DatasetManagementRange.LENGTH);
-        sqe.wrap(sqeBuffer, 0).clear().opcode(NvmeOpcodes.IO_DATASET_MANAGEMENT).commandId(cid).nsid(1)
-            .prp1(range).cdw(10, 0).cdw(11, SubmissionQueueEntry.DSM_ATTRIBUTE_DEALLOCATE);
-        queues[queueId].submit(memory, sqeBuffer, recovery.deadlineFor(queueId, lastNowNs));
-        return cid;
+        return submitter.deallocate(queueId, lba, blocks, tag);
     }
 
     /**
@@ -532,26 +460,7 @@ public final class NvmeDriver implements GuestTask
      */
     public int submitRaw(final int queueId, final DirectBuffer command, final int offset, final long tag)
     {
-        final int cid = takeCid(queueId, tag);
-        if (cid < 0)
-        {
-            return -1;
-        }
-        sqeBuffer.putBytes(0, command, offset, SubmissionQueueEntry.LENGTH);
-        sqe.wrap(sqeBuffer, 0).commandId(cid);
-        queues[queueId].submit(memory, sqeBuffer, recovery.deadlineFor(queueId, lastNowNs));
-        return cid;
-    }
-
-    private int takeCid(final int queueId, final long tag)
-    {
-        if (queueId < 0 || queueId >= queues.length || !queues[queueId].allocated()
-            || (queueId > 0 && (state != State.READY || queueId > bringUp.grantedPairs())))
-        {
-            throw new IllegalArgumentException("queue " + queueId + " is not available (driver " + state
-                + ", " + bringUp.grantedPairs() + " I/O queue pairs)");
-        }
-        return queues[queueId].takeCid(tag);
+        return submitter.raw(queueId, command, offset, tag);
     }
 
     /** Driver configuration, validated by {@link NvmeDriver#create}. */

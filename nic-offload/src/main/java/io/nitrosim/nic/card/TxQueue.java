@@ -30,7 +30,9 @@ public final class TxQueue implements FrameOutlet
     private final int maxCapturedBytes;
     private final NanoClock clock;
     private final ShapedRing ring;
+    /** Frames committed: the producer's count, and the same published (release) for the card. */
     private long produced;
+    private final AtomicLong producedPublished = new AtomicLong();
     private final AtomicLong consumed = new AtomicLong();
 
     TxQueue(final EniPort port, final int queueId, final int depthFrames, final int maxCapturedBytes,
@@ -121,8 +123,10 @@ public final class TxQueue implements FrameOutlet
     @Override
     public void commit(final int index)
     {
+        // Counted before the record is committed (and the card woken): a card woken by the commit sees the count; one
+        // that sees the count first at worst polls before the record is there, and is woken again by the commit.
+        producedPublished.lazySet(++produced);
         ring.commit(index);
-        produced++;
     }
 
     public void abort(final int index)
@@ -146,6 +150,15 @@ public final class TxQueue implements FrameOutlet
     public boolean isEmpty()
     {
         return ring.isEmpty();
+    }
+
+    /**
+     * Card side: whether every frame committed so far has left the ring (admitted or dropped), so a poll would find
+     * it empty (a frame being committed may already be counted: the card then polls once for nothing). One acquire read instead of a poll of the ring (its positions, its head record, its deadline).
+     */
+    boolean isDrained()
+    {
+        return producedPublished.get() == consumed.get();
     }
 
     ShapedRing ring()

@@ -67,12 +67,16 @@ public final class EnaDriver implements GuestTask
     private final EnaDriverContext ctx;
     private final int pairs;
     private final boolean interruptMode;
+    /** The IO completion queues signal on their vectors (interrupt mode, not busy polling). */
+    private final boolean ioInterrupts;
     private final FrameReceiver receiver;
     private final EnaTxRing[] tx;
     private final EnaRxRing[] rx;
     private final EnaDriverAdmin admin;
     private final EnaBringUp bringUp;
     private final boolean[] pairInterrupted;
+    /** Busy polling: the pairs whose vector fired once, read on every doWork since (the others wait for theirs). */
+    private final boolean[] pairPolled;
     private boolean adminInterrupted;
 
     /**
@@ -106,6 +110,7 @@ public final class EnaDriver implements GuestTask
         this.ctx = ctx;
         this.pairs = ctx.queuePairs;
         this.interruptMode = ctx.interruptMode;
+        this.ioInterrupts = ctx.interruptMode && !ctx.ioBusyPoll;
         this.receiver = ctx.receiver;
         this.tx = new EnaTxRing[pairs];
         this.rx = new EnaRxRing[pairs];
@@ -117,6 +122,7 @@ public final class EnaDriver implements GuestTask
         this.admin = new EnaDriverAdmin(this, ctx);
         this.bringUp = new EnaBringUp(this, ctx, admin, tx, rx);
         this.pairInterrupted = new boolean[pairs];
+        this.pairPolled = new boolean[pairs];
         this.mtu = ctx.mtu;
     }
 
@@ -625,16 +631,17 @@ public final class EnaDriver implements GuestTask
         work += admin.submitRequest(nowNs);
         for (int i = 0; i < pairs; i++)
         {
-            if (!interruptMode || pairInterrupted[i])
+            if (!interruptMode || !ioInterrupts && pairPolled[i] || pairInterrupted[i])
             {
                 pairInterrupted[i] = false;
+                pairPolled[i] = !ioInterrupts; // busy polling: from its first interrupt on, its vector left masked
                 final int done = tx[i].reap(ctx.completionBudget) + rx[i].reap(ctx.completionBudget, nowNs);
                 if (state != STATE_UP)
                 {
                     return work + done + 1;
                 }
                 work += done;
-                if (interruptMode)
+                if (ioInterrupts)
                 {
                     if (tx[i].backlog() || rx[i].backlog())
                     {

@@ -26,6 +26,7 @@ public final class EnaDriverContext
     int mtu = 1500;
     int captureBytes = EthernetFrame.MAX_FRAME_LENGTH;
     boolean interruptMode;
+    boolean ioBusyPoll;
     long msiAddress;
     int firstVector;
     int adminDepth = 32;
@@ -125,8 +126,22 @@ public final class EnaDriverContext
     public EnaDriverContext interrupts(final long messageAddress, final int firstVector)
     {
         this.interruptMode = true;
+        this.ioBusyPoll = false;
         this.msiAddress = messageAddress;
         this.firstVector = firstVector;
+        return this;
+    }
+
+    /**
+     * Busy polling, as Linux's {@code net.core.busy_poll} with {@code SO_PREFER_BUSY_POLL} runs a socket's queues:
+     * MSI-X programmed as in {@link #interrupts}, the admin queue and AENQ read on their vector; an IO pair is read
+     * once its vector fires, and from then on on every doWork with its vector left masked (no interrupt and no unmask
+     * write per completion); a pair that carries nothing is never read.
+     */
+    public EnaDriverContext busyPolling(final long messageAddress, final int firstVector)
+    {
+        interrupts(messageAddress, firstVector);
+        this.ioBusyPoll = true;
         return this;
     }
 
@@ -134,6 +149,7 @@ public final class EnaDriverContext
     public EnaDriverContext polling()
     {
         this.interruptMode = false;
+        this.ioBusyPoll = false;
         return this;
     }
 

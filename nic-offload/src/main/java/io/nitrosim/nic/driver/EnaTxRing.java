@@ -210,7 +210,10 @@ final class EnaTxRing implements FrameOutlet
     /** Reaps up to {@code budget} TX completions, freeing their descriptors. @return completions reaped. */
     int reap(final int budget)
     {
-        if (!ring.running)
+        // Nothing posted and not yet completed: a TX completion only ever answers a posted descriptor, so the CQ is
+        // not read (as a driver whose next_to_clean has caught up with next_to_use has nothing to clean). A stray
+        // completion is still found, as INV_TX_REQ_ID, once a descriptor is in flight.
+        if (!ring.running || cleanHead == sq.tail().value())
         {
             return 0;
         }

@@ -1,5 +1,7 @@
 package io.nitrosim.nic.ena;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler.Action;
@@ -45,6 +47,14 @@ final class EnaRxPath implements FrameSink, HandoffRing.Handler
     private final RxCompletion completion = new RxCompletion();
     private final UnsafeBuffer completionBuffer = new UnsafeBuffer(new byte[RxCompletion.LENGTH]);
     private final EthernetFrame frame = new EthernetFrame();
+    /**
+     * Frames the card handed over: its own count (card thread), published (release) before each offer and taken back
+     * when the offer is refused, and the frames the device agent took. Equal: the hand-off ring is empty, and the
+     * device does not read it (a frame being offered may already be counted: one read for nothing).
+     */
+    private long offered;
+    private final AtomicLong offeredPublished = new AtomicLong();
+    private long taken;
 
     EnaRxPath(final EnaFunction device, final EnaQueues queues, final EnaDeviceMeters meters, final int captureBytes,
         final int handoffFrames)
@@ -68,7 +78,13 @@ final class EnaRxPath implements FrameSink, HandoffRing.Handler
             return true;
         }
         final int captured = Math.min(capturedLength, captureBytes);
-        return handoff.offer(frameLength, buffer, offset, captured);
+        offeredPublished.lazySet(++offered); // before the offer wakes the device: a device woken by it sees the count
+        if (!handoff.offer(frameLength, buffer, offset, captured))
+        {
+            offeredPublished.lazySet(--offered);
+            return false;
+        }
+        return true;
     }
 
     boolean hasFrames()
@@ -79,7 +95,13 @@ final class EnaRxPath implements FrameSink, HandoffRing.Handler
     /** Device agent: writes up to {@code budget} handed-off frames into the guest's RX buffers. */
     int drain(final int budget)
     {
-        return handoff.drain(this, budget);
+        if (offeredPublished.get() == taken)
+        {
+            return 0; // nothing handed over since the last drain
+        }
+        final int n = handoff.drain(this, budget);
+        taken += n;
+        return n;
     }
 
     @Override

@@ -55,6 +55,13 @@ class GuestIperfTest
         Guest(final TestBed bed, final EniPort port, final boolean timingOnly, final int mtu, final int pairs,
             final boolean inPlace)
         {
+            this(bed, port, timingOnly, mtu, pairs, inPlace, false);
+        }
+
+        /** @param busyPoll whether the driver busy-polls its IO queues (MSI-X for admin and AENQ only). */
+        Guest(final TestBed bed, final EniPort port, final boolean timingOnly, final int mtu, final int pairs,
+            final boolean inPlace, final boolean busyPoll)
+        {
             this.bed = bed;
             this.port = port;
             device = EnaFunction.context().port(port).clock(bed.runtime.clock()).registry(bed.registry)
@@ -68,6 +75,10 @@ class GuestIperfTest
             final EnaDriverContext driver = EnaDriver.context().function(FunctionAccess.of(device))
                 .memory(access).allocator(new GuestMemoryAllocator(base, memoryBytes))
                 .interrupts(0xFEE0_0000L, 0x40).queuePairs(pairs).depths(1024, 1024).mtu(mtu).timingOnly(timingOnly);
+            if (busyPoll)
+            {
+                driver.busyPolling(0xFEE0_0000L, 0x40);
+            }
             iperf = GuestIperf.create(driver, port.eni().primaryIp());
             bed.runtime.add(this);
         }
@@ -313,6 +324,42 @@ class GuestIperfTest
             assertEquals(inPlace ? frames : 0, a.access.views());
             assertEquals(inPlace ? frames : 0, b.access.views());
         }
+    }
+
+    /** @return frames sent, frames received, the sender's and the receiver's driver interrupts. */
+    private static long[] interruptRun(final boolean busyPoll, final boolean traffic)
+    {
+        try (TestBed bed = new TestBed(NetworkShapingConfig.DEFAULT, 25_000))
+        {
+            final Guest a = new Guest(bed, bed.port("i-a", NetworkInstanceCaps.C5_LARGE, 1), true, 9001, 2, false,
+                busyPoll);
+            final Guest b = new Guest(bed, bed.port("i-b", NetworkInstanceCaps.C5_LARGE, 2), true, 9001, 2, false,
+                busyPoll);
+            final GuestIperf.Stream stream = traffic ? GuestIperf.stream(StreamSpec.builder(StreamSpec.Mode.UDP_RATE)
+                .rateBytesPerSec(125_000_000L).mtu(9001).window(MS, 51 * MS).build(), a.iperf, b.iperf) : null;
+            bed.advanceTo(80 * MS);
+            return new long[] {traffic ? stream.sender().framesSent() : 0, traffic ? stream.receiver().framesReceived() : 0,
+                a.iperf.driver().interrupts(), b.iperf.driver().interrupts()};
+        }
+    }
+
+    @Test
+    void shouldBusyPollAPairFromItsFirstInterruptOnWithoutAnInterruptPerFrameAndDeliverEveryFrame()
+    {
+        final long[] busy = interruptRun(true, true);
+        final long[] busyIdle = interruptRun(true, false);
+        final long[] interrupts = interruptRun(false, true);
+        final long[] interruptsIdle = interruptRun(false, false);
+        assertEquals(125_000_000L / 20 / 9015 + 1, busy[0]); // 50 ms at 1 Gbps, first at start
+        assertEquals(busy[0], busy[1]);
+        assertEquals(interrupts[0], interrupts[1]);
+        assertEquals(busy[0], interrupts[0]);
+        // busy polling: the admin and AENQ vector as without traffic, and one interrupt of the pair that carries the
+        // stream (the sender's TX, the receiver's RX), read on every call from then on; interrupt mode: one per pass
+        assertEquals(busyIdle[2] + 1, busy[2]);
+        assertEquals(busyIdle[3] + 1, busy[3]);
+        assertTrue(interrupts[2] > interruptsIdle[2], interrupts[2] + " sender interrupts");
+        assertTrue(interrupts[3] > interruptsIdle[3], interrupts[3] + " receiver interrupts");
     }
 
     private static String runOnce(final boolean inPlace)
