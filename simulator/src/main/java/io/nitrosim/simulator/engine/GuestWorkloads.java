@@ -37,9 +37,9 @@ public final class GuestWorkloads
     public static final int ENA_FIRST_VECTOR = 0x50;
 
     /**
-     * The reference ENA driver on {@code eni}'s function with the guest iperf on top, driven by the guest. It runs on
-     * MSI-X as Linux's ena driver does (its IO queues have no polling mode): completions and AENQ events are read when their
-     * vector fires, not on every call.
+     * The reference ENA driver on {@code eni}'s function with the guest iperf on top, driven by the guest. It busy-polls
+     * as Linux's ena driver does under {@code net.core.busy_poll} ({@link EnaDriverContext#busyPolling}): the admin
+     * queue and AENQ are read when their vector fires, an IO pair from its first interrupt on, on every call.
      */
     public static GuestIperf iperf(final GuestSide side, final EniHandle eni, final int vcpus, final boolean timingOnly)
     {
