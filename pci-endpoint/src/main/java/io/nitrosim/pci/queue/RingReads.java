@@ -21,6 +21,10 @@ public final class RingReads
     public static int read(final RingBuffer ring, final MessageHandler handler, final int limit)
     {
         final long before = ring.consumerPosition();
+        if (ring.producerPosition() == before)
+        {
+            return 0; // empty: nothing claimed since the last read (cheaper than a read that finds no record)
+        }
         final int read = ring.read(handler, limit);
         return read == 0 && ring.consumerPosition() != before ? ring.read(handler, limit) : read;
     }
@@ -29,6 +33,10 @@ public final class RingReads
     public static int controlledRead(final RingBuffer ring, final ControlledMessageHandler handler, final int limit)
     {
         final long before = ring.consumerPosition();
+        if (ring.producerPosition() == before)
+        {
+            return 0;
+        }
         final int read = ring.controlledRead(handler, limit);
         return read == 0 && ring.consumerPosition() != before ? ring.controlledRead(handler, limit) : read;
     }
