@@ -37,6 +37,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import io.nitrosim.ebs.volume.VolumeId;
+import io.nitrosim.pci.queue.RingReads;
 
 /**
  * The client the card uses to reach a {@link StorageServer} over TCP ({@link StorageProtocol}).
@@ -299,13 +300,14 @@ public final class RemoteStorageBackend implements StorageBackend
     private void drain()
     {
         drainScheduled.set(false);
-        // One read stops at the end of the ring's buffer: read again until empty, or records past the wrap would
-        // wait for a submission that may never come (all slots in flight).
+        // Read until empty, past the padding at the end of the ring's buffer (RingReads): a plain read that meets
+        // the padding returns 0 with records waiting at the start, and they would wait for a submission that never
+        // comes when every slot is in flight (the client then stalls until its caller gives up).
         // Only while the socket takes more: otherwise the frames wait in the ring (which back-pressures submit).
         int total = 0;
         while (disconnected || channel.isWritable())
         {
-            final int n = requests.read(requestWriter, 64);
+            final int n = RingReads.read(requests, requestWriter, 64);
             if (n == 0)
             {
                 break;
